@@ -1,0 +1,64 @@
+/**
+ * What a stage is. Stages are functions: run(input, params, ctx). No module-level state;
+ * deterministic for a given seed; pixels outside the mask are never changed.
+ */
+import type { ParamSchema, ParamValues } from '../common/params';
+import type { Mask, RgbImage } from '../image/types';
+import type { SessionPool } from '../ort/types';
+
+export const STAGE_NAMES = ['lama', 'regions', 'multiscale', 'blockmatch', 'texture', 'color'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface StageInput {
+  /** The image as left by the previous stage (the original for the first stage). */
+  image: RgbImage;
+  /** The untouched original. */
+  original: RgbImage;
+  /** The hole: 1 = fill. */
+  mask: Mask;
+}
+
+export interface StageOutput {
+  image: RgbImage;
+  /** Facts for the summary and the UI (e.g. which model or fallback ran). JSON-serialisable. */
+  info?: Record<string, unknown>;
+}
+
+export interface ProgressUpdate {
+  step: number;
+  total: number;
+  message?: string;
+  /** Optional preview of the current result (the pipeline throttles these). */
+  preview?: RgbImage;
+}
+
+/** An installed inpainting model as the stage sees it. */
+export interface ResolvedModel {
+  id: string;
+  path: string;
+}
+
+/** Finds installed models; implemented by the model store. */
+export interface ModelResolver {
+  /** The model to use for `purpose` (e.g. 'inpaint'), the preferred id first; null when none is installed. */
+  resolve(purpose: string, preferredId?: string): Promise<ResolvedModel | null>;
+}
+
+export interface StageContext {
+  signal: AbortSignal;
+  progress(update: ProgressUpdate): void;
+  sessions: SessionPool;
+  models: ModelResolver;
+  /** Seed for every random choice of the run. */
+  seed: number;
+  /** Informational line (shown in --json output and the UI's log). */
+  log(message: string): void;
+}
+
+export interface StageDef {
+  name: StageName;
+  label: string;
+  description: string;
+  params: ParamSchema;
+  run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput>;
+}

@@ -1,0 +1,30 @@
+/**
+ * Inpainting model conventions. Model families differ in layout (one 4-channel input or image + mask),
+ * colour order, value ranges, dtypes and sizing. An adapter per convention is chosen from the model's
+ * own metadata at load; nothing is hard-coded to one file.
+ */
+import type { Mask, RgbImage } from '../../../image/types';
+
+export type ConventionId =
+  /** image float32 [N,3,512,512] RGB 0..1 + mask float32 [N,1,512,512] 1 = hole; output 0..255 (Carve LaMa-ONNX). */
+  | 'lama-fixed-rgb'
+  /** image float32 [1,3,512,512] BGR 0..1 + mask (> 0 = hole); output 0..255 (OpenCV Zoo LaMa). */
+  | 'lama-fixed-bgr'
+  /** one input float32 [1,4,H,W]: masked RGB + mask, H and W multiples of 32; output 0..1. */
+  | 'lama-dynamic-4ch'
+  /** MI-GAN: uint8 image + uint8 mask (255 = known, 0 = hole), any size. */
+  | 'migan';
+
+export interface InpaintAdapter {
+  readonly convention: ConventionId;
+  /** Square input size the model requires, or null when it takes any size. */
+  readonly fixedSize: number | null;
+  /** For models without a fixed size: height and width must be multiples of this (1 = any). */
+  readonly multiple: number;
+  /**
+   * Runs the model on an image whose size the model accepts (fixedSize x fixedSize, or multiples of
+   * `multiple`). Mask 1 = hole. Returns the model's fill as sRGB 0..1 at the same size (not composited).
+   * @throws StudioError INFERENCE when the run fails, CANCELLED when the signal fires.
+   */
+  run(image: RgbImage, mask: Mask, signal?: AbortSignal): Promise<RgbImage>;
+}
