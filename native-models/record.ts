@@ -1,0 +1,75 @@
+/**
+ * The per-model record `<store>/<id>/model.json`: what was installed, from where, and its verified
+ * SHA-256. Written only after the file's hash was checked, atomically (temp file + rename), so a reader
+ * sees either the old record or the new one.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const RECORD_FILE = 'model.json';
+
+const plainFileName = z
+  .string()
+  .min(1)
+  .refine((s) => path.basename(s) === s && s !== '.' && s !== '..' && !s.includes('\\'), {
+    message: 'must be a plain file name',
+  });
+
+const RecordSchema = z.object({
+  version: z.literal(1),
+  id: z.string().min(1),
+  /** File name inside the model's folder. */
+  file: plainFileName,
+  purpose: z.enum(['inpaint', 'features']),
+  label: z.string().optional(),
+  /** Lower-case hex SHA-256 of the installed file. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  /** `download`: `source` is the URL; `import`: `source` is the absolute path of the imported file. */
+  sourceKind: z.enum(['download', 'import']),
+  source: z.string(),
+  /** ISO 8601. */
+  installedAt: z.string(),
+  /** ISO 8601: when the hash was last checked and matched. */
+  verifiedAt: z.string(),
+  /** `corrupt` once `verify` found the file's hash changed; such a model is not resolved. */
+  status: z.enum(['verified', 'corrupt']),
+  /** True for a model that is not in the manifest (imported by the user). */
+  custom: z.boolean(),
+  /** Convention id the caller gave (custom imports) or the manifest's. */
+  convention: z.string().optional(),
+});
+
+export type ModelRecord = z.infer<typeof RecordSchema>;
+
+/** Reads `<modelDir>/model.json`; null when it is absent or not a valid record (the model counts as not installed). */
+export async function readRecord(modelDir: string): Promise<ModelRecord | null> {
+  let text: string;
+  try {
+    text = await readFile(path.join(modelDir, RECORD_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = RecordSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes `<modelDir>/model.json` atomically. @throws the file system's error when the folder is not writable. */
+export async function writeRecord(modelDir: string, record: ModelRecord): Promise<void> {
+  const valid = RecordSchema.parse(record);
+  const target = path.join(modelDir, RECORD_FILE);
+  const tmp = path.join(modelDir, `.${RECORD_FILE}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
