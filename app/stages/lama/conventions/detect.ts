@@ -1,0 +1,89 @@
+/**
+ * Chooses a model's convention from the model itself.
+ *
+ * Order of evidence:
+ * 1. `hint`: the convention a manifest entry declares for the model. It must fit the model's
+ *    signature. This is how the real OpenCV Zoo LaMa (inpainting_lama_2025jan.onnx) is recognised:
+ *    it is derived from the Carve LaMa-ONNX export and has the same tensor names (image, mask,
+ *    output), dtypes and 512x512 dims, and no metadata saying it wants BGR, so nothing inside the
+ *    file tells the two apart; its manifest entry declares 'lama-fixed-bgr'.
+ * 2. metadata_props `inpaint_studio.convention` (the generated models carry it), then
+ *    `inpaint_studio.color_order` = BGR for a fixed LaMa signature.
+ * 3. The signature alone: two uint8 inputs -> migan; one float32 [1,4,H,W] input -> lama-dynamic-4ch;
+ *    float32 image + mask at 512x512 -> lama-fixed-rgb (the common export).
+ */
+import { StudioError } from '../../../common/errors';
+import type { ModelSession, TensorInfo } from '../../../ort/types';
+import { createLamaDynamic4chAdapter } from './lamaDynamic4ch';
+import { createLamaFixedAdapter } from './lamaFixed';
+import { createMiganAdapter } from './migan';
+import { CONVENTION_IDS, EXPECTED, familyOf, matchFamily, type Binding } from './signatures';
+import type { ConventionId, InpaintAdapter } from './types';
+
+export const CONVENTION_METADATA_KEY = 'inpaint_studio.convention';
+export const COLOR_ORDER_METADATA_KEY = 'inpaint_studio.color_order';
+
+export function isConventionId(v: unknown): v is ConventionId {
+  return typeof v === 'string' && (CONVENTION_IDS as readonly string[]).includes(v);
+}
+
+/**
+ * @param hint the convention the model's manifest entry declares, if any
+ * @throws StudioError MODEL_UNSUPPORTED when the model matches no convention (or not the declared
+ *   one); the message lists the model's inputs and outputs and what each convention expects.
+ */
+export function createAdapter(session: ModelSession, hint?: ConventionId): InpaintAdapter {
+  const declared = hint ?? metadataConvention(session);
+  if (declared) {
+    const binding = matchFamily(familyOf(declared), session.inputs, session.outputs);
+    if (!binding) {
+      const by = hint ? 'its manifest entry' : `its metadata (${CONVENTION_METADATA_KEY})`;
+      throw unsupported(
+        session,
+        `It is declared as ${declared} by ${by}, but its tensors do not fit: ${declared} expects ${EXPECTED[declared]}.`,
+      );
+    }
+    return adapterFor(declared, session, binding);
+  }
+  for (const family of ['migan', 'lama-dynamic-4ch', 'lama-fixed'] as const) {
+    const binding = matchFamily(family, session.inputs, session.outputs);
+    if (!binding) continue;
+    if (family !== 'lama-fixed') return adapterFor(family, session, binding);
+    const bgr = session.metadata[COLOR_ORDER_METADATA_KEY]?.toUpperCase() === 'BGR';
+    return adapterFor(bgr ? 'lama-fixed-bgr' : 'lama-fixed-rgb', session, binding);
+  }
+  throw unsupported(
+    session,
+    `Known conventions expect: ${CONVENTION_IDS.map((c) => `${c}: ${EXPECTED[c]}`).join('; ')}.`,
+  );
+}
+
+function metadataConvention(session: ModelSession): ConventionId | undefined {
+  const v = session.metadata[CONVENTION_METADATA_KEY];
+  return isConventionId(v) ? v : undefined;
+}
+
+function adapterFor(convention: ConventionId, session: ModelSession, binding: Binding): InpaintAdapter {
+  switch (convention) {
+    case 'lama-fixed-rgb':
+    case 'lama-fixed-bgr':
+      return createLamaFixedAdapter(session, binding, convention);
+    case 'lama-dynamic-4ch':
+      return createLamaDynamic4chAdapter(session, binding);
+    case 'migan':
+      return createMiganAdapter(session, binding);
+  }
+}
+
+function describe(list: readonly TensorInfo[]): string {
+  return list.length === 0
+    ? 'none'
+    : list.map((t) => `${t.name} ${t.dtype} [${t.dims.join(',')}]`).join(', ');
+}
+
+function unsupported(session: ModelSession, detail: string): StudioError {
+  return new StudioError(
+    'MODEL_UNSUPPORTED',
+    `The model ${session.source} is not an inpainting model this engine can drive. Its inputs: ${describe(session.inputs)}; its outputs: ${describe(session.outputs)}. ${detail}`,
+  );
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelSession } from '../../app/ort/sessions';
+import type { TensorValue } from '../../app/ort/types';
+import { GENERATED_MODELS, GENERATED_MODEL_IDS, ensureGeneratedModel, sha256 } from './index';
+
+const { onnx } = onnxProto;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'generated-models-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('GENERATED_MODELS', () => {
+  it('has one model per convention with the promised ids', () => {
+    expect(GENERATED_MODELS.map((m) => m.id)).toEqual([...GENERATED_MODEL_IDS]);
+    expect(new Set(GENERATED_MODELS.map((m) => m.convention)).size).toBe(4);
+  });
+
+  it.each(GENERATED_MODELS.map((m) => [m.id, m] as const))(
+    '%s is deterministic, small, opset 17 and tagged',
+    (_id, m) => {
+      const bytes = m.build();
+      expect(sha256(m.build())).toBe(sha256(bytes));
+      expect(bytes.length).toBeLessThan(1_000_000);
+      const model = onnx.ModelProto.decode(bytes);
+      expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
+      const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+      expect(props['inpaint_studio.generated']).toBe('true');
+      expect(props['inpaint_studio.convention']).toBe(m.convention);
+      const graph = model.graph as onnxProto.onnx.GraphProto; // decode() fills every repeated field
+      const ops = new Set(graph.node.map((n) => n.opType));
+      // A real convolutional network: depthwise convolutions, a pooling pyramid and resizing.
+      expect(ops).toContain('Conv');
+      expect(ops).toContain('AveragePool');
+      expect(ops).toContain('Resize');
+      const groups = (graph.node as onnxProto.onnx.NodeProto[])
+        .filter((n) => n.opType === 'Conv')
+        .map((n) => Number(n.attribute.find((a) => a.name === 'group')?.i));
+      expect(groups).toContain(3);
+    },
+  );
+});
+
+describe('ensureGeneratedModel', () => {
+  it('writes each model once under a hash of its bytes and returns the path', async () => {
+    for (const m of GENERATED_MODELS) {
+      const path = await ensureGeneratedModel(m.id, dir);
+      const hash = sha256(await readFile(path));
+      expect(path).toBe(join(dir, `${m.id}-${hash.slice(0, 16)}.onnx`));
+      expect(await ensureGeneratedModel(m.id, dir)).toBe(path);
+    }
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).toHaveLength(4);
+  });
+
+  it('rejects an unknown id with MODEL_MISSING', async () => {
+    await expect(ensureGeneratedModel('generated-nope', dir)).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+    });
+  });
+});
+
+function feedsFor(id: string, size: number): Record<string, TensorValue> {
+  const n = size * size;
+  const f32 = (c: number) => new Float32Array(c * n).fill(0.5);
+  switch (id) {
+    case 'generated-lama-dynamic-4ch':
+      return { input: { dtype: 'float32', dims: [1, 4, size, size], data: f32(4) } };
+    case 'generated-migan':
+      return {
+        image: { dtype: 'uint8', dims: [1, 3, size, size], data: new Uint8Array(3 * n).fill(128) },
+        mask: { dtype: 'uint8', dims: [1, 1, size, size], data: new Uint8Array(n).fill(255) },
+      };
+    default:
+      return {
+        image: { dtype: 'float32', dims: [1, 3, size, size], data: f32(3) },
+        mask: { dtype: 'float32', dims: [1, 1, size, size], data: new Float32Array(n) },
+      };
+  }
+}
+
+describe('speed', () => {
+  it.each(GENERATED_MODELS.map((m) => [m.id] as const))(
+    '%s runs 512x512 on one CPU thread in under 0.5 s',
+    async (id) => {
+      const path = await ensureGeneratedModel(id, dir);
+      const s = await loadModelSession(path, { providers: ['cpu'], intraOpThreads: 1, interOpThreads: 1 });
+      try {
+        const feeds = feedsFor(id, 512);
+        await s.run(feeds); // warm-up
+        const t0 = performance.now();
+        const runs = 3;
+        for (let i = 0; i < runs; i++) await s.run(feeds);
+        const ms = (performance.now() - t0) / runs;
+        expect(ms).toBeLessThan(500);
+      } finally {
+        await s.release();
+      }
+    },
+  );
+});
