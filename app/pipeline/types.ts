@@ -20,6 +20,8 @@ export interface StageInput {
 
 export interface StageOutput {
   image: RgbImage;
+  /** Set when the stage changed the effective hole (e.g. lama's signed mask grow); later stages use it. */
+  mask?: Mask;
   /** Facts for the summary and the UI (e.g. which model or fallback ran). JSON-serialisable. */
   info?: Record<string, unknown>;
 }
@@ -36,6 +38,8 @@ export interface ProgressUpdate {
 export interface ResolvedModel {
   id: string;
   path: string;
+  /** The convention the manifest declares for it, when known (a hint for adapter detection). */
+  convention?: string;
 }
 
 /** Finds installed models; implemented by the model store. */
@@ -51,6 +55,8 @@ export interface StageContext {
   models: ModelResolver;
   /** Seed for every random choice of the run. */
   seed: number;
+  /** The model id the user chose (CLI --model, the editor's model manager), if any. */
+  modelId?: string;
   /** Informational line (shown in --json output and the UI's log). */
   log(message: string): void;
 }

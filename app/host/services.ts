@@ -1,0 +1,59 @@
+/**
+ * The engine's long-lived services, created once per process (CLI, utility process, browser host):
+ * the model store, the ONNX session pool, the model resolver and the pipeline with its cache.
+ */
+import { GENERATED_MODELS, ensureGeneratedModel } from '../../native-models/generated/index';
+import { ModelStore, defaultStoreDir } from '../../native-models/store';
+import { findModel } from '../../native-models/manifest';
+import { createSessionPool } from '../ort/sessions';
+import type { ProviderName } from '../ort/types';
+import { Pipeline } from '../pipeline/run';
+import type { ModelResolver, ResolvedModel } from '../pipeline/types';
+import { STAGES } from '../stages/registry';
+
+export interface ServiceOptions {
+  /** Model store folder (default: $INPAINT_STUDIO_MODELS or the user data folder). */
+  modelsDir?: string;
+  providers?: readonly ProviderName[];
+  threads?: number;
+}
+
+export interface EngineServices {
+  store: ModelStore;
+  resolver: ModelResolver;
+  pipeline: Pipeline;
+  sessions: ReturnType<typeof createSessionPool>;
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves models from the store; ids of generated models (`generated-*`) are built on demand, so the
+ * small development networks run through exactly the same path as a downloaded model.
+ */
+export function createModelResolver(store: ModelStore): ModelResolver {
+  return {
+    async resolve(purpose: string, preferredId?: string): Promise<ResolvedModel | null> {
+      const generated = preferredId ? GENERATED_MODELS.find((g) => g.id === preferredId) : undefined;
+      if (generated) {
+        return { id: generated.id, path: await ensureGeneratedModel(generated.id), convention: generated.convention };
+      }
+      const m = await store.resolve(purpose, preferredId);
+      if (!m) return null;
+      return { ...m, convention: m.convention ?? findModel(m.id)?.convention };
+    },
+  };
+}
+
+export function createEngineServices(opts: ServiceOptions = {}): EngineServices {
+  const store = new ModelStore({ dir: opts.modelsDir ?? defaultStoreDir() });
+  const sessions = createSessionPool({ providers: opts.providers, intraOpThreads: opts.threads ?? 0 });
+  const resolver = createModelResolver(store);
+  const pipeline = new Pipeline({ stages: STAGES, sessions, models: resolver });
+  return {
+    store,
+    resolver,
+    pipeline,
+    sessions,
+    close: () => sessions.releaseAll(),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Rectangles of images and masks: crop, paste back, bounding box of a hole, margin around it.
+ * Rectangles are whole pixels: x, y >= 0, width, height >= 1.
+ */
+import { StudioError } from '../common/errors';
+import type { Rect } from '../common/params';
+import type { Mask, RgbImage } from './types';
+import { createImage, createMask } from './types';
+
+function describeRect(r: Rect): string {
+  return `${r.x},${r.y} ${r.width}x${r.height}`;
+}
+
+/** @throws StudioError PARAM_INVALID unless rect is whole pixels, non-empty and inside width x height. */
+function checkInside(rect: Rect, width: number, height: number, what: string): void {
+  const { x, y, width: w, height: h } = rect;
+  const whole = [x, y, w, h].every((v) => Number.isInteger(v));
+  if (!whole || x < 0 || y < 0 || w < 1 || h < 1 || x + w > width || y + h > height) {
+    throw new StudioError(
+      'PARAM_INVALID',
+      `The rectangle ${describeRect(rect)} is not a whole-pixel rectangle inside the ${width}x${height} ${what}`,
+    );
+  }
+}
+
+/**
+ * Copies the pixels of `rect` into a new image of rect's size.
+ * @throws StudioError PARAM_INVALID when rect is not whole pixels inside the image.
+ */
+export function cropImage(img: RgbImage, rect: Rect): RgbImage {
+  checkInside(rect, img.width, img.height, 'image');
+  const { x, y, width: w, height: h } = rect;
+  const n = img.width * img.height;
+  const m = w * h;
+  const out = new Float32Array(m * 3);
+  for (let c = 0; c < 3; c++) {
+    for (let r = 0; r < h; r++) {
+      const from = c * n + (y + r) * img.width + x;
+      out.set(img.data.subarray(from, from + w), c * m + r * w);
+    }
+  }
+  return createImage(w, h, out);
+}
+
+/**
+ * Copies the mask values of `rect` into a new mask of rect's size.
+ * @throws StudioError PARAM_INVALID when rect is not whole pixels inside the mask.
+ */
+export function cropMask(mask: Mask, rect: Rect): Mask {
+  checkInside(rect, mask.width, mask.height, 'mask');
+  const { x, y, width: w, height: h } = rect;
+  const out = new Uint8Array(w * h);
+  for (let r = 0; r < h; r++) {
+    const from = (y + r) * mask.width + x;
+    out.set(mask.data.subarray(from, from + w), r * w);
+  }
+  return createMask(w, h, out);
+}
+
+/**
+ * Writes all of `src` into `dst` (in place) with src's top-left corner at (x, y).
+ * @throws StudioError PARAM_INVALID when src does not lie entirely inside dst at whole-pixel (x, y).
+ */
+export function pasteImage(dst: RgbImage, src: RgbImage, x: number, y: number): void {
+  checkInside({ x, y, width: src.width, height: src.height }, dst.width, dst.height, 'destination image');
+  const n = dst.width * dst.height;
+  const m = src.width * src.height;
+  for (let c = 0; c < 3; c++) {
+    for (let r = 0; r < src.height; r++) {
+      const from = c * m + r * src.width;
+      dst.data.set(src.data.subarray(from, from + src.width), c * n + (y + r) * dst.width + x);
+    }
+  }
+}
+
+/** Smallest rectangle holding every hole pixel, or null when the mask has no hole. */
+export function maskBoundingBox(mask: Mask): Rect | null {
+  const { width, height, data } = mask;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (data[row + x]) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0) continue;
+    if (y0 > y) y0 = y;
+    y1 = y;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/**
+ * Grows a rectangle by `margin` whole pixels on every side, clipped to width x height (the context a
+ * fill needs around a hole).
+ * @throws StudioError PARAM_INVALID when margin is negative or fractional.
+ */
+export function expandRect(rect: Rect, margin: number, width: number, height: number): Rect {
+  if (!Number.isInteger(margin) || margin < 0) {
+    throw new StudioError('PARAM_INVALID', `Expected a whole number >= 0 for margin but received ${margin}`);
+  }
+  const x = Math.max(0, rect.x - margin);
+  const y = Math.max(0, rect.y - margin);
+  const x1 = Math.min(width, rect.x + rect.width + margin);
+  const y1 = Math.min(height, rect.y + rect.height + margin);
+  return { x, y, width: x1 - x, height: y1 - y };
+}

@@ -1,0 +1,154 @@
+/**
+ * Image decoding: any PNG, JPEG, WebP or TIFF (also GIF, AVIF) at 8 or 16 bits, grey or colour, with or
+ * without alpha, becomes upright sRGB float planes plus an optional alpha plane and the metadata export
+ * needs (raw EXIF, raw ICC, source depth/format/channels).
+ *
+ * - Size is checked from the header before any pixel is decoded (and sharp's limitInputPixels backs it up).
+ * - EXIF orientation is applied (sharp autoOrient); the raw EXIF block is kept as it was in the file.
+ * - Colour: a source whose ICC profile is not sRGB is converted to sRGB by sharp (LittleCMS, perceptual
+ *   intent); 16-bit sources are converted at 16 bits. A profile that already is sRGB is not applied, so
+ *   sRGB-tagged and untagged files load bit-exact (see iccProfile.ts for why this matters at 16 bits).
+ * - 16-bit sources are read as 16-bit samples (raw ushort), so no precision is lost on the way to float.
+ * - Grey is expanded to R = G = B.
+ * - Decoding stops on libvips errors but tolerates warnings (failOn 'error'), so slightly damaged photos
+ *   that browsers show still open.
+ */
+import fs from 'node:fs/promises';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { StudioError, describeValue } from '../common/errors';
+import { describeFsError } from './atomicWrite';
+import { interleavedToPlanar } from './convert';
+import { isSrgbProfile } from './iccProfile';
+import type { ImageMeta, LoadedImage } from './types';
+
+/** Largest image accepted by default, in pixels (width * height): 100 megapixels. */
+export const MAX_PIXELS = 100_000_000;
+
+/** Formats the loader accepts (sharp's format ids). SVG, PDF and other vector or document inputs are refused. */
+export const LOADABLE_FORMATS: readonly string[] = ['png', 'jpeg', 'webp', 'tiff', 'gif', 'avif', 'heif'];
+
+export interface LoadOptions {
+  /** Largest accepted width*height; a positive whole number, default MAX_PIXELS. */
+  maxPixels?: number;
+}
+
+/**
+ * Loads an image file as upright sRGB float planes (0..1), alpha plane (0..1) when the file has alpha, and
+ * its metadata (`meta.sourcePath` = `path`). Multi-page files give their first page.
+ * @throws StudioError IMAGE_DECODE when the file is missing, unreadable, not an image or of an unsupported
+ *   format (the message names the path); IMAGE_TOO_LARGE when its header says it has more than
+ *   `maxPixels` pixels (the message names its size and the limit; nothing is decoded);
+ *   PARAM_INVALID when `maxPixels` is not a positive whole number.
+ */
+export async function loadImage(path: string, opts: LoadOptions = {}): Promise<LoadedImage> {
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: 'EISDIR' });
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : describeFsError(e, path);
+    throw new StudioError('IMAGE_DECODE', `Cannot read image ${path}: ${reason}`, { cause: e });
+  }
+  return decode(path, path, opts, path);
+}
+
+/**
+ * Same as loadImage for bytes already in memory; `name` is only used in messages (meta.sourcePath stays unset).
+ * @throws StudioError IMAGE_DECODE, IMAGE_TOO_LARGE, PARAM_INVALID as loadImage.
+ */
+export async function loadImageFromBuffer(
+  buf: Buffer,
+  name: string,
+  opts: LoadOptions = {},
+): Promise<LoadedImage> {
+  return decode(buf, name, opts, undefined);
+}
+
+async function decode(
+  input: string | Buffer,
+  name: string,
+  opts: LoadOptions,
+  sourcePath: string | undefined,
+): Promise<LoadedImage> {
+  const maxPixels = opts.maxPixels ?? MAX_PIXELS;
+  if (!Number.isSafeInteger(maxPixels) || maxPixels <= 0) {
+    throw new StudioError(
+      'PARAM_INVALID',
+      `Expected a positive whole number for maxPixels but received ${describeValue(maxPixels)}`,
+    );
+  }
+
+  let header: Metadata;
+  try {
+    header = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new StudioError(
+      'IMAGE_DECODE',
+      `Cannot decode ${name}: it is not a readable image (${reason(e)})`,
+      { cause: e },
+    );
+  }
+  if (!LOADABLE_FORMATS.includes(header.format)) {
+    throw new StudioError(
+      'IMAGE_DECODE',
+      `Cannot decode ${name}: ${header.format} images are not supported; use PNG, JPEG, WebP or TIFF`,
+    );
+  }
+  const { width, height } = header;
+  if (!(width > 0 && height > 0)) {
+    throw new StudioError('IMAGE_DECODE', `Cannot decode ${name}: its header gives no size`);
+  }
+  if (width * height > maxPixels) {
+    throw new StudioError(
+      'IMAGE_TOO_LARGE',
+      `${name} is ${width}x${height} (${megapixels(width * height)} megapixels), larger than the limit of ` +
+        `${megapixels(maxPixels)} megapixels (${maxPixels} pixels)`,
+    );
+  }
+
+  const is16 = header.depth !== 'uchar' && header.depth !== 'char';
+  const srgbTagged = header.icc === undefined || isSrgbProfile(header.icc);
+  let pipeline = sharp(input, {
+    limitInputPixels: maxPixels,
+    autoOrient: true,
+    ignoreIcc: srgbTagged,
+    failOn: 'error',
+  });
+  // sharp converts 16-bit RGB to P3, not sRGB; ask for sRGB explicitly (converted at 16 bits).
+  if (is16 && !srgbTagged) pipeline = pipeline.withIccProfile('srgb', { attach: false });
+  pipeline = pipeline.toColourspace(is16 ? 'rgb16' : 'srgb').raw({ depth: is16 ? 'ushort' : 'uchar' });
+
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    raw = await pipeline.toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new StudioError('IMAGE_DECODE', `Cannot decode ${name}: ${reason(e)}`, { cause: e });
+  }
+  const { data, info } = raw;
+  const samples = is16 ? asUint16(data) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const { image, alpha } = interleavedToPlanar(samples, info.width, info.height, info.channels);
+
+  const meta: ImageMeta = {
+    format: header.format,
+    bitDepth: is16 ? 16 : 8,
+    channels: header.channels,
+    hasAlpha: header.hasAlpha,
+  };
+  if (header.exif) meta.exif = header.exif;
+  if (header.icc) meta.icc = header.icc;
+  if (sourcePath !== undefined) meta.sourcePath = sourcePath;
+  return alpha ? { image, alpha, meta } : { image, meta };
+}
+
+function asUint16(data: Buffer): Uint16Array {
+  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+  return new Uint16Array(Uint8Array.from(data).buffer);
+}
+
+function megapixels(pixels: number): string {
+  return (pixels / 1e6).toFixed(1).replace(/\.0$/, '');
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { StudioError } from '../common/errors';
+import { createImage, createMask } from '../image/types';
+import type { SessionPool } from '../ort/types';
+import { Pipeline, type PipelineEvent } from './run';
+import type { ModelResolver, StageDef, StageName } from './types';
+
+const sessions: SessionPool = { get: async () => { throw new Error('unused'); }, runCounts: new Map(), releaseAll: async () => {} };
+const models: ModelResolver = { resolve: async () => null };
+
+/** A stage that adds `amount` inside the mask and counts its runs. */
+function addStage(name: StageName, counter: { n: number }, extra?: (ctx: Parameters<StageDef['run']>[2]) => Promise<void>): StageDef {
+  return {
+    name,
+    label: name,
+    description: 'test stage',
+    params: {
+      stage: name,
+      params: [{ kind: 'number', name: 'amount', label: 'Amount', help: '', default: 0.1, min: 0, max: 1, step: 0.01 }],
+    },
+    async run(input, params, ctx) {
+      counter.n++;
+      if (extra) await extra(ctx);
+      const out = input.image.data.slice();
+      const n = input.mask.width * input.mask.height;
+      for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) if (input.mask.data[i]) out[c * n + i] += params.amount as number;
+      return { image: { width: input.image.width, height: input.image.height, data: out } };
+    },
+  };
+}
+
+function fixture() {
+  const image = createImage(8, 6);
+  image.data.fill(0.25);
+  const mask = createMask(8, 6);
+  mask.data[10] = 1;
+  mask.data[11] = 1;
+  return { image, mask };
+}
+
+describe('Pipeline', () => {
+  it('runs stages in order and never touches pixels outside the mask', async () => {
+    const a = { n: 0 }, b = { n: 0 };
+    const p = new Pipeline({ stages: [addStage('texture', a), addStage('color', b)], sessions, models });
+    const { image, mask } = fixture();
+    const r = await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.5 } }] });
+    expect(r.image.data[10]).toBeCloseTo(0.85, 6);
+    for (let i = 0; i < r.image.data.length; i++) if (!mask.data[i % 48]) expect(r.image.data[i]).toBe(0.25);
+    expect(r.stages.map((s) => s.stage)).toEqual(['texture', 'color']);
+  });
+
+  it('changing a later stage parameter re-runs only that stage', async () => {
+    const a = { n: 0 }, b = { n: 0 };
+    const p = new Pipeline({ stages: [addStage('texture', a), addStage('color', b)], sessions, models });
+    const { image, mask } = fixture();
+    await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.2 } }] });
+    const r = await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }] });
+    expect(a.n).toBe(1);
+    expect(b.n).toBe(2);
+    expect(r.stages[0].cached).toBe(true);
+    expect(r.stages[1].cached).toBe(false);
+    // An earlier parameter change re-runs both.
+    await p.run({ image, mask, stages: [{ name: 'texture', params: { amount: 0.4 } }, { name: 'color', params: { amount: 0.3 } }] });
+    expect([a.n, b.n]).toEqual([2, 3]);
+    // A different mask is a different input.
+    const mask2 = createMask(8, 6);
+    mask2.data[3] = 1;
+    await p.run({ image, mask: mask2, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }] });
+    expect([a.n, b.n]).toEqual([3, 4]);
+  });
+
+  it('validates the whole stage list before running anything', async () => {
+    const a = { n: 0 };
+    const p = new Pipeline({ stages: [addStage('texture', a)], sessions, models });
+    const { image, mask } = fixture();
+    await expect(p.run({ image, mask, stages: [{ name: 'texture', params: { amount: 'x' } }] })).rejects.toThrow(
+      'Expected a number between 0 and 1 for texture.amount but received "x"',
+    );
+    await expect(p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'nope' }] })).rejects.toMatchObject({ code: 'STAGE_UNKNOWN' });
+    await expect(p.run({ image, mask: createMask(3, 3), stages: [{ name: 'texture' }] })).rejects.toThrow(
+      'The mask is 3x3 but the image is 8x6',
+    );
+    expect(a.n).toBe(0);
+  });
+
+  it('cancels promptly while a stage is busy, and stays usable', async () => {
+    const a = { n: 0 };
+    let release!: () => void;
+    const stuck = new Promise<void>((r) => (release = r));
+    const p = new Pipeline({ stages: [addStage('texture', a, () => stuck)], sessions, models });
+    const { image, mask } = fixture();
+    const ac = new AbortController();
+    const run = p.run({ image, mask, stages: [{ name: 'texture' }] }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    const t = performance.now();
+    const err = await run.catch((e) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect(err.code).toBe('CANCELLED');
+    expect(performance.now() - t).toBeLessThan(2000);
+    release();
+    expect(p.cache.size).toBe(0);
+    // The next run works.
+    const ok = new Pipeline({ stages: [addStage('texture', a)], sessions, models });
+    await expect(ok.run({ image, mask, stages: [{ name: 'texture' }] })).resolves.toBeDefined();
+  });
+
+  it('throttles progress to about 10 events a second and delivers the last one', async () => {
+    const a = { n: 0 };
+    const stage = addStage('texture', a, async (ctx) => {
+      const t0 = performance.now();
+      let i = 0;
+      while (performance.now() - t0 < 350) {
+        ctx.progress({ step: ++i, total: 100000 });
+        await new Promise((r) => setImmediate(r));
+      }
+      ctx.progress({ step: 100000, total: 100000 });
+    });
+    const events: PipelineEvent[] = [];
+    const p = new Pipeline({ stages: [stage], sessions, models });
+    const { image, mask } = fixture();
+    await p.run({ image, mask, stages: [{ name: 'texture' }] }, { onEvent: (e) => events.push(e) });
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThanOrEqual(6);
+    expect(progress.at(-1)).toMatchObject({ step: 100000 });
+    expect(events.at(-1)?.type).toBe('stage-end');
+  });
+});

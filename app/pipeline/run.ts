@@ -1,0 +1,187 @@
+/**
+ * Runs an ordered list of enabled stages over an image and a mask, with cached stage results,
+ * throttled progress events and cancellation at any step.
+ */
+import { StudioError, asStudioError, throwIfAborted } from '../common/errors';
+import { resolveParams, type ParamValues } from '../common/params';
+import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/types';
+import type { SessionPool } from '../ort/types';
+import { StageCache, chainKey, imageKey, maskKey } from './cache';
+import { Throttle } from './throttle';
+import type { ModelResolver, StageDef, StageName, StageOutput } from './types';
+
+export interface StageRequest {
+  name: string;
+  /** Parameter values; missing ones take their declared defaults. */
+  params?: Record<string, unknown>;
+}
+
+export interface PipelineRequest {
+  image: RgbImage;
+  mask: Mask;
+  stages: readonly StageRequest[];
+  seed?: number;
+  modelId?: string;
+}
+
+export type PipelineEvent =
+  | { type: 'stage-start'; stage: StageName; index: number; count: number }
+  | { type: 'progress'; stage: StageName; step: number; total: number; message?: string; preview?: RgbImage }
+  | { type: 'stage-end'; stage: StageName; ms: number; cached: boolean; info?: Record<string, unknown> }
+  | { type: 'log'; stage: StageName; message: string };
+
+export interface StageReport {
+  stage: StageName;
+  ms: number;
+  cached: boolean;
+  params: ParamValues;
+  info?: Record<string, unknown>;
+}
+
+export interface PipelineResult {
+  image: RgbImage;
+  /** The effective hole after every stage (differs from the input mask when a stage grew or shrank it). */
+  mask: Mask;
+  stages: StageReport[];
+  totalMs: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: PipelineEvent) => void;
+  /** Progress events per second at most (default 10). */
+  maxEventsPerSecond?: number;
+}
+
+export interface PipelineDeps {
+  stages: readonly StageDef[];
+  sessions: SessionPool;
+  models: ModelResolver;
+  cache?: StageCache;
+}
+
+/** Resolves and validates a stage list against the registry, before anything runs. */
+export function resolveStageList(
+  registry: readonly StageDef[],
+  stages: readonly StageRequest[],
+): { def: StageDef; params: ParamValues }[] {
+  return stages.map((s) => {
+    const def = registry.find((d) => d.name === s.name);
+    if (!def) {
+      throw new StudioError(
+        'STAGE_UNKNOWN',
+        `Unknown stage "${s.name}"; available stages: ${registry.map((d) => d.name).join(', ')}`,
+      );
+    }
+    return { def, params: resolveParams(def.params, s.params ?? {}) };
+  });
+}
+
+export class Pipeline {
+  readonly cache: StageCache;
+  constructor(private readonly deps: PipelineDeps) {
+    this.cache = deps.cache ?? new StageCache();
+  }
+
+  /**
+   * Runs the stages in order. Each stage's result is cached under (its inputs, its parameters), so a
+   * re-run after a later stage's parameter changed starts from that stage.
+   * @throws StudioError PARAM_INVALID / STAGE_UNKNOWN / MASK_SIZE before running; CANCELLED when the
+   *   signal fires (promptly, even while a stage is inside a model call); the stage's error otherwise.
+   */
+  async run(req: PipelineRequest, opts: RunOptions = {}): Promise<PipelineResult> {
+    const t0 = performance.now();
+    assertSameSize(req.image, req.mask);
+    const plan = resolveStageList(this.deps.stages, req.stages);
+    const signal = opts.signal ?? new AbortController().signal;
+    const emit = opts.onEvent ?? (() => {});
+    const seed = req.seed ?? 0;
+    throwIfAborted(signal);
+
+    let image = req.image;
+    let mask = req.mask;
+    let key = chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
+    const reports: StageReport[] = [];
+
+    for (let i = 0; i < plan.length; i++) {
+      const { def, params } = plan[i];
+      throwIfAborted(signal);
+      key = chainKey(key, def.name, params);
+      emit({ type: 'stage-start', stage: def.name, index: i, count: plan.length });
+      const ts = performance.now();
+      let out = this.cache.get(key);
+      const cached = out !== undefined;
+      if (!out) {
+        if (maskArea(mask) === 0) {
+          out = { image, info: { skipped: 'the mask is empty' } };
+        } else {
+          out = await this.runStage(def, params, { image, original: req.image, mask }, seed, req.modelId, signal, emit, opts);
+        }
+        this.cache.set(key, out);
+      }
+      const ms = performance.now() - ts;
+      image = out.image;
+      mask = out.mask ?? mask;
+      reports.push({ stage: def.name, ms, cached, params, info: out.info });
+      emit({ type: 'stage-end', stage: def.name, ms, cached, info: out.info });
+    }
+    return { image, mask, stages: reports, totalMs: performance.now() - t0 };
+  }
+
+  private async runStage(
+    def: StageDef,
+    params: ParamValues,
+    input: { image: RgbImage; original: RgbImage; mask: Mask },
+    seed: number,
+    modelId: string | undefined,
+    signal: AbortSignal,
+    emit: (e: PipelineEvent) => void,
+    opts: RunOptions,
+  ): Promise<StageOutput> {
+    const throttle = new Throttle<PipelineEvent>(emit, 1000 / (opts.maxEventsPerSecond ?? 10));
+    const work = def.run(input, params, {
+      signal,
+      seed,
+      modelId,
+      sessions: this.deps.sessions,
+      models: this.deps.models,
+      progress: (u) => {
+        if (!signal.aborted) throttle.push({ type: 'progress', stage: def.name, ...u });
+      },
+      log: (message) => emit({ type: 'log', stage: def.name, message }),
+    });
+    try {
+      const out = await raceAbort(work, signal);
+      throttle.flush();
+      return out;
+    } catch (e) {
+      throttle.cancel();
+      throw asStudioError(e, 'INTERNAL');
+    }
+  }
+}
+
+/** Settles with the work, or rejects with CANCELLED as soon as the signal fires (the work's result is dropped). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(new StudioError('CANCELLED', 'The operation was cancelled.'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(new StudioError('CANCELLED', 'The operation was cancelled.'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
