@@ -14,7 +14,7 @@ import type { ResolvedModel, StageContext, StageDef, StageInput, StageOutput } f
 import { createAdapter } from './conventions/detect';
 import type { ConventionId } from './conventions/types';
 import { compositeFill, type FillSource } from './composite';
-import { embeddedFill, type EmbeddedFillMethod } from './embeddedFill';
+import { embeddedFillAsync, type EmbeddedFillMethod } from './embeddedFill';
 import { LAMA_PARAMS } from './params';
 import { modelGeometry, padImage, padMask } from './sizing';
 
@@ -123,7 +123,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const reason =
       params.engine === 'embedded' ? 'lama.engine=embedded' : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
     ctx.log(`Using the embedded ${method} fill: ${reason}`);
-    const filled = await embeddedFill(input.image, hole, {
+    const filled = await embeddedFillAsync(input.image, hole, {
       method,
       seed: ctx.seed,
       signal: ctx.signal,

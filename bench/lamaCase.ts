@@ -1,0 +1,52 @@
+/**
+ * One benchmark case, run in its own process so that its peak RSS is its own:
+ *   tsx bench/lamaCase.ts <image> <targetMegapixels|orig> <engine: generated-lama-fixed-rgb|patchmatch|pushpull>
+ * Prints one JSON line.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngineServices } from '../app/host/services';
+import { loadImage } from '../app/image/load';
+import { resizeImage } from '../app/image/resize';
+import { maskArea } from '../app/image/types';
+import { blobMask } from './masks';
+
+const [file, mpArg, engine] = process.argv.slice(2);
+const loaded = await loadImage(file);
+let image = loaded.image;
+if (mpArg !== 'orig') {
+  const s = Math.sqrt((Number(mpArg) * 1e6) / (image.width * image.height));
+  if (s < 1) image = resizeImage(image, Math.round(image.width * s), Math.round(image.height * s));
+}
+const mask = blobMask(image.width, image.height, 0.05, 7);
+// An empty model store: the embedded cases must not find a model.
+const services = createEngineServices({ modelsDir: mkdtempSync(path.join(os.tmpdir(), 'bench-models-')) });
+const model = engine.startsWith('generated-') ? engine : undefined;
+const params = model ? { engine: 'model' } : { engine: 'embedded', fallback: engine };
+// Warm-up (session creation, model build) is not part of the figure.
+if (model) {
+  await services.pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
+  services.pipeline.cache.clear();
+}
+const t0 = performance.now();
+const r = await services.pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
+const ms = performance.now() - t0;
+const info = r.stages[0].info ?? {};
+const mp = (image.width * image.height) / 1e6;
+process.stdout.write(
+  `${JSON.stringify({
+    image: path.basename(file),
+    size: `${image.width}x${image.height}`,
+    megapixels: Number(mp.toFixed(3)),
+    holePercent: Number(((100 * maskArea(mask)) / (image.width * image.height)).toFixed(2)),
+    engine,
+    ms: Math.round(ms),
+    mpPerSecond: Number((mp / (ms / 1000)).toFixed(3)),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    sessionRunMs: typeof info.sessionRunMs === 'number' ? Math.round(info.sessionRunMs) : null,
+    outsideSessionShare: typeof info.sessionRunMs === 'number' ? Number((1 - info.sessionRunMs / ms).toFixed(3)) : null,
+    provider: info.provider ?? null,
+  })}\n`,
+);
+await services.close();

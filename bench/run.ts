@@ -1,0 +1,72 @@
+/**
+ * `npm run bench`: the LaMa stage with the generated LaMa-signature model and with the embedded fills,
+ * on 0.25, 1 and 8 MP images (wall time, peak RSS, megapixels per second; each case in its own process),
+ * then the embedded fills side by side with OpenCV's cv2.inpaint (Telea). Results: bench/results/*.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const FIXTURES = path.resolve('../shared/fixtures/images');
+const RESULTS = path.resolve('bench/results');
+
+function runCase(image: string, mp: string, engine: string): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/lamaCase.ts', image, mp, engine], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+export function table(rows: Record<string, unknown>[], cols: string[]): string {
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
+  return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
+}
+
+export function writeResults(name: string, data: unknown): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.json`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+async function main() {
+  if (!existsSync(FIXTURES)) {
+    process.stderr.write(`The fixture folder ${FIXTURES} is missing; the benchmark needs it.\n`);
+    process.exit(2);
+  }
+  const only = process.argv.slice(2);
+  const cases: [string, string][] = [
+    [path.join(FIXTURES, 'astronaut.png'), '0.25'],
+    [path.join(FIXTURES, 'Garden.jpg'), '1'],
+    [path.join(FIXTURES, 'Elephants_3840x2160.jpg'), 'orig'],
+  ];
+  const engines = ['generated-lama-fixed-rgb', 'pushpull', 'patchmatch'];
+  const rows: Record<string, unknown>[] = [];
+  if (only.length === 0 || only.includes('lama')) {
+    for (const engine of engines) {
+      for (const [image, mp] of cases) {
+        const r = runCase(image, mp, engine);
+        rows.push(r);
+        process.stderr.write(`${engine} ${r.size}: ${r.ms} ms\n`);
+      }
+    }
+    process.stdout.write('\n## lama stage (5% blob mask; wall time of the stage, model warm)\n\n');
+    process.stdout.write(
+      `${table(rows, ['engine', 'image', 'size', 'megapixels', 'ms', 'mpPerSecond', 'peakRssMB', 'sessionRunMs', 'outsideSessionShare'])}\n`,
+    );
+    process.stdout.write(`\nwrote ${writeResults('lama', { date: new Date().toISOString(), node: process.version, rows })}\n`);
+  }
+  if (only.length === 0 || only.includes('fill')) {
+    const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');
+    const cmp = await compareEmbeddedFills(defaultCases());
+    process.stdout.write('\n## embedded fill vs OpenCV cv2.inpaint (Telea, radius 3; Debian python3-opencv)\n\n');
+    process.stdout.write(`${table(cmp as unknown as Record<string, unknown>[], Object.keys(cmp[0] ?? {}))}\n`);
+    process.stdout.write(`\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`);
+  }
+}
+
+await main();
