@@ -1,82 +1,195 @@
 /**
- * Mask morphology built on the exact Euclidean distance transform of Felzenszwalb & Huttenlocher
- * ("Distance Transforms of Sampled Functions", 2012): two passes of the 1-D lower envelope of parabolas,
- * linear in the number of pixels. Distances are between pixel centres; the image border is not a pixel
+ * Mask morphology on exact Euclidean distances between pixel centres; the image border is not a pixel
  * (outside the image counts as neither hole nor known).
+ *
+ * Every operation is separable. First, per column, the vertical distance g to the nearest target in that
+ * column (two running sweeps, top-down and bottom-up). Then, per row, the squared distance is
+ * min over x' of (x - x')^2 + g(x')^2:
+ * - distanceTransform takes it exactly with the lower envelope of parabolas of Felzenszwalb & Huttenlocher
+ *   ("Distance Transforms of Sampled Functions", 2012), linear in the number of pixels.
+ * - growMask only needs "is it <= r^2": each column x' with g(x') <= r covers the row interval
+ *   |x - x'| <= hw(g(x')), and two running sweeps (left-to-right, right-to-left) mark the union of those
+ *   intervals, linear whatever the radius.
+ * - featherWeights only needs distances below its width: a window of |x - x'| < width per hole pixel
+ *   (or the envelope for wide feathers).
+ * Squared distances are whole numbers held exactly in doubles, so every result is exact.
+ *
+ * Work is confined to a box around the hole: for growing, the hole's bounding box grown by the radius (no
+ * pixel further out is within reach); for shrinking and feathering, the hole's bounding box grown by one
+ * pixel (that ring is known, and a known pixel further out is never nearer to a hole pixel than its
+ * projection onto the ring, which is known too).
  */
 import { StudioError, describeValue } from '../common/errors';
 import type { Mask } from './types';
 import { createMask } from './types';
+import { nextNonZero, wordsOf } from './scan';
 
-/** Stands for "no target on this line yet" inside the transform (as in the paper). */
-const FAR = 1e20;
+/** Half-open box [x0, x1) x [y0, y1) inside a width-wide image. */
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
-/** 1-D squared distance transform of f[0..n) into d, using v and z as scratch (FH algorithm 1). */
-function transform1d(f: Float64Array, d: Float64Array, v: Int32Array, z: Float64Array, n: number): void {
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    const fq = f[q] + q * q;
-    let p = v[k];
-    let s = (fq - (f[p] + p * p)) / (2 * q - 2 * p);
-    while (s <= z[k]) {
-      k--;
-      p = v[k];
-      s = (fq - (f[p] + p * p)) / (2 * q - 2 * p);
+/**
+ * Window feathering does (2R + 1) steps per hole pixel, the envelope a fixed number per pixel of the box;
+ * on the 8 MP benchmark (5% hole) they take about as long for R from 10 to 16, the envelope wins above.
+ */
+const FEATHER_WINDOW_MAX = 12;
+
+/** Bounding box of the pixels where data !== 0, or null when there is none. */
+function nonZeroBox(data: Uint8Array, width: number, height: number): Box | null {
+  const words = wordsOf(data);
+  let x0 = width;
+  let x1 = -1;
+  let y0 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const end = row + width;
+    const i = nextNonZero(data, words, row, end);
+    if (i === end) continue;
+    if (y0 < 0) y0 = y;
+    y1 = y;
+    if (i - row < x0) x0 = i - row;
+    // The last one right of x1, if any.
+    const from = i - row > x1 ? i : row + x1 + 1;
+    for (let j = nextNonZero(data, words, from, end); j < end;) {
+      x1 = j - row;
+      j = nextNonZero(data, words, j + 1, end);
     }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
   }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1] < q) k++;
-    const p = v[k];
-    d[q] = (q - p) * (q - p) + f[p];
+  return y0 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** The box grown by `by` pixels on every side, clipped to the image. */
+function grownBox(b: Box, by: number, width: number, height: number): Box {
+  return {
+    x0: Math.max(0, b.x0 - by),
+    y0: Math.max(0, b.y0 - by),
+    x1: Math.min(width, b.x1 + by),
+    y1: Math.min(height, b.y1 + by),
+  };
+}
+
+/**
+ * Top-down sweep over the box: up[y * bw + x] = rows up to the nearest target at or above (x, y) inside the
+ * box, saturating at cap. A target is a pixel with (data !== 0) === targetIsNonZero.
+ * Returns whether the box holds any target.
+ */
+function sweepDown(
+  data: Uint8Array,
+  width: number,
+  b: Box,
+  targetIsNonZero: boolean,
+  cap: number,
+  up: Int32Array,
+): boolean {
+  const bw = b.x1 - b.x0;
+  // Branch-free: a pixel keeps (multiplies by 1) the running distance unless it is a target (0).
+  const keepZero = targetIsNonZero ? 1 : 0;
+  const keepNonZero = 1 - keepZero;
+  let any = false;
+  for (let y = b.y0, o = 0; y < b.y1; y++, o += bw) {
+    const row = y * width + b.x0;
+    if (y === b.y0) {
+      for (let x = 0; x < bw; x++) up[x] = data[row + x] === 0 ? keepZero * cap : keepNonZero * cap;
+    } else {
+      for (let x = 0; x < bw; x++) {
+        const p = up[o - bw + x] + 1;
+        up[o + x] = (p < cap ? p : cap) * (data[row + x] === 0 ? keepZero : keepNonZero);
+      }
+    }
+    if (!any) {
+      for (let x = 0; x < bw; x++) {
+        if (up[o + x] === 0) {
+          any = true;
+          break;
+        }
+      }
+    }
+  }
+  return any;
+}
+
+/**
+ * One step of the bottom-up sweep, for box row y (image row b.y0 + y), rows processed from the last up:
+ * updates down (rows down to the nearest target at or below, saturating at cap) and writes
+ * g = min(up, down), the vertical distance to the nearest target in each column.
+ */
+function sweepUpRow(
+  data: Uint8Array,
+  width: number,
+  b: Box,
+  y: number,
+  targetIsNonZero: boolean,
+  cap: number,
+  up: Int32Array,
+  down: Int32Array,
+  g: Int32Array,
+): void {
+  const bw = b.x1 - b.x0;
+  const row = (b.y0 + y) * width + b.x0;
+  const o = y * bw;
+  const keepZero = targetIsNonZero ? 1 : 0;
+  const keepNonZero = 1 - keepZero;
+  if (y === b.y1 - b.y0 - 1) down.fill(cap - 1, 0, bw);
+  for (let x = 0; x < bw; x++) {
+    const p = down[x] + 1;
+    const d = (p < cap ? p : cap) * (data[row + x] === 0 ? keepZero : keepNonZero);
+    down[x] = d;
+    const u = up[o + x];
+    g[x] = u < d ? u : d;
   }
 }
 
 /**
- * Squared Euclidean distance from each pixel to the nearest pixel where target[i] !== 0 (0 there).
- * Returns null when no pixel is a target.
+ * Lower envelope of the parabolas (x - q)^2 + g[q]^2 over the columns q with g[q] < cap (FH algorithm 1):
+ * writes d[x] = min over those q, or -1 for every x when there is none. v, z, hv: scratch of n, n+1, n.
  */
-function squaredDistance(target: Uint8Array, width: number, height: number): Float64Array | null {
-  const n = width * height;
-  if (target.length !== n) {
-    throw new StudioError(
-      'INTERNAL',
-      `Distance transform input has ${target.length} values; ${width}x${height} needs ${n}`,
-    );
+function envelope(
+  g: Int32Array,
+  n: number,
+  cap: number,
+  d: Float64Array,
+  v: Int32Array,
+  z: Float64Array,
+  hv: Float64Array,
+): void {
+  let k = -1;
+  for (let q = 0; q < n; q++) {
+    const gq = g[q];
+    if (gq >= cap) continue;
+    const hq = gq * gq + q * q;
+    if (k < 0) {
+      k = 0;
+      v[0] = q;
+      hv[0] = hq;
+      z[0] = -1e300;
+      continue;
+    }
+    let s = (hq - hv[k]) / (2 * (q - v[k]));
+    while (s <= z[k]) {
+      k--;
+      s = (hq - hv[k]) / (2 * (q - v[k]));
+    }
+    k++;
+    v[k] = q;
+    hv[k] = hq;
+    z[k] = s;
   }
-  const grid = new Float64Array(n);
-  let any = false;
-  for (let i = 0; i < n; i++) {
-    if (target[i] !== 0) any = true;
-    else grid[i] = FAR;
+  if (k < 0) {
+    d.fill(-1, 0, n);
+    return;
   }
-  if (!any) return null;
-  const len = Math.max(width, height);
-  const f = new Float64Array(len);
-  const d = new Float64Array(len);
-  const v = new Int32Array(len);
-  const z = new Float64Array(len + 1);
-  // Columns.
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) f[y] = grid[y * width + x];
-    transform1d(f, d, v, z, height);
-    for (let y = 0; y < height; y++) grid[y * width + x] = d[y];
+  z[k + 1] = 1e300;
+  let j = 0;
+  for (let x = 0; x < n; x++) {
+    while (z[j + 1] < x) j++;
+    const p = v[j];
+    d[x] = (x - p) * (x - p) + (hv[j] - p * p);
   }
-  // Rows.
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) f[x] = grid[row + x];
-    transform1d(f, d, v, z, width);
-    for (let x = 0; x < width; x++) grid[row + x] = d[x];
-  }
-  return grid;
 }
 
 /**
@@ -86,17 +199,129 @@ function squaredDistance(target: Uint8Array, width: number, height: number): Flo
  * @throws StudioError INTERNAL when target.length !== width*height.
  */
 export function distanceTransform(target: Uint8Array, width: number, height: number): Float32Array {
-  const sq = squaredDistance(target, width, height);
-  const out = new Float32Array(width * height);
-  if (!sq) return out.fill(Infinity);
-  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(sq[i]);
+  const n = width * height;
+  if (target.length !== n) {
+    throw new StudioError(
+      'INTERNAL',
+      `Distance transform input has ${target.length} values; ${width}x${height} needs ${n}`,
+    );
+  }
+  const out = new Float32Array(n);
+  const box = { x0: 0, y0: 0, x1: width, y1: height };
+  // A real vertical distance is at most height - 1, so cap marks "no target in this column".
+  const cap = height;
+  // The top-down distances live in the output's own memory: row y is read (into g) before it is written.
+  const up = new Int32Array(out.buffer, out.byteOffset, n);
+  if (!sweepDown(target, width, box, true, cap, up)) return out.fill(Infinity);
+  // The bottom-up sweep is fused with the envelope's construction, and its evaluation writes the row.
+  const down = new Int32Array(width).fill(cap - 1);
+  const v = new Int32Array(width);
+  const z = new Float64Array(width + 1);
+  const hv = new Float64Array(width);
+  const gv = new Float64Array(width);
+  for (let y = height - 1; y >= 0; y--) {
+    const row = y * width;
+    let k = -1;
+    for (let q = 0; q < width; q++) {
+      const p = down[q] + 1;
+      const dq = (p < cap ? p : cap) * (target[row + q] === 0 ? 1 : 0);
+      down[q] = dq;
+      const u = up[row + q];
+      const gq = u < dq ? u : dq;
+      if (gq >= cap) continue;
+      const g2 = gq * gq;
+      const hq = g2 + q * q;
+      if (k < 0) {
+        k = 0;
+        v[0] = q;
+        hv[0] = hq;
+        gv[0] = g2;
+        z[0] = -1e300;
+        continue;
+      }
+      let s = (hq - hv[k]) / (2 * (q - v[k]));
+      while (s <= z[k]) {
+        k--;
+        s = (hq - hv[k]) / (2 * (q - v[k]));
+      }
+      k++;
+      v[k] = q;
+      hv[k] = hq;
+      gv[k] = g2;
+      z[k] = s;
+    }
+    // k >= 0: some column holds a target, and its vertical distance is below cap on every row.
+    z[k + 1] = 1e300;
+    let j = 0;
+    for (let x = 0; x < width; x++) {
+      while (z[j + 1] < x) j++;
+      const dx = x - v[j];
+      out[row + x] = Math.sqrt(dx * dx + gv[j]);
+    }
+  }
   return out;
 }
 
-function complement(data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] ? 0 : 1;
-  return out;
+/** Largest whole R >= 0 with R * R <= r2 (so every |dx| > R has dx^2 > r2). */
+function reachOf(r2: number): number {
+  let r = Math.floor(Math.sqrt(r2));
+  while (r * r > r2) r--;
+  while ((r + 1) * (r + 1) <= r2) r++;
+  return r;
+}
+
+/**
+ * Marks, in `out`, the pixels of box b within squared distance r2 of a target ((data !== 0) ===
+ * targetIsNonZero; only targets inside b count). Dilation sets them to 1; erosion (targetIsNonZero false)
+ * sets out = 1 on the hole pixels of b that are not marked and 0 elsewhere in b.
+ * Returns false (and writes nothing) when b holds no target.
+ */
+function markWithin(
+  data: Uint8Array,
+  width: number,
+  b: Box,
+  r2: number,
+  dilate: boolean,
+  out: Uint8Array,
+): boolean {
+  const bw = b.x1 - b.x0;
+  const bh = b.y1 - b.y0;
+  const reach = reachOf(r2);
+  const cap = reach + 1;
+  // half[g]: the half-width of the row interval a column at vertical distance g covers; half[cap] puts the
+  // interval out of every sweep's way.
+  const half = new Int32Array(cap + 1);
+  for (let gy = 0; gy <= reach; gy++) {
+    let k = reach;
+    while (k * k + gy * gy > r2) k--;
+    half[gy] = k;
+  }
+  half[cap] = -2 * bw - 2;
+  const up = new Int32Array(bw * bh);
+  if (!sweepDown(data, width, b, dilate, cap, up)) return false;
+  const down = new Int32Array(bw);
+  const g = new Int32Array(bw);
+  for (let y = bh - 1; y >= 0; y--) {
+    sweepUpRow(data, width, b, y, dilate, cap, up, down, g);
+    const row = (b.y0 + y) * width + b.x0;
+    // Left to right: covered by an interval whose centre is at or left of x.
+    let right = -1;
+    for (let x = 0; x < bw; x++) {
+      const e = x + half[g[x]];
+      if (e > right) right = e;
+      if (dilate) {
+        if (x <= right) out[row + x] = 1;
+      } else out[row + x] = x > right && data[row + x] !== 0 ? 1 : 0;
+    }
+    // Right to left: covered by an interval whose centre is at or right of x.
+    let left = bw;
+    for (let x = bw - 1; x >= 0; x--) {
+      const e = x - half[g[x]];
+      if (e < left) left = e;
+      if (x >= left) out[row + x] = dilate ? 1 : 0;
+    }
+  }
+  return true;
 }
 
 /**
@@ -106,6 +331,7 @@ function complement(data: Uint8Array): Uint8Array {
  * - Erosion, px < 0: a hole pixel stays a hole only when its distance to the nearest known pixel is > |px|
  *   (a square hole loses floor(|px|) pixels on each side). A mask with no known pixel keeps every hole.
  * The two are duals: growMask(m, -r) is the complement of growMask(complement(m), r).
+ * Time is linear in the area of the hole's bounding box (grown by px when growing), whatever px is.
  * @throws StudioError PARAM_INVALID when px is not a finite number.
  */
 export function growMask(mask: Mask, px: number): Mask {
@@ -118,14 +344,13 @@ export function growMask(mask: Mask, px: number): Mask {
   const { width, height, data } = mask;
   if (px === 0) return createMask(width, height, data.slice());
   const out = new Uint8Array(width * height);
+  const hole = nonZeroBox(data, width, height);
+  if (!hole) return createMask(width, height, out);
   const r2 = px * px;
   if (px > 0) {
-    const sq = squaredDistance(data, width, height);
-    if (sq) for (let i = 0; i < out.length; i++) out[i] = sq[i] <= r2 ? 1 : 0;
-  } else {
-    const sq = squaredDistance(complement(data), width, height);
-    if (!sq) out.set(data);
-    else for (let i = 0; i < out.length; i++) out[i] = data[i] && sq[i] > r2 ? 1 : 0;
+    markWithin(data, width, grownBox(hole, reachOf(r2), width, height), r2, true, out);
+  } else if (!markWithin(data, width, grownBox(hole, 1, width, height), r2, false, out)) {
+    out.set(data); // no known pixel anywhere (the ring around the hole is clipped away on every side)
   }
   return createMask(width, height, out);
 }
@@ -144,18 +369,58 @@ export function featherWeights(mask: Mask, width: number): Float32Array {
       `Expected a number of pixels >= 0 for feather width but received ${describeValue(width)}`,
     );
   }
-  const { data } = mask;
+  const { data, width: w, height: h } = mask;
   const out = new Float32Array(data.length);
-  const sq = width > 0 ? squaredDistance(complement(data), mask.width, mask.height) : null;
+  const hole = nonZeroBox(data, w, h);
+  if (!hole) return out;
   const w2 = width * width;
-  for (let i = 0; i < out.length; i++) {
-    if (!data[i]) continue;
-    if (!sq || sq[i] >= w2) {
-      out[i] = 1;
-      continue;
+  if (width === 0) {
+    for (let y = hole.y0; y < hole.y1; y++) {
+      for (let i = y * w + hole.x0, end = y * w + hole.x1; i < end; i++) if (data[i] !== 0) out[i] = 1;
     }
-    const t = Math.sqrt(sq[i]) / width;
-    out[i] = t * t * (3 - 2 * t);
+    return out;
+  }
+  // Only distances with d^2 < w2 matter: a column further than reach (reach^2 < w2 <= (reach + 1)^2) never
+  // gives one, so it is saturated at cap and left out.
+  let reach = reachOf(w2);
+  if (reach * reach === w2) reach--;
+  const cap = reach + 1;
+  const b = grownBox(hole, 1, w, h);
+  const bw = b.x1 - b.x0;
+  const up = new Int32Array(bw * (b.y1 - b.y0));
+  sweepDown(data, w, b, false, cap, up);
+  const down = new Int32Array(bw);
+  const g = new Int32Array(bw);
+  const window = reach <= FEATHER_WINDOW_MAX;
+  const d = new Float64Array(window ? 0 : bw);
+  const v = new Int32Array(window ? 0 : bw);
+  const z = new Float64Array(window ? 0 : bw + 1);
+  const hv = new Float64Array(window ? 0 : bw);
+  for (let y = b.y1 - b.y0 - 1; y >= 0; y--) {
+    sweepUpRow(data, w, b, y, false, cap, up, down, g);
+    const row = (b.y0 + y) * w + b.x0;
+    if (!window) envelope(g, bw, cap, d, v, z, hv);
+    for (let x = 0; x < bw; x++) {
+      if (data[row + x] === 0) continue;
+      let sq: number;
+      if (window) {
+        sq = w2;
+        const lo = x - reach > 0 ? x - reach : 0;
+        const hi = x + reach < bw - 1 ? x + reach : bw - 1;
+        for (let q = lo; q <= hi; q++) {
+          const gq = g[q];
+          if (gq >= cap) continue;
+          const s = (q - x) * (q - x) + gq * gq;
+          if (s < sq) sq = s;
+        }
+      } else sq = d[x] < 0 ? w2 : d[x];
+      if (sq >= w2) {
+        out[row + x] = 1;
+        continue;
+      }
+      const t = Math.sqrt(sq) / width;
+      out[row + x] = t * t * (3 - 2 * t);
+    }
   }
   return out;
 }
