@@ -25,10 +25,19 @@ export default tseslint.config(
         {
           paths: uiLibs
             .filter((n) => !n.includes('*'))
-            .map((name) => ({ name, message: 'app/ is the engine: it knows nothing of Electron, React or fabric.' })),
+            .map((name) => ({
+              name,
+              message: 'app/ is the engine: it knows nothing of Electron, React or fabric.',
+            })),
           patterns: [
-            { group: ['**/main/**', '**/renderer/**', 'react/*'], message: 'app/ must not import main/ or renderer/.' },
-            { group: ['onnxruntime-node', 'onnxruntime-*'], message: 'Only app/ort imports onnxruntime-node.' },
+            {
+              group: ['**/main/**', '**/renderer/**', 'react/*'],
+              message: 'app/ must not import main/ or renderer/.',
+            },
+            {
+              group: ['onnxruntime-node', 'onnxruntime-*'],
+              message: 'Only app/ort imports onnxruntime-node.',
+            },
             { group: ['sharp'], message: 'Only app/image imports sharp.' },
           ],
         },
@@ -37,7 +46,10 @@ export default tseslint.config(
   },
   {
     files: ['app/ort/**/*.ts'],
-    rules: restrict([['**/main/**', '**/renderer/**'], ['electron', 'react', 'fabric'], ['sharp']].flat(), 'app/ort may import onnxruntime-node only.'),
+    rules: restrict(
+      [['**/main/**', '**/renderer/**'], ['electron', 'react', 'fabric'], ['sharp']].flat(),
+      'app/ort may import onnxruntime-node only.',
+    ),
   },
   {
     files: ['app/image/**/*.ts'],
@@ -49,7 +61,16 @@ export default tseslint.config(
   {
     files: ['native-models/**/*.ts', 'bench/**/*.ts'],
     rules: restrict(
-      ['**/main/**', '**/renderer/**', 'electron', 'react', 'fabric', 'onnxruntime-node', 'onnxruntime-*', 'sharp'],
+      [
+        '**/main/**',
+        '**/renderer/**',
+        'electron',
+        'react',
+        'fabric',
+        'onnxruntime-node',
+        'onnxruntime-*',
+        'sharp',
+      ],
       'Outside app/ort and app/image, use the engine modules instead of onnxruntime-node or sharp.',
     ),
   },

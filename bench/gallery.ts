@@ -8,4 +8,5 @@ if (!existsSync(FIXTURES)) {
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-for (const f of [...(await lamaGallery()), ...(await embeddedFillGallery())]) process.stdout.write(`wrote ${f}\n`);
+for (const f of [...(await lamaGallery()), ...(await embeddedFillGallery())])
+  process.stdout.write(`wrote ${f}\n`);

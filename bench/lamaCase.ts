@@ -45,7 +45,8 @@ process.stdout.write(
     mpPerSecond: Number((mp / (ms / 1000)).toFixed(3)),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     sessionRunMs: typeof info.sessionRunMs === 'number' ? Math.round(info.sessionRunMs) : null,
-    outsideSessionShare: typeof info.sessionRunMs === 'number' ? Number((1 - info.sessionRunMs / ms).toFixed(3)) : null,
+    outsideSessionShare:
+      typeof info.sessionRunMs === 'number' ? Number((1 - info.sessionRunMs / ms).toFixed(3)) : null,
     provider: info.provider ?? null,
   })}\n`,
 );

@@ -23,8 +23,10 @@ export function blobMask(width: number, height: number, coverage: number, seed =
   const short = Math.min(width, height);
   let area = 0;
   const disc = (cx: number, cy: number, r: number) => {
-    const x0 = Math.max(0, Math.floor(cx - r)), x1 = Math.min(width - 1, Math.ceil(cx + r));
-    const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(height - 1, Math.ceil(cy + r));
+    const x0 = Math.max(0, Math.floor(cx - r)),
+      x1 = Math.min(width - 1, Math.ceil(cx + r));
+    const y0 = Math.max(0, Math.floor(cy - r)),
+      y1 = Math.min(height - 1, Math.ceil(cy + r));
     for (let y = y0; y <= y1; y++)
       for (let x = x0; x <= x1; x++) {
         const i = y * width + x;

@@ -22,7 +22,11 @@ function runCase(image: string, mp: string, engine: string): Record<string, unkn
 export function table(rows: Record<string, unknown>[], cols: string[]): string {
   const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
+  return [
+    line(cols),
+    line(w.map((n) => '-'.repeat(n))),
+    ...rows.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
+  ].join('\n');
 }
 
 export function writeResults(name: string, data: unknown): string {
@@ -58,14 +62,33 @@ async function main() {
     process.stdout.write(
       `${table(rows, ['engine', 'image', 'size', 'megapixels', 'ms', 'mpPerSecond', 'peakRssMB', 'sessionRunMs', 'outsideSessionShare'])}\n`,
     );
-    process.stdout.write(`\nwrote ${writeResults('lama', { date: new Date().toISOString(), node: process.version, rows })}\n`);
+    process.stdout.write(
+      `\nwrote ${writeResults('lama', { date: new Date().toISOString(), node: process.version, rows })}\n`,
+    );
+  }
+  if (only.length === 0 || only.includes('ops')) {
+    const { benchImageOps } = await import('./imageOps');
+    const ops = await benchImageOps();
+    process.stdout.write('\n## image operations at 8 MP (median of 5 runs)\n\n');
+    process.stdout.write(
+      `${table(ops as unknown as Record<string, unknown>[], Object.keys(ops[0] ?? {}))}\n`,
+    );
+    process.stdout.write(
+      `\nwrote ${writeResults('image-ops', { date: new Date().toISOString(), rows: ops })}\n`,
+    );
   }
   if (only.length === 0 || only.includes('fill')) {
     const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');
     const cmp = await compareEmbeddedFills(defaultCases());
-    process.stdout.write('\n## embedded fill vs OpenCV cv2.inpaint (Telea, radius 3; Debian python3-opencv)\n\n');
-    process.stdout.write(`${table(cmp as unknown as Record<string, unknown>[], Object.keys(cmp[0] ?? {}))}\n`);
-    process.stdout.write(`\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`);
+    process.stdout.write(
+      '\n## embedded fill vs OpenCV cv2.inpaint (Telea, radius 3; Debian python3-opencv)\n\n',
+    );
+    process.stdout.write(
+      `${table(cmp as unknown as Record<string, unknown>[], Object.keys(cmp[0] ?? {}))}\n`,
+    );
+    process.stdout.write(
+      `\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`,
+    );
   }
 }
 

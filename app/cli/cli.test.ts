@@ -1,5 +1,13 @@
 // The CLI as a user drives it: exit codes, messages that name the problem, and no output left behind.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  writeFileSync,
+  copyFileSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +28,8 @@ function textured(w: number, h: number): RgbImage {
   const img = createImage(w, h);
   const n = w * h;
   for (let i = 0; i < n; i++) {
-    const x = i % w, y = Math.floor(i / w);
+    const x = i % w,
+      y = Math.floor(i / w);
     img.data[i] = 0.5 + 0.3 * Math.sin(x / 5);
     img.data[n + i] = 0.4 + 0.2 * Math.cos(y / 7);
     img.data[2 * n + i] = (x + y) / (w + h);
@@ -29,9 +38,14 @@ function textured(w: number, h: number): RgbImage {
 }
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  let out = '',
+    err = '';
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
   try {
     const code = await main(args);
     return { code, out, err };
@@ -59,20 +73,41 @@ afterEach(() => vi.restoreAllMocks());
 describe('inpaint-studio run', () => {
   it('fills with the generated LaMa-signature model; pixels outside the mask are the original', async () => {
     const out = path.join(dir, 'out.png');
-    const r = await cli('run', '--image', imagePath, '--mask', maskPath, '--out', out, '--model', 'generated-lama-fixed-rgb', '--json', ...models());
+    const r = await cli(
+      'run',
+      '--image',
+      imagePath,
+      '--mask',
+      maskPath,
+      '--out',
+      out,
+      '--model',
+      'generated-lama-fixed-rgb',
+      '--json',
+      ...models(),
+    );
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.at(-1);
-    expect(summary).toMatchObject({ type: 'summary', ok: true, stages: [{ stage: 'lama', info: { engine: 'model', provider: 'cpu' } }] });
+    expect(summary).toMatchObject({
+      type: 'summary',
+      ok: true,
+      stages: [{ stage: 'lama', info: { engine: 'model', provider: 'cpu' } }],
+    });
     expect(typeof summary.stages[0].ms).toBe('number');
     expect(lines.some((l) => l.type === 'progress')).toBe(true);
     const written = (await loadImage(out)).image;
     const src = (await loadImage(imagePath)).image;
     const n = 160 * 120;
-    let diffOutside = 0, diffInside = 0;
+    let diffOutside = 0,
+      diffInside = 0;
     for (let c = 0; c < 3; c++)
       for (let i = 0; i < n; i++) {
-        const x = i % 160, y = Math.floor(i / 160);
+        const x = i % 160,
+          y = Math.floor(i / 160);
         const inside = y >= 40 && y < 80 && x >= 60 && x < 110;
         const d = Math.abs(written.data[c * n + i] - src.data[c * n + i]);
         if (inside) diffInside += d;
@@ -111,14 +146,36 @@ describe('inpaint-studio run', () => {
   });
 
   it('exit 2 for a bad parameter, naming it', async () => {
-    const r = await cli('run', '--image', imagePath, '--mask', maskPath, '--out', path.join(dir, 'p.png'), '--set', 'lama.feather=abc', ...models());
+    const r = await cli(
+      'run',
+      '--image',
+      imagePath,
+      '--mask',
+      maskPath,
+      '--out',
+      path.join(dir, 'p.png'),
+      '--set',
+      'lama.feather=abc',
+      ...models(),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toContain('Expected an integer between 0 and 64 for lama.feather but received "abc"');
   });
 
   it('exit 3 and no output for a missing model', async () => {
     const out = path.join(dir, 'missing-out.png');
-    const r = await cli('run', '--image', imagePath, '--mask', maskPath, '--out', out, '--model', 'lama-fp32', ...models());
+    const r = await cli(
+      'run',
+      '--image',
+      imagePath,
+      '--mask',
+      maskPath,
+      '--out',
+      out,
+      '--model',
+      'lama-fp32',
+      ...models(),
+    );
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/lama-fp32.*not installed/);
     expect(existsSync(out)).toBe(false);
@@ -130,11 +187,27 @@ describe('inpaint-studio run', () => {
     const imp = await cli('models', 'import', 'my-lama', gen, '--models-dir', storeDir);
     expect(imp.code).toBe(0);
     // Damage the installed file in place, keeping its size.
-    const installed = path.join(storeDir, 'my-lama', readdirSync(path.join(storeDir, 'my-lama')).find((f) => f.endsWith('.onnx'))!);
+    const installed = path.join(
+      storeDir,
+      'my-lama',
+      readdirSync(path.join(storeDir, 'my-lama')).find((f) => f.endsWith('.onnx'))!,
+    );
     const size = statSync(installed).size;
     writeFileSync(installed, Buffer.alloc(size, 7));
     const out = path.join(dir, 'corrupt-out.png');
-    const r = await cli('run', '--image', imagePath, '--mask', maskPath, '--out', out, '--model', 'my-lama', '--models-dir', storeDir);
+    const r = await cli(
+      'run',
+      '--image',
+      imagePath,
+      '--mask',
+      maskPath,
+      '--out',
+      out,
+      '--model',
+      'my-lama',
+      '--models-dir',
+      storeDir,
+    );
     expect(r.code).toBe(3);
     expect(existsSync(out)).toBe(false);
     const v = await cli('models', 'verify', '--models-dir', storeDir);
@@ -159,10 +232,26 @@ describe('inpaint-studio run', () => {
     copyFileSync(imagePath, path.join(inDir, 'a.png'));
     copyFileSync(imagePath, path.join(inDir, 'c.png'));
     writeFileSync(path.join(inDir, 'b.png'), 'broken');
-    const r = await cli('run', '--image', inDir, '--mask', maskPath, '--out', outDir, '--json', '--model', 'generated-lama-fixed-rgb', ...models());
+    const r = await cli(
+      'run',
+      '--image',
+      inDir,
+      '--mask',
+      maskPath,
+      '--out',
+      outDir,
+      '--json',
+      '--model',
+      'generated-lama-fixed-rgb',
+      ...models(),
+    );
     expect(r.code).toBe(2);
     expect(readdirSync(outDir).sort()).toEqual(['a.png', 'c.png']);
-    const errors = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'error');
+    const errors = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0].image).toContain('b.png');
   });
@@ -177,7 +266,15 @@ describe('inpaint-studio models and stages', () => {
     });
     try {
       const storeDir = path.join(dir, 'models-dl');
-      const r = await cli('models', 'download', 'lama-fp32', '--url', server.url('/lama_fp32.onnx'), '--models-dir', storeDir);
+      const r = await cli(
+        'models',
+        'download',
+        'lama-fp32',
+        '--url',
+        server.url('/lama_fp32.onnx'),
+        '--models-dir',
+        storeDir,
+      );
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/resume/i);
       const list = await cli('models', 'list', '--json', '--models-dir', storeDir);
@@ -206,7 +303,13 @@ describe('inpaint-studio models and stages', () => {
   });
 
   it('--help works on every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['models', '--help'], ['models', 'download', '--help'], ['stages', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['run', '--help'],
+      ['models', '--help'],
+      ['models', 'download', '--help'],
+      ['stages', '--help'],
+    ]) {
       const r = await cli(...args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.out + r.err).toMatch(/Usage:/);

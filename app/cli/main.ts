@@ -14,7 +14,9 @@ import { describeParam } from './stageFlags';
 const intArg = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InvalidArgumentError(`Expected an integer between ${min} and ${max} for ${name} but received ${JSON.stringify(v)}`);
+    throw new InvalidArgumentError(
+      `Expected an integer between ${min} and ${max} for ${name} but received ${JSON.stringify(v)}`,
+    );
   }
   return n;
 };
@@ -24,7 +26,10 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 function providersArg(v: string): ProviderName[] {
   const list = v.split(',').map((s) => s.trim()) as ProviderName[];
   for (const p of list) {
-    if (!PROVIDER_ORDER.includes(p)) throw new InvalidArgumentError(`Expected providers from ${PROVIDER_ORDER.join(', ')} but received ${JSON.stringify(p)}`);
+    if (!PROVIDER_ORDER.includes(p))
+      throw new InvalidArgumentError(
+        `Expected providers from ${PROVIDER_ORDER.join(', ')} but received ${JSON.stringify(p)}`,
+      );
   }
   return list;
 }
@@ -33,10 +38,16 @@ export function buildProgram(exit: (code: number) => void): Command {
   let services: EngineServices | undefined;
   const program = new Command('inpaint-studio')
     .description('Inpaint Studio engine: fill holes in photographs with LaMa and correct the result.')
-    .option('--models-dir <dir>', 'model store folder (default: $INPAINT_STUDIO_MODELS or the user data folder)')
+    .option(
+      '--models-dir <dir>',
+      'model store folder (default: $INPAINT_STUDIO_MODELS or the user data folder)',
+    )
     .option('--threads <n>', 'ONNX Runtime intra-op threads (0 = all cores)', intArg('--threads', 0, 256), 0)
     .addOption(
-      new Option('--providers <list>', `execution providers to try, in order (default ${PROVIDER_ORDER.join(',')})`).argParser(providersArg),
+      new Option(
+        '--providers <list>',
+        `execution providers to try, in order (default ${PROVIDER_ORDER.join(',')})`,
+      ).argParser(providersArg),
     )
     .showHelpAfterError()
     .exitOverride();
@@ -52,11 +63,26 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('run')
     .description('Fill the masked part of an image (or of every image in a folder) and write the result.')
     .requiredOption('--image <path>', 'input image (PNG, JPEG, WebP, TIFF) or a folder of images')
-    .requiredOption('--mask <path>', 'mask image (white or opaque = fill), or a folder of masks paired by file name')
+    .requiredOption(
+      '--mask <path>',
+      'mask image (white or opaque = fill), or a folder of masks paired by file name',
+    )
     .requiredOption('--out <path>', 'output file (format from its extension), or a folder for batch runs')
-    .option('--stages <list>', `comma-separated stages to run, in order (available: ${STAGES.map((s) => s.name).join(', ')})`, DEFAULT_STAGE_LIST.join(','))
-    .option('--set <stage.param=value>', 'set a stage parameter (repeatable); see `inpaint-studio stages`', collect, [])
-    .option('--model <id>', 'inpainting model id (see `models list`; generated-* ids are built-in test networks)')
+    .option(
+      '--stages <list>',
+      `comma-separated stages to run, in order (available: ${STAGES.map((s) => s.name).join(', ')})`,
+      DEFAULT_STAGE_LIST.join(','),
+    )
+    .option(
+      '--set <stage.param=value>',
+      'set a stage parameter (repeatable); see `inpaint-studio stages`',
+      collect,
+      [],
+    )
+    .option(
+      '--model <id>',
+      'inpainting model id (see `models list`; generated-* ids are built-in test networks)',
+    )
     .option('--seed <n>', 'random seed', intArg('--seed', 0, 2 ** 31 - 1), 0)
     .option('--quality <n>', 'JPEG/WebP quality 1..100', intArg('--quality', 1, 100))
     .option('--json', 'print JSON lines of progress and a final summary', false)
@@ -68,7 +94,18 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--json', 'print the declarations as JSON', false)
     .action((flags: { json: boolean }) => {
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(STAGES.map((s) => ({ name: s.name, label: s.label, description: s.description, params: s.params.params })), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            STAGES.map((s) => ({
+              name: s.name,
+              label: s.label,
+              description: s.description,
+              params: s.params.params,
+            })),
+            null,
+            2,
+          )}\n`,
+        );
       } else {
         for (const s of STAGES) {
           process.stdout.write(`${s.name} — ${s.label}\n  ${s.description}\n`);
@@ -94,7 +131,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
-      if (ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help') return 0;
+      if (
+        ce.code === 'commander.helpDisplayed' ||
+        ce.code === 'commander.version' ||
+        ce.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     const err = asStudioError(e);

@@ -18,7 +18,11 @@ export async function validateInpaintModel(file: string, hint?: string): Promise
   }
 }
 
-export function modelsCommands(svc: () => EngineServices, exit: (code: number) => void, signal: AbortSignal): Command {
+export function modelsCommands(
+  svc: () => EngineServices,
+  exit: (code: number) => void,
+  signal: AbortSignal,
+): Command {
   const models = new Command('models').description('List, download, import and verify models.');
 
   models
@@ -41,12 +45,22 @@ export function modelsCommands(svc: () => EngineServices, exit: (code: number) =
 
   models
     .command('download')
-    .description('Download a model from its pinned URL, resuming an interrupted download, and verify its SHA-256.')
+    .description(
+      'Download a model from its pinned URL, resuming an interrupted download, and verify its SHA-256.',
+    )
     .argument('<id>', 'model id (see `models list`)')
-    .option('--url <url>', 'download from this URL instead (a mirror); the size and SHA-256 are still checked')
+    .option(
+      '--url <url>',
+      'download from this URL instead (a mirror); the size and SHA-256 are still checked',
+    )
     .action(async (id: string, flags: { url?: string }) => {
       const tty = process.stderr.isTTY;
-      const bar = tty ? new cliProgress.SingleBar({ format: `${id} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { format: `${id} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
       let started = false;
       const m = await svc().store.download(id, {
         signal,
@@ -65,10 +79,15 @@ export function modelsCommands(svc: () => EngineServices, exit: (code: number) =
 
   models
     .command('import')
-    .description('Install a model from a local file (checked against the manifest, or as a custom model of a known convention).')
+    .description(
+      'Install a model from a local file (checked against the manifest, or as a custom model of a known convention).',
+    )
     .argument('<id>', 'model id: a manifest id, or a new id for a custom model')
     .argument('<file>', 'the .onnx file (left untouched)')
-    .option('--convention <name>', 'convention hint for custom models (lama-fixed-rgb, lama-fixed-bgr, lama-dynamic-4ch, migan)')
+    .option(
+      '--convention <name>',
+      'convention hint for custom models (lama-fixed-rgb, lama-fixed-bgr, lama-dynamic-4ch, migan)',
+    )
     .action(async (id: string, file: string, flags: { convention?: string }) => {
       let convention: string | undefined;
       const m = await svc().store.importFile(id, file, {

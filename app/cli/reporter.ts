@@ -29,12 +29,18 @@ export function createReporter(json: boolean, stream: NodeJS.WriteStream = proce
     event(e) {
       if (e.type === 'log') stream.write(`${e.stage}: ${e.message}\n`);
       if (!tty) {
-        if (e.type === 'stage-end') stream.write(`${e.stage}: ${e.cached ? 'cached' : `${Math.round(e.ms)} ms`}\n`);
+        if (e.type === 'stage-end')
+          stream.write(`${e.stage}: ${e.cached ? 'cached' : `${Math.round(e.ms)} ms`}\n`);
         return;
       }
       if (e.type === 'stage-start') {
         bar = new cliProgress.SingleBar(
-          { format: `${e.stage.padEnd(10)} [{bar}] {percentage}% {msg}`, hideCursor: true, stream, clearOnComplete: false },
+          {
+            format: `${e.stage.padEnd(10)} [{bar}] {percentage}% {msg}`,
+            hideCursor: true,
+            stream,
+            clearOnComplete: false,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(1, 0, { msg: '' });

@@ -39,18 +39,26 @@ async function planJobs(flags: RunFlags): Promise<Job[]> {
     throw new StudioError('IMAGE_DECODE', `Cannot read ${flags.image}: no such file or folder`);
   }
   if (!(await isDir(flags.image))) {
-    if (await isDir(flags.mask)) throw new StudioError('MASK_DECODE', `--mask ${flags.mask} is a folder but --image is a single file`);
+    if (await isDir(flags.mask))
+      throw new StudioError('MASK_DECODE', `--mask ${flags.mask} is a folder but --image is a single file`);
     const out = (await isDir(flags.out)) ? path.join(flags.out, path.basename(flags.image)) : flags.out;
     return [{ image: flags.image, mask: flags.mask, out }];
   }
-  const names = (await readdir(flags.image)).filter((n) => IMAGE_EXT.has(path.extname(n).toLowerCase())).sort();
-  if (names.length === 0) throw new StudioError('IMAGE_DECODE', `The folder ${flags.image} holds no PNG, JPEG, WebP or TIFF images`);
+  const names = (await readdir(flags.image))
+    .filter((n) => IMAGE_EXT.has(path.extname(n).toLowerCase()))
+    .sort();
+  if (names.length === 0)
+    throw new StudioError(
+      'IMAGE_DECODE',
+      `The folder ${flags.image} holds no PNG, JPEG, WebP or TIFF images`,
+    );
   const maskDir = await isDir(flags.mask);
   const masks = maskDir ? await readdir(flags.mask) : [];
   return names.map((n) => {
     const stem = path.parse(n).name;
     const m = maskDir
-      ? (masks.find((f) => path.parse(f).name === stem) ?? masks.find((f) => path.parse(f).name === `${stem}-mask` || path.parse(f).name === `${stem}_mask`))
+      ? (masks.find((f) => path.parse(f).name === stem) ??
+        masks.find((f) => path.parse(f).name === `${stem}-mask` || path.parse(f).name === `${stem}_mask`))
       : undefined;
     return {
       image: path.join(flags.image, n),
@@ -61,7 +69,11 @@ async function planJobs(flags: RunFlags): Promise<Job[]> {
 }
 
 /** Runs the command; returns the process exit code. */
-export async function runCommand(flags: RunFlags, services: EngineServices, signal: AbortSignal): Promise<number> {
+export async function runCommand(
+  flags: RunFlags,
+  services: EngineServices,
+  signal: AbortSignal,
+): Promise<number> {
   const reporter = createReporter(flags.json);
   const stageNames = parseStageList(flags.stages, STAGES);
   const stages = buildStageRequests(stageNames, flags.set, STAGES);
@@ -74,7 +86,10 @@ export async function runCommand(flags: RunFlags, services: EngineServices, sign
   for (const job of jobs) {
     try {
       if (path.resolve(job.out) === path.resolve(job.image)) {
-        throw new StudioError('IMAGE_WRITE', `Refusing to overwrite the original ${job.image}; choose another --out`);
+        throw new StudioError(
+          'IMAGE_WRITE',
+          `Refusing to overwrite the original ${job.image}; choose another --out`,
+        );
       }
       const loaded = await loadImage(job.image);
       const mask = await loadMask(job.mask, loaded.image);
@@ -82,7 +97,11 @@ export async function runCommand(flags: RunFlags, services: EngineServices, sign
         { image: loaded.image, mask, stages, seed: flags.seed, modelId: flags.model },
         { signal, onEvent: (e) => reporter.event(e, jobs.length > 1 ? job.image : undefined) },
       );
-      await saveImage(job.out, result.image, { alpha: loaded.alpha, meta: loaded.meta, quality: flags.quality });
+      await saveImage(job.out, result.image, {
+        alpha: loaded.alpha,
+        meta: loaded.meta,
+        quality: flags.quality,
+      });
       reporter.done();
       const summary = {
         type: 'summary',
@@ -91,7 +110,12 @@ export async function runCommand(flags: RunFlags, services: EngineServices, sign
         out: job.out,
         size: `${loaded.image.width}x${loaded.image.height}`,
         totalMs: Math.round(result.totalMs),
-        stages: result.stages.map((s) => ({ stage: s.stage, ms: Math.round(s.ms), cached: s.cached, info: s.info })),
+        stages: result.stages.map((s) => ({
+          stage: s.stage,
+          ms: Math.round(s.ms),
+          cached: s.cached,
+          info: s.info,
+        })),
       };
       if (flags.json) reporter.line(summary);
       else reporter.message(`Wrote ${job.out} (${summary.size}, ${summary.totalMs} ms)`);
@@ -100,7 +124,8 @@ export async function runCommand(flags: RunFlags, services: EngineServices, sign
       const err = asStudioError(e);
       if (err.code === 'CANCELLED') throw err;
       failures.push({ file: job.image, code: exitCodeFor(err.code) });
-      if (flags.json) reporter.line({ type: 'error', ok: false, image: job.image, code: err.code, message: err.message });
+      if (flags.json)
+        reporter.line({ type: 'error', ok: false, image: job.image, code: err.code, message: err.message });
       else process.stderr.write(`error: ${job.image}: ${err.message}\n`);
       if (jobs.length === 1) return exitCodeFor(err.code);
     }

@@ -9,26 +9,45 @@ export function parseStageList(text: string, registry: readonly StageDef[]): str
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new StudioError('PARAM_INVALID', 'Expected at least one stage for --stages but received ""');
+  if (names.length === 0)
+    throw new StudioError('PARAM_INVALID', 'Expected at least one stage for --stages but received ""');
   for (const n of names) {
     if (!registry.some((d) => d.name === n)) {
-      throw new StudioError('STAGE_UNKNOWN', `Unknown stage "${n}" in --stages; available stages: ${registry.map((d) => d.name).join(', ')}`);
+      throw new StudioError(
+        'STAGE_UNKNOWN',
+        `Unknown stage "${n}" in --stages; available stages: ${registry.map((d) => d.name).join(', ')}`,
+      );
     }
   }
   return names;
 }
 
 /** Applies `stage.param=value` assignments; each names a declared parameter of a listed stage. */
-export function buildStageRequests(names: readonly string[], sets: readonly string[], registry: readonly StageDef[]): StageRequest[] {
+export function buildStageRequests(
+  names: readonly string[],
+  sets: readonly string[],
+  registry: readonly StageDef[],
+): StageRequest[] {
   const params = new Map<string, Record<string, unknown>>(names.map((n) => [n, {}]));
   for (const s of sets) {
     const m = /^([a-z]+)\.([A-Za-z0-9]+)=(.*)$/.exec(s);
-    if (!m) throw new StudioError('PARAM_INVALID', `Expected --set stage.param=value but received ${JSON.stringify(s)}`);
+    if (!m)
+      throw new StudioError(
+        'PARAM_INVALID',
+        `Expected --set stage.param=value but received ${JSON.stringify(s)}`,
+      );
     const [, stage, name, value] = m;
     const def = registry.find((d) => d.name === stage);
-    if (!def) throw new StudioError('STAGE_UNKNOWN', `Unknown stage "${stage}" in --set ${s}; available stages: ${registry.map((d) => d.name).join(', ')}`);
+    if (!def)
+      throw new StudioError(
+        'STAGE_UNKNOWN',
+        `Unknown stage "${stage}" in --set ${s}; available stages: ${registry.map((d) => d.name).join(', ')}`,
+      );
     if (!params.has(stage)) {
-      throw new StudioError('PARAM_INVALID', `--set ${s} sets a parameter of ${stage}, which is not in --stages (${names.join(',')})`);
+      throw new StudioError(
+        'PARAM_INVALID',
+        `--set ${s} sets a parameter of ${stage}, which is not in --stages (${names.join(',')})`,
+      );
     }
     const decl = def.params.params.find((p) => p.name === name);
     if (!decl) {

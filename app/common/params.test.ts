@@ -5,17 +5,53 @@ import { parseParamText, resolveParams, checkDeclaration, type ParamSchema } fro
 const schema: ParamSchema = {
   stage: 'color',
   params: [
-    { kind: 'number', name: 'lambdaL', label: 'λ_L', help: '', default: 0.01, min: 0, max: 10, step: 0.001, log: true },
-    { kind: 'number', name: 'iterations', label: 'Iterations', help: '', default: 100, min: 1, max: 5000, step: 1, integer: true },
+    {
+      kind: 'number',
+      name: 'lambdaL',
+      label: 'λ_L',
+      help: '',
+      default: 0.01,
+      min: 0,
+      max: 10,
+      step: 0.001,
+      log: true,
+    },
+    {
+      kind: 'number',
+      name: 'iterations',
+      label: 'Iterations',
+      help: '',
+      default: 100,
+      min: 1,
+      max: 5000,
+      step: 1,
+      integer: true,
+    },
     { kind: 'boolean', name: 'lab', label: 'Lab', help: '', default: false },
-    { kind: 'enum', name: 'space', label: 'Space', help: '', default: 'rgb', options: [{ value: 'rgb', label: 'RGB' }, { value: 'lab', label: 'CIELab' }] },
+    {
+      kind: 'enum',
+      name: 'space',
+      label: 'Space',
+      help: '',
+      default: 'rgb',
+      options: [
+        { value: 'rgb', label: 'RGB' },
+        { value: 'lab', label: 'CIELab' },
+      ],
+    },
     { kind: 'rect', name: 'reference', label: 'Reference', help: '', default: null },
   ],
 };
 
 describe('parameter validation', () => {
   it('fills defaults', () => {
-    expect(resolveParams(schema, {})).toEqual({ lambdaL: 0.01, iterations: 100, lab: false, space: 'rgb', reference: null });
+    expect(resolveParams(schema, {})).toEqual({
+      lambdaL: 0.01,
+      iterations: 100,
+      lab: false,
+      space: 'rgb',
+      reference: null,
+    });
   });
   it('names the parameter, the range and the received value', () => {
     expect(() => parseParamText(schema.params[0], 'color.lambdaL', 'abc')).toThrow(
@@ -24,13 +60,20 @@ describe('parameter validation', () => {
     expect(() => resolveParams(schema, { iterations: 2.5 })).toThrow(
       'Expected an integer between 1 and 5000 for color.iterations but received 2.5',
     );
-    expect(() => resolveParams(schema, { space: 'hsv' })).toThrow('one of rgb, lab for color.space but received "hsv"');
+    expect(() => resolveParams(schema, { space: 'hsv' })).toThrow(
+      'one of rgb, lab for color.space but received "hsv"',
+    );
   });
   it('rejects unknown parameters by name', () => {
     expect(() => resolveParams(schema, { lambdaX: 1 })).toThrow(/Unknown parameter color.lambdaX/);
   });
   it('parses rectangles and booleans from text', () => {
-    expect(parseParamText(schema.params[4], 'color.reference', '1,2,30,40')).toEqual({ x: 1, y: 2, width: 30, height: 40 });
+    expect(parseParamText(schema.params[4], 'color.reference', '1,2,30,40')).toEqual({
+      x: 1,
+      y: 2,
+      width: 30,
+      height: 40,
+    });
     expect(parseParamText(schema.params[2], 'color.lab', 'yes')).toBe(true);
     expect(() => parseParamText(schema.params[4], 'color.reference', '1,2,0,4')).toThrow(/color.reference/);
   });
@@ -49,7 +92,10 @@ describe('parameter validation', () => {
     );
   });
   it('finds broken declarations', () => {
-    const bad: ParamSchema = { stage: 's', params: [{ ...schema.params[0], default: 20 } as never, schema.params[0]] };
+    const bad: ParamSchema = {
+      stage: 's',
+      params: [{ ...schema.params[0], default: 20 } as never, schema.params[0]],
+    };
     expect(checkDeclaration(bad).join('\n')).toMatch(/outside|twice/);
     expect(checkDeclaration(schema)).toEqual([]);
   });

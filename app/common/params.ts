@@ -60,7 +60,10 @@ export interface ParamSchema {
 }
 
 function fail(expected: string, key: string, value: unknown): never {
-  throw new StudioError('PARAM_INVALID', `Expected ${expected} for ${key} but received ${describeValue(value)}`);
+  throw new StudioError(
+    'PARAM_INVALID',
+    `Expected ${expected} for ${key} but received ${describeValue(value)}`,
+  );
 }
 
 /** Validates one value against its declaration; returns the value in its canonical type. */
@@ -78,7 +81,8 @@ export function validateParam(decl: ParamDecl, key: string, value: unknown): Par
       return value;
     case 'enum': {
       const options = decl.options.map((o) => o.value);
-      if (typeof value !== 'string' || !options.includes(value)) fail(`one of ${options.join(', ')}`, key, value);
+      if (typeof value !== 'string' || !options.includes(value))
+        fail(`one of ${options.join(', ')}`, key, value);
       return value;
     }
     case 'rect': {
@@ -157,7 +161,8 @@ export function checkDeclaration(schema: ParamSchema): string[] {
     if (seen.has(d.name)) problems.push(`${key} is declared twice`);
     seen.add(d.name);
     if (d.kind === 'number') {
-      if (!(d.min <= d.default && d.default <= d.max)) problems.push(`${key} default ${d.default} is outside [${d.min}, ${d.max}]`);
+      if (!(d.min <= d.default && d.default <= d.max))
+        problems.push(`${key} default ${d.default} is outside [${d.min}, ${d.max}]`);
       if (!(d.step > 0)) problems.push(`${key} step must be positive`);
       if (d.log && d.min < 0) problems.push(`${key} is log-scaled but its minimum is negative`);
     }

@@ -35,7 +35,11 @@ export function createModelResolver(store: ModelStore): ModelResolver {
     async resolve(purpose: string, preferredId?: string): Promise<ResolvedModel | null> {
       const generated = preferredId ? GENERATED_MODELS.find((g) => g.id === preferredId) : undefined;
       if (generated) {
-        return { id: generated.id, path: await ensureGeneratedModel(generated.id), convention: generated.convention };
+        return {
+          id: generated.id,
+          path: await ensureGeneratedModel(generated.id),
+          convention: generated.convention,
+        };
       }
       const m = await store.resolve(purpose, preferredId);
       if (!m) return null;

@@ -4,7 +4,9 @@ import { createImage } from './types';
 
 function ramp(w: number, h: number) {
   const img = createImage(w, h);
-  for (let c = 0; c < 3; c++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data[c * w * h + y * w + x] = (x + y * 0.5 + c) / (w + h + 3);
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) img.data[c * w * h + y * w + x] = (x + y * 0.5 + c) / (w + h + 3);
   return img;
 }
 
@@ -16,7 +18,10 @@ describe('resampleRegion', () => {
     for (let c = 0; c < 3; c++)
       for (let y = 0; y < 15; y++)
         for (let x = 0; x < 20; x++)
-          expect(part.data[c * 300 + y * 20 + x]).toBeCloseTo(full.data[c * 50 * 37 + (y + 11) * 50 + x + 7], 6);
+          expect(part.data[c * 300 + y * 20 + x]).toBeCloseTo(
+            full.data[c * 50 * 37 + (y + 11) * 50 + x + 7],
+            6,
+          );
   });
   it('keeps a constant image constant and reproduces a linear ramp away from the borders', () => {
     const k = createImage(5, 4);

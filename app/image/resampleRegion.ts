@@ -16,7 +16,12 @@ function cubic(t: number): number {
 }
 
 /** For each target coordinate, the first of 4 source taps and their normalised weights. */
-function taps(targetLen: number, srcLen: number, start: number, count: number): { first: Int32Array; w: Float32Array } {
+function taps(
+  targetLen: number,
+  srcLen: number,
+  start: number,
+  count: number,
+): { first: Int32Array; w: Float32Array } {
   const first = new Int32Array(count);
   const w = new Float32Array(count * 4);
   const scale = srcLen / targetLen;
@@ -41,7 +46,12 @@ function taps(targetLen: number, srcLen: number, start: number, count: number): 
  * @param rect the part of the target to compute (clamped to the target)
  * @returns an image of rect's size, values clamped to 0..1
  */
-export function resampleRegion(src: RgbImage, targetWidth: number, targetHeight: number, rect: Rect): RgbImage {
+export function resampleRegion(
+  src: RgbImage,
+  targetWidth: number,
+  targetHeight: number,
+  rect: Rect,
+): RgbImage {
   const x0 = Math.max(0, rect.x);
   const y0 = Math.max(0, rect.y);
   const rw = Math.min(targetWidth, rect.x + rect.width) - x0;

@@ -25,13 +25,15 @@ function escapeXml(s: string): string {
 /** Scales a panel to `height` and paints its hole overlay. */
 function renderPanel(p: StripPanel, height: number): RgbImage {
   const w = Math.max(1, Math.round((p.image.width * height) / p.image.height));
-  const img = p.image.height === height ? { ...p.image, data: p.image.data.slice() } : resizeImage(p.image, w, height);
+  const img =
+    p.image.height === height ? { ...p.image, data: p.image.data.slice() } : resizeImage(p.image, w, height);
   if (p.hole) {
     const hole = p.hole.height === height ? p.hole : resizeMask(p.hole, w, height);
     const n = w * height;
     const tint = [1, 0, 1];
     for (let i = 0; i < n; i++)
-      if (hole.data[i]) for (let c = 0; c < 3; c++) img.data[c * n + i] = 0.35 * img.data[c * n + i] + 0.65 * tint[c];
+      if (hole.data[i])
+        for (let c = 0; c < 3; c++) img.data[c * n + i] = 0.35 * img.data[c * n + i] + 0.65 * tint[c];
   }
   return img;
 }
@@ -50,11 +52,22 @@ export async function saveStrip(path: string, panels: readonly StripPanel[], hei
   for (let i = 0; i < rendered.length; i++) {
     const r = rendered[i];
     const raw = Buffer.from(planarToInterleaved(r, undefined, 8).buffer);
-    layers.push({ input: raw, raw: { width: r.width, height: r.height, channels: 3 }, left: x, top: GAP + LABEL_HEIGHT });
-    labels.push(`<text x="${x + 2}" y="${GAP + 19}" font-size="16" font-family="DejaVu Sans, sans-serif" fill="#222">${escapeXml(panels[i].label)}</text>`);
+    layers.push({
+      input: raw,
+      raw: { width: r.width, height: r.height, channels: 3 },
+      left: x,
+      top: GAP + LABEL_HEIGHT,
+    });
+    labels.push(
+      `<text x="${x + 2}" y="${GAP + 19}" font-size="16" font-family="DejaVu Sans, sans-serif" fill="#222">${escapeXml(panels[i].label)}</text>`,
+    );
     x += r.width + GAP;
   }
-  layers.push({ input: Buffer.from(`<svg width="${width}" height="${total}">${labels.join('')}</svg>`), left: 0, top: 0 });
+  layers.push({
+    input: Buffer.from(`<svg width="${width}" height="${total}">${labels.join('')}</svg>`),
+    left: 0,
+    top: 0,
+  });
   const png = await sharp({ create: { width, height: total, channels: 3, background: '#f4f4f4' } })
     .composite(layers)
     .png()

@@ -46,7 +46,10 @@ export function createImage(width: number, height: number, data?: Float32Array):
   assertSize(width, height);
   const n = width * height * 3;
   if (data && data.length !== n) {
-    throw new StudioError('INTERNAL', `Image data has ${data.length} values; ${width}x${height} RGB needs ${n}`);
+    throw new StudioError(
+      'INTERNAL',
+      `Image data has ${data.length} values; ${width}x${height} RGB needs ${n}`,
+    );
   }
   return { width, height, data: data ?? new Float32Array(n) };
 }
@@ -65,7 +68,10 @@ export function cloneImage(img: RgbImage): RgbImage {
 }
 
 /** @throws StudioError MASK_SIZE naming both sizes when they differ. */
-export function assertSameSize(image: { width: number; height: number }, mask: { width: number; height: number }): void {
+export function assertSameSize(
+  image: { width: number; height: number },
+  mask: { width: number; height: number },
+): void {
   if (image.width !== mask.width || image.height !== mask.height) {
     throw new StudioError(
       'MASK_SIZE',

@@ -31,7 +31,13 @@ export function maskKey(mask: Mask): string {
 
 /** Key of a stage run: previous key + stage name + canonical JSON of its parameters and options. */
 export function chainKey(previous: string, stage: string, params: unknown): string {
-  return createHash('sha256').update(previous).update('\0').update(stage).update('\0').update(stableJson(params)).digest('hex');
+  return createHash('sha256')
+    .update(previous)
+    .update('\0')
+    .update(stage)
+    .update('\0')
+    .update(stableJson(params))
+    .digest('hex');
 }
 
 function stableJson(v: unknown): string {

@@ -5,25 +5,47 @@ import type { SessionPool } from '../ort/types';
 import { Pipeline, type PipelineEvent } from './run';
 import type { ModelResolver, StageDef, StageName } from './types';
 
-const sessions: SessionPool = { get: async () => { throw new Error('unused'); }, runCounts: new Map(), releaseAll: async () => {} };
+const sessions: SessionPool = {
+  get: async () => {
+    throw new Error('unused');
+  },
+  runCounts: new Map(),
+  releaseAll: async () => {},
+};
 const models: ModelResolver = { resolve: async () => null };
 
 /** A stage that adds `amount` inside the mask and counts its runs. */
-function addStage(name: StageName, counter: { n: number }, extra?: (ctx: Parameters<StageDef['run']>[2]) => Promise<void>): StageDef {
+function addStage(
+  name: StageName,
+  counter: { n: number },
+  extra?: (ctx: Parameters<StageDef['run']>[2]) => Promise<void>,
+): StageDef {
   return {
     name,
     label: name,
     description: 'test stage',
     params: {
       stage: name,
-      params: [{ kind: 'number', name: 'amount', label: 'Amount', help: '', default: 0.1, min: 0, max: 1, step: 0.01 }],
+      params: [
+        {
+          kind: 'number',
+          name: 'amount',
+          label: 'Amount',
+          help: '',
+          default: 0.1,
+          min: 0,
+          max: 1,
+          step: 0.01,
+        },
+      ],
     },
     async run(input, params, ctx) {
       counter.n++;
       if (extra) await extra(ctx);
       const out = input.image.data.slice();
       const n = input.mask.width * input.mask.height;
-      for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) if (input.mask.data[i]) out[c * n + i] += params.amount as number;
+      for (let c = 0; c < 3; c++)
+        for (let i = 0; i < n; i++) if (input.mask.data[i]) out[c * n + i] += params.amount as number;
       return { image: { width: input.image.width, height: input.image.height, data: out } };
     },
   };
@@ -40,32 +62,53 @@ function fixture() {
 
 describe('Pipeline', () => {
   it('runs stages in order and never touches pixels outside the mask', async () => {
-    const a = { n: 0 }, b = { n: 0 };
+    const a = { n: 0 },
+      b = { n: 0 };
     const p = new Pipeline({ stages: [addStage('texture', a), addStage('color', b)], sessions, models });
     const { image, mask } = fixture();
-    const r = await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.5 } }] });
+    const r = await p.run({
+      image,
+      mask,
+      stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.5 } }],
+    });
     expect(r.image.data[10]).toBeCloseTo(0.85, 6);
     for (let i = 0; i < r.image.data.length; i++) if (!mask.data[i % 48]) expect(r.image.data[i]).toBe(0.25);
     expect(r.stages.map((s) => s.stage)).toEqual(['texture', 'color']);
   });
 
   it('changing a later stage parameter re-runs only that stage', async () => {
-    const a = { n: 0 }, b = { n: 0 };
+    const a = { n: 0 },
+      b = { n: 0 };
     const p = new Pipeline({ stages: [addStage('texture', a), addStage('color', b)], sessions, models });
     const { image, mask } = fixture();
     await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.2 } }] });
-    const r = await p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }] });
+    const r = await p.run({
+      image,
+      mask,
+      stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }],
+    });
     expect(a.n).toBe(1);
     expect(b.n).toBe(2);
     expect(r.stages[0].cached).toBe(true);
     expect(r.stages[1].cached).toBe(false);
     // An earlier parameter change re-runs both.
-    await p.run({ image, mask, stages: [{ name: 'texture', params: { amount: 0.4 } }, { name: 'color', params: { amount: 0.3 } }] });
+    await p.run({
+      image,
+      mask,
+      stages: [
+        { name: 'texture', params: { amount: 0.4 } },
+        { name: 'color', params: { amount: 0.3 } },
+      ],
+    });
     expect([a.n, b.n]).toEqual([2, 3]);
     // A different mask is a different input.
     const mask2 = createMask(8, 6);
     mask2.data[3] = 1;
-    await p.run({ image, mask: mask2, stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }] });
+    await p.run({
+      image,
+      mask: mask2,
+      stages: [{ name: 'texture' }, { name: 'color', params: { amount: 0.3 } }],
+    });
     expect([a.n, b.n]).toEqual([3, 4]);
   });
 
@@ -73,10 +116,12 @@ describe('Pipeline', () => {
     const a = { n: 0 };
     const p = new Pipeline({ stages: [addStage('texture', a)], sessions, models });
     const { image, mask } = fixture();
-    await expect(p.run({ image, mask, stages: [{ name: 'texture', params: { amount: 'x' } }] })).rejects.toThrow(
-      'Expected a number between 0 and 1 for texture.amount but received "x"',
-    );
-    await expect(p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'nope' }] })).rejects.toMatchObject({ code: 'STAGE_UNKNOWN' });
+    await expect(
+      p.run({ image, mask, stages: [{ name: 'texture', params: { amount: 'x' } }] }),
+    ).rejects.toThrow('Expected a number between 0 and 1 for texture.amount but received "x"');
+    await expect(
+      p.run({ image, mask, stages: [{ name: 'texture' }, { name: 'nope' }] }),
+    ).rejects.toMatchObject({ code: 'STAGE_UNKNOWN' });
     await expect(p.run({ image, mask: createMask(3, 3), stages: [{ name: 'texture' }] })).rejects.toThrow(
       'The mask is 3x3 but the image is 8x6',
     );

@@ -115,7 +115,16 @@ export class Pipeline {
         if (maskArea(mask) === 0) {
           out = { image, info: { skipped: 'the mask is empty' } };
         } else {
-          out = await this.runStage(def, params, { image, original: req.image, mask }, seed, req.modelId, signal, emit, opts);
+          out = await this.runStage(
+            def,
+            params,
+            { image, original: req.image, mask },
+            seed,
+            req.modelId,
+            signal,
+            emit,
+            opts,
+          );
         }
         this.cache.set(key, out);
       }

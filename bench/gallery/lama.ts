@@ -45,7 +45,9 @@ export async function loadCase(c: GalleryCase): Promise<{ image: RgbImage; mask:
 }
 
 export async function lamaGallery(): Promise<string[]> {
-  const services = createEngineServices({ modelsDir: mkdtempSync(path.join(os.tmpdir(), 'gallery-models-')) });
+  const services = createEngineServices({
+    modelsDir: mkdtempSync(path.join(os.tmpdir(), 'gallery-models-')),
+  });
   const written: string[] = [];
   for (const c of LAMA_CASES) {
     const { image, mask } = await loadCase(c);
@@ -62,8 +64,11 @@ export async function lamaGallery(): Promise<string[]> {
     if (big) {
       // Centre the crop on the hole pixels near the first one (one blob).
       const first = mask.data.indexOf(1);
-      const fx = first % image.width, fy = Math.floor(first / image.width);
-      let sx = 0, sy = 0, k = 0;
+      const fx = first % image.width,
+        fy = Math.floor(first / image.width);
+      let sx = 0,
+        sy = 0,
+        k = 0;
       for (let y = Math.max(0, fy - 50); y < Math.min(image.height, fy + 500); y++)
         for (let x = Math.max(0, fx - 400); x < Math.min(image.width, fx + 400); x++)
           if (mask.data[y * image.width + x]) {
@@ -72,14 +77,24 @@ export async function lamaGallery(): Promise<string[]> {
             k++;
           }
       const side = 640;
-      const cx = Math.round(sx / k), cy = Math.round(sy / k);
-      const r = { x: Math.max(0, Math.min(image.width - side, cx - side / 2)), y: Math.max(0, Math.min(image.height - side, cy - side / 2)), width: side, height: side };
+      const cx = Math.round(sx / k),
+        cy = Math.round(sy / k);
+      const r = {
+        x: Math.max(0, Math.min(image.width - side, cx - side / 2)),
+        y: Math.max(0, Math.min(image.height - side, cy - side / 2)),
+        width: side,
+        height: side,
+      };
       views.push({ suffix: '-crop', crop: expandRect(r, 0, image.width, image.height) });
     }
     for (const v of views) {
       const cut = (img: RgbImage) => (v.crop ? cropImage(img, v.crop) : img);
       const panels: StripPanel[] = [
-        { label: `input + hole (${image.width}x${image.height})`, image: cut(image), hole: v.crop ? cropMask(mask, v.crop) : mask },
+        {
+          label: `input + hole (${image.width}x${image.height})`,
+          image: cut(image),
+          hole: v.crop ? cropMask(mask, v.crop) : mask,
+        },
         ...results.map(([label, img]) => ({ label, image: cut(img) })),
         { label: 'original (truth)', image: cut(image) },
       ];

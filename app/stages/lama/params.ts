@@ -55,7 +55,7 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'modelDilate',
       label: 'Model mask dilation',
-      help: 'Extra dilation of the hole the model sees, so that the object\'s outline is not copied into the fill. Only the hole itself is replaced.',
+      help: "Extra dilation of the hole the model sees, so that the object's outline is not copied into the fill. Only the hole itself is replaced.",
       default: 4,
       min: 0,
       max: 32,

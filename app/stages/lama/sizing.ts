@@ -69,6 +69,7 @@ export function padImage(img: RgbImage, width: number, height: number): RgbImage
 export function padMask(mask: Mask, width: number, height: number): Mask {
   if (width === mask.width && height === mask.height) return mask;
   const out = new Uint8Array(width * height);
-  for (let y = 0; y < mask.height; y++) out.set(mask.data.subarray(y * mask.width, (y + 1) * mask.width), y * width);
+  for (let y = 0; y < mask.height; y++)
+    out.set(mask.data.subarray(y * mask.width, (y + 1) * mask.width), y * width);
   return { width, height, data: out };
 }

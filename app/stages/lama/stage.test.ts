@@ -40,12 +40,14 @@ function rectMask(w: number, h: number, x0: number, y0: number, x1: number, y1: 
 function expectOutsideUntouched(out: RgbImage, input: RgbImage, mask: Mask) {
   const n = mask.width * mask.height;
   let changed = 0;
-  for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) if (!mask.data[i] && out.data[c * n + i] !== input.data[c * n + i]) changed++;
+  for (let c = 0; c < 3; c++)
+    for (let i = 0; i < n; i++) if (!mask.data[i] && out.data[c * n + i] !== input.data[c * n + i]) changed++;
   expect(changed).toBe(0);
 }
 
 function meanInHole(img: RgbImage, mask: Mask, channel: number, xFrom: number, xTo: number): number {
-  let s = 0, k = 0;
+  let s = 0,
+    k = 0;
   const n = mask.width * mask.height;
   for (let i = 0; i < n; i++) {
     const x = i % mask.width;
@@ -64,16 +66,32 @@ describe('lama stage with generated models', () => {
     const mask = rectMask(900, 600, 380, 250, 520, 350);
     const events: PipelineEvent[] = [];
     const r = await pipeline.run(
-      { image, mask, stages: [{ name: 'lama', params: { feather: 0 } }], modelId: 'generated-lama-fixed-rgb' },
+      {
+        image,
+        mask,
+        stages: [{ name: 'lama', params: { feather: 0 } }],
+        modelId: 'generated-lama-fixed-rgb',
+      },
       { onEvent: (e) => events.push(e) },
     );
     expectOutsideUntouched(r.image, image, mask);
     const info = r.stages[0].info!;
-    expect(info).toMatchObject({ engine: 'model', model: 'generated-lama-fixed-rgb', convention: 'lama-fixed-rgb', provider: 'cpu', modelInput: '512x512', sizing: 'resize' });
+    expect(info).toMatchObject({
+      engine: 'model',
+      model: 'generated-lama-fixed-rgb',
+      convention: 'lama-fixed-rgb',
+      provider: 'cpu',
+      modelInput: '512x512',
+      sizing: 'resize',
+    });
     expect(info.scale).toBeCloseTo(512 / 900, 6);
     // The fill continues red on the left and blue on the right of the hole.
-    expect(meanInHole(r.image, mask, 0, 380, 420)).toBeGreaterThan(meanInHole(r.image, mask, 0, 480, 520) + 0.2);
-    expect(meanInHole(r.image, mask, 2, 480, 520)).toBeGreaterThan(meanInHole(r.image, mask, 2, 380, 420) + 0.2);
+    expect(meanInHole(r.image, mask, 0, 380, 420)).toBeGreaterThan(
+      meanInHole(r.image, mask, 0, 480, 520) + 0.2,
+    );
+    expect(meanInHole(r.image, mask, 2, 480, 520)).toBeGreaterThan(
+      meanInHole(r.image, mask, 2, 380, 420) + 0.2,
+    );
     // And it is no longer the original content (which the mask hides) but a fill near the surroundings.
     expect(events.some((e) => e.type === 'progress')).toBe(true);
   });
@@ -89,7 +107,12 @@ describe('lama stage with generated models', () => {
       modelId: 'generated-lama-dynamic-4ch',
     });
     expectOutsideUntouched(r.image, image, mask);
-    expect(r.stages[0].info).toMatchObject({ convention: 'lama-dynamic-4ch', sizing: 'original', modelInput: '320x224', scale: 1 });
+    expect(r.stages[0].info).toMatchObject({
+      convention: 'lama-dynamic-4ch',
+      sizing: 'original',
+      modelInput: '320x224',
+      scale: 1,
+    });
   });
 
   it.each(['generated-lama-fixed-bgr', 'generated-migan'])('runs %s through its adapter', async (id) => {
@@ -105,12 +128,22 @@ describe('lama stage with generated models', () => {
     const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
     const image = twoTone(200, 160);
     const mask = rectMask(200, 160, 80, 60, 120, 100);
-    const grown = await pipeline.run({ image, mask, stages: [{ name: 'lama', params: { maskGrow: 5 } }], modelId: 'generated-lama-fixed-rgb' });
+    const grown = await pipeline.run({
+      image,
+      mask,
+      stages: [{ name: 'lama', params: { maskGrow: 5 } }],
+      modelId: 'generated-lama-fixed-rgb',
+    });
     let area = 0;
     for (const v of grown.mask.data) area += v;
     expect(area).toBeGreaterThan(40 * 40 + 4 * 40 * 4);
     expectOutsideUntouched(grown.image, image, grown.mask);
-    const shrunk = await pipeline.run({ image, mask, stages: [{ name: 'lama', params: { maskGrow: -5 } }], modelId: 'generated-lama-fixed-rgb' });
+    const shrunk = await pipeline.run({
+      image,
+      mask,
+      stages: [{ name: 'lama', params: { maskGrow: -5 } }],
+      modelId: 'generated-lama-fixed-rgb',
+    });
     let a2 = 0;
     for (const v of shrunk.mask.data) a2 += v;
     expect(a2).toBeLessThanOrEqual(30 * 30);
@@ -123,7 +156,10 @@ describe('lama stage with generated models', () => {
       name: 'color',
       label: 'later',
       description: 'a later stage',
-      params: { stage: 'color', params: [{ kind: 'number', name: 'k', label: 'k', help: '', default: 1, min: 0, max: 10, step: 1 }] },
+      params: {
+        stage: 'color',
+        params: [{ kind: 'number', name: 'k', label: 'k', help: '', default: 1, min: 0, max: 10, step: 1 }],
+      },
       run: async (input) => ({ image: input.image }),
     };
     const countingSessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
@@ -132,10 +168,23 @@ describe('lama stage with generated models', () => {
     const mask = rectMask(120, 100, 40, 40, 70, 70);
     const calls = () => [...countingSessions.runCounts.values()].reduce((a, b) => a + b, 0);
     for (const k of [1, 2, 3]) {
-      await pipeline.run({ image, mask, stages: [{ name: 'lama' }, { name: 'color', params: { k } }], modelId: 'generated-lama-fixed-rgb' });
+      await pipeline.run({
+        image,
+        mask,
+        stages: [{ name: 'lama' }, { name: 'color', params: { k } }],
+        modelId: 'generated-lama-fixed-rgb',
+      });
     }
     expect(calls()).toBe(1);
-    await pipeline.run({ image, mask, stages: [{ name: 'lama', params: { feather: 5 } }, { name: 'color', params: { k: 3 } }], modelId: 'generated-lama-fixed-rgb' });
+    await pipeline.run({
+      image,
+      mask,
+      stages: [
+        { name: 'lama', params: { feather: 5 } },
+        { name: 'color', params: { k: 3 } },
+      ],
+      modelId: 'generated-lama-fixed-rgb',
+    });
     expect(calls()).toBe(2);
     await countingSessions.releaseAll();
   });
@@ -161,11 +210,13 @@ describe('lama stage without a model', () => {
     const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
     const image = twoTone(64, 64);
     const mask = rectMask(64, 64, 10, 10, 20, 20);
-    await expect(pipeline.run({ image, mask, stages: [{ name: 'lama', params: { engine: 'model' } }] })).rejects.toMatchObject({
+    await expect(
+      pipeline.run({ image, mask, stages: [{ name: 'lama', params: { engine: 'model' } }] }),
+    ).rejects.toMatchObject({
       code: 'MODEL_MISSING',
     });
-    await expect(pipeline.run({ image, mask, stages: [{ name: 'lama' }], modelId: 'lama-fp32' })).rejects.toThrow(
-      /"lama-fp32" is not installed.*models download lama-fp32/,
-    );
+    await expect(
+      pipeline.run({ image, mask, stages: [{ name: 'lama' }], modelId: 'lama-fp32' }),
+    ).rejects.toThrow(/"lama-fp32" is not installed.*models download lama-fp32/);
   });
 });

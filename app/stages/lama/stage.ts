@@ -69,15 +69,29 @@ async function runModel(
   const adapter = createAdapter(timed(session, clock), model.convention as ConventionId | undefined);
   const original = params.sizing === 'original' && adapter.fixedSize === null;
   const multiple = adapter.fixedSize === null ? Math.max(8, adapter.multiple) : 1;
-  const geo = modelGeometry(image.width, image.height, adapter.fixedSize, multiple, original ? null : (params.resizeLimit as number));
-  ctx.progress({ step: 1, total: 3, message: `Preparing ${geo.paddedWidth}x${geo.paddedHeight} model input` });
+  const geo = modelGeometry(
+    image.width,
+    image.height,
+    adapter.fixedSize,
+    multiple,
+    original ? null : (params.resizeLimit as number),
+  );
+  ctx.progress({
+    step: 1,
+    total: 3,
+    message: `Preparing ${geo.paddedWidth}x${geo.paddedHeight} model input`,
+  });
   // The model's hole is dilated at the model's resolution (cheap, and what the model sees).
   const small = geo.scale === 1 ? image : resizeImage(image, geo.width, geo.height);
   const smallHole0 = geo.scale === 1 ? hole : resizeMask(hole, geo.width, geo.height);
   const dilate = (params.modelDilate as number) * geo.scale;
   const smallHole = dilate > 0 ? growMask(smallHole0, dilate) : smallHole0;
   throwIfAborted(ctx.signal);
-  ctx.progress({ step: 2, total: 3, message: `Running ${model.id} (${adapter.convention}) on ${session.provider}` });
+  ctx.progress({
+    step: 2,
+    total: 3,
+    message: `Running ${model.id} (${adapter.convention}) on ${session.provider}`,
+  });
   const out = await adapter.run(
     padImage(small, geo.paddedWidth, geo.paddedHeight),
     padMask(smallHole, geo.paddedWidth, geo.paddedHeight),
@@ -86,9 +100,13 @@ async function runModel(
   throwIfAborted(ctx.signal);
   const unpadded = cropImage(out, { x: 0, y: 0, width: geo.width, height: geo.height });
   const fill: FillSource =
-    geo.scale === 1 ? (rect) => cropImage(unpadded, rect) : (rect) => resampleRegion(unpadded, image.width, image.height, rect);
+    geo.scale === 1
+      ? (rect) => cropImage(unpadded, rect)
+      : (rect) => resampleRegion(unpadded, image.width, image.height, rect);
   if (params.sizing === 'original' && !original) {
-    ctx.log(`${model.id} takes a fixed ${adapter.fixedSize}x${adapter.fixedSize} input, so sizing=original falls back to resize`);
+    ctx.log(
+      `${model.id} takes a fixed ${adapter.fixedSize}x${adapter.fixedSize} input, so sizing=original falls back to resize`,
+    );
   }
   return {
     fill,
@@ -121,7 +139,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   } else {
     const method = params.fallback as EmbeddedFillMethod;
     const reason =
-      params.engine === 'embedded' ? 'lama.engine=embedded' : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
+      params.engine === 'embedded'
+        ? 'lama.engine=embedded'
+        : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
     ctx.log(`Using the embedded ${method} fill: ${reason}`);
     const filled = await embeddedFillAsync(input.image, hole, {
       method,
