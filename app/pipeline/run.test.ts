@@ -171,3 +171,36 @@ describe('Pipeline', () => {
     expect(events.at(-1)?.type).toBe('stage-end');
   });
 });
+
+describe('Pipeline artifacts', () => {
+  it('hands an earlier stage artifacts to the later ones, also from the cache', async () => {
+    const seen: unknown[] = [];
+    const producer: StageDef = {
+      ...addStage('blockmatch', { n: 0 }),
+      run: async (input) => ({
+        image: input.image,
+        artifacts: { exemplar: { x: 1, y: 2, width: 3, height: 4 } },
+      }),
+    };
+    const consumer: StageDef = {
+      ...addStage('texture', { n: 0 }),
+      run: async (input, params) => {
+        seen.push({ ...input.artifacts, amount: params.amount });
+        return { image: input.image };
+      },
+    };
+    const p = new Pipeline({ stages: [producer, consumer], sessions, models });
+    const { image, mask } = fixture();
+    const r = await p.run({ image, mask, stages: [{ name: 'blockmatch' }, { name: 'texture' }] });
+    await p.run({
+      image,
+      mask,
+      stages: [{ name: 'blockmatch' }, { name: 'texture', params: { amount: 0.2 } }],
+    });
+    expect(seen).toEqual([
+      { exemplar: { x: 1, y: 2, width: 3, height: 4 }, amount: 0.1 },
+      { exemplar: { x: 1, y: 2, width: 3, height: 4 }, amount: 0.2 },
+    ]);
+    expect(r.artifacts.exemplar).toEqual({ x: 1, y: 2, width: 3, height: 4 });
+  });
+});

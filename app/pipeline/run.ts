@@ -8,7 +8,7 @@ import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/typ
 import type { SessionPool } from '../ort/types';
 import { StageCache, chainKey, imageKey, maskKey } from './cache';
 import { Throttle } from './throttle';
-import type { ModelResolver, StageDef, StageName, StageOutput } from './types';
+import type { ModelResolver, StageArtifacts, StageDef, StageInput, StageName, StageOutput } from './types';
 
 export interface StageRequest {
   name: string;
@@ -42,6 +42,8 @@ export interface PipelineResult {
   image: RgbImage;
   /** The effective hole after every stage (differs from the input mask when a stage grew or shrank it). */
   mask: Mask;
+  /** Artifacts of every stage, merged in order. */
+  artifacts: StageArtifacts;
   stages: StageReport[];
   totalMs: number;
 }
@@ -100,6 +102,7 @@ export class Pipeline {
 
     let image = req.image;
     let mask = req.mask;
+    let artifacts: StageArtifacts = {};
     let key = chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
     const reports: StageReport[] = [];
 
@@ -118,7 +121,7 @@ export class Pipeline {
           out = await this.runStage(
             def,
             params,
-            { image, original: req.image, mask },
+            { image, original: req.image, mask, artifacts },
             seed,
             req.modelId,
             signal,
@@ -131,16 +134,17 @@ export class Pipeline {
       const ms = performance.now() - ts;
       image = out.image;
       mask = out.mask ?? mask;
+      if (out.artifacts) artifacts = { ...artifacts, ...out.artifacts };
       reports.push({ stage: def.name, ms, cached, params, info: out.info });
       emit({ type: 'stage-end', stage: def.name, ms, cached, info: out.info });
     }
-    return { image, mask, stages: reports, totalMs: performance.now() - t0 };
+    return { image, mask, artifacts, stages: reports, totalMs: performance.now() - t0 };
   }
 
   private async runStage(
     def: StageDef,
     params: ParamValues,
-    input: { image: RgbImage; original: RgbImage; mask: Mask },
+    input: StageInput,
     seed: number,
     modelId: string | undefined,
     signal: AbortSignal,

@@ -2,12 +2,25 @@
  * What a stage is. Stages are functions: run(input, params, ctx). No module-level state;
  * deterministic for a given seed; pixels outside the mask are never changed.
  */
-import type { ParamSchema, ParamValues } from '../common/params';
+import type { ParamSchema, ParamValues, Rect } from '../common/params';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 
 export const STAGE_NAMES = ['lama', 'regions', 'multiscale', 'blockmatch', 'texture', 'color'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
+
+/**
+ * What a stage hands to the stages after it besides pixels (e.g. block matching's automatic choice of
+ * an exemplar for the texture stage and a reference for the colour stage). JSON-serialisable.
+ */
+export interface StageArtifacts {
+  /** Exemplar region for texture synthesis, chosen automatically (blockmatch). */
+  exemplar?: Rect;
+  /** Reference region for colour transfer, chosen automatically (blockmatch). */
+  reference?: Rect;
+  /** Any other stage-specific facts, keyed by stage name. */
+  [key: string]: unknown;
+}
 
 export interface StageInput {
   /** The image as left by the previous stage (the original for the first stage). */
@@ -16,6 +29,8 @@ export interface StageInput {
   original: RgbImage;
   /** The hole: 1 = fill. */
   mask: Mask;
+  /** Artifacts of the earlier stages of this run, merged in order (later stages win). */
+  artifacts: Readonly<StageArtifacts>;
 }
 
 export interface StageOutput {
@@ -24,6 +39,8 @@ export interface StageOutput {
   mask?: Mask;
   /** Facts for the summary and the UI (e.g. which model or fallback ran). JSON-serialisable. */
   info?: Record<string, unknown>;
+  /** Data for later stages (see StageArtifacts). */
+  artifacts?: StageArtifacts;
 }
 
 export interface ProgressUpdate {
