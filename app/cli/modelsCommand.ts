@@ -2,21 +2,10 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { EngineServices } from '../host/services';
-import { loadModelSession } from '../ort/sessions';
-import { createAdapter } from '../stages/lama/conventions/detect';
-import type { ConventionId } from '../stages/lama/conventions/types';
+import { validateInpaintModel } from '../host/validateModel';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-/** Loads a model file and checks that it follows a known inpainting convention (throws MODEL_UNSUPPORTED otherwise). */
-export async function validateInpaintModel(file: string, hint?: string): Promise<ConventionId> {
-  const session = await loadModelSession(file, { providers: ['cpu'] });
-  try {
-    return createAdapter(session, hint as ConventionId | undefined).convention;
-  } finally {
-    await session.release();
-  }
-}
 
 export function modelsCommands(
   svc: () => EngineServices,

@@ -95,3 +95,20 @@ function toSample(v: number, max: number): number {
   // `v > 0` is false for NaN, so NaN lands on 0.
   return v > 0 ? (v < 1 ? Math.round(v * max) : max) : 0;
 }
+
+/**
+ * 8-bit RGBA for display (row-major, 4 bytes per pixel), as an ArrayBuffer that can be transferred.
+ * Alpha comes from the plane when given, else 255.
+ */
+export function planarToRgba8(image: RgbImage, alpha?: Float32Array): ArrayBuffer {
+  const n = image.width * image.height;
+  const out = new Uint8Array(n * 4);
+  const d = image.data;
+  for (let i = 0, s = 0; i < n; i++, s += 4) {
+    out[s] = toSample(d[i], 255);
+    out[s + 1] = toSample(d[n + i], 255);
+    out[s + 2] = toSample(d[2 * n + i], 255);
+    out[s + 3] = alpha ? toSample(alpha[i], 255) : 255;
+  }
+  return out.buffer;
+}

@@ -1,0 +1,181 @@
+/**
+ * EngineApi: every request, response and event a front end may use. The single source of truth for what
+ * crosses a process boundary (Electron MessagePort or the browser host's WebSocket): types are inferred
+ * from these schemas, and every message is validated where it arrives. Pixels travel as ArrayBuffers.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const bytes = z.instanceof(ArrayBuffer);
+
+export const RectSchema = z.object({
+  x: int(0, 1e6),
+  y: int(0, 1e6),
+  width: int(1, 1e6),
+  height: int(1, 1e6),
+});
+
+/** 8-bit RGBA pixels for display (row-major, 4 bytes per pixel). */
+export const RasterSchema = z
+  .object({ width: int(1, 65535), height: int(1, 65535), rgba: bytes })
+  .refine((r) => r.rgba.byteLength === r.width * r.height * 4, {
+    message: 'rgba must hold width*height*4 bytes',
+  });
+
+/** A mask: one byte per pixel, non-zero = fill. */
+export const MaskSchema = z
+  .object({ width: int(1, 65535), height: int(1, 65535), data: bytes })
+  .refine((m) => m.data.byteLength === m.width * m.height, { message: 'data must hold width*height bytes' });
+
+export const ParamDeclSchema = z.object({
+  kind: z.enum(['number', 'boolean', 'enum', 'rect']),
+  name: z.string(),
+  label: z.string(),
+  help: z.string(),
+  default: z.union([z.number(), z.boolean(), z.string(), z.null()]),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().optional(),
+  integer: z.boolean().optional(),
+  log: z.boolean().optional(),
+  unit: z.string().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+
+export const StageInfoSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  description: z.string(),
+  params: z.array(ParamDeclSchema),
+});
+
+export const ParamValueSchema = z.union([z.number(), z.boolean(), z.string(), RectSchema, z.null()]);
+export const StageRequestSchema = z.object({
+  name: z.string(),
+  params: z.record(z.string(), ParamValueSchema).optional(),
+});
+
+export const StageReportSchema = z.object({
+  stage: z.string(),
+  ms: z.number(),
+  cached: z.boolean(),
+  info: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ModelListingSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  purpose: z.string(),
+  installed: z.boolean(),
+  state: z.string(),
+  bytes: z.number(),
+  custom: z.boolean(),
+  isDefault: z.boolean(),
+  partialBytes: z.number().optional(),
+});
+
+export const OpenedImageSchema = z.object({
+  imageId: id,
+  name: z.string(),
+  width: z.number(),
+  height: z.number(),
+  format: z.string(),
+  bitDepth: z.number(),
+  hasAlpha: z.boolean(),
+  /** Display copy at full size. */
+  preview: RasterSchema,
+});
+
+/** Methods: params and result schemas. Long work takes a caller-chosen jobId and is cancelled by it. */
+export const METHODS = {
+  engineInfo: {
+    params: z.object({}),
+    result: z.object({ version: z.string(), modelsDir: z.string(), providers: z.array(z.string()) }),
+  },
+  openImage: {
+    params: z.object({ path: z.string().min(1).max(4096) }),
+    result: OpenedImageSchema,
+  },
+  /** Opens an image from its bytes (the browser host, where a page has no file paths). */
+  openImageData: {
+    params: z.object({ name: z.string().min(1).max(255), bytes }),
+    result: OpenedImageSchema,
+  },
+  listStages: { params: z.object({}), result: z.array(StageInfoSchema) },
+  run: {
+    params: z.object({
+      jobId: id,
+      imageId: id,
+      mask: MaskSchema,
+      stages: z.array(StageRequestSchema).min(1).max(16),
+      seed: int(0, 2 ** 31 - 1).optional(),
+      modelId: id.optional(),
+    }),
+    result: z.object({
+      jobId: id,
+      resultId: id,
+      stages: z.array(StageReportSchema),
+      totalMs: z.number(),
+      image: RasterSchema,
+    }),
+  },
+  cancel: { params: z.object({ jobId: id }), result: z.object({ cancelled: z.boolean() }) },
+  exportImage: {
+    params: z.object({
+      resultId: id,
+      path: z.string().min(1).max(4096),
+      format: z.enum(['png', 'jpeg', 'webp', 'tiff']).optional(),
+      quality: int(1, 100).optional(),
+      overwriteOriginal: z.boolean().optional(),
+    }),
+    result: z.object({ path: z.string() }),
+  },
+  /** Encodes a result as a file's bytes (the browser host's download), at full resolution. */
+  encodeResult: {
+    params: z.object({
+      resultId: id,
+      format: z.enum(['png', 'jpeg', 'webp', 'tiff']),
+      quality: int(1, 100).optional(),
+    }),
+    result: z.object({ name: z.string(), mime: z.string(), bytes }),
+  },
+  listModels: { params: z.object({}), result: z.array(ModelListingSchema) },
+  downloadModel: { params: z.object({ jobId: id, id }), result: z.object({ id, path: z.string() }) },
+  importModel: {
+    params: z.object({ id, path: z.string().min(1).max(4096), convention: z.string().optional() }),
+    result: z.object({ id, path: z.string() }),
+  },
+  verifyModels: {
+    params: z.object({}),
+    result: z.array(z.object({ id: z.string(), status: z.string(), message: z.string().optional() })),
+  },
+} as const;
+
+/** Events the engine pushes, named onX. */
+export const EVENTS = {
+  onProgress: z.object({
+    jobId: id,
+    stage: z.string(),
+    kind: z.enum(['stage-start', 'progress', 'stage-end']),
+    step: z.number().optional(),
+    total: z.number().optional(),
+    message: z.string().optional(),
+    cached: z.boolean().optional(),
+    ms: z.number().optional(),
+    preview: RasterSchema.optional(),
+  }),
+  onLog: z.object({ jobId: id.optional(), stage: z.string().optional(), message: z.string() }),
+  onModelProgress: z.object({ jobId: id, id, received: z.number(), total: z.number() }),
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type EventName = keyof typeof EVENTS;
+export type MethodParams<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
+export type MethodResult<M extends MethodName> = z.output<(typeof METHODS)[M]['result']>;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** The API a front end sees (window.studio in Electron, the WebSocket client in a browser). */
+export type EngineApi = { [M in MethodName]: (params: MethodParams<M>) => Promise<MethodResult<M>> } & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

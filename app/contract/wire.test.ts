@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from './wire';
+import { parseMessage, parseParams } from './messages';
+
+describe('wire frames', () => {
+  it('round-trips messages with ArrayBuffers', () => {
+    const data = new Uint8Array([1, 2, 3, 4, 5, 6]).buffer;
+    const msg = {
+      type: 'request',
+      id: 3,
+      method: 'run',
+      params: { mask: { width: 3, height: 2, data }, nested: [{ b: new ArrayBuffer(0) }] },
+    };
+    const back = decodeFrame(encodeFrame(msg)) as typeof msg;
+    expect(back.params.mask.width).toBe(3);
+    expect(new Uint8Array(back.params.mask.data)).toEqual(new Uint8Array([1, 2, 3, 4, 5, 6]));
+    expect(back.params.nested[0].b.byteLength).toBe(0);
+  });
+  it('rejects malformed frames with PARAM_INVALID', () => {
+    expect(() => decodeFrame(new Uint8Array([9, 0, 0, 0, 1]))).toThrow(/Malformed frame/);
+    const f = new Uint8Array(encodeFrame({ a: new ArrayBuffer(8) }));
+    expect(() => decodeFrame(f.subarray(0, f.length - 2))).toThrow(/Malformed frame/);
+  });
+});
+
+describe('message validation', () => {
+  it('names the bad field of a request', () => {
+    expect(() =>
+      parseParams('run', {
+        jobId: 'j',
+        imageId: 'i',
+        mask: { width: 2, height: 2, data: new ArrayBuffer(3) },
+        stages: [{ name: 'lama' }],
+      }),
+    ).toThrow(/Invalid parameters for run: mask.*width\*height bytes/);
+    expect(() => parseParams('exportImage', { resultId: 'r', path: '', format: 'bmp' })).toThrow(
+      /Invalid parameters for exportImage/,
+    );
+  });
+  it('rejects an envelope that is not a request, response or event', () => {
+    expect(() => parseMessage({ type: 'request', id: -1, method: 'x' })).toThrow(/Malformed message/);
+    expect(() => parseMessage('hello')).toThrow(/Malformed message/);
+  });
+});
+
+describe('wire frames from a pooled Node Buffer', () => {
+  it('copies each attachment out of the pool', () => {
+    const frame = new Uint8Array(encodeFrame({ a: new Uint8Array([7, 8, 9]).buffer }));
+    const pooled = Buffer.alloc(frame.length + 64);
+    pooled.set(frame, 32);
+    const back = decodeFrame(pooled.subarray(32, 32 + frame.length)) as { a: ArrayBuffer };
+    expect(back.a.byteLength).toBe(3);
+    expect([...new Uint8Array(back.a)]).toEqual([7, 8, 9]);
+  });
+});

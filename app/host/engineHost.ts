@@ -1,0 +1,259 @@
+/**
+ * Serves EngineApi: validates each request against app/contract, runs it on the engine's services and
+ * answers with a result or a {code, message} error. Transport-free: the Electron utility process and
+ * the browser host's WebSocket both feed it messages and forward what it emits.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { StudioError, asStudioError } from '../common/errors';
+import type { RequestMessage, ResponseMessage } from '../contract/messages';
+import { isMethod, parseParams, parseResult } from '../contract/messages';
+import type { EventName, EventPayload, MethodName, MethodParams, MethodResult } from '../contract/schemas';
+import { planarToRgba8 } from '../image/convert';
+import { loadImage, loadImageFromBuffer } from '../image/load';
+import { encodeImage, formatFromPath, saveImage } from '../image/save';
+import { resizeImage } from '../image/resize';
+import { createMask, type LoadedImage, type RgbImage } from '../image/types';
+import { STAGES } from '../stages/registry';
+import type { EngineServices } from './services';
+import { validateInpaintModel } from './validateModel';
+
+type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+interface Opened extends LoadedImage {
+  name: string;
+  path: string;
+}
+
+interface Result {
+  image: RgbImage;
+  source: Opened;
+}
+
+const MAX_RESULTS = 6;
+const PREVIEW_LONG_SIDE = 1024;
+
+function raster(image: RgbImage, alpha?: Float32Array) {
+  return { width: image.width, height: image.height, rgba: planarToRgba8(image, alpha) };
+}
+
+/** A preview no larger than PREVIEW_LONG_SIDE, for progress events. */
+function previewRaster(image: RgbImage) {
+  const s = Math.min(1, PREVIEW_LONG_SIDE / Math.max(image.width, image.height));
+  return raster(
+    s === 1
+      ? image
+      : resizeImage(
+          image,
+          Math.max(1, Math.round(image.width * s)),
+          Math.max(1, Math.round(image.height * s)),
+        ),
+  );
+}
+
+export class EngineHost {
+  private readonly images = new Map<string, Opened>();
+  private readonly results = new Map<string, Result>();
+  private readonly jobs = new Map<string, AbortController>();
+
+  constructor(
+    private readonly services: EngineServices,
+    private readonly emit: Emit,
+    private readonly version = '0.1.0',
+  ) {}
+
+  /** Answers one request; never throws (errors become error responses). */
+  async handle(req: RequestMessage): Promise<ResponseMessage> {
+    try {
+      if (!isMethod(req.method)) {
+        throw new StudioError('PARAM_INVALID', `Unknown method "${req.method}"`);
+      }
+      const method = req.method;
+      const params = parseParams(method, req.params);
+      const result = await this.dispatch(method, params as never);
+      return { type: 'response', id: req.id, ok: true, result: parseResult(method, result) };
+    } catch (e) {
+      const err = asStudioError(e);
+      return { type: 'response', id: req.id, ok: false, error: err.toWire() };
+    }
+  }
+
+  private dispatch<M extends MethodName>(method: M, p: MethodParams<M>): Promise<MethodResult<M>> {
+    const handlers: { [K in MethodName]: (p: MethodParams<K>) => Promise<MethodResult<K>> } = {
+      engineInfo: async () => ({
+        version: this.version,
+        modelsDir: this.services.store.dir,
+        providers: ['cuda', 'dml', 'coreml', 'cpu'],
+      }),
+      openImage: async (q) =>
+        this.register(await loadImage(q.path), path.basename(q.path), path.resolve(q.path)),
+      openImageData: async (q) =>
+        this.register(
+          await loadImageFromBuffer(Buffer.from(q.bytes as ArrayBuffer), q.name),
+          path.basename(q.name),
+          '',
+        ),
+      listStages: async () =>
+        STAGES.map((s) => ({
+          name: s.name,
+          label: s.label,
+          description: s.description,
+          params: s.params.params.map((d) =>
+            d.kind === 'enum' ? { ...d, options: [...d.options] } : { ...d },
+          ),
+        })),
+      run: (q) => this.run(q),
+      cancel: async (q) => {
+        const job = this.jobs.get(q.jobId);
+        job?.abort();
+        return { cancelled: Boolean(job) };
+      },
+      exportImage: (q) => this.exportImage(q),
+      encodeResult: async (q) => {
+        const r = this.result(q.resultId);
+        const buf = await encodeImage(r.image, {
+          format: q.format,
+          quality: q.quality,
+          alpha: r.source.alpha,
+          meta: r.source.meta,
+        });
+        const ext = { png: 'png', jpeg: 'jpg', webp: 'webp', tiff: 'tif' }[q.format];
+        return {
+          name: `${path.parse(r.source.name).name}-inpainted.${ext}`,
+          mime: q.format === 'tiff' ? 'image/tiff' : `image/${q.format}`,
+          bytes: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+        };
+      },
+      listModels: async () =>
+        (await this.services.store.list()).map((m) => ({ ...m, label: m.label ?? m.id })),
+      downloadModel: (q) =>
+        this.withJob(q.jobId, async (signal) => {
+          const m = await this.services.store.download(q.id, {
+            signal,
+            onProgress: (pr) =>
+              this.emit('onModelProgress', {
+                jobId: q.jobId,
+                id: q.id,
+                received: pr.received,
+                total: pr.total,
+              }),
+          });
+          return { id: q.id, path: m.path };
+        }),
+      importModel: async (q) => {
+        const m = await this.services.store.importFile(q.id, q.path, {
+          convention: q.convention,
+          validate: (file) => validateInpaintModel(file, q.convention),
+        });
+        return { id: q.id, path: m.path };
+      },
+      verifyModels: async () =>
+        (await this.services.store.verify()).map((r) => ({ id: r.id, status: r.status, message: r.message })),
+    };
+    return (handlers[method] as (p: MethodParams<M>) => Promise<MethodResult<M>>)(p);
+  }
+
+  private async withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.jobs.has(jobId))
+      throw new StudioError('PARAM_INVALID', `A job with id "${jobId}" is already running`);
+    const ac = new AbortController();
+    this.jobs.set(jobId, ac);
+    try {
+      return await work(ac.signal);
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  private register(loaded: LoadedImage, name: string, source: string): MethodResult<'openImage'> {
+    const imageId = randomUUID();
+    this.images.set(imageId, { ...loaded, name, path: source });
+    return {
+      imageId,
+      name,
+      width: loaded.image.width,
+      height: loaded.image.height,
+      format: loaded.meta.format,
+      bitDepth: loaded.meta.bitDepth,
+      hasAlpha: loaded.meta.hasAlpha,
+      preview: raster(loaded.image, loaded.alpha),
+    };
+  }
+
+  private result(resultId: string): Result {
+    const r = this.results.get(resultId);
+    if (!r) throw new StudioError('PARAM_INVALID', `No result with id "${resultId}"; run the pipeline first`);
+    return r;
+  }
+
+  private run(q: MethodParams<'run'>): Promise<MethodResult<'run'>> {
+    const source = this.images.get(q.imageId);
+    if (!source)
+      throw new StudioError('PARAM_INVALID', `No open image with id "${q.imageId}"; open it first`);
+    const m = new Uint8Array(q.mask.data as ArrayBuffer);
+    const mask = createMask(q.mask.width, q.mask.height);
+    for (let i = 0; i < m.length; i++) mask.data[i] = m[i] ? 1 : 0;
+    return this.withJob(q.jobId, async (signal) => {
+      const result = await this.services.pipeline.run(
+        { image: source.image, mask, stages: q.stages, seed: q.seed, modelId: q.modelId },
+        {
+          signal,
+          onEvent: (e) => {
+            if (e.type === 'log') this.emit('onLog', { jobId: q.jobId, stage: e.stage, message: e.message });
+            else if (e.type === 'stage-start')
+              this.emit('onProgress', { jobId: q.jobId, stage: e.stage, kind: 'stage-start' });
+            else if (e.type === 'stage-end')
+              this.emit('onProgress', {
+                jobId: q.jobId,
+                stage: e.stage,
+                kind: 'stage-end',
+                cached: e.cached,
+                ms: e.ms,
+              });
+            else
+              this.emit('onProgress', {
+                jobId: q.jobId,
+                stage: e.stage,
+                kind: 'progress',
+                step: e.step,
+                total: e.total,
+                message: e.message,
+                preview: e.preview ? previewRaster(e.preview) : undefined,
+              });
+          },
+        },
+      );
+      const resultId = randomUUID();
+      this.results.set(resultId, { image: result.image, source });
+      while (this.results.size > MAX_RESULTS) this.results.delete(this.results.keys().next().value!);
+      return {
+        jobId: q.jobId,
+        resultId,
+        totalMs: result.totalMs,
+        stages: result.stages.map((s) => ({ stage: s.stage, ms: s.ms, cached: s.cached, info: s.info })),
+        image: raster(result.image, source.alpha),
+      };
+    });
+  }
+
+  private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {
+    const r = this.results.get(q.resultId);
+    if (!r)
+      throw new StudioError('PARAM_INVALID', `No result with id "${q.resultId}"; run the pipeline first`);
+    const target = path.resolve(q.path);
+    if (r.source.path && target === r.source.path && !q.overwriteOriginal) {
+      throw new StudioError(
+        'IMAGE_WRITE',
+        `Refusing to overwrite the original ${r.source.path} without confirmation`,
+      );
+    }
+    const format = q.format ?? formatFromPath(target);
+    await saveImage(target, r.image, {
+      format,
+      quality: q.quality,
+      alpha: r.source.alpha,
+      meta: r.source.meta,
+    });
+    return { path: target };
+  }
+}
