@@ -7,6 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngineServices } from '../app/host/services';
+import { Pipeline } from '../app/pipeline/run';
+import { STAGES } from '../app/stages/registry';
+import { ensureLamaCostModel } from '../native-models/generated/lamaCost';
 import { loadImage } from '../app/image/load';
 import { resizeImage } from '../app/image/resize';
 import { maskArea } from '../app/image/types';
@@ -22,15 +25,25 @@ if (mpArg !== 'orig') {
 const mask = blobMask(image.width, image.height, 0.05, 7);
 // An empty model store: the embedded cases must not find a model.
 const services = createEngineServices({ modelsDir: mkdtempSync(path.join(os.tmpdir(), 'bench-models-')) });
-const model = engine.startsWith('generated-') ? engine : undefined;
+// 'lama-cost-standin': a network with big-LaMa's architecture and size (random weights), so that
+// session.run costs what the real model costs; it is a timing stand-in, not an inpainter.
+const standin = engine === 'lama-cost-standin' ? await ensureLamaCostModel() : undefined;
+const pipeline = standin
+  ? new Pipeline({
+      stages: STAGES,
+      sessions: services.sessions,
+      models: { resolve: async () => ({ id: engine, path: standin, convention: 'lama-fixed-rgb' }) },
+    })
+  : services.pipeline;
+const model = engine.startsWith('generated-') || standin ? engine : undefined;
 const params = model ? { engine: 'model' } : { engine: 'embedded', fallback: engine };
 // Warm-up (session creation, model build) is not part of the figure.
 if (model) {
-  await services.pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
-  services.pipeline.cache.clear();
+  await pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
+  pipeline.cache.clear();
 }
 const t0 = performance.now();
-const r = await services.pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
+const r = await pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
 const ms = performance.now() - t0;
 const info = r.stages[0].info ?? {};
 const mp = (image.width * image.height) / 1e6;

@@ -48,7 +48,7 @@ async function main() {
     [path.join(FIXTURES, 'Garden.jpg'), '1'],
     [path.join(FIXTURES, 'Elephants_3840x2160.jpg'), 'orig'],
   ];
-  const engines = ['generated-lama-fixed-rgb', 'pushpull', 'patchmatch'];
+  const engines = ['generated-lama-fixed-rgb', 'lama-cost-standin', 'pushpull', 'patchmatch'];
   const rows: Record<string, unknown>[] = [];
   if (only.length === 0 || only.includes('lama')) {
     for (const engine of engines) {

@@ -87,9 +87,18 @@ export function sha256(bytes: Uint8Array): string {
  */
 export async function ensureGeneratedModel(id: string, cacheDir?: string): Promise<string> {
   const model = generatedModel(id);
-  const bytes = model.build();
+  return writeCachedModel(model.build(), model.id, cacheDir);
+}
+
+/**
+ * Writes built model bytes (atomically) as `<stem>-<hash16>.onnx` into `cacheDir` (default
+ * `<repo>/.cache/models`, or a folder under the OS temp dir when that is not writable), unless that
+ * file exists; returns its absolute path. Shared by every generated model.
+ * @throws StudioError IO when the folder cannot be written.
+ */
+export async function writeCachedModel(bytes: Uint8Array, stem: string, cacheDir?: string): Promise<string> {
   const dir = cacheDir ? resolve(cacheDir) : await writableDefaultDir();
-  const path = join(dir, `${model.id}-${sha256(bytes).slice(0, 16)}.onnx`);
+  const path = join(dir, `${stem}-${sha256(bytes).slice(0, 16)}.onnx`);
   if (await exists(path)) return path;
   try {
     await mkdir(dir, { recursive: true });
@@ -103,8 +112,10 @@ export async function ensureGeneratedModel(id: string, cacheDir?: string): Promi
   } catch (e) {
     throw new StudioError(
       'IO',
-      `Could not write the generated model ${model.id} to ${dir}: ${(e as Error).message}`,
-      { cause: e },
+      `Could not write the generated model ${stem} to ${dir}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
     );
   }
   return path;
