@@ -167,7 +167,44 @@ export const EVENTS = {
   }),
   onLog: z.object({ jobId: id.optional(), stage: z.string().optional(), message: z.string() }),
   onModelProgress: z.object({ jobId: id, id, received: z.number(), total: z.number() }),
+  /** Electron: the user dropped a file on the window (its path is now readable by the renderer). */
+  onFileDropped: z.object({ path: z.string() }),
+  /** A menu command (Electron's app menu), for the renderer to act on. */
+  onMenu: z.object({
+    command: z.enum([
+      'open',
+      'export',
+      'undo',
+      'redo',
+      'zoomIn',
+      'zoomOut',
+      'zoomFit',
+      'zoom100',
+      'toggleBeforeAfter',
+    ]),
+  }),
+  /** The engine process's state (Electron: main restarts it after a crash). */
+  onEngineState: z.object({
+    state: z.enum(['ready', 'crashed', 'restarting', 'failed']),
+    message: z.string().optional(),
+  }),
 } as const;
+
+/**
+ * Methods of the desktop shell (Electron main), not of the engine: native dialogs. A path they return is
+ * the only way a path enters main's file allow-list. The browser host uses file inputs and downloads.
+ */
+export const SHELL_METHODS = {
+  showOpenDialog: {
+    params: z.object({ kind: z.enum(['image', 'mask', 'model']) }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  showSaveDialog: {
+    params: z.object({ suggestedName: z.string().min(1).max(255) }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+export type ShellMethodName = keyof typeof SHELL_METHODS;
 
 export type MethodName = keyof typeof METHODS;
 export type EventName = keyof typeof EVENTS;
@@ -179,3 +216,13 @@ export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
 export type EngineApi = { [M in MethodName]: (params: MethodParams<M>) => Promise<MethodResult<M>> } & {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 };
+
+/** window.studio in the Electron renderer: the engine's methods, the shell's dialogs, and events. */
+export type StudioApi = EngineApi & {
+  [M in ShellMethodName]: (
+    params: z.input<(typeof SHELL_METHODS)[M]['params']>,
+  ) => Promise<z.output<(typeof SHELL_METHODS)[M]['result']>>;
+};
+
+/** IPC channel names (one place). */
+export const IPC = { invoke: 'studio:invoke', event: 'studio:event', drop: 'studio:drop' } as const;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { asStudioError } from '../common/errors';
 import { parseMessage } from '../contract/messages';
+import { CONTENT_SECURITY_POLICY } from '../contract/security';
 import type { EventName, EventPayload } from '../contract/schemas';
 import { decodeFrame, encodeFrame } from '../contract/wire';
 import { EngineHost } from './engineHost';
@@ -45,10 +46,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-/** The same Content-Security-Policy the Electron window uses: nothing remote, no inline scripts. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);

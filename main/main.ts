@@ -1,0 +1,171 @@
+/**
+ * Electron main: one window, the app menu, native dialogs, and the engine in a utility process.
+ * Thin wiring: the logic (IPC gate, file allow-list, crash-restart) lives in main/logic and is tested
+ * in plain Node. Security per Electron's checklist: context isolation, sandbox, no node integration,
+ * a strict CSP, no remote content, navigation and new windows denied, every IPC message validated.
+ */
+import path from 'node:path';
+import {
+  BrowserWindow,
+  Menu,
+  app,
+  dialog,
+  ipcMain,
+  session,
+  shell,
+  utilityProcess,
+  type MenuItemConstructorOptions,
+} from 'electron';
+import { asStudioError } from '../app/common/errors';
+import { CONTENT_SECURITY_POLICY } from '../app/contract/security';
+import { IPC, SHELL_METHODS, type EventName, type EventPayload } from '../app/contract/schemas';
+import { EngineBridge, type EngineChild } from './logic/engineBridge';
+import { FileAccess } from './logic/fileAccess';
+import { guardInvoke, isTrustedSender } from './logic/ipcGuard';
+
+const here = __dirname;
+const INDEX = path.join(here, '..', 'renderer', 'index.html');
+const APP_URL = `file://${INDEX.split(path.sep).join('/')}`;
+const files = new FileAccess();
+let win: BrowserWindow | undefined;
+
+function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+  win?.webContents.send(IPC.event, name, payload);
+}
+
+function forkEngine(): EngineChild {
+  const child = utilityProcess.fork(path.join(here, 'engine.cjs'), [], {
+    serviceName: 'Inpaint Studio engine',
+    env: {
+      ...process.env,
+      INPAINT_STUDIO_MODELS:
+        process.env.INPAINT_STUDIO_MODELS ?? path.join(app.getPath('userData'), 'models'),
+    },
+  });
+  return {
+    postMessage: (m) => child.postMessage(m),
+    on: ((event: 'message' | 'exit', listener: (v: unknown) => void) => {
+      if (event === 'message') child.on('message', listener);
+      else child.on('exit', (code: number) => listener(code));
+    }) as EngineChild['on'],
+    kill: () => child.kill(),
+  };
+}
+
+async function shellMethod(method: keyof typeof SHELL_METHODS, raw: unknown): Promise<unknown> {
+  const params = SHELL_METHODS[method].params.parse(raw) as Record<string, string>;
+  if (method === 'showOpenDialog') {
+    const filters =
+      params.kind === 'model'
+        ? [{ name: 'ONNX model', extensions: ['onnx'] }]
+        : [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff'] }];
+    const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters });
+    const p = r.canceled ? null : r.filePaths[0];
+    if (p) {
+      files.grant(p, 'read');
+      app.addRecentDocument(p);
+    }
+    return { path: p };
+  }
+  const r = await dialog.showSaveDialog(win!, { defaultPath: params.suggestedName });
+  const p = r.canceled || !r.filePath ? null : r.filePath;
+  if (p) files.grant(p, 'write');
+  return { path: p };
+}
+
+function menu(): void {
+  const send = (command: EventPayload<'onMenu'>['command']) => () => emit('onMenu', { command });
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
+        { role: 'recentDocuments', submenu: [{ role: 'clearRecentDocuments' }] },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    {
+      label: 'Edit',
+      submenu: [
+        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send('undo') },
+        { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: send('redo') },
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: send('zoomIn') },
+        { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: send('zoomOut') },
+        { label: 'Fit', accelerator: 'CmdOrCtrl+0', click: send('zoomFit') },
+        { label: 'Actual Size', accelerator: 'CmdOrCtrl+1', click: send('zoom100') },
+        { label: 'Toggle Before/After', accelerator: '\\', click: send('toggleBeforeAfter') },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+app.enableSandbox();
+app.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+  // No remote content at all.
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    const u = details.url;
+    callback({
+      cancel: !(
+        u.startsWith('file://') ||
+        u.startsWith('devtools://') ||
+        u.startsWith('data:') ||
+        u.startsWith('blob:')
+      ),
+    });
+  });
+  const bridge = new EngineBridge({ fork: forkEngine, emit });
+  ipcMain.handle(IPC.invoke, async (event, method: string, params: unknown) => {
+    const sender = event.senderFrame?.url ?? '';
+    try {
+      if (method in SHELL_METHODS) {
+        if (!isTrustedSender(sender, APP_URL))
+          throw new Error(`Refused a message from an unexpected sender: ${sender}`);
+        return { ok: true, result: await shellMethod(method as keyof typeof SHELL_METHODS, params) };
+      }
+      const g = guardInvoke(sender, APP_URL, method, params, files);
+      return { ok: true, result: await bridge.request(g.method, g.params as Record<string, unknown>) };
+    } catch (e) {
+      // Errors cross as {code, message} (an Error's own properties do not survive the bridge).
+      return { ok: false, error: asStudioError(e, 'PARAM_INVALID').toWire() };
+    }
+  });
+  ipcMain.on(IPC.drop, (event, p: unknown) => {
+    if (typeof p !== 'string' || !isTrustedSender(event.senderFrame?.url ?? '', APP_URL)) return;
+    files.grant(p, 'read');
+    emit('onFileDropped', { path: p });
+  });
+  menu();
+  win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Inpaint Studio',
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void win.loadFile(INDEX);
+  app.on('before-quit', () => bridge.dispose());
+});
+app.on('window-all-closed', () => app.quit());
