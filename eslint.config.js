@@ -7,6 +7,40 @@ const restrict = (group, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group, message }] }],
 });
 
+// renderer/: from app/ only app/contract and app/common; fabric only in renderer/canvas; the editor
+// state (renderer/state) is plain TypeScript without React, the DOM adapter or fabric (DESIGN rule 6).
+const rendererBase = [
+  '**/app/**',
+  '!**/app/contract',
+  '!**/app/contract/**',
+  '!**/app/common',
+  '!**/app/common/**',
+  '**/native-models/**',
+  '**/main/**',
+  'onnxruntime-node',
+  'sharp',
+  'electron',
+  'node:*',
+];
+const rendererMessage = 'renderer/ imports from app/ only app/contract and app/common; fabric only in renderer/canvas.';
+function rendererRules() {
+  return [
+    {
+      files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+      ignores: ['renderer/canvas/**', 'renderer/state/**'],
+      rules: restrict([...rendererBase, 'fabric'], rendererMessage),
+    },
+    { files: ['renderer/canvas/**/*.ts', 'renderer/canvas/**/*.tsx'], rules: restrict(rendererBase, rendererMessage) },
+    {
+      files: ['renderer/state/**/*.ts'],
+      rules: restrict(
+        [...rendererBase, 'fabric', 'react', 'react-dom', 'react/*', '**/components/**', '**/canvas/**'],
+        'renderer/state is plain TypeScript: no React, fabric or DOM adapters (DESIGN rule 6).',
+      ),
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'docs/**', 'bench/results/**', '.cache/**', 'test-results/**'] },
   js.configs.recommended,
@@ -74,23 +108,5 @@ export default tseslint.config(
       'Outside app/ort and app/image, use the engine modules instead of onnxruntime-node or sharp.',
     ),
   },
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    rules: restrict(
-      [
-        '**/app/**',
-        '!**/app/contract',
-        '!**/app/contract/**',
-        '!**/app/common',
-        '!**/app/common/**',
-        '**/native-models/**',
-        '**/main/**',
-        'onnxruntime-node',
-        'sharp',
-        'electron',
-        'node:*',
-      ],
-      'renderer/ imports from app/ only app/contract and app/common.',
-    ),
-  },
+  ...rendererRules(),
 );

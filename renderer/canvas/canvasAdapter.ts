@@ -1,0 +1,382 @@
+/**
+ * The drawing adapter: the only module that imports fabric. It draws what the editor holds — the
+ * original, the result (or a live preview), the mask overlay, a tool's preview shape, the brush cursor
+ * and the before/after divider — and turns pointer, wheel and key-held gestures into editor calls.
+ * It owns no document state: the mask lives in the editor; only its dirty box is repainted here.
+ */
+import { Circle, FabricImage, Polyline, Rect, StaticCanvas, type FabricObject } from 'fabric';
+import type { Editor, EditorState } from '../state/editor';
+import { MaskOverlay, rasterToCanvas } from './rasters';
+import {
+  actualSizeTransform,
+  fitTransform,
+  pan,
+  toImage,
+  toView,
+  wheelZoom,
+  zoomAt,
+  type Transform,
+} from './viewport';
+
+const TOP_LEFT = { originX: 'left', originY: 'top' } as const;
+const INERT = { ...TOP_LEFT, selectable: false, evented: false, objectCaching: false } as const;
+/** How near (CSS px) the pointer must be to grab the split divider. */
+const DIVIDER_GRAB = 10;
+
+type Drag =
+  { kind: 'pan'; x: number; y: number } | { kind: 'divider' } | { kind: 'tool'; pointerId: number } | null;
+
+export interface CanvasHandle {
+  /** Removes the canvas and every listener. */
+  dispose(): void;
+}
+
+/** Mounts the editor's canvas into `host` (an empty element sized by CSS). */
+export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
+  const el = document.createElement('canvas');
+  el.setAttribute('data-testid', 'editor-canvas');
+  host.appendChild(el);
+  const canvas = new StaticCanvas(el, {
+    width: Math.max(1, host.clientWidth),
+    height: Math.max(1, host.clientHeight),
+    backgroundColor: '#1b1d21',
+    renderOnAddRemove: false,
+    skipOffscreen: false,
+  });
+
+  const beforeCanvas = document.createElement('canvas');
+  let afterCanvas = document.createElement('canvas');
+  const beforeImg = new FabricImage(beforeCanvas, { ...INERT, visible: false });
+  const afterImg = new FabricImage(afterCanvas, { ...INERT, visible: false });
+  const splitClip = new Rect({ ...TOP_LEFT, absolutePositioned: true, left: 0, top: 0, width: 1, height: 1 });
+  let overlay: MaskOverlay | null = null;
+  let maskImg: FabricImage | null = null;
+  const divider = new Rect({ ...INERT, fill: '#ffffff', visible: false, shadow: null });
+  const dividerKnob = new Circle({ ...INERT, fill: '#ffffff', stroke: '#1b1d21', visible: false, radius: 8 });
+  const cursor = new Circle({ ...INERT, fill: 'transparent', stroke: '#ffffff', visible: false, radius: 10 });
+  const cursorInner = new Circle({
+    ...INERT,
+    fill: 'transparent',
+    stroke: '#000000',
+    visible: false,
+    radius: 9,
+  });
+  let toolShape: FabricObject | null = null;
+  canvas.add(beforeImg, afterImg, divider, dividerKnob, cursor, cursorInner);
+
+  let vpt: Transform = [1, 0, 0, 1, 0, 0];
+  let last: EditorState = editor.getSnapshot();
+  let frame = 0;
+  let drag: Drag = null;
+  let pointerIn: { x: number; y: number } | null = null;
+  let fullMaskRepaint = true;
+
+  const size = () => ({ w: canvas.getWidth(), h: canvas.getHeight() });
+
+  function setTransform(t: Transform): void {
+    vpt = t;
+    canvas.setViewportTransform([...t]);
+    canvas.imageSmoothingEnabled = t[0] < 2;
+    editor.setZoom(t[0]);
+    schedule();
+  }
+
+  const viewport = {
+    fit() {
+      const doc = editor.getSnapshot().doc;
+      if (!doc) return;
+      const { w, h } = size();
+      setTransform(fitTransform(doc.width, doc.height, w, h));
+    },
+    actualSize() {
+      const { w, h } = size();
+      setTransform(actualSizeTransform(vpt, w, h));
+    },
+  };
+  editor.setViewport(viewport);
+
+  function schedule(): void {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+
+  /** Brings the fabric objects in line with the editor, then renders once. */
+  function draw(): void {
+    frame = 0;
+    const s = editor.getSnapshot();
+    const doc = s.doc;
+    const z = vpt[0];
+    if (!doc) {
+      canvas.renderAll();
+      return;
+    }
+    const after = editor.afterRaster;
+    const showAfter = Boolean(after) && !s.holdBefore;
+    afterImg.set({ visible: showAfter });
+    if (showAfter && after) {
+      afterImg.set({ scaleX: doc.width / after.width, scaleY: doc.height / after.height });
+    }
+    const splitX = Math.round(s.splitAt * doc.width);
+    const splitOn = s.split && showAfter;
+    if (splitOn) {
+      splitClip.set({ left: splitX, top: 0, width: Math.max(1, doc.width - splitX), height: doc.height });
+      afterImg.clipPath = splitClip;
+    } else afterImg.clipPath = undefined;
+    divider.set({
+      visible: splitOn,
+      left: splitX - 1 / z,
+      top: 0,
+      width: 2 / z,
+      height: doc.height,
+    });
+    const knob = toImage(vpt, toView(vpt, splitX, 0).x, size().h / 2);
+    dividerKnob.set({
+      visible: splitOn,
+      left: splitX - 8 / z,
+      top: Math.max(0, Math.min(doc.height, knob.y)) - 8 / z,
+      radius: 8 / z,
+      strokeWidth: 2 / z,
+    });
+
+    if (maskImg && overlay) {
+      if (overlay.setColor(s.maskColor)) fullMaskRepaint = true;
+      const m = editor.mask;
+      if (m) {
+        const dirty = m.mask.takeDirty();
+        if (fullMaskRepaint) overlay.paint(m.mask.data, m.mask.full);
+        else if (dirty) overlay.paint(m.mask.data, dirty);
+        fullMaskRepaint = false;
+      }
+      // The split view compares pixels: the overlay would cover the fill on the after side.
+      maskImg.set({ visible: s.showMask && !s.holdBefore && !splitOn, opacity: s.maskOpacity });
+    }
+
+    if (toolShape) canvas.remove(toolShape);
+    toolShape = null;
+    const o = s.overlay;
+    const stroke = s.tool === 'pick' ? '#ffd60a' : o?.erase ? '#0a84ff' : '#ffffff';
+    if (o?.kind === 'rect') {
+      toolShape = new Rect({
+        ...INERT,
+        left: o.box.x0,
+        top: o.box.y0,
+        width: o.box.x1 - o.box.x0,
+        height: o.box.y1 - o.box.y0,
+        fill: 'rgba(255,255,255,0.08)',
+        stroke,
+        strokeWidth: 1.5 / z,
+        strokeDashArray: [6 / z, 4 / z],
+      });
+    } else if (o?.kind === 'lasso' && o.points.length > 1) {
+      toolShape = new Polyline(o.points, {
+        ...INERT,
+        fill: 'rgba(255,255,255,0.08)',
+        stroke,
+        strokeWidth: 1.5 / z,
+        strokeDashArray: [6 / z, 4 / z],
+      });
+    }
+    if (toolShape) canvas.add(toolShape);
+
+    const brushy =
+      (s.tool === 'brush' || s.tool === 'eraser') && pointerIn && !s.panning && drag?.kind !== 'pan';
+    if (brushy && pointerIn) {
+      const p = toImage(vpt, pointerIn.x, pointerIn.y);
+      const r = s.brush.size / 2;
+      cursor.set({ visible: true, left: p.x - r, top: p.y - r, radius: r, strokeWidth: 1.5 / z });
+      const ri = Math.max(0, r - 1.5 / z);
+      cursorInner.set({ visible: true, left: p.x - ri, top: p.y - ri, radius: ri, strokeWidth: 1 / z });
+    } else {
+      cursor.set({ visible: false });
+      cursorInner.set({ visible: false });
+    }
+    host.style.cursor =
+      s.panning || drag?.kind === 'pan'
+        ? drag
+          ? 'grabbing'
+          : 'grab'
+        : brushy
+          ? 'none'
+          : nearDivider()
+            ? 'ew-resize'
+            : 'crosshair';
+    canvas.renderAll();
+  }
+
+  function loadImage(): void {
+    const doc = editor.getSnapshot().doc;
+    const before = editor.beforeRaster;
+    if (!doc || !before) return;
+    rasterToCanvas(before, beforeCanvas);
+    beforeImg.setElement(beforeCanvas);
+    beforeImg.set({
+      visible: true,
+      left: 0,
+      top: 0,
+      scaleX: doc.width / before.width,
+      scaleY: doc.height / before.height,
+    });
+    if (maskImg) canvas.remove(maskImg);
+    overlay = new MaskOverlay(doc.width, doc.height);
+    maskImg = new FabricImage(overlay.canvas, { ...INERT, left: 0, top: 0 });
+    canvas.insertAt(2, maskImg);
+    fullMaskRepaint = true;
+    viewport.fit();
+  }
+
+  function loadAfter(): void {
+    const after = editor.afterRaster;
+    if (!after) {
+      afterImg.set({ visible: false });
+      return;
+    }
+    // A new canvas per raster: the old one may still be the element fabric holds.
+    afterCanvas = rasterToCanvas(
+      after,
+      afterCanvas.width === after.width && afterCanvas.height === after.height ? afterCanvas : undefined,
+    );
+    afterImg.setElement(afterCanvas);
+    afterImg.set({ left: 0, top: 0 });
+  }
+
+  const unsubscribe = editor.subscribe(() => {
+    const s = editor.getSnapshot();
+    if (s.imageVersion !== last.imageVersion) loadImage();
+    if (s.resultVersion !== last.resultVersion) loadAfter();
+    last = s;
+    schedule();
+  });
+
+  // ---- input ----
+
+  function local(e: PointerEvent | WheelEvent): { x: number; y: number } {
+    const r = host.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  function nearDivider(): boolean {
+    const s = editor.getSnapshot();
+    if (!s.doc || !s.split || !editor.afterRaster || s.holdBefore || !pointerIn) return false;
+    const x = toView(vpt, s.splitAt * s.doc.width, 0).x;
+    return Math.abs(pointerIn.x - x) <= DIVIDER_GRAB;
+  }
+
+  function onPointerDown(e: PointerEvent): void {
+    const s = editor.getSnapshot();
+    if (!s.doc) return;
+    host.focus();
+    const p = local(e);
+    pointerIn = p;
+    host.setPointerCapture(e.pointerId);
+    if (e.button === 1 || (e.button === 0 && s.panning)) {
+      drag = { kind: 'pan', x: p.x, y: p.y };
+    } else if (e.button === 0 && nearDivider()) {
+      drag = { kind: 'divider' };
+    } else if (e.button === 0) {
+      drag = { kind: 'tool', pointerId: e.pointerId };
+      const q = toImage(vpt, p.x, p.y);
+      editor.pointerDown({ x: q.x, y: q.y, alt: e.altKey, shift: e.shiftKey });
+    }
+    e.preventDefault();
+    schedule();
+  }
+
+  function onPointerMove(e: PointerEvent): void {
+    const p = local(e);
+    pointerIn = p;
+    const s = editor.getSnapshot();
+    if (drag?.kind === 'pan') {
+      setTransform(pan(vpt, p.x - drag.x, p.y - drag.y));
+      drag = { kind: 'pan', x: p.x, y: p.y };
+    } else if (drag?.kind === 'divider' && s.doc) {
+      editor.setSplitAt(toImage(vpt, p.x, p.y).x / s.doc.width);
+    } else if (drag?.kind === 'tool') {
+      // Coalesced events: every sample the pointer gave, so a fast stroke follows the hand's path.
+      const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+      for (const c of events.length ? events : [e]) {
+        const v = local(c);
+        const q = toImage(vpt, v.x, v.y);
+        editor.pointerMove({ x: q.x, y: q.y, alt: e.altKey, shift: e.shiftKey });
+      }
+    }
+    schedule();
+  }
+
+  function onPointerUp(e: PointerEvent): void {
+    const p = local(e);
+    if (drag?.kind === 'tool') {
+      const q = toImage(vpt, p.x, p.y);
+      editor.pointerUp({ x: q.x, y: q.y, alt: e.altKey, shift: e.shiftKey });
+    }
+    drag = null;
+    if (host.hasPointerCapture(e.pointerId)) host.releasePointerCapture(e.pointerId);
+    schedule();
+  }
+
+  function onPointerCancel(): void {
+    if (drag?.kind === 'tool') editor.pointerCancel();
+    drag = null;
+    schedule();
+  }
+
+  function onPointerLeave(): void {
+    if (!drag) pointerIn = null;
+    schedule();
+  }
+
+  function onWheel(e: WheelEvent): void {
+    if (!editor.getSnapshot().doc) return;
+    e.preventDefault();
+    const p = local(e);
+    const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    setTransform(zoomAt(vpt, p.x, p.y, wheelZoom(vpt[0], delta)));
+  }
+
+  host.addEventListener('pointerdown', onPointerDown);
+  host.addEventListener('pointermove', onPointerMove);
+  host.addEventListener('pointerup', onPointerUp);
+  host.addEventListener('pointercancel', onPointerCancel);
+  host.addEventListener('pointerleave', onPointerLeave);
+  host.addEventListener('wheel', onWheel, { passive: false });
+
+  const resize = new ResizeObserver(() => {
+    const w = Math.max(1, Math.floor(host.clientWidth));
+    const h = Math.max(1, Math.floor(host.clientHeight));
+    if (w === canvas.getWidth() && h === canvas.getHeight()) return;
+    const wasFit = editor.getSnapshot().doc !== null && Math.abs(vpt[0] - fitZoom()) < 1e-6;
+    canvas.setDimensions({ width: w, height: h });
+    if (wasFit) viewport.fit();
+    schedule();
+  });
+  resize.observe(host);
+
+  function fitZoom(): number {
+    const doc = editor.getSnapshot().doc;
+    if (!doc) return 0;
+    const { w, h } = size();
+    return fitTransform(doc.width, doc.height, w, h)[0];
+  }
+
+  // An image opened before the canvas mounted.
+  if (last.doc) {
+    loadImage();
+    loadAfter();
+  }
+  schedule();
+
+  return {
+    dispose() {
+      unsubscribe();
+      resize.disconnect();
+      if (frame) cancelAnimationFrame(frame);
+      host.removeEventListener('pointerdown', onPointerDown);
+      host.removeEventListener('pointermove', onPointerMove);
+      host.removeEventListener('pointerup', onPointerUp);
+      host.removeEventListener('pointercancel', onPointerCancel);
+      host.removeEventListener('pointerleave', onPointerLeave);
+      host.removeEventListener('wheel', onWheel);
+      editor.setViewport(null);
+      void canvas.dispose();
+      el.remove();
+    },
+  };
+}

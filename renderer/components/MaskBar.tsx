@@ -1,0 +1,121 @@
+/** Mask operations and the overlay's look: fill, clear, invert, grow/shrink, import/export, colour, opacity. */
+import { useRef, useState } from 'react';
+import { baseName, downloadBytes, maskFromImageFile, maskToPng } from './files';
+import { useEditor, useEditorState } from './useEditor';
+
+export function MaskBar() {
+  const editor = useEditor();
+  const hasDoc = useEditorState((s) => s.doc !== null);
+  const color = useEditorState((s) => s.maskColor);
+  const opacity = useEditorState((s) => s.maskOpacity);
+  const show = useEditorState((s) => s.showMask);
+  const [grow, setGrow] = useState(8);
+  const importInput = useRef<HTMLInputElement>(null);
+
+  async function importMask(file: File) {
+    const doc = editor.getSnapshot().doc;
+    if (!doc) return;
+    try {
+      editor.importMask(await maskFromImageFile(file, doc.width, doc.height));
+    } catch {
+      editor.notify('error', `${file.name} could not be read as a mask image.`);
+    }
+  }
+
+  async function exportMask() {
+    const doc = editor.getSnapshot().doc;
+    const m = editor.mask;
+    if (!doc || !m) return;
+    downloadBytes(
+      `${baseName(doc.name)}-mask.png`,
+      'image/png',
+      await maskToPng(m.mask.binary(), doc.width, doc.height),
+    );
+  }
+
+  return (
+    <div className="maskbar" role="toolbar" aria-label="Mask">
+      <span className="caption">Mask</span>
+      <button disabled={!hasDoc} onClick={() => editor.fillMask()} data-testid="mask-fill">
+        Fill
+      </button>
+      <button
+        disabled={!hasDoc}
+        onClick={() => editor.clearMask()}
+        data-testid="mask-clear"
+        title="Clear (Delete)"
+      >
+        Clear
+      </button>
+      <button
+        disabled={!hasDoc}
+        onClick={() => editor.invertMask()}
+        data-testid="mask-invert"
+        title="Invert (Ctrl+I)"
+      >
+        Invert
+      </button>
+      <span className="joined">
+        <button disabled={!hasDoc} onClick={() => editor.growMask(-grow)} data-testid="mask-shrink">
+          Shrink
+        </button>
+        <input
+          type="number"
+          min={1}
+          max={256}
+          value={grow}
+          onChange={(e) => setGrow(Math.max(1, Math.min(256, Math.round(Number(e.target.value) || 1))))}
+          aria-label="Grow or shrink by (px)"
+          data-testid="mask-grow-amount"
+        />
+        <button disabled={!hasDoc} onClick={() => editor.growMask(grow)} data-testid="mask-grow">
+          Grow
+        </button>
+      </span>
+      <button disabled={!hasDoc} onClick={() => importInput.current?.click()}>
+        Import mask…
+      </button>
+      <input
+        ref={importInput}
+        type="file"
+        accept="image/*"
+        hidden
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void importMask(f);
+        }}
+      />
+      <button disabled={!hasDoc} onClick={exportMask}>
+        Export mask
+      </button>
+      <span className="spacer" />
+      <label title="Overlay colour">
+        <input
+          type="color"
+          value={color}
+          onChange={(e) => editor.setOverlayStyle({ maskColor: e.target.value })}
+        />
+      </label>
+      <label title="Overlay opacity">
+        Opacity
+        <input
+          type="range"
+          min={0}
+          max={100}
+          value={Math.round(opacity * 100)}
+          onChange={(e) => editor.setOverlayStyle({ maskOpacity: Number(e.target.value) / 100 })}
+          data-testid="mask-opacity"
+        />
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={show}
+          onChange={(e) => editor.setOverlayStyle({ showMask: e.target.checked })}
+        />
+        Show
+      </label>
+    </div>
+  );
+}

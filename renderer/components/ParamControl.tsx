@@ -1,0 +1,177 @@
+/**
+ * One parameter's control, generated from its declaration: a slider (linear or log) with its value,
+ * unit and range; a checkbox; a select; or a region picker for rectangles. Each has reset-to-default.
+ */
+import { useEffect, useState } from 'react';
+import type { ParamValue } from '../../app/common/params';
+import {
+  SLIDER_STEPS,
+  formatValue,
+  parseTyped,
+  sliderToValue,
+  valueToSlider,
+  type ParamInfo,
+} from '../state/params';
+import { useEditor, useEditorState } from './useEditor';
+
+interface Props {
+  stage: string;
+  decl: ParamInfo;
+  value: ParamValue;
+  disabled?: boolean;
+}
+
+function isDefault(decl: ParamInfo, value: ParamValue): boolean {
+  return JSON.stringify(decl.default) === JSON.stringify(value);
+}
+
+export function ParamControl({ stage, decl, value, disabled }: Props) {
+  const editor = useEditor();
+  const id = `param-${stage}-${decl.name}`;
+  const set = (v: ParamValue) => editor.setParam(stage, decl.name, v);
+  const reset = (
+    <button
+      className="reset"
+      title={`Reset to ${formatValue(decl, decl.default)}`}
+      aria-label={`Reset ${decl.label} to default`}
+      disabled={disabled || isDefault(decl, value)}
+      onClick={() => editor.resetParam(stage, decl.name)}
+      data-testid={`${id}-reset`}
+    >
+      ↺
+    </button>
+  );
+  return (
+    <div className={`param${isDefault(decl, value) ? '' : ' changed'}`} title={decl.help}>
+      <div className="param-head">
+        <label htmlFor={id}>{decl.label}</label>
+        {decl.kind === 'number' && (
+          <NumberField decl={decl} value={value as number} onCommit={set} disabled={disabled} id={id} />
+        )}
+        {decl.kind !== 'number' && decl.kind !== 'enum' && (
+          <span className="value">{formatValue(decl, value)}</span>
+        )}
+        {reset}
+      </div>
+      {decl.kind === 'number' && (
+        <div className="slider-row">
+          <input
+            id={id}
+            type="range"
+            min={0}
+            max={SLIDER_STEPS}
+            step={1}
+            disabled={disabled}
+            value={valueToSlider(decl, value as number)}
+            onChange={(e) => set(sliderToValue(decl, Number(e.target.value)))}
+            data-testid={id}
+            aria-valuetext={formatValue(decl, value)}
+          />
+          <span className="range">
+            {formatValue(decl, decl.min ?? 0)} – {formatValue(decl, decl.max ?? 1)}
+            {decl.log ? ' (log)' : ''}
+          </span>
+        </div>
+      )}
+      {decl.kind === 'boolean' && (
+        <label className="check">
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === true}
+            disabled={disabled}
+            onChange={(e) => set(e.target.checked)}
+            data-testid={id}
+          />
+          {decl.label}
+        </label>
+      )}
+      {decl.kind === 'enum' && (
+        <select
+          id={id}
+          value={String(value)}
+          disabled={disabled}
+          onChange={(e) => set(e.target.value)}
+          data-testid={id}
+        >
+          {decl.options?.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+      {decl.kind === 'rect' && (
+        <RectPicker stage={stage} decl={decl} value={value} disabled={disabled} id={id} />
+      )}
+    </div>
+  );
+}
+
+/** The value as typed text; commits on Enter or blur, snapped and clamped to the declaration. */
+function NumberField(props: {
+  decl: ParamInfo;
+  value: number;
+  onCommit: (v: number) => void;
+  disabled?: boolean;
+  id: string;
+}) {
+  const { decl, value, onCommit, disabled, id } = props;
+  const shown = formatValue({ ...decl, unit: undefined }, value);
+  const [text, setText] = useState(shown);
+  useEffect(() => setText(shown), [shown]);
+  const commit = () => {
+    const v = parseTyped(decl, text);
+    if (v === null) setText(shown);
+    else onCommit(v);
+  };
+  return (
+    <span className="number-field">
+      <input
+        type="text"
+        inputMode="decimal"
+        value={text}
+        disabled={disabled}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') setText(shown);
+        }}
+        aria-label={`${decl.label} value`}
+        data-testid={`${id}-value`}
+      />
+      {decl.unit && <span className="unit">{decl.unit}</span>}
+    </span>
+  );
+}
+
+function RectPicker(props: {
+  stage: string;
+  decl: ParamInfo;
+  value: ParamValue;
+  disabled?: boolean;
+  id: string;
+}) {
+  const { stage, decl, value, disabled, id } = props;
+  const editor = useEditor();
+  const picking = useEditorState((s) => s.picking?.stage === stage && s.picking.param === decl.name);
+  const hasDoc = useEditorState((s) => s.doc !== null);
+  return (
+    <div className="rect-picker">
+      <button
+        className={picking ? 'active' : ''}
+        disabled={disabled || !hasDoc}
+        onClick={() => (picking ? editor.execute('escape') : editor.startPick(stage, decl.name))}
+        data-testid={`${id}-pick`}
+      >
+        {picking ? 'Drag a rectangle on the image… (Esc)' : value ? 'Pick again' : 'Pick on image'}
+      </button>
+      {value !== null && (
+        <button disabled={disabled} onClick={() => editor.setParam(stage, decl.name, null)}>
+          Clear
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/** Image size, zoom, device, the last run's time, and the latest notice. */
+import { useEditor, useEditorState } from './useEditor';
+
+export function StatusBar() {
+  const editor = useEditor();
+  const doc = useEditorState((s) => s.doc);
+  const zoom = useEditorState((s) => s.zoom);
+  const run = useEditorState((s) => s.run);
+  const connection = useEditorState((s) => s.connection);
+  const notice = useEditorState((s) => s.notice);
+  const holdBefore = useEditorState((s) => s.holdBefore);
+  const info = run.stages.find((s) => s.info?.provider)?.info;
+  const device =
+    typeof info?.provider === 'string' ? info.provider.toUpperCase() : run.stages.length ? 'CPU' : '—';
+  const engineLine = run.stages[0]?.info?.engine;
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      <span className={`conn ${connection}`} title={`Engine: ${connection}`}>
+        ● {connection === 'ready' ? 'Engine' : connection}
+      </span>
+      {doc ? (
+        <span data-testid="status-image">
+          {doc.name} · {doc.width}×{doc.height} · {doc.format.toUpperCase()} {doc.bitDepth}-bit
+        </span>
+      ) : (
+        <span className="muted">No image</span>
+      )}
+      {doc && <span data-testid="status-zoom">{Math.round(zoom * 100)}%</span>}
+      <span>Device: {device}</span>
+      {typeof engineLine === 'string' && <span>Fill: {engineLine}</span>}
+      {run.totalMs !== null && <span>Last run: {(run.totalMs / 1000).toFixed(2)} s</span>}
+      {holdBefore && <span className="badge">Original</span>}
+      <span className="spacer" />
+      {notice && (
+        <span className={`notice ${notice.kind}`} data-testid="notice" onClick={() => editor.clearNotice()}>
+          {notice.text}
+        </span>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,153 @@
+/** The top bar: open, tools, brush, undo/redo, view and export. */
+import type { ToolId } from '../state/tools/tool';
+import type { ExportFormat } from '../state/editor';
+import { baseName, downloadBytes } from './files';
+import { useEditor, useEditorState } from './useEditor';
+
+const TOOLS: { id: ToolId; label: string; key: string; icon: string }[] = [
+  { id: 'brush', label: 'Brush', key: 'B', icon: '●' },
+  { id: 'eraser', label: 'Eraser', key: 'E', icon: '○' },
+  { id: 'rect', label: 'Rectangle', key: 'R', icon: '▭' },
+  { id: 'lasso', label: 'Lasso', key: 'L', icon: '✎' },
+];
+
+const FORMATS: ExportFormat[] = ['png', 'jpeg', 'webp', 'tiff'];
+
+export function Toolbar({ onOpen }: { onOpen: () => void }) {
+  const editor = useEditor();
+  const tool = useEditorState((s) => s.tool);
+  const size = useEditorState((s) => s.brush.size);
+  const hardness = useEditorState((s) => s.brush.hardness);
+  const canUndo = useEditorState((s) => s.canUndo);
+  const canRedo = useEditorState((s) => s.canRedo);
+  const hasDoc = useEditorState((s) => s.doc !== null);
+  const split = useEditorState((s) => s.split);
+  const hasResult = useEditorState((s) => s.run.resultId !== null);
+  const format = useEditorState((s) => s.exportFormat);
+  const name = useEditorState((s) => s.doc?.name ?? '');
+
+  async function exportResult() {
+    const file = await editor.encodeResult();
+    if (file) downloadBytes(file.name, file.mime, file.bytes);
+  }
+
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Editor tools">
+      <div className="group">
+        <button
+          className="primary"
+          onClick={onOpen}
+          data-testid="open-button"
+          title="Open an image (or drop one on the canvas)"
+        >
+          Open…
+        </button>
+      </div>
+      <div className="group" role="radiogroup" aria-label="Mask tool">
+        {TOOLS.map((t) => (
+          <button
+            key={t.id}
+            className={`tool${tool === t.id ? ' active' : ''}`}
+            aria-pressed={tool === t.id}
+            title={`${t.label} (${t.key})`}
+            data-testid={`tool-${t.id}`}
+            disabled={!hasDoc}
+            onClick={() => editor.setTool(t.id)}
+          >
+            <span className="icon">{t.icon}</span> {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="group">
+        <label title="Brush size ([ and ])">
+          Size
+          <input
+            type="range"
+            min={0}
+            max={1000}
+            value={Math.round((Math.log(size) / Math.log(1000)) * 1000)}
+            onChange={(e) =>
+              editor.setBrush({ size: Math.round(Math.pow(1000, Number(e.target.value) / 1000)) })
+            }
+            data-testid="brush-size"
+          />
+          <span className="value">{size} px</span>
+        </label>
+        <label title="Brush hardness">
+          Hardness
+          <input
+            type="range"
+            min={0}
+            max={100}
+            value={Math.round(hardness * 100)}
+            onChange={(e) => editor.setBrush({ hardness: Number(e.target.value) / 100 })}
+            data-testid="brush-hardness"
+          />
+          <span className="value">{Math.round(hardness * 100)} %</span>
+        </label>
+      </div>
+      <div className="group">
+        <button disabled={!canUndo} onClick={() => editor.undo()} title="Undo (Ctrl+Z)" data-testid="undo">
+          ↶ Undo
+        </button>
+        <button
+          disabled={!canRedo}
+          onClick={() => editor.redo()}
+          title="Redo (Ctrl+Shift+Z)"
+          data-testid="redo"
+        >
+          ↷ Redo
+        </button>
+      </div>
+      <div className="group">
+        <button disabled={!hasDoc} onClick={() => editor.zoomFit()} title="Fit (F)" data-testid="zoom-fit">
+          Fit
+        </button>
+        <button
+          disabled={!hasDoc}
+          onClick={() => editor.zoomActual()}
+          title="100 % (1)"
+          data-testid="zoom-100"
+        >
+          100%
+        </button>
+        <button
+          className={split ? 'active' : ''}
+          aria-pressed={split}
+          disabled={!hasResult}
+          onClick={() => editor.setSplit(!split)}
+          title="Before/after split (S); hold \ to see the original"
+          data-testid="split-toggle"
+        >
+          ◧ Before/after
+        </button>
+      </div>
+      <div className="group push-right">
+        <select
+          value={format}
+          onChange={(e) => editor.setExportFormat(e.target.value as ExportFormat)}
+          aria-label="Export format"
+          data-testid="export-format"
+        >
+          {FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {f.toUpperCase()}
+            </option>
+          ))}
+        </select>
+        <button
+          disabled={!hasResult}
+          onClick={exportResult}
+          title={
+            hasResult
+              ? `Download ${baseName(name)}-inpainted.${format === 'jpeg' ? 'jpg' : format === 'tiff' ? 'tif' : format}`
+              : 'Run first'
+          }
+          data-testid="export-button"
+        >
+          Export…
+        </button>
+      </div>
+    </header>
+  );
+}

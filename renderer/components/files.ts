@@ -1,0 +1,81 @@
+/** Files in and out of the page (DOM): downloads, reading picked or dropped files, mask images. */
+
+/** Saves bytes as a download with the given name. */
+export function downloadBytes(name: string, mime: string, bytes: ArrayBuffer): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The first file of a drop that looks like an image, or null. */
+export function droppedImage(dt: DataTransfer | null): File | null {
+  if (!dt) return null;
+  for (const f of Array.from(dt.files))
+    if (f.type.startsWith('image/') || /\.(png|jpe?g|webp|tiff?|avif|gif|bmp)$/i.test(f.name)) return f;
+  return null;
+}
+
+/**
+ * Decodes a mask image and scales it to width × height: coverage from its alpha when it has
+ * transparency, else from its lightness (white = fill).
+ * @throws when the browser cannot decode the file.
+ */
+export async function maskFromImageFile(file: Blob, width: number, height: number): Promise<Uint8Array> {
+  const bitmap = await createImageBitmap(file);
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  const px = ctx.getImageData(0, 0, width, height).data;
+  let transparent = false;
+  for (let i = 3; i < px.length; i += 4)
+    if (px[i] < 255) {
+      transparent = true;
+      break;
+    }
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i++) {
+    const r = px[i * 4],
+      g = px[i * 4 + 1],
+      b = px[i * 4 + 2],
+      a = px[i * 4 + 3];
+    out[i] = transparent ? a : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+  }
+  return out;
+}
+
+/** The hole as a black-and-white PNG (white = fill). */
+export function maskToPng(hole: Uint8Array, width: number, height: number): Promise<ArrayBuffer> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(width, height);
+  for (let i = 0; i < hole.length; i++) {
+    const v = hole[i] ? 255 : 0;
+    img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = v;
+    img.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob(
+      (b) => (b ? b.arrayBuffer().then(resolve, reject) : reject(new Error('PNG encoding failed'))),
+      'image/png',
+    ),
+  );
+}
+
+/** "photo.jpg" → "photo". */
+export function baseName(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i > 0 ? name.slice(0, i) : name;
+}

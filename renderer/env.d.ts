@@ -1,0 +1,2 @@
+// Vite imports stylesheets for their side effect; nothing is exported.
+declare module '*.css';

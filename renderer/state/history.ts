@@ -1,0 +1,217 @@
+/**
+ * Undo/redo of mask edits, one step per gesture. Before a gesture first writes into a 64×64 tile, the
+ * tile's bytes are saved (copy on write); when the gesture ends, tiles that did not change are dropped.
+ * Undo and redo swap the stored tiles with the mask's, so each step holds one copy of what it changed,
+ * and a tile of one value (the usual case for a mask) is stored as that value alone.
+ */
+import type { Box } from './box';
+import type { MaskBuffer } from './mask';
+
+const TILE = 64;
+
+/** A saved tile: its bytes, or the one value every byte has. */
+type Saved = Uint8Array | number;
+
+export interface HistoryEntry {
+  label: string;
+  tiles: Map<number, Saved>;
+}
+
+export interface HistoryOptions {
+  /** Steps kept (default 100; at least 50). */
+  limit?: number;
+  /** Bytes of saved tiles above which the oldest steps are dropped, but never below 50 steps (default 512 MiB). */
+  maxBytes?: number;
+}
+
+export class History {
+  private readonly undoStack: HistoryEntry[] = [];
+  private readonly redoStack: HistoryEntry[] = [];
+  private open: HistoryEntry | null = null;
+  private readonly tilesX: number;
+  private readonly tilesY: number;
+  private readonly limit: number;
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly mask: MaskBuffer,
+    opts: HistoryOptions = {},
+  ) {
+    this.tilesX = Math.ceil(mask.width / TILE);
+    this.tilesY = Math.ceil(mask.height / TILE);
+    this.limit = Math.max(50, opts.limit ?? 100);
+    this.maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
+  }
+
+  get canUndo(): boolean {
+    return this.undoStack.length > 0;
+  }
+  get canRedo(): boolean {
+    return this.redoStack.length > 0;
+  }
+  get size(): number {
+    return this.undoStack.length;
+  }
+  get inGesture(): boolean {
+    return this.open !== null;
+  }
+  /** Label of the step undo would revert. */
+  get undoLabel(): string | null {
+    return this.undoStack.at(-1)?.label ?? null;
+  }
+  get redoLabel(): string | null {
+    return this.redoStack.at(-1)?.label ?? null;
+  }
+
+  /** Starts a gesture; a gesture left open is committed first. */
+  begin(label: string): void {
+    if (this.open) this.commit();
+    this.open = { label, tiles: new Map() };
+  }
+
+  /** Saves every tile the box touches that this gesture has not saved yet. Call before writing. */
+  touch(box: Box): void {
+    if (!this.open) throw new Error('History.touch outside a gesture');
+    const tx0 = Math.max(0, Math.floor(box.x0 / TILE));
+    const ty0 = Math.max(0, Math.floor(box.y0 / TILE));
+    const tx1 = Math.min(this.tilesX - 1, Math.floor((box.x1 - 1) / TILE));
+    const ty1 = Math.min(this.tilesY - 1, Math.floor((box.y1 - 1) / TILE));
+    for (let ty = ty0; ty <= ty1; ty++)
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const i = ty * this.tilesX + tx;
+        if (!this.open.tiles.has(i)) this.open.tiles.set(i, this.read(i));
+      }
+  }
+
+  /** Ends the gesture; returns whether it changed anything (an unchanged gesture leaves no step). */
+  commit(): boolean {
+    const entry = this.open;
+    this.open = null;
+    if (!entry) return false;
+    for (const [i, saved] of entry.tiles) if (this.equals(i, saved)) entry.tiles.delete(i);
+    if (entry.tiles.size === 0) return false;
+    this.undoStack.push(entry);
+    this.redoStack.length = 0;
+    this.trim();
+    return true;
+  }
+
+  /** Ends the gesture and puts back what it changed; returns the box to redraw. */
+  abort(): Box | null {
+    const entry = this.open;
+    this.open = null;
+    if (!entry) return null;
+    return this.swap(entry);
+  }
+
+  /** Reverts the last step; returns the box to redraw, or null when there is nothing to undo. */
+  undo(): Box | null {
+    if (this.open) this.commit();
+    const e = this.undoStack.pop();
+    if (!e) return null;
+    const box = this.swap(e);
+    this.redoStack.push(e);
+    return box;
+  }
+
+  redo(): Box | null {
+    if (this.open) this.commit();
+    const e = this.redoStack.pop();
+    if (!e) return null;
+    const box = this.swap(e);
+    this.undoStack.push(e);
+    return box;
+  }
+
+  clear(): void {
+    this.undoStack.length = 0;
+    this.redoStack.length = 0;
+    this.open = null;
+  }
+
+  /** Bytes held by saved tiles. */
+  bytes(): number {
+    let n = 0;
+    for (const e of [...this.undoStack, ...this.redoStack])
+      for (const t of e.tiles.values()) n += typeof t === 'number' ? 8 : t.byteLength;
+    return n;
+  }
+
+  private trim(): void {
+    while (this.undoStack.length > this.limit) this.undoStack.shift();
+    while (this.undoStack.length > 50 && this.bytes() > this.maxBytes) this.undoStack.shift();
+  }
+
+  private tileBox(i: number): Box {
+    const tx = i % this.tilesX;
+    const ty = (i - tx) / this.tilesX;
+    return {
+      x0: tx * TILE,
+      y0: ty * TILE,
+      x1: Math.min(this.mask.width, (tx + 1) * TILE),
+      y1: Math.min(this.mask.height, (ty + 1) * TILE),
+    };
+  }
+
+  private read(i: number): Saved {
+    const { x0, y0, x1, y1 } = this.tileBox(i);
+    const w = this.mask.width;
+    const d = this.mask.data;
+    const first = d[y0 * w + x0];
+    let uniform = true;
+    for (let y = y0; y < y1 && uniform; y++)
+      for (let x = x0; x < x1; x++)
+        if (d[y * w + x] !== first) {
+          uniform = false;
+          break;
+        }
+    if (uniform) return first;
+    const out = new Uint8Array((x1 - x0) * (y1 - y0));
+    for (let y = y0; y < y1; y++) out.set(d.subarray(y * w + x0, y * w + x1), (y - y0) * (x1 - x0));
+    return out;
+  }
+
+  private write(i: number, saved: Saved): void {
+    const { x0, y0, x1, y1 } = this.tileBox(i);
+    const w = this.mask.width;
+    const d = this.mask.data;
+    for (let y = y0; y < y1; y++) {
+      if (typeof saved === 'number') d.fill(saved, y * w + x0, y * w + x1);
+      else d.set(saved.subarray((y - y0) * (x1 - x0), (y - y0 + 1) * (x1 - x0)), y * w + x0);
+    }
+  }
+
+  private equals(i: number, saved: Saved): boolean {
+    const { x0, y0, x1, y1 } = this.tileBox(i);
+    const w = this.mask.width;
+    const d = this.mask.data;
+    const tw = x1 - x0;
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        const v = typeof saved === 'number' ? saved : saved[(y - y0) * tw + (x - x0)];
+        if (d[y * w + x] !== v) return false;
+      }
+    return true;
+  }
+
+  /** Exchanges the entry's tiles with the mask's; returns the box covering them. */
+  private swap(e: HistoryEntry): Box | null {
+    let box: Box | null = null;
+    for (const [i, saved] of e.tiles) {
+      const current = this.read(i);
+      this.write(i, saved);
+      e.tiles.set(i, current);
+      const b = this.tileBox(i);
+      box = box
+        ? {
+            x0: Math.min(box.x0, b.x0),
+            y0: Math.min(box.y0, b.y0),
+            x1: Math.max(box.x1, b.x1),
+            y1: Math.max(box.y1, b.y1),
+          }
+        : b;
+    }
+    if (box) this.mask.markDirty(box);
+    return box;
+  }
+}

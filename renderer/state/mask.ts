@@ -1,0 +1,78 @@
+/**
+ * The mask the user paints: one byte of coverage per pixel (0 = keep, 255 = fill; soft brush edges in
+ * between). The engine receives it thresholded at half coverage. Changes are tracked as one dirty box
+ * that the canvas adapter takes and redraws, so painting redraws only what changed.
+ */
+import { clampBox, unionBox, type Box } from './box';
+
+export const FULL = 255;
+/** Coverage at or above this is part of the hole sent to the engine. */
+export const THRESHOLD = 128;
+
+export class MaskBuffer {
+  readonly data: Uint8Array;
+  private dirty: Box | null = null;
+
+  /** @param width, height: 1..65535 each. */
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    if (!(width >= 1 && height >= 1 && width <= 65535 && height <= 65535))
+      throw new RangeError(`Mask size ${width}x${height} is out of range`);
+    this.data = new Uint8Array(width * height);
+  }
+
+  get full(): Box {
+    return { x0: 0, y0: 0, x1: this.width, y1: this.height };
+  }
+
+  /** Records that pixels in the box changed (clamped to the mask). */
+  markDirty(box: Box): void {
+    this.dirty = unionBox(this.dirty, clampBox(box, this.width, this.height));
+  }
+
+  /** The box changed since the last call, or null; resets it. */
+  takeDirty(): Box | null {
+    const d = this.dirty;
+    this.dirty = null;
+    return d;
+  }
+
+  /** The hole for the engine: 1 where coverage >= THRESHOLD, else 0 (a fresh buffer). */
+  binary(): Uint8Array {
+    const out = new Uint8Array(this.data.length);
+    const d = this.data;
+    for (let i = 0; i < d.length; i++) out[i] = d[i] >= THRESHOLD ? 1 : 0;
+    return out;
+  }
+
+  /** Number of pixels in the hole. */
+  area(): number {
+    let n = 0;
+    const d = this.data;
+    for (let i = 0; i < d.length; i++) if (d[i] >= THRESHOLD) n++;
+    return n;
+  }
+
+  /** Bounding box of the hole, or null when it is empty. */
+  bounds(): Box | null {
+    const { width: w, height: h, data: d } = this;
+    let x0 = w,
+      y0 = h,
+      x1 = -1,
+      y1 = -1;
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let x = 0; x < w; x++) {
+        if (d[row + x] >= THRESHOLD) {
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          y1 = y;
+        }
+      }
+    }
+    return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Keyboard shortcuts as data: a key press (as a plain object, no DOM) maps to a command. Space (pan)
+ * and backslash (show the original) are held, so they map on key-down and key-up.
+ */
+export type Command =
+  | 'tool:brush'
+  | 'tool:eraser'
+  | 'tool:rect'
+  | 'tool:lasso'
+  | 'size:down'
+  | 'size:up'
+  | 'undo'
+  | 'redo'
+  | 'split:toggle'
+  | 'zoom:fit'
+  | 'zoom:100'
+  | 'mask:invert'
+  | 'mask:clear'
+  | 'run'
+  | 'escape'
+  | 'hold:pan'
+  | 'hold:before';
+
+export interface KeyPress {
+  key: string;
+  /** Ctrl on Linux and Windows, Cmd on macOS. */
+  mod?: boolean;
+  shift?: boolean;
+  alt?: boolean;
+}
+
+/** The command for a key-down, or null. */
+export function commandForKey(k: KeyPress): Command | null {
+  const key = k.key.length === 1 ? k.key.toLowerCase() : k.key;
+  if (k.mod) {
+    if (key === 'z') return k.shift ? 'redo' : 'undo';
+    if (key === 'y') return 'redo';
+    if (key === 'i') return 'mask:invert';
+    if (key === 'Enter') return 'run';
+    if (key === '0') return 'zoom:fit';
+    if (key === '1') return 'zoom:100';
+    return null;
+  }
+  if (k.alt) return null;
+  switch (key) {
+    case 'b':
+      return 'tool:brush';
+    case 'e':
+      return 'tool:eraser';
+    case 'r':
+    case 'm':
+      return 'tool:rect';
+    case 'l':
+      return 'tool:lasso';
+    case '[':
+      return 'size:down';
+    case ']':
+      return 'size:up';
+    case 's':
+      return 'split:toggle';
+    case 'f':
+      return 'zoom:fit';
+    case '1':
+      return 'zoom:100';
+    case 'Delete':
+    case 'Backspace':
+      return 'mask:clear';
+    case 'Escape':
+      return 'escape';
+    case ' ':
+      return 'hold:pan';
+    case '\\':
+      return 'hold:before';
+    default:
+      return null;
+  }
+}
+
+/** The next brush size for [ and ]: about 15 % per press, at least 1 px, 1..2000 px. */
+export function nextBrushSize(size: number, direction: 1 | -1): number {
+  const next =
+    direction > 0 ? Math.max(size + 1, Math.round(size * 1.15)) : Math.min(size - 1, Math.round(size / 1.15));
+  return Math.max(1, Math.min(2000, next));
+}

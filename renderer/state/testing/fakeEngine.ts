@@ -1,0 +1,159 @@
+/**
+ * A fake EngineApi for editor tests: an image opens as a flat grey raster, a run emits the events the
+ * real engine emits and keeps its own cache by (stage, params) chain, and a run can be held open to
+ * test cancellation. No DOM, no sockets.
+ */
+import { StudioError } from '../../../app/common/errors';
+import type {
+  EngineApi,
+  EventName,
+  EventPayload,
+  MethodParams,
+  MethodResult,
+} from '../../../app/contract/schemas';
+import type { StageInfo } from '../params';
+
+export const FAKE_STAGES: StageInfo[] = [
+  {
+    name: 'lama',
+    label: 'LaMa fill',
+    description: 'fills the hole',
+    params: [
+      {
+        kind: 'number',
+        name: 'feather',
+        label: 'Feather',
+        help: '',
+        default: 3,
+        min: 0,
+        max: 64,
+        step: 1,
+        integer: true,
+        unit: 'px',
+      },
+      { kind: 'rect', name: 'contextRect', label: 'Context', help: '', default: null },
+    ],
+  },
+  {
+    name: 'color',
+    label: 'Colour',
+    description: 'matches colour',
+    params: [
+      {
+        kind: 'number',
+        name: 'lambdaL',
+        label: 'Lightness weight',
+        help: '',
+        default: 0.01,
+        min: 0.0001,
+        max: 10,
+        step: 0.0001,
+        log: true,
+      },
+      { kind: 'boolean', name: 'preserve', label: 'Preserve', help: '', default: true },
+    ],
+  },
+];
+
+export interface FakeEngine extends EngineApi {
+  calls: { method: string; params: unknown }[];
+  /** When set, runs wait for release() (to test cancel). */
+  hold: boolean;
+  release(): void;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}
+
+export function fakeEngine(): FakeEngine {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const cache = new Set<string>();
+  const jobs = new Map<string, () => void>();
+  let waiting: (() => void)[] = [];
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    for (const l of listeners.get(name) ?? []) l(payload);
+  };
+  const api = {
+    calls: [] as { method: string; params: unknown }[],
+    hold: false,
+    release() {
+      const w = waiting;
+      waiting = [];
+      for (const f of w) f();
+    },
+    emit,
+    on(event: string, l: (p: unknown) => void) {
+      const s = listeners.get(event) ?? new Set();
+      s.add(l);
+      listeners.set(event, s);
+      return () => s.delete(l);
+    },
+    async engineInfo() {
+      return { version: 'fake', modelsDir: '/models', providers: ['cpu'] };
+    },
+    async listStages() {
+      return FAKE_STAGES;
+    },
+    async listModels() {
+      return [];
+    },
+    async openImageData(p: MethodParams<'openImageData'>) {
+      api.calls.push({ method: 'openImageData', params: p });
+      const width = 40,
+        height = 30;
+      return {
+        imageId: 'img-1',
+        name: p.name,
+        width,
+        height,
+        format: 'png',
+        bitDepth: 8,
+        hasAlpha: false,
+        preview: { width, height, rgba: new Uint8Array(width * height * 4).fill(128).buffer },
+      };
+    },
+    async run(p: MethodParams<'run'>): Promise<MethodResult<'run'>> {
+      api.calls.push({ method: 'run', params: p });
+      let cancelled = false;
+      jobs.set(p.jobId, () => (cancelled = true));
+      let key = `${new Uint8Array(p.mask.data as ArrayBuffer).join('')}`;
+      const stages = [];
+      for (const s of p.stages) {
+        key += `|${s.name}:${JSON.stringify(s.params ?? {})}`;
+        emit('onProgress', { jobId: p.jobId, stage: s.name, kind: 'stage-start' });
+        const cached = cache.has(key);
+        if (!cached) {
+          emit('onProgress', { jobId: p.jobId, stage: s.name, kind: 'progress', step: 1, total: 2 });
+          if (api.hold) await new Promise<void>((r) => waiting.push(r));
+          if (cancelled) throw new StudioError('CANCELLED', 'The operation was cancelled.');
+          cache.add(key);
+        }
+        emit('onProgress', { jobId: p.jobId, stage: s.name, kind: 'stage-end', cached, ms: 1 });
+        stages.push({ stage: s.name, ms: 1, cached });
+      }
+      jobs.delete(p.jobId);
+      const { width, height } = p.mask;
+      return {
+        jobId: p.jobId,
+        resultId: `result-${p.jobId}`,
+        stages,
+        totalMs: 2,
+        image: { width, height, rgba: new Uint8Array(width * height * 4).fill(200).buffer },
+      };
+    },
+    async cancel(p: MethodParams<'cancel'>) {
+      api.calls.push({ method: 'cancel', params: p });
+      const c = jobs.get(p.jobId);
+      c?.();
+      api.release();
+      return { cancelled: Boolean(c) };
+    },
+    async encodeResult(p: MethodParams<'encodeResult'>) {
+      api.calls.push({ method: 'encodeResult', params: p });
+      return {
+        name: 'photo-inpainted.png',
+        mime: 'image/png',
+        bytes: new Uint8Array([137, 80, 78, 71]).buffer,
+      };
+    },
+  };
+  return api as unknown as FakeEngine;
+}
