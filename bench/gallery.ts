@@ -2,11 +2,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { embeddedFillGallery } from './gallery/embeddedFill';
 import { FIXTURES, GALLERY, lamaGallery } from './gallery/lama';
+import { regionsGallery } from './gallery/regions';
 
 if (!existsSync(FIXTURES)) {
   process.stderr.write(`The fixture folder ${FIXTURES} is missing; the gallery needs it.\n`);
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-for (const f of [...(await lamaGallery()), ...(await embeddedFillGallery())])
-  process.stdout.write(`wrote ${f}\n`);
+const galleries = [lamaGallery, embeddedFillGallery, regionsGallery];
+for (const g of galleries) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);

@@ -77,6 +77,15 @@ async function main() {
       `\nwrote ${writeResults('image-ops', { date: new Date().toISOString(), rows: ops })}\n`,
     );
   }
+  if (only.length === 0 || only.includes('regions')) {
+    const { benchCost } = await import('./regionsBench');
+    const rows = benchCost();
+    process.stdout.write(
+      '\n## lama strategies on the 8 MP fixture (model calls, wall time, peak RSS; each case in its own process)\n\n',
+    );
+    process.stdout.write(`${table(rows, Object.keys(rows[0] ?? {}))}\n`);
+    process.stdout.write(`\nwrote ${writeResults('regions', { date: new Date().toISOString(), rows })}\n`);
+  }
   if (only.length === 0 || only.includes('fill')) {
     const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');
     const cmp = await compareEmbeddedFills(defaultCases());

@@ -1,6 +1,21 @@
 /** The LaMa stage's parameters, declared once (validation, CLI flags, sliders and docs come from here). */
 import type { ParamSchema } from '../../common/params';
 
+/** How the stage sizes what the model sees (see strategies/auto.ts for how `auto` chooses). */
+export type SizingStrategy = 'resize' | 'original' | 'regions' | 'multiscale';
+export type SizingParam = 'auto' | SizingStrategy;
+export type MultiscaleVariant = 'laplacian' | 'plain';
+
+/**
+ * Default context margin around a region's hole, as a factor of the hole's mean side. Measured with
+ * `tsx bench/regionsBench.ts margin` (PSNR inside 8 separate holes against the truth, Garden, Wood and
+ * the 8 MP Elephants, 2 masks each): PatchMatch, the one engine here that copies from the context, is
+ * best at 0.5 (mean 28.37 dB; 28.24 at 0.25, 27.75 at 0.75); the generated networks, diffusion fills
+ * that only interpolate the hole's border, are best at the smallest margin and lose 0.5 dB at 0.5
+ * (26.22 -> 25.66 dB). Re-measure with the real LaMa when it is installed.
+ */
+export const DEFAULT_CONTEXT_MARGIN = 0.5;
+
 export const LAMA_PARAMS: ParamSchema = {
   stage: 'lama',
   params: [
@@ -20,24 +35,101 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'sizing',
       label: 'Sizing',
-      help: 'resize: scale the image so its longer side fits the model, fill, scale the fill back; original: run at full size, padded to the model multiple (dynamic-size models only; fixed-size models resize).',
-      default: 'resize',
+      help:
+        'auto: picks resize, regions or multiscale from the image size, the hole sizes and the model input, and says why. ' +
+        'resize: scale the whole image to fit the model, fill, scale the fill back. ' +
+        'original: run at full size, padded to the model multiple (dynamic-size models only; fixed-size models resize). ' +
+        'regions: fill each separate hole in its own crop (the hole plus a context margin), at full resolution when the crop fits the model. ' +
+        'multiscale: per region, a coarse pass for the structure and a fine pass for the detail, combined inside the hole. ' +
+        'Without a model, auto runs the embedded fill once over the whole image; regions and multiscale apply to it too.',
+      default: 'auto',
       options: [
+        { value: 'auto', label: 'Auto' },
         { value: 'resize', label: 'Resize to model' },
         { value: 'original', label: 'Original size' },
+        { value: 'regions', label: 'Region crops' },
+        { value: 'multiscale', label: 'Multi-scale' },
       ],
     },
     {
       kind: 'number',
       name: 'resizeLimit',
       label: 'Resize limit',
-      help: 'Longer side the image is scaled to for dynamic-size models in resize mode (fixed-size models use their own size).',
+      help: 'Longest side a dynamic-size model is given (the whole image in resize mode, each crop and pass in the regions and multiscale modes). Fixed-size models use their own size.',
       default: 1024,
       min: 256,
       max: 4096,
       step: 32,
       integer: true,
       unit: 'px',
+    },
+    {
+      kind: 'number',
+      name: 'mergeDistance',
+      label: 'Region merge distance',
+      help: 'regions / multiscale: separate holes whose nearest pixels are at most this far apart are filled together, in one crop (one model call).',
+      default: 64,
+      min: 0,
+      max: 1024,
+      step: 1,
+      integer: true,
+      unit: 'px',
+    },
+    {
+      kind: 'number',
+      name: 'contextMargin',
+      label: 'Context margin',
+      help: "regions / multiscale: context kept around each region's hole, as a factor of the hole's mean side (at least 16 px), clamped to the image.",
+      default: DEFAULT_CONTEXT_MARGIN,
+      min: 0.1,
+      max: 4,
+      step: 0.05,
+    },
+    {
+      kind: 'rect',
+      name: 'contextRect',
+      label: 'Context rectangle',
+      help: 'regions / multiscale: a user-drawn rectangle that restricts the context of every region it overlaps (the model sees nothing outside it but a ring of 8 px around the hole).',
+      default: null,
+    },
+    {
+      kind: 'number',
+      name: 'coarseScale',
+      label: 'Coarse scale',
+      help: 'multiscale: scale of the coarse pass relative to the fine pass (0.5 = half the resolution).',
+      default: 0.5,
+      min: 0.1,
+      max: 0.9,
+      step: 0.05,
+    },
+    {
+      kind: 'boolean',
+      name: 'coarseFit',
+      label: 'Coarse pass: fit to model',
+      help: 'multiscale: the coarse pass fills the whole image resized to fit the model (one call shared by every region, the whole image as context) instead of each crop at the coarse scale.',
+      default: false,
+    },
+    {
+      kind: 'enum',
+      name: 'multiscaleVariant',
+      label: 'Multi-scale combination',
+      help: 'laplacian: a Laplacian-pyramid blend inside the hole, low-frequency bands from the coarse pass, high-frequency bands from the fine one. plain: the coarse result upscaled into the hole, then a fine pass over it (the hole refilled in two interleaved halves of cells, each seeing the other as context).',
+      default: 'laplacian',
+      options: [
+        { value: 'laplacian', label: 'Laplacian blend' },
+        { value: 'plain', label: 'Coarse, then fine pass' },
+      ],
+    },
+    {
+      kind: 'number',
+      name: 'crossover',
+      label: 'Crossover level',
+      help: 'multiscale laplacian: pyramid levels below this one (the finest detail) come from the fine pass, the rest from the coarse pass. 0 = coarse only; 8 = fine only.',
+      default: 2,
+      min: 0,
+      max: 8,
+      step: 1,
+      integer: true,
     },
     {
       kind: 'number',

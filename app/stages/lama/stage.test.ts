@@ -1,14 +1,22 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ModelStore } from '../../../native-models/store';
 import { createModelResolver } from '../../host/services';
+import { resizeImage } from '../../image/resize';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
+import type { SessionPool, TensorValue } from '../../ort/types';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import type { StageDef } from '../../pipeline/types';
 import { lamaStage } from './stage';
+
+// A pass-through spy: the tests below prove the whole image is never resized.
+vi.mock('../../image/resize', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('../../image/resize')>();
+  return { ...mod, resizeImage: vi.fn(mod.resizeImage) };
+});
 
 const store = new ModelStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'lama-stage-models-')) });
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
@@ -85,6 +93,10 @@ describe('lama stage with generated models', () => {
       sizing: 'resize',
     });
     expect(info.scale).toBeCloseTo(512 / 900, 6);
+    // (The resize spy sees the stage's calls: the whole image was resized here.)
+    expect(vi.mocked(resizeImage).mock.calls.some(([img]) => img.width === 900 && img.height === 600)).toBe(
+      true,
+    );
     // The fill continues red on the left and blue on the right of the hole.
     expect(meanInHole(r.image, mask, 0, 380, 420)).toBeGreaterThan(
       meanInHole(r.image, mask, 0, 480, 520) + 0.2,
@@ -218,5 +230,203 @@ describe('lama stage without a model', () => {
     await expect(
       pipeline.run({ image, mask, stages: [{ name: 'lama' }], modelId: 'lama-fp32' }),
     ).rejects.toThrow(/"lama-fp32" is not installed.*models download lama-fp32/);
+  });
+});
+
+/** A session pool that records every feed the adapters build (name -> dims and data). */
+function spyingPool(): SessionPool & { feeds: Record<string, TensorValue>[] } {
+  const inner = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+  const feeds: Record<string, TensorValue>[] = [];
+  return {
+    feeds,
+    runCounts: inner.runCounts,
+    releaseAll: () => inner.releaseAll(),
+    async get(p, c) {
+      const s = await inner.get(p, c);
+      return new Proxy(s, {
+        get(target, prop, receiver) {
+          if (prop === 'run')
+            return (f: Record<string, TensorValue>, signal?: AbortSignal) => {
+              feeds.push(f);
+              return target.run(f, signal);
+            };
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    },
+  };
+}
+
+const totalRuns = (pool: SessionPool) => [...pool.runCounts.values()].reduce((a, b) => a + b, 0);
+
+function union(...masks: Mask[]): Mask {
+  const m = createMask(masks[0].width, masks[0].height);
+  for (const k of masks) for (let i = 0; i < m.data.length; i++) m.data[i] |= k.data[i];
+  return m;
+}
+
+describe('lama sizing strategies', () => {
+  it('fills two small holes far apart on a 4000x3000 image with two model calls on two crops, never resizing the image', async () => {
+    const image = twoTone(4000, 3000);
+    const mask = union(
+      rectMask(4000, 3000, 300, 200, 360, 240),
+      rectMask(4000, 3000, 3500, 2600, 3580, 2650),
+    );
+    for (const modelId of ['generated-lama-fixed-rgb', 'generated-lama-dynamic-4ch']) {
+      const pool = spyingPool();
+      const pipeline = new Pipeline({ stages: [lamaStage], sessions: pool, models });
+      vi.mocked(resizeImage).mockClear();
+      const logs: string[] = [];
+      const r = await pipeline.run(
+        { image, mask, stages: [{ name: 'lama' }], modelId },
+        { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
+      );
+      expect(totalRuns(pool)).toBe(2);
+      expect(pool.feeds).toHaveLength(2);
+      const info = r.stages[0].info!;
+      expect(info).toMatchObject({ strategy: 'regions', requestedSizing: 'auto', regions: 2, modelCalls: 2 });
+      expect(logs.join('\n')).toMatch(
+        /auto chose regions: the 4000x3000 image would be scaled to \d+%.*crops at full resolution/,
+      );
+      // Nothing resized the whole image (the crops fit the model at full resolution: nothing resized at all).
+      const resized = vi.mocked(resizeImage).mock.calls.map(([img]) => `${img.width}x${img.height}`);
+      expect(resized).not.toContain('4000x3000');
+      const crops = info.crops as { x: number; y: number; width: number; height: number; scale: number }[];
+      expect(crops).toHaveLength(2);
+      for (const [k, c] of crops.entries()) {
+        expect(c.scale).toBe(1);
+        expect(c.width * c.height).toBeLessThan(300 * 300);
+        const feed = Object.values(pool.feeds[k])[0];
+        const [, channels, h, w] = feed.dims;
+        if (modelId === 'generated-lama-fixed-rgb') {
+          expect([h, w]).toEqual([512, 512]);
+          // The model sees the crop pixel for pixel (a known pixel near the crop's corner).
+          const plane = h * w;
+          expect((feed.data as Float32Array)[0 * plane + 2 * w + 2]).toBeCloseTo(
+            image.data[(c.y + 2) * 4000 + c.x + 2],
+            6,
+          );
+        } else {
+          expect(channels).toBe(4);
+          expect([h, w]).toEqual([Math.ceil(c.height / 32) * 32, Math.ceil(c.width / 32) * 32]);
+        }
+      }
+      expectOutsideUntouched(r.image, image, mask);
+      expect(meanInHole(r.image, mask, 0, 0, 2000)).toBeGreaterThan(0.6); // left hole: red side
+      expect(meanInHole(r.image, mask, 2, 2000, 4000)).toBeGreaterThan(0.6); // right hole: blue side
+      await pool.releaseAll();
+    }
+  });
+
+  it.each([
+    ['regions', {}],
+    ['multiscale', { multiscaleVariant: 'laplacian' }],
+    ['multiscale', { multiscaleVariant: 'plain' }],
+    ['multiscale', { coarseFit: true }],
+  ])(
+    'fills masks touching the image border with %s %j, leaving the rest bit-exact',
+    async (sizing, extra) => {
+      const image = twoTone(1600, 1000);
+      const mask = union(
+        rectMask(1600, 1000, 0, 0, 70, 50), // top-left corner
+        rectMask(1600, 1000, 1540, 600, 1600, 1000), // right edge to the bottom
+        rectMask(1600, 1000, 700, 960, 760, 1000), // bottom edge, on the red side
+      );
+      for (const modelId of ['generated-lama-fixed-rgb', 'generated-lama-dynamic-4ch']) {
+        const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+        const r = await pipeline.run({
+          image,
+          mask,
+          stages: [{ name: 'lama', params: { sizing, ...extra } }],
+          modelId,
+        });
+        expectOutsideUntouched(r.image, image, mask);
+        expect(r.stages[0].info).toMatchObject({ strategy: sizing, regions: 3 });
+        expect(meanInHole(r.image, mask, 0, 0, 80)).toBeGreaterThan(0.6);
+        expect(meanInHole(r.image, mask, 0, 700, 760)).toBeGreaterThan(0.6);
+        expect(meanInHole(r.image, mask, 2, 1540, 1600)).toBeGreaterThan(0.6);
+      }
+    },
+  );
+
+  it('counts the model calls of each multiscale variant', async () => {
+    const image = twoTone(1600, 1000);
+    const mask = union(rectMask(1600, 1000, 200, 200, 300, 300), rectMask(1600, 1000, 1200, 600, 1300, 700));
+    const calls = async (params: Record<string, unknown>) => {
+      const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+      const pipeline = new Pipeline({ stages: [lamaStage], sessions: pool, models });
+      const r = await pipeline.run({
+        image,
+        mask,
+        stages: [{ name: 'lama', params: { sizing: 'multiscale', ...params } }],
+        modelId: 'generated-lama-fixed-rgb',
+      });
+      await pool.releaseAll();
+      expect(r.stages[0].info!.modelCalls).toBe(totalRuns(pool));
+      return totalRuns(pool);
+    };
+    expect(await calls({})).toBe(4); // coarse + fine per region
+    expect(await calls({ multiscaleVariant: 'plain' })).toBe(6); // coarse + two fine halves per region
+    expect(await calls({ coarseFit: true })).toBe(3); // one shared whole-image coarse pass + fine per region
+  });
+
+  it('auto picks multiscale for a large hole and says so in the progress events', async () => {
+    const image = twoTone(1600, 1000);
+    const mask = rectMask(1600, 1000, 350, 200, 1250, 800);
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+    const events: PipelineEvent[] = [];
+    const r = await pipeline.run(
+      { image, mask, stages: [{ name: 'lama' }], modelId: 'generated-lama-fixed-rgb' },
+      { onEvent: (e) => events.push(e) },
+    );
+    expect(r.stages[0].info).toMatchObject({ strategy: 'multiscale' });
+    expect(r.stages[0].info!.reason).toMatch(/largest hole is \d+ px/);
+    const first = events.find((e) => e.type === 'progress');
+    expect(first).toMatchObject({ message: expect.stringMatching(/^auto chose multiscale: /) });
+    expectOutsideUntouched(r.image, image, mask);
+  });
+
+  it('restricts a region to the user context rectangle', async () => {
+    const image = twoTone(1600, 1000);
+    const mask = rectMask(1600, 1000, 780, 400, 840, 460);
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+    const contextRect = { x: 760, y: 380, width: 200, height: 120 };
+    const r = await pipeline.run({
+      image,
+      mask,
+      stages: [{ name: 'lama', params: { sizing: 'regions', contextRect, contextMargin: 0.75 } }],
+      modelId: 'generated-lama-fixed-rgb',
+    });
+    // The hole's box grown by its margin (45 px) is 735..885 x 355..505; the rectangle cuts it to 760..885 x 380..500.
+    expect((r.stages[0].info!.crops as unknown[])[0]).toMatchObject({
+      x: 760,
+      y: 380,
+      width: 125,
+      height: 120,
+    });
+    expectOutsideUntouched(r.image, image, mask);
+  });
+
+  it('applies regions and multiscale to the embedded fill', async () => {
+    const image = twoTone(600, 400);
+    const mask = union(rectMask(600, 400, 40, 40, 80, 80), rectMask(600, 400, 500, 300, 560, 360));
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+    for (const sizing of ['regions', 'multiscale']) {
+      const r = await pipeline.run({
+        image,
+        mask,
+        stages: [{ name: 'lama', params: { sizing, engine: 'embedded', fallback: 'pushpull' } }],
+      });
+      expect(r.stages[0].info).toMatchObject({ engine: 'embedded', strategy: sizing, regions: 2 });
+      expectOutsideUntouched(r.image, image, mask);
+      expect(meanInHole(r.image, mask, 0, 0, 100)).toBeGreaterThan(0.6);
+      expect(meanInHole(r.image, mask, 2, 500, 600)).toBeGreaterThan(0.6);
+    }
+    const plain = await pipeline.run({
+      image,
+      mask,
+      stages: [{ name: 'lama', params: { engine: 'embedded', fallback: 'pushpull' } }],
+    });
+    expect(plain.stages[0].info).toMatchObject({ strategy: 'original' });
   });
 });

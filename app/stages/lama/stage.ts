@@ -1,22 +1,27 @@
 /**
  * The LaMa stage: fills the hole with the installed inpainting model (any known convention, fixed or
  * dynamic size), or, when none is installed, with the embedded download-free fill, and says which ran.
+ *
+ * How the model sees the image is a sizing strategy (lama.sizing): resize the whole image to the model,
+ * run it at original size, fill each region in its own crop, or combine a coarse and a fine pass per
+ * region; `auto` picks one and says why (strategies/auto.ts). Every strategy fills crops through
+ * strategies/fillCrop.ts, and only the hole's pixels ever change.
  */
 import { StudioError, throwIfAborted } from '../../common/errors';
-import type { ParamValues } from '../../common/params';
-import { cropImage } from '../../image/crop';
+import type { ParamValues, Rect } from '../../common/params';
 import { growMask } from '../../image/morphology';
-import { resampleRegion } from '../../image/resampleRegion';
-import { resizeImage, resizeMask } from '../../image/resize';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { ModelSession } from '../../ort/types';
 import type { ResolvedModel, StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { compositeFill } from './composite';
 import { createAdapter } from './conventions/detect';
 import type { ConventionId } from './conventions/types';
-import { compositeFill, type FillSource } from './composite';
 import { embeddedFillAsync, type EmbeddedFillMethod } from './embeddedFill';
-import { LAMA_PARAMS } from './params';
-import { modelGeometry, padImage, padMask } from './sizing';
+import { LAMA_PARAMS, type MultiscaleVariant, type SizingParam, type SizingStrategy } from './params';
+import { fitScale, paddedSize, workingSize } from './sizing';
+import { chooseStrategy, type StrategyChoice } from './strategies/auto';
+import { cropFillSource, fillCrop, type Filler } from './strategies/fillCrop';
+import { fillRegions, planRegions, type RegionJob } from './strategies/regions';
 
 /** Picks the model to run, or null for the embedded fill; throws MODEL_MISSING when one is required. */
 async function chooseModel(params: ParamValues, ctx: StageContext): Promise<ResolvedModel | null> {
@@ -57,70 +62,104 @@ function timed(session: ModelSession, clock: { ms: number; calls: number }): Mod
   });
 }
 
-async function runModel(
-  image: RgbImage,
-  hole: Mask,
-  params: ParamValues,
-  model: ResolvedModel,
-  ctx: StageContext,
-): Promise<{ fill: FillSource; info: Record<string, unknown> }> {
+interface Engine {
+  filler: Filler;
+  info: Record<string, unknown>;
+  clock?: { ms: number; calls: number };
+}
+
+async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: StageContext): Promise<Engine> {
   const clock = { ms: 0, calls: 0 };
   const session = await ctx.sessions.get(model.path);
   const adapter = createAdapter(timed(session, clock), model.convention as ConventionId | undefined);
-  const original = params.sizing === 'original' && adapter.fixedSize === null;
-  const multiple = adapter.fixedSize === null ? Math.max(8, adapter.multiple) : 1;
-  const geo = modelGeometry(
-    image.width,
-    image.height,
-    adapter.fixedSize,
-    multiple,
-    original ? null : (params.resizeLimit as number),
-  );
-  ctx.progress({
-    step: 1,
-    total: 3,
-    message: `Preparing ${geo.paddedWidth}x${geo.paddedHeight} model input`,
-  });
-  // The model's hole is dilated at the model's resolution (cheap, and what the model sees).
-  const small = geo.scale === 1 ? image : resizeImage(image, geo.width, geo.height);
-  const smallHole0 = geo.scale === 1 ? hole : resizeMask(hole, geo.width, geo.height);
-  const dilate = (params.modelDilate as number) * geo.scale;
-  const smallHole = dilate > 0 ? growMask(smallHole0, dilate) : smallHole0;
-  throwIfAborted(ctx.signal);
-  ctx.progress({
-    step: 2,
-    total: 3,
-    message: `Running ${model.id} (${adapter.convention}) on ${session.provider}`,
-  });
-  const out = await adapter.run(
-    padImage(small, geo.paddedWidth, geo.paddedHeight),
-    padMask(smallHole, geo.paddedWidth, geo.paddedHeight),
-    ctx.signal,
-  );
-  throwIfAborted(ctx.signal);
-  const unpadded = cropImage(out, { x: 0, y: 0, width: geo.width, height: geo.height });
-  const fill: FillSource =
-    geo.scale === 1
-      ? (rect) => cropImage(unpadded, rect)
-      : (rect) => resampleRegion(unpadded, image.width, image.height, rect);
-  if (params.sizing === 'original' && !original) {
-    ctx.log(
-      `${model.id} takes a fixed ${adapter.fixedSize}x${adapter.fixedSize} input, so sizing=original falls back to resize`,
-    );
-  }
+  const dynamic = adapter.fixedSize === null;
+  const filler: Filler = {
+    label: `${model.id} on ${session.provider}`,
+    fixedSize: adapter.fixedSize,
+    multiple: dynamic ? Math.max(8, adapter.multiple) : 1,
+    limit: dynamic ? (params.resizeLimit as number) : null,
+    dilate: params.modelDilate as number,
+    run: (image, mask, signal) => adapter.run(image, mask, signal),
+  };
   return {
-    fill,
-    info: {
-      engine: 'model',
-      model: model.id,
-      convention: adapter.convention,
-      provider: session.provider,
-      sizing: original ? 'original' : 'resize',
-      modelInput: `${geo.paddedWidth}x${geo.paddedHeight}`,
-      scale: geo.scale,
-      sessionRunMs: clock.ms,
-      modelCalls: clock.calls,
-    },
+    filler,
+    clock,
+    info: { engine: 'model', model: model.id, convention: adapter.convention, provider: session.provider },
+  };
+}
+
+function embeddedEngine(params: ParamValues, ctx: StageContext): Engine {
+  const method = params.fallback as EmbeddedFillMethod;
+  const engineReason =
+    params.engine === 'embedded'
+      ? 'lama.engine=embedded'
+      : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
+  ctx.log(`Using the embedded ${method} fill: ${engineReason}`);
+  const filler: Filler = {
+    label: `embedded ${method} fill`,
+    fixedSize: null,
+    multiple: 1,
+    limit: null,
+    dilate: 0,
+    run: (image, mask, signal, onProgress) =>
+      embeddedFillAsync(image, mask, { method, seed: ctx.seed, signal, onProgress }),
+  };
+  return { filler, info: { engine: 'embedded', method, engineReason } };
+}
+
+/** The strategy to run: auto's choice, or the requested one (original on a fixed-size model resizes). */
+function pickStrategy(
+  requested: SizingParam,
+  image: RgbImage,
+  engine: Engine,
+  jobs: () => RegionJob[],
+): StrategyChoice {
+  const { filler } = engine;
+  const isModel = engine.info.engine === 'model';
+  if (requested === 'auto') {
+    return chooseStrategy({
+      width: image.width,
+      height: image.height,
+      engine: isModel ? filler : null,
+      regions: jobs().map((j) => ({ box: j.region.box, crop: j.crop })),
+    });
+  }
+  if (requested === 'original' && filler.fixedSize !== null) {
+    return {
+      strategy: 'resize',
+      reason: `the model takes a fixed ${filler.fixedSize}x${filler.fixedSize} input, so lama.sizing=original falls back to resize`,
+    };
+  }
+  if (!isModel && requested === 'resize') {
+    return {
+      strategy: 'original',
+      reason: 'the embedded fill takes any size, so it runs at full resolution',
+    };
+  }
+  return { strategy: requested, reason: `lama.sizing=${requested}` };
+}
+
+/** resize / original: one fill over the whole image. */
+async function fillWhole(
+  image: RgbImage,
+  hole: Mask,
+  strategy: SizingStrategy,
+  filler: Filler,
+  params: ParamValues,
+  ctx: StageContext,
+): Promise<{ image: RgbImage; info: Record<string, unknown> }> {
+  const whole: Rect = { x: 0, y: 0, width: image.width, height: image.height };
+  const scale = strategy === 'original' ? 1 : fitScale(image.width, image.height, filler);
+  const size = workingSize(whole, scale);
+  const padded = paddedSize(size.width, size.height, filler);
+  ctx.progress({ step: 0, total: 1, message: `Running ${filler.label} on ${padded.width}x${padded.height}` });
+  const fill = await fillCrop(image, hole, whole, scale, filler, ctx.signal, (step, total) =>
+    ctx.progress({ step, total, message: `Running ${filler.label}` }),
+  );
+  throwIfAborted(ctx.signal);
+  return {
+    image: compositeFill(image, hole, cropFillSource(fill), params.feather as number),
+    info: { modelInput: `${padded.width}x${padded.height}`, scale },
   };
 }
 
@@ -132,35 +171,73 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     return { image: input.image, mask: outMask, info: { skipped: 'the hole is empty after lama.maskGrow' } };
   }
   const model = await chooseModel(params, ctx);
-  let fill: FillSource;
-  let info: Record<string, unknown>;
-  if (model) {
-    ({ fill, info } = await runModel(input.image, hole, params, model, ctx));
+  const engine = model ? await modelEngine(model, params, ctx) : embeddedEngine(params, ctx);
+  let jobs: RegionJob[] | null = null;
+  const getJobs = () =>
+    (jobs ??= planRegions(
+      hole,
+      params.mergeDistance as number,
+      params.contextMargin as number,
+      params.contextRect as Rect | null,
+    ));
+  const requested = params.sizing as SizingParam;
+  const choice = pickStrategy(requested, input.image, engine, getJobs);
+  const said = `${requested === 'auto' ? 'auto chose' : 'Sizing'} ${choice.strategy}: ${choice.reason}`;
+  ctx.log(said);
+  ctx.progress({ step: 0, total: 1, message: said });
+
+  let image: RgbImage;
+  let details: Record<string, unknown>;
+  if (choice.strategy === 'resize' || choice.strategy === 'original') {
+    ({ image, info: details } = await fillWhole(
+      input.image,
+      hole,
+      choice.strategy,
+      engine.filler,
+      params,
+      ctx,
+    ));
   } else {
-    const method = params.fallback as EmbeddedFillMethod;
-    const reason =
-      params.engine === 'embedded'
-        ? 'lama.engine=embedded'
-        : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
-    ctx.log(`Using the embedded ${method} fill: ${reason}`);
-    const filled = await embeddedFillAsync(input.image, hole, {
-      method,
-      seed: ctx.seed,
+    const r = await fillRegions(input.image, hole, getJobs(), engine.filler, {
+      strategy: choice.strategy,
+      coarseScale: params.coarseScale as number,
+      coarseFit: params.coarseFit as boolean,
+      variant: params.multiscaleVariant as MultiscaleVariant,
+      crossover: params.crossover as number,
+      feather: params.feather as number,
       signal: ctx.signal,
-      onProgress: (step, total) => ctx.progress({ step, total, message: `Embedded ${method} fill` }),
+      progress: (step, total, message) => ctx.progress({ step, total, message }),
+      log: (m) => ctx.log(m),
     });
-    fill = (rect) => cropImage(filled, rect);
-    info = { engine: 'embedded', method, reason };
+    image = r.image;
+    const shown = 50;
+    details = {
+      regions: r.crops.length,
+      crops: r.crops.slice(0, shown),
+      ...(r.crops.length > shown ? { cropsOmitted: r.crops.length - shown } : {}),
+    };
   }
   throwIfAborted(ctx.signal);
-  const image = compositeFill(input.image, hole, fill, params.feather as number);
+  const info: Record<string, unknown> = {
+    ...engine.info,
+    sizing: choice.strategy,
+    strategy: choice.strategy,
+    requestedSizing: requested,
+    reason: choice.reason,
+    ...details,
+  };
+  if (engine.clock) {
+    info.sessionRunMs = engine.clock.ms;
+    info.modelCalls = engine.clock.calls;
+  }
   return { image, mask: outMask, info };
 }
 
 export const lamaStage: StageDef = {
   name: 'lama',
   label: 'LaMa fill',
-  description: 'Fills the hole with the LaMa model (or the embedded fill when no model is installed).',
+  description:
+    'Fills the hole with the LaMa model (or the embedded fill when no model is installed), sized by a strategy: resize, original, region crops or multi-scale.',
   params: LAMA_PARAMS,
   run,
 };
