@@ -22,7 +22,8 @@ const rendererBase = [
   'electron',
   'node:*',
 ];
-const rendererMessage = 'renderer/ imports from app/ only app/contract and app/common; fabric only in renderer/canvas.';
+const rendererMessage =
+  'renderer/ imports from app/ only app/contract and app/common; fabric only in renderer/canvas.';
 function rendererRules() {
   return [
     {
@@ -30,7 +31,10 @@ function rendererRules() {
       ignores: ['renderer/canvas/**', 'renderer/state/**'],
       rules: restrict([...rendererBase, 'fabric'], rendererMessage),
     },
-    { files: ['renderer/canvas/**/*.ts', 'renderer/canvas/**/*.tsx'], rules: restrict(rendererBase, rendererMessage) },
+    {
+      files: ['renderer/canvas/**/*.ts', 'renderer/canvas/**/*.tsx'],
+      rules: restrict(rendererBase, rendererMessage),
+    },
     {
       files: ['renderer/state/**/*.ts'],
       rules: restrict(

@@ -6,7 +6,6 @@ import { validateInpaintModel } from '../host/validateModel';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-
 export function modelsCommands(
   svc: () => EngineServices,
   exit: (code: number) => void,

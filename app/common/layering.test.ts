@@ -37,8 +37,16 @@ describe('layering rules', () => {
       /renderer\/ imports from app\/ only/,
     ],
     ['native-models/a.ts', "import sharp from 'sharp';\nexport const a = sharp;\n", /use the engine modules/],
-    ['renderer/components/a.ts', "import { Canvas } from 'fabric';\nexport const a = Canvas;\n", /fabric only in renderer\/canvas/],
-    ['renderer/state/a.ts', "import { useState } from 'react';\nexport const a = useState;\n", /renderer\/state is plain TypeScript/],
+    [
+      'renderer/components/a.ts',
+      "import { Canvas } from 'fabric';\nexport const a = Canvas;\n",
+      /fabric only in renderer\/canvas/,
+    ],
+    [
+      'renderer/state/a.ts',
+      "import { useState } from 'react';\nexport const a = useState;\n",
+      /renderer\/state is plain TypeScript/,
+    ],
   ])('refuses a forbidden import in %s', async (file, code, message) => {
     const found = await errors(file, code);
     expect(found.join('\n')).toMatch(message);
