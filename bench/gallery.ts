@@ -3,11 +3,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { embeddedFillGallery } from './gallery/embeddedFill';
 import { FIXTURES, GALLERY, lamaGallery } from './gallery/lama';
 import { regionsGallery } from './gallery/regions';
+import { colorGallery } from './gallery/color';
 
 if (!existsSync(FIXTURES)) {
   process.stderr.write(`The fixture folder ${FIXTURES} is missing; the gallery needs it.\n`);
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-const galleries = [lamaGallery, embeddedFillGallery, regionsGallery];
+const galleries = [lamaGallery, embeddedFillGallery, regionsGallery, colorGallery];
 for (const g of galleries) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);

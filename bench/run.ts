@@ -86,6 +86,13 @@ async function main() {
     process.stdout.write(`${table(rows, Object.keys(rows[0] ?? {}))}\n`);
     process.stdout.write(`\nwrote ${writeResults('regions', { date: new Date().toISOString(), rows })}\n`);
   }
+  if (only.length === 0 || only.includes('color')) {
+    const { benchColor } = await import('./colorBench');
+    const rows = await benchColor();
+    process.stdout.write('\n## colour stage: mean CIEDE2000 to the truth inside the hole, and time\n\n');
+    process.stdout.write(`${table(rows as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`);
+    process.stdout.write(`\nwrote ${writeResults('color', { date: new Date().toISOString(), rows })}\n`);
+  }
   if (only.length === 0 || only.includes('fill')) {
     const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');
     const cmp = await compareEmbeddedFills(defaultCases());

@@ -1,0 +1,200 @@
+/**
+ * The colour stage: corrects the colours of the filled hole so that they match a reference region, at
+ * full resolution, leaving every pixel outside the hole bit for bit as it was. Methods: the regularised
+ * sliced-Wasserstein transfer of Rabin and Peyré with a border-continuity term (default), and the
+ * Reinhard and Pitié baselines (baselines.ts). See params.ts for the parameters and their units.
+ */
+import { throwIfAborted } from '../../common/errors';
+import type { ParamValues, Rect } from '../../common/params';
+import { cloneImage, maskArea, type RgbImage } from '../../image/types';
+import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { pitie, reinhard } from './baselines';
+import { SpaceConverter, type WorkingSpace } from './colorSpace';
+import { createProblem, type Weights } from './energy';
+import { COLOR_PARAMS, type ColorMethod } from './params';
+import { chooseReference, MAX_REFERENCE_SAMPLES, referenceSamples, usableRect } from './reference';
+import { holeGroups } from './holes';
+import { buildRegion, writeRegionInto } from './region';
+import { createRng } from './rng';
+import { emptyTiming, solveRabinPeyre, type SolverResult } from './solver';
+
+/**
+ * A preview costs a copy of the whole image and a conversion of the region (about 0.1 s at 8 MP): at most
+ * one a second, after at least 10 iterations, and never more than a tenth of the run's time.
+ */
+const PREVIEW_EVERY_MS = 1000;
+const PREVIEW_MIN_ITERATIONS = 10;
+const PREVIEW_SHARE = 0.1;
+
+/** Pixels counted per iteration for the CDFs of w (all holes together), and the least for one hole. */
+const SAMPLE_LIMIT = 131072;
+const SAMPLE_MIN = 16384;
+
+function weightsOf(params: ParamValues): Weights {
+  return {
+    lambdaL: params.lambdaL as number,
+    lambdaLS: params.lambdaLS as number,
+    lambdaR: params.lambdaR as number,
+    lambdaS: params.lambdaS as number,
+    lambdaB: params.lambdaB as number,
+  };
+}
+
+/**
+ * Progress for each iteration, numbered across the holes solved one after the other, with a preview at
+ * most every `everyMs` and every PREVIEW_MIN_ITERATIONS iterations, spaced so that previews take at most
+ * PREVIEW_SHARE of the time; the time spent on previews goes to timing.previewMs.
+ */
+export class ProgressReporter {
+  private lastPreview = performance.now();
+  private lastCost = 0;
+  private sincePreview = 0;
+
+  constructor(
+    private readonly ctx: StageContext,
+    private readonly total: number,
+    private readonly label: string,
+    private readonly timing: { previewMs: number },
+    private readonly everyMs = PREVIEW_EVERY_MS,
+  ) {}
+
+  /** The per-iteration callback of one hole: its first step is offset + 1; preview renders the image. */
+  hole(offset: number, preview: (w: Float32Array) => RgbImage): (iteration: number, w: Float32Array) => void {
+    return (iteration, w) => {
+      this.sincePreview++;
+      const step = offset + iteration + 1;
+      const now = performance.now();
+      let image: RgbImage | undefined;
+      const spacing = Math.max(this.everyMs, (this.lastCost * (1 - PREVIEW_SHARE)) / PREVIEW_SHARE);
+      if (
+        this.sincePreview >= PREVIEW_MIN_ITERATIONS &&
+        now - this.lastPreview >= spacing &&
+        step < this.total
+      ) {
+        image = preview(w);
+        this.lastPreview = performance.now();
+        this.lastCost = this.lastPreview - now;
+        this.timing.previewMs += this.lastCost;
+        this.sincePreview = 0;
+      }
+      this.ctx.progress({
+        step,
+        total: this.total,
+        message: `${this.label}: iteration ${step} of ${this.total}`,
+        preview: image,
+      });
+    };
+  }
+}
+
+async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+  const t0 = performance.now();
+  const method = params.method as ColorMethod;
+  const space = params.colorSpace as WorkingSpace;
+  const iterations = params.iterations as number;
+  const ringWidth = params.ringWidth as number;
+  // With the ring, each hole is matched to its own surroundings; a rectangle serves every hole.
+  const rect = params.referenceRect as Rect | null;
+  const perHole =
+    !rect && !usableRect(input.artifacts.reference, input.mask) && (params.ringPerHole as boolean);
+  const groups = perHole ? holeGroups(input.mask) : [input.mask];
+  const whole = chooseReference(input.mask, rect, input.artifacts.reference, ringWidth, ctx.log, groups[0]);
+  const out = cloneImage(input.image);
+  const conv = new SpaceConverter(space);
+  const holePixels = maskArea(input.mask);
+  const rng = createRng(ctx.seed ^ 0x5bd1e995);
+  const timing = emptyTiming();
+  const extra = { previewMs: 0, setupMs: performance.now() - t0, writeMs: 0 };
+  const total = method === 'reinhard' ? groups.length : groups.length * iterations;
+  const label =
+    method === 'pitie'
+      ? 'Pitié transfer'
+      : method === 'reinhard'
+        ? 'Reinhard transfer'
+        : 'Rabin–Peyré transfer';
+  const reporter = new ProgressReporter(ctx, total, label, extra);
+  let result: SolverResult | null = null;
+  let refPixels = 0;
+  let samples = 0;
+  let pixels = 0;
+  for (let g = 0; g < groups.length; g++) {
+    const ts = performance.now();
+    const ref =
+      groups.length === 1
+        ? whole
+        : chooseReference(input.mask, null, undefined, ringWidth, ctx.log, groups[g]);
+    const v = referenceSamples(input.image, ref.pixels, space, rng, MAX_REFERENCE_SAMPLES, conv);
+    const region = buildRegion(input.image, groups[g], space, conv);
+    const problem = createProblem(region, v);
+    refPixels += ref.pixels.length;
+    samples += v.n;
+    pixels += region.n;
+    extra.setupMs += performance.now() - ts;
+    throwIfAborted(ctx.signal);
+
+    const seed = (ctx.seed ^ 0x2545f491) + g;
+    // The CDF sample is shared out between the holes by size, so that many holes cost no more than one.
+    const sampleLimit = Math.max(SAMPLE_MIN, Math.round((SAMPLE_LIMIT * region.n) / holePixels));
+    const onIteration = reporter.hole(g * iterations, (w) => {
+      const img = cloneImage(out);
+      writeRegionInto(img, region, w, space, conv);
+      return img;
+    });
+    let w: Float32Array;
+    if (method === 'reinhard') {
+      w = reinhard(problem);
+      ctx.progress({ step: g + 1, total, message: `${label}: hole ${g + 1} of ${groups.length}` });
+    } else {
+      result =
+        method === 'pitie'
+          ? await pitie(problem, { iterations, seed, signal: ctx.signal, onIteration, timing, sampleLimit })
+          : await solveRabinPeyre(problem, {
+              weights: weightsOf(params),
+              directions: params.directions as number,
+              iterations,
+              step: params.step as number,
+              seed,
+              signal: ctx.signal,
+              onIteration,
+              timing,
+              sampleLimit,
+            });
+      w = result.w;
+    }
+    throwIfAborted(ctx.signal);
+    const tw = performance.now();
+    writeRegionInto(out, region, w, space, conv);
+    extra.writeMs += performance.now() - tw;
+  }
+  return {
+    image: out,
+    info: {
+      method,
+      colorSpace: space,
+      reference: { source: whole.source, rect: whole.rect, holes: groups.length, pixels: refPixels, samples },
+      pixels,
+      iterations: method === 'reinhard' ? 0 : iterations,
+      kernels: result?.kernels,
+      threads: result?.threads,
+      ms: {
+        setup: Math.round(extra.setupMs),
+        solve: Math.round(timing.setupMs + timing.countMs + timing.tableMs + timing.updateMs + timing.tvMs),
+        count: Math.round(timing.countMs),
+        tables: Math.round(timing.tableMs),
+        update: Math.round(timing.updateMs),
+        tv: Math.round(timing.tvMs),
+        previews: Math.round(extra.previewMs),
+        write: Math.round(extra.writeMs),
+      },
+    },
+  };
+}
+
+export const colorStage: StageDef = {
+  name: 'color',
+  label: 'Colour correction',
+  description:
+    'Matches the colours of the filled hole to a reference region (the ring around each hole, the block-matching choice, or a rectangle) by regularised sliced-Wasserstein transfer, keeping edges continuous.',
+  params: COLOR_PARAMS,
+  run,
+};
