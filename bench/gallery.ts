@@ -4,11 +4,12 @@ import { embeddedFillGallery } from './gallery/embeddedFill';
 import { FIXTURES, GALLERY, lamaGallery } from './gallery/lama';
 import { regionsGallery } from './gallery/regions';
 import { colorGallery } from './gallery/color';
+import { textureGallery } from './gallery/texture';
 
 if (!existsSync(FIXTURES)) {
   process.stderr.write(`The fixture folder ${FIXTURES} is missing; the gallery needs it.\n`);
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-const galleries = [lamaGallery, embeddedFillGallery, regionsGallery, colorGallery];
+const galleries = [lamaGallery, embeddedFillGallery, regionsGallery, textureGallery, colorGallery];
 for (const g of galleries) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);

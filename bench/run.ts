@@ -93,6 +93,17 @@ async function main() {
     process.stdout.write(`${table(rows as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`);
     process.stdout.write(`\nwrote ${writeResults('color', { date: new Date().toISOString(), rows })}\n`);
   }
+  if (only.length === 0 || only.includes('texture')) {
+    const { benchTexture } = await import('./textureBench');
+    const rows = await benchTexture();
+    process.stdout.write(
+      '\n## texture stage: one loss + gradient evaluation through ONNX Runtime (random network)\n\n',
+    );
+    process.stdout.write(
+      `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
+    );
+    process.stdout.write(`\nwrote ${writeResults('texture', { date: new Date().toISOString(), rows })}\n`);
+  }
   if (only.length === 0 || only.includes('fill')) {
     const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');
     const cmp = await compareEmbeddedFills(defaultCases());

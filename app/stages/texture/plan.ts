@@ -1,0 +1,102 @@
+/**
+ * Where the texture stage works: the crop around the hole (context margin, clipped to the image), the
+ * working scale, and the exemplar with the pixels it may use.
+ */
+import { StudioError } from '../../common/errors';
+import type { ParamValues, Rect } from '../../common/params';
+import { cropImage, cropMask, expandRect, maskBoundingBox } from '../../image/crop';
+import { resizeImage, resizeMask } from '../../image/resize';
+import type { Mask, RgbImage } from '../../image/types';
+import type { StageArtifacts } from '../../pipeline/types';
+
+export interface WorkPlan {
+  /** The crop in image pixels. */
+  crop: Rect;
+  /** Working size / crop size (≤ 1). */
+  scale: number;
+  /** The crop at the working scale, and its hole (conservatively resized: it covers the true hole). */
+  image: RgbImage;
+  hole: Mask;
+}
+
+export interface ExemplarPlan {
+  image: RgbImage;
+  /** Pixels the exemplar may use (known pixels), null = all. */
+  valid: Uint8Array | null;
+  source: 'rect' | 'blockmatch' | 'surroundings';
+  rect: Rect;
+}
+
+const scaled = (n: number, s: number) => Math.max(1, Math.round(n * s));
+
+/**
+ * @param margin context pixels around the hole's bounding box (image scale)
+ * @param maxSide longest side of the working crop
+ * @returns null when the mask has no hole
+ */
+export function planWork(image: RgbImage, mask: Mask, margin: number, maxSide: number): WorkPlan | null {
+  const box = maskBoundingBox(mask);
+  if (!box) return null;
+  const crop = expandRect(box, margin, image.width, image.height);
+  const scale = Math.min(1, maxSide / Math.max(crop.width, crop.height));
+  const w = scaled(crop.width, scale),
+    h = scaled(crop.height, scale);
+  const cut = cropImage(image, crop);
+  const hole = cropMask(mask, crop);
+  return {
+    crop,
+    scale,
+    image: scale < 1 ? resizeImage(cut, w, h) : cut,
+    hole: scale < 1 ? resizeMask(hole, w, h) : hole,
+  };
+}
+
+function clampRect(r: Rect, image: RgbImage): Rect {
+  const x = Math.max(0, Math.min(image.width - 1, r.x));
+  const y = Math.max(0, Math.min(image.height - 1, r.y));
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(image.width - x, r.width - (x - r.x))),
+    height: Math.max(1, Math.min(image.height - y, r.height - (y - r.y))),
+  };
+}
+
+/**
+ * The exemplar: the `exemplar` parameter, else block matching's choice, else the crop itself with only
+ * its known pixels valid. A chosen rectangle is scaled like the crop; hole pixels inside it are invalid.
+ * @throws StudioError PARAM_INVALID when the chosen rectangle holds no known pixel
+ */
+export function planExemplar(
+  image: RgbImage,
+  mask: Mask,
+  work: WorkPlan,
+  params: ParamValues,
+  artifacts: Readonly<StageArtifacts>,
+): ExemplarPlan {
+  const chosen = (params.exemplar as Rect | null) ?? artifacts.exemplar ?? null;
+  if (!chosen) {
+    const valid = new Uint8Array(work.hole.data.length);
+    for (let i = 0; i < valid.length; i++) valid[i] = work.hole.data[i] ? 0 : 1;
+    return { image: work.image, valid, source: 'surroundings', rect: work.crop };
+  }
+  const rect = clampRect(chosen, image);
+  let ex = cropImage(image, rect);
+  let hole = cropMask(mask, rect);
+  if (work.scale < 1) {
+    const w = scaled(rect.width, work.scale),
+      h = scaled(rect.height, work.scale);
+    ex = resizeImage(ex, w, h);
+    hole = resizeMask(hole, w, h);
+  }
+  const valid = new Uint8Array(hole.data.length);
+  let any = false;
+  for (let i = 0; i < valid.length; i++) any = (valid[i] = hole.data[i] ? 0 : 1) === 1 || any;
+  if (!any) {
+    throw new StudioError(
+      'PARAM_INVALID',
+      `The exemplar ${rect.x},${rect.y} ${rect.width}x${rect.height} lies inside the hole; choose a region of known pixels`,
+    );
+  }
+  return { image: ex, valid, source: params.exemplar ? 'rect' : 'blockmatch', rect };
+}

@@ -1,0 +1,97 @@
+/**
+ * Coarse to fine: the synthesis runs first on the crop scaled down by 2^(levels−1), where the network's
+ * receptive field spans twice (four times…) as much of the image and large structures form cheaply;
+ * each finer level starts from, and is anchored to, the level below scaled up.
+ */
+import { throwIfAborted } from '../../common/errors';
+import { resizeImage, resizeMask } from '../../image/resize';
+import { createMask, type Mask, type RgbImage } from '../../image/types';
+import { synthesize, type SynthesisInput, type SynthesisOptions, type SynthesisResult } from './synthesize';
+
+export interface PyramidOptions extends SynthesisOptions {
+  /** Levels (1 = the working size only). */
+  levels: number;
+  /** Called when a level starts (0 = the finest). */
+  onLevel?(level: number, width: number, height: number): void;
+}
+
+const size = (n: number, level: number) => Math.max(1, Math.round(n / 2 ** level));
+
+function scaleMask(mask: Mask, w: number, h: number): Mask {
+  return mask.width === w && mask.height === h ? mask : resizeMask(mask, w, h);
+}
+
+function scaleExemplar(ex: SynthesisInput['exemplar'], level: number): SynthesisInput['exemplar'] {
+  if (level === 0) return ex;
+  const { width, height } = ex.image;
+  const w = size(width, level),
+    h = size(height, level);
+  if (!ex.valid) return { image: resizeImage(ex.image, w, h), valid: null };
+  // Conservative: a coarse pixel is invalid when it covers any invalid pixel.
+  const invalid = createMask(
+    width,
+    height,
+    Uint8Array.from(ex.valid, (v) => (v ? 0 : 1)),
+  );
+  const coarse = resizeMask(invalid, w, h);
+  return { image: resizeImage(ex.image, w, h), valid: Uint8Array.from(coarse.data, (v) => (v ? 0 : 1)) };
+}
+
+export interface PyramidResult extends SynthesisResult {
+  /** Per level, coarsest first: working size and the loss at its start and end. */
+  levels: { size: string; lossStart: number; lossEnd: number; iterations: number }[];
+}
+
+/**
+ * The finest level's result (its image, losses and terms), with iterations, evaluations and timing
+ * summed over the levels.
+ */
+export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions): Promise<PyramidResult> {
+  const { width: W, height: H } = input.image;
+  // No level smaller than 32 px: below that the network sees little more than its own padding.
+  let levels = Math.max(1, o.levels);
+  while (levels > 1 && Math.min(W, H) / 2 ** (levels - 1) < 32) levels--;
+  let carried: RgbImage | null = null;
+  let last: SynthesisResult | null = null;
+  const reports: PyramidResult['levels'] = [];
+  let iterations = 0,
+    evaluations = 0,
+    ms = 0;
+  for (let level = levels - 1; level >= 0; level--) {
+    const w = size(W, level),
+      h = size(H, level);
+    o.onLevel?.(level, w, h);
+    throwIfAborted(o.signal);
+    const image = level === 0 ? input.image : resizeImage(input.image, w, h);
+    const hole = scaleMask(input.hole, w, h);
+    let start = level === 0 ? input.start : resizeImage(input.start, w, h);
+    if (carried) {
+      // The hole starts from this level's own start plus what the level below added to its start
+      // (scaled up): the coarse structure carries over, and in luma mode so does the start's chroma.
+      // resizeImage clamps to 0..1, so the differences (−1..1) travel as 0.5 + d/2.
+      const up = resizeImage(carried, w, h);
+      start = { width: w, height: h, data: start.data.slice() };
+      const n = w * h;
+      for (let i = 0; i < n; i++)
+        if (hole.data[i]) for (let c = 0; c < 3; c++) start.data[c * n + i] += 2 * (up.data[c * n + i] - 0.5);
+    }
+    const levelStart = start;
+    const r = await synthesize({ image, hole, start, exemplar: scaleExemplar(input.exemplar, level) }, o);
+    iterations += r.iterations;
+    evaluations += r.evaluations;
+    ms += r.msPerEvaluation * r.evaluations;
+    // What this level added (zero outside the hole, encoded as 0.5 + d/2), for the next level.
+    const added = new Float32Array(r.image.data.length);
+    for (let i = 0; i < added.length; i++) added[i] = 0.5 + (r.image.data[i] - levelStart.data[i]) / 2;
+    carried = { width: w, height: h, data: added };
+    last = r;
+    reports.push({ size: `${w}x${h}`, lossStart: r.lossStart, lossEnd: r.lossEnd, iterations: r.iterations });
+  }
+  return {
+    ...last!,
+    iterations,
+    evaluations,
+    msPerEvaluation: ms / Math.max(1, evaluations),
+    levels: reports,
+  };
+}

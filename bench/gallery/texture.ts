@@ -1,0 +1,71 @@
+/**
+ * Gallery strips of the texture stage on the brick, grass and gravel fixtures, each with a 112 px square
+ * hole (the size the issue's prototype used): the input with its hole, the embedded fills the LaMa stage
+ * gives without a model (smooth push-pull; PatchMatch), the texture stage run on each of them with its
+ * defaults, and the original as truth. Shown as a 272 px crop around the hole, where the detail is.
+ * Writes docs/gallery/texture-<case>.png.
+ */
+import path from 'node:path';
+import { cropImage, cropMask } from '../../app/image/crop';
+import { loadImage } from '../../app/image/load';
+import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { createMask, type Mask, type RgbImage } from '../../app/image/types';
+import { createSessionPool } from '../../app/ort/sessions';
+import { Pipeline } from '../../app/pipeline/run';
+import { lamaStage } from '../../app/stages/lama/stage';
+import { textureStage } from '../../app/stages/texture/stage';
+import { FIXTURES, GALLERY } from './lama';
+
+export const TEXTURE_CASES = [
+  { name: 'brick', file: 'brick.png' },
+  { name: 'grass', file: 'grass.png' },
+  { name: 'gravel', file: 'gravel.png' },
+];
+
+const HOLE = { x: 200, y: 200, side: 112 };
+const VIEW = { x: 120, y: 120, width: 272, height: 272 };
+
+function squareHole(width: number, height: number): Mask {
+  const mask = createMask(width, height);
+  for (let y = HOLE.y; y < HOLE.y + HOLE.side; y++)
+    for (let x = HOLE.x; x < HOLE.x + HOLE.side; x++) mask.data[y * width + x] = 1;
+  return mask;
+}
+
+export async function textureGallery(): Promise<string[]> {
+  const sessions = createSessionPool({ providers: ['cpu'] });
+  const pipeline = new Pipeline({
+    stages: [lamaStage, textureStage],
+    sessions,
+    models: { resolve: async () => null },
+  });
+  const written: string[] = [];
+  for (const c of TEXTURE_CASES) {
+    const image = (await loadImage(path.join(FIXTURES, c.file))).image;
+    const mask = squareHole(image.width, image.height);
+    const panels: StripPanel[] = [
+      { label: `input + hole (${HOLE.side} px)`, image: cropImage(image, VIEW), hole: cropMask(mask, VIEW) },
+    ];
+    for (const [fallback, label] of [
+      ['pushpull', 'push-pull'],
+      ['patchmatch', 'PatchMatch'],
+    ] as const) {
+      const lama = { name: 'lama', params: { engine: 'embedded', fallback, feather: 0 } };
+      const base = await pipeline.run({ image, mask, stages: [lama] });
+      const t = performance.now();
+      const tex = await pipeline.run({ image, mask, stages: [lama, { name: 'texture' }] });
+      const seconds = ((performance.now() - t) / 1000).toFixed(0);
+      const fill = (img: RgbImage) => cropImage(img, VIEW);
+      panels.push(
+        { label, image: fill(base.image) },
+        { label: `${label} + texture (${seconds} s)`, image: fill(tex.image) },
+      );
+    }
+    panels.push({ label: 'original (truth)', image: cropImage(image, VIEW) });
+    const file = path.join(GALLERY, `texture-${c.name}.png`);
+    await saveStrip(file, panels, VIEW.height);
+    written.push(file);
+  }
+  await sessions.releaseAll();
+  return written;
+}
