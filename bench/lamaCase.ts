@@ -1,6 +1,6 @@
 /**
  * One benchmark case, run in its own process so that its peak RSS is its own:
- *   tsx bench/lamaCase.ts <image> <targetMegapixels|orig> <engine: generated-lama-fixed-rgb|patchmatch|pushpull>
+ *   tsx bench/lamaCase.ts <image> <targetMegapixels|orig> <engine: generated-lama-fixed-rgb|lama-cost-standin|patchmatch|pushpull> [sizing]
  * Prints one JSON line.
  */
 import { mkdtempSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { resizeImage } from '../app/image/resize';
 import { maskArea } from '../app/image/types';
 import { blobMask } from './masks';
 
-const [file, mpArg, engine] = process.argv.slice(2);
+const [file, mpArg, engine, sizing = 'auto'] = process.argv.slice(2);
 const loaded = await loadImage(file);
 let image = loaded.image;
 if (mpArg !== 'orig') {
@@ -36,7 +36,7 @@ const pipeline = standin
     })
   : services.pipeline;
 const model = engine.startsWith('generated-') || standin ? engine : undefined;
-const params = model ? { engine: 'model' } : { engine: 'embedded', fallback: engine };
+const params = model ? { engine: 'model', sizing } : { engine: 'embedded', fallback: engine, sizing };
 // Warm-up (session creation, model build) is not part of the figure.
 if (model) {
   await pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
@@ -61,6 +61,8 @@ process.stdout.write(
     outsideSessionShare:
       typeof info.sessionRunMs === 'number' ? Number((1 - info.sessionRunMs / ms).toFixed(3)) : null,
     provider: info.provider ?? null,
+    sizing: info.sizing ?? sizing,
+    modelCalls: info.modelCalls ?? null,
   })}\n`,
 );
 await services.close();
