@@ -60,7 +60,7 @@ async function main() {
     }
     process.stdout.write('\n## lama stage (5% blob mask; wall time of the stage, model warm)\n\n');
     process.stdout.write(
-      `${table(rows, ['engine', 'image', 'size', 'megapixels', 'ms', 'mpPerSecond', 'peakRssMB', 'sessionRunMs', 'outsideSessionShare'])}\n`,
+      `${table(rows, ['engine', 'image', 'size', 'megapixels', 'sizing', 'modelCalls', 'ms', 'mpPerSecond', 'peakRssMB', 'sessionRunMs', 'outsideSessionShare'])}\n`,
     );
     process.stdout.write(
       `\nwrote ${writeResults('lama', { date: new Date().toISOString(), node: process.version, rows })}\n`,
