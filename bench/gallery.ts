@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { embeddedFillGallery } from './gallery/embeddedFill';
 import { FIXTURES, GALLERY, lamaGallery } from './gallery/lama';
 import { regionsGallery } from './gallery/regions';
+import { blockmatchGallery } from './gallery/blockmatch';
 import { colorGallery } from './gallery/color';
 import { textureGallery } from './gallery/texture';
 
@@ -11,5 +12,12 @@ if (!existsSync(FIXTURES)) {
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-const galleries = [lamaGallery, embeddedFillGallery, regionsGallery, textureGallery, colorGallery];
+const galleries = [
+  lamaGallery,
+  embeddedFillGallery,
+  regionsGallery,
+  () => blockmatchGallery(),
+  textureGallery,
+  colorGallery,
+];
 for (const g of galleries) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);

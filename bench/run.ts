@@ -93,6 +93,16 @@ async function main() {
     process.stdout.write(`${table(rows as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`);
     process.stdout.write(`\nwrote ${writeResults('color', { date: new Date().toISOString(), rows })}\n`);
   }
+  if (only.length === 0 || only.includes('blockmatch')) {
+    const { benchBlockmatch, SEARCH_COLUMNS } = await import('./blockmatchBench');
+    const rows = await benchBlockmatch();
+    process.stdout.write(
+      '\n## block matching vs OpenCV matchTemplate (TM_CCOEFF_NORMED) and brute force\n\n',
+    );
+    process.stdout.write(
+      `${table(rows as unknown as Record<string, unknown>[], [...SEARCH_COLUMNS] as string[])}\n`,
+    );
+  }
   if (only.length === 0 || only.includes('texture')) {
     const { benchTexture } = await import('./textureBench');
     const rows = await benchTexture();

@@ -1,0 +1,137 @@
+/**
+ * The block-matching stage (report §5, made robust and fast): every grid block holding hole pixels is
+ * matched to the most similar block of known pixels of the current (filled) image, the hole is rebuilt
+ * from those sources with blended seams, and the regions the sources gather in are handed on as the
+ * texture stage's exemplar and the colour stage's reference. Pixels outside the hole never change.
+ *
+ * Plain functions for the editor: `computeCorrespondence` (the matches as data it can draw),
+ * `correlationHeatmap` (one block's similarity everywhere, the report's Figure 17), `heatmapImage`
+ * and `renderCorrespondence` (the same as pictures).
+ */
+import { throwIfAborted } from '../../common/errors';
+import type { ParamValues } from '../../common/params';
+import type { Mask, RgbImage } from '../../image/types';
+import type { SessionPool } from '../../ort/types';
+import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { matchBlocks, type MatchOptions, type MatchResult, type SearchMode } from './match';
+import { BLOCKMATCH_PARAMS } from './params';
+import { featherPaste, hardPaste, type BlendMode } from './paste';
+import { poissonPaste } from './poisson';
+import { chooseRegions } from './regions';
+import { SourceValidity } from './validity';
+import { correspondenceEntries, type CorrespondenceEntry } from './visualize';
+import type { Similarity } from './zncc';
+
+export { correlationHeatmap, heatmapImage, type Heatmap, type HeatmapOptions } from './heatmap';
+export { renderCorrespondence, correspondenceEntries, type CorrespondenceEntry } from './visualize';
+export { matchBlocks, type BlockMatch, type MatchOptions, type MatchResult } from './match';
+
+/** The search options of resolved stage parameters. */
+export function matchOptionsOf(params: ParamValues): MatchOptions {
+  return {
+    blockSize: params.blockSize as number,
+    stride: params.stride as number,
+    margin: params.margin as number,
+    similarity: params.similarity as Similarity,
+    histogramThreshold: params.histogramThreshold as number,
+    maxDistance: params.maxDistance as number,
+    distancePenalty: params.distancePenalty as number,
+    search: params.search as SearchMode,
+  };
+}
+
+export interface Correspondence {
+  blockSize: number;
+  matches: CorrespondenceEntry[];
+}
+
+/**
+ * The correspondence map for the editor: every mask block, its source, score and whether it was
+ * rejected, for resolved blockmatch parameters (see BLOCKMATCH_PARAMS).
+ * @throws StudioError as matchBlocks.
+ */
+export async function computeCorrespondence(
+  image: RgbImage,
+  mask: Mask,
+  params: ParamValues,
+  env: { sessions: SessionPool; signal?: AbortSignal },
+): Promise<Correspondence> {
+  const r = await matchBlocks(image, mask, matchOptionsOf(params), env);
+  return { blockSize: r.blockSize, matches: correspondenceEntries(r.matches) };
+}
+
+/** Summary facts of a match for the stage's info. */
+function summary(r: MatchResult): Record<string, unknown> {
+  const found = r.matches.filter((m) => m.source);
+  const mean = (f: (m: (typeof found)[number]) => number) =>
+    found.length ? Number((found.reduce((s, m) => s + f(m), 0) / found.length).toFixed(4)) : null;
+  return {
+    blockSize: r.blockSize,
+    maskBlocks: r.matches.length,
+    rejectedBlocks: r.matches.length - found.length,
+    histogramRejections: r.matches.reduce((s, m) => s + m.histogramRejections, 0),
+    meanScore: mean((m) => m.score),
+    meanDistance: mean((m) => m.distance),
+    searchLevels: r.stats.levels,
+    scannedLevel: r.stats.scannedLevel,
+    scanMs: Math.round(r.stats.scanMs),
+    refineMs: Math.round(r.stats.refineMs),
+  };
+}
+
+async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+  const { image, mask } = input;
+  const options = matchOptionsOf(params);
+  ctx.progress({ step: 0, total: 100, message: 'Preparing the block search' });
+  const result = await matchBlocks(image, mask, options, {
+    sessions: ctx.sessions,
+    signal: ctx.signal,
+    progress: (fraction, message) => ctx.progress({ step: Math.round(80 * fraction), total: 100, message }),
+  });
+  throwIfAborted(ctx.signal);
+  ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });
+  const blend = params.blend as BlendMode;
+  const seam = params.seamWidth as number;
+  const info: Record<string, unknown> = { ...summary(result), blend };
+  const t0 = performance.now();
+  let out: RgbImage;
+  if (blend === 'none') out = hardPaste(image, mask, result.matches);
+  else {
+    out = featherPaste(image, mask, result.matches, seam);
+    if (blend === 'poisson') {
+      await new Promise((r) => setImmediate(r));
+      const p = await poissonPaste(image, mask, result.matches, out, { signal: ctx.signal });
+      out = p.image;
+      info.poissonIterations = p.iterations;
+      info.poissonResidual = Number(p.relativeResidual.toExponential(2));
+    }
+  }
+  info.pasteMs = Math.round(performance.now() - t0);
+  throwIfAborted(ctx.signal);
+  ctx.progress({ step: 95, total: 100, message: 'Choosing the exemplar and the colour reference' });
+  const validity = new SourceValidity(mask, options.margin, result.blockSize);
+  const regions = chooseRegions(result.matches, validity, params.exemplarSize as number);
+  if (result.matches.length > 0 && result.matches.every((m) => m.rejected)) {
+    ctx.log(
+      'No block found an acceptable source: raise blockmatch.histogramThreshold or blockmatch.maxDistance',
+    );
+  }
+  ctx.progress({ step: 100, total: 100, message: 'Block matching done' });
+  return {
+    image: out,
+    info,
+    artifacts: {
+      ...regions,
+      blockmatch: { blockSize: result.blockSize, matches: correspondenceEntries(result.matches) },
+    },
+  };
+}
+
+export const blockmatchStage: StageDef = {
+  name: 'blockmatch',
+  label: 'Block matching',
+  description:
+    'Replaces each block of the hole with the most similar block of known pixels (normalised correlation, histogram rejection, distance limit), blends the seams, and picks the exemplar and colour reference for the later stages.',
+  params: BLOCKMATCH_PARAMS,
+  run,
+};
