@@ -22,6 +22,7 @@ import { maskArea, type Mask, type RgbImage } from '../app/image/types';
 import { patchMatchFill } from '../app/stages/lama/embeddedFill/patchMatch';
 import { pushPullFill } from '../app/stages/lama/embeddedFill/pushPull';
 import { blobMask } from './masks';
+import { mulberry32 } from '../app/common/random';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(HERE, '../../shared/fixtures/images');
@@ -72,17 +73,6 @@ export function defaultCases(): FillCase[] {
   });
   cases.push({ name: 'elephants-8mp-5', file: 'Elephants_3840x2160.jpg', mask: 'blobs+strokes 5%', seed: 7 });
   return cases;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

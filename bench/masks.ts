@@ -3,17 +3,7 @@
  * covering about `coverage` of the image, placed away from the borders.
  */
 import { createMask, type Mask } from '../app/image/types';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../app/common/random';
 
 /** Irregular blobs (unions of discs along random walks) until `coverage` (0..0.5) of the pixels are holes. */
 export function blobMask(width: number, height: number, coverage: number, seed = 1, blobs = 3): Mask {

@@ -22,6 +22,7 @@ import { loadImage } from '../app/image/load';
 import { psnr } from '../app/image/metrics';
 import { createMask, maskArea, type Mask } from '../app/image/types';
 import { blobMask } from './masks';
+import { mulberry32 } from '../app/common/random';
 
 export type Row = Record<string, string | number | null>;
 
@@ -29,17 +30,6 @@ const FIXTURES = path.resolve('../shared/fixtures/images');
 const RESULTS = path.resolve('bench/results');
 const ELEPHANTS = path.join(FIXTURES, 'Elephants_3840x2160.jpg');
 const MODELS = ['generated-lama-fixed-rgb', 'generated-lama-dynamic-4ch'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` separate irregular holes (short random walks of discs of about `radius` px), one per cell of a

@@ -38,6 +38,7 @@ import { StudioError, describeValue } from '../../app/common/errors';
 import { writeCachedModel } from './index';
 import { GENERATED_PRODUCER } from './models';
 import { GraphBuilder } from './onnxBuilder';
+import { mulberry32 } from '../../app/common/random';
 
 export const LAMA_COST_PURPOSE = 'timing-standin';
 /** Bump when the builder changes in a way its options would not show. */
@@ -105,18 +106,6 @@ function resolveOptions(o: LamaCostOptions): Resolved {
   return r;
 }
 
-/** mulberry32: a small, fast, seeded PRNG giving uniform floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Emits the network into a GraphBuilder, or (with `g` null) only counts it. Every weight tensor is
  * drawn from one seeded stream in a fixed order, so the same options give the same bytes.
@@ -138,7 +127,7 @@ class Net {
     seed: number,
     readonly fft: LamaCostFft,
   ) {
-    this.rand = prng(seed);
+    this.rand = mulberry32(seed);
   }
 
   /** He-uniform weights (bound sqrt(6 / fanIn) * gain) and small biases. */

@@ -1,16 +1,6 @@
 /** Small synthetic images and masks for the block-matching tests. */
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../common/random';
 
 /** Smooth colourful noise with detail at a few scales (values within 0.1..0.9), deterministic. */
 export function noiseTexture(w: number, h: number, seed = 1): RgbImage {
