@@ -256,7 +256,7 @@ async function solverOnly(
   };
 }
 
-async function speedRows(): Promise<Row[]> {
+export async function speedRows(): Promise<Row[]> {
   const c: ColorCase = { name: 'elephants', file: 'Elephants_3840x2160.jpg', coverage: 0.12, seed: 7 };
   const { image: truth, mask } = await loadColorCase(c);
   const input = simulateDefect(truth, mask, 'uniform');
