@@ -11,7 +11,7 @@
  *   crosses for rejected blocks) with the automatic exemplar (thick cyan) and colour reference (thick
  *   blue), then the correlation heatmap of one block (the report's Figure 17) with normalised and with
  *   raw correlation (bright = similar; grey = not allowed; the block in cyan, the best position in green).
- *   npx tsx bench/gallery/blockmatch.ts
+ *   npx tsx bench/gallery/blockmatch.ts  (GALLERY_DIR=/some/dir writes the strips there instead)
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -41,7 +41,7 @@ import { blobMask } from '../masks';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '../../../shared/fixtures/images');
-const GALLERY = path.resolve(HERE, '../../docs/gallery');
+const GALLERY = process.env.GALLERY_DIR ?? path.resolve(HERE, '../../docs/gallery');
 
 interface Case {
   name: string;

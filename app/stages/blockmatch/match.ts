@@ -49,6 +49,11 @@ export interface MatchOptions {
   search: SearchMode;
   /** Cells per block taken from the pyramid scan (default DEFAULT_CANDIDATES). */
   candidates?: number;
+  /**
+   * 0..1 (default 0 = off): objective lost per earlier block whose source lies within b/2 of a
+   * candidate; blocks are assigned in row-major order among their kept candidates.
+   */
+  reusePenalty?: number;
   /** Multiply-adds the scan may take before a coarser level is scanned (default SCAN_BUDGET). */
   scanBudget?: number;
 }
@@ -126,6 +131,8 @@ const EXHAUSTIVE_FIRST = 64;
  */
 const GROWTH = 16;
 const ESCALATIONS = 3;
+/** Passing candidates kept per block after its pick when the reuse penalty is on. */
+const REUSE_ALTERNATIVES = 15;
 
 function matchOf(s: BlockState, b: number, pick: Pick | null): BlockMatch {
   const found: Found | null = pick ? pick[0] : null;
@@ -144,6 +151,53 @@ function matchOf(s: BlockState, b: number, pick: Pick | null): BlockMatch {
   };
 }
 
+/**
+ * The reuse penalty: blocks in row-major order (ties: the order of maskBlocks) each take, among their
+ * kept candidates, the best objective - penalty * (earlier sources within b/2 of the candidate, per
+ * axis); ties go to the better objective. Deterministic. Rewrites the matches in place.
+ */
+function spreadSources(states: BlockState[], done: (BlockMatch | null)[], b: number, penalty: number): void {
+  const radius = Math.max(1, Math.floor(b / 2));
+  const grid = new Map<number, { x: number; y: number }[]>();
+  const cellOf = (p: number) => Math.floor(p / radius);
+  const key = (cx: number, cy: number) => cy * 1048576 + cx;
+  const count = (x: number, y: number) => {
+    let n = 0;
+    for (let cy = cellOf(y) - 1; cy <= cellOf(y) + 1; cy++)
+      for (let cx = cellOf(x) - 1; cx <= cellOf(x) + 1; cx++)
+        for (const q of grid.get(key(cx, cy)) ?? [])
+          if (Math.abs(q.x - x) <= radius && Math.abs(q.y - y) <= radius) n++;
+    return n;
+  };
+  const order = states
+    .map((_, i) => i)
+    .sort((i, j) => states[i].block.y - states[j].block.y || states[i].block.x - states[j].block.x || i - j);
+  for (const i of order) {
+    const m = done[i];
+    const alts = states[i].alternatives;
+    if (!m || !m.source || !alts || alts.length === 0) continue;
+    let best = alts[0];
+    let bestValue = -Infinity;
+    for (const a of alts) {
+      const value = a[0].objective - penalty * count(a[0].x, a[0].y);
+      if (value > bestValue) {
+        bestValue = value;
+        best = a;
+      }
+    }
+    const [f, hd] = best;
+    m.source = { x: f.x, y: f.y };
+    m.score = f.score;
+    m.objective = f.objective;
+    m.distance = f.distance;
+    m.histogramDistance = hd;
+    const k = key(cellOf(f.x), cellOf(f.y));
+    const list = grid.get(k);
+    if (list) list.push({ x: f.x, y: f.y });
+    else grid.set(k, [{ x: f.x, y: f.y }]);
+  }
+}
+
 function checkOptions(o: MatchOptions): void {
   const bad = (what: string, v: unknown) => {
     throw new StudioError('PARAM_INVALID', `Expected ${what} but received ${String(v)}`);
@@ -155,6 +209,8 @@ function checkOptions(o: MatchOptions): void {
     bad('a histogram threshold in 0..1', o.histogramThreshold);
   if (!(o.maxDistance >= 0)) bad('a maximum distance >= 0', o.maxDistance);
   if (!(o.distancePenalty >= 0)) bad('a distance penalty >= 0', o.distancePenalty);
+  const r = o.reusePenalty ?? 0;
+  if (!(r >= 0 && r <= 1)) bad('a reuse penalty in 0..1', r);
 }
 
 /**
@@ -188,6 +244,7 @@ export async function matchBlocks(
     maxDistance: o.maxDistance,
     stride: o.stride,
     penaltyPerPixel: o.distancePenalty / Math.hypot(W, H),
+    alternatives: (o.reusePenalty ?? 0) > 0 ? REUSE_ALTERNATIVES : 0,
   });
   const useHistogram = o.histogramThreshold < 1;
 
@@ -313,6 +370,7 @@ export async function matchBlocks(
     pending = retry;
     K = Math.min(cells, K * GROWTH);
   }
+  if ((o.reusePenalty ?? 0) > 0) spreadSources(states, done, b, o.reusePenalty!);
   // The histogram distance of every source, also when the test was off (for the editor).
   const own = new Int32Array(HISTOGRAM_SIZE);
   const theirs = new Int32Array(HISTOGRAM_SIZE);

@@ -84,6 +84,16 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       step: 0.01,
     },
     {
+      kind: 'number',
+      name: 'reusePenalty',
+      label: 'Reuse penalty',
+      help: 'Score lost by a candidate source for every block that already took a source within half a block of it: spreads the sources of flat blocks instead of repeating one patch (0 = off).',
+      default: 0.02,
+      min: 0,
+      max: 1,
+      step: 0.01,
+    },
+    {
       kind: 'enum',
       name: 'blend',
       label: 'Seam blending',

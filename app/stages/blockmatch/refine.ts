@@ -41,6 +41,11 @@ export interface BlockState {
   coarseHistogram: Int32Array | null;
   /** Candidates turned down by the histogram test so far. */
   rejections: number;
+  /**
+   * The pick and the next passing candidates in order of objective, each more than half a block from
+   * the others (at most 1 + rules.alternatives), for the reuse penalty; set by the last pick.
+   */
+  alternatives?: Pick[];
 }
 
 export interface RefineRules {
@@ -51,6 +56,8 @@ export interface RefineRules {
   maxDistance: number;
   stride: number;
   penaltyPerPixel: number;
+  /** Passing candidates kept after the pick (for the reuse penalty; default 0). */
+  alternatives?: number;
 }
 
 /** Exact evaluation of candidates, fixed for one search. */
@@ -109,13 +116,32 @@ export type Pick = [Found, number];
  */
 export function firstPassing(found: Found[], s: BlockState, scorer: Scorer): Pick | null {
   found.sort(byObjective);
+  const extra = scorer.rules.alternatives ?? 0;
+  let pick: Pick | null = null;
+  let kept: Pick[] = [];
+  const r = scorer.b / 2;
   for (const f of found) {
-    if (!s.histogram) return [f, NaN];
-    const hd = scorer.histogramDistance(f.x, f.y, s);
-    if (hd <= scorer.rules.histogramThreshold) return [f, hd];
-    s.rejections++;
+    // Alternatives are distinct sources: none within half a block of a kept one.
+    if (pick && kept.some(([k]) => Math.abs(k.x - f.x) <= r && Math.abs(k.y - f.y) <= r)) continue;
+    let hd = NaN;
+    if (s.histogram) {
+      hd = scorer.histogramDistance(f.x, f.y, s);
+      if (!(hd <= scorer.rules.histogramThreshold)) {
+        if (!pick) s.rejections++;
+        continue;
+      }
+    }
+    if (!pick) {
+      pick = [f, hd];
+      kept = [pick];
+      if (extra === 0) break;
+    } else {
+      kept.push([f, hd]);
+      if (kept.length > extra) break;
+    }
   }
-  return null;
+  if (pick) s.alternatives = kept;
+  return pick;
 }
 
 /** Evaluates the stride-lattice neighbours of a full-size position and climbs to a local maximum. */

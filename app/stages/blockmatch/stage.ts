@@ -36,6 +36,7 @@ export function matchOptionsOf(params: ParamValues): MatchOptions {
     histogramThreshold: params.histogramThreshold as number,
     maxDistance: params.maxDistance as number,
     distancePenalty: params.distancePenalty as number,
+    reusePenalty: params.reusePenalty as number,
     search: params.search as SearchMode,
   };
 }
