@@ -6,6 +6,7 @@ import { StudioError } from '../common/errors';
 import type { Rect } from '../common/params';
 import type { Mask, RgbImage } from './types';
 import { createImage, createMask } from './types';
+import { nonZeroBox } from './scan';
 
 function describeRect(r: Rect): string {
   return `${r.x},${r.y} ${r.width}x${r.height}`;
@@ -73,30 +74,10 @@ export function pasteImage(dst: RgbImage, src: RgbImage, x: number, y: number): 
   }
 }
 
-/** Smallest rectangle holding every hole pixel, or null when the mask has no hole. */
+/** Smallest rectangle holding every hole pixel, or null when the mask has no hole (skips empty words). */
 export function maskBoundingBox(mask: Mask): Rect | null {
-  const { width, height, data } = mask;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (data[row + x]) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
-    if (y0 > y) y0 = y;
-    y1 = y;
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-  }
-  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  const b = nonZeroBox(mask.data, mask.width, mask.height);
+  return b && { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 };
 }
 
 /**

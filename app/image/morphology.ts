@@ -22,7 +22,7 @@
 import { StudioError, describeValue } from '../common/errors';
 import type { Mask } from './types';
 import { createMask } from './types';
-import { nextNonZero, wordsOf } from './scan';
+import { nonZeroBox } from './scan';
 
 /** Half-open box [x0, x1) x [y0, y1) inside a width-wide image. */
 interface Box {
@@ -37,31 +37,6 @@ interface Box {
  * on the 8 MP benchmark (5% hole) they take about as long for R from 10 to 16, the envelope wins above.
  */
 const FEATHER_WINDOW_MAX = 12;
-
-/** Bounding box of the pixels where data !== 0, or null when there is none. */
-function nonZeroBox(data: Uint8Array, width: number, height: number): Box | null {
-  const words = wordsOf(data);
-  let x0 = width;
-  let x1 = -1;
-  let y0 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const end = row + width;
-    const i = nextNonZero(data, words, row, end);
-    if (i === end) continue;
-    if (y0 < 0) y0 = y;
-    y1 = y;
-    if (i - row < x0) x0 = i - row;
-    // The last one right of x1, if any.
-    const from = i - row > x1 ? i : row + x1 + 1;
-    for (let j = nextNonZero(data, words, from, end); j < end;) {
-      x1 = j - row;
-      j = nextNonZero(data, words, j + 1, end);
-    }
-  }
-  return y0 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
-}
 
 /** The box grown by `by` pixels on every side, clipped to the image. */
 function grownBox(b: Box, by: number, width: number, height: number): Box {

@@ -5,15 +5,8 @@
  * hole is, which at 8 MP is most of the work saved.
  */
 import type { Rect } from '../common/params';
+import { keys } from './resize';
 import type { RgbImage } from './types';
-
-function cubic(t: number): number {
-  const a = -0.5;
-  const x = Math.abs(t);
-  if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-  return 0;
-}
 
 /** For each target coordinate, the first of 4 source taps and their normalised weights. */
 function taps(
@@ -31,7 +24,7 @@ function taps(
     first[i] = f - 1;
     let sum = 0;
     for (let k = 0; k < 4; k++) {
-      const wk = cubic(s - (f - 1 + k));
+      const wk = keys(s - (f - 1 + k));
       w[i * 4 + k] = wk;
       sum += wk;
     }

@@ -50,7 +50,8 @@ function areaFilter(src: number, dst: number): AxisFilter {
   return { cubic: false, taps, first, count, index, weight };
 }
 
-function keys(t: number): number {
+/** Keys' cubic convolution kernel (a = -0.5), shared with resampleRegion.ts. */
+export function keys(t: number): number {
   const a = -0.5;
   const x = t < 0 ? -t : t;
   if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;

@@ -3,6 +3,7 @@
  * sRGB-encoded values in 0..1. A mask has the image's size; 1 = hole (to be filled), 0 = known.
  */
 import { StudioError } from '../common/errors';
+import { byteSum } from './scan';
 
 export interface RgbImage {
   readonly width: number;
@@ -82,9 +83,7 @@ export function assertSameSize(
 
 /** Number of hole pixels. */
 export function maskArea(mask: Mask): number {
-  let n = 0;
-  for (let i = 0; i < mask.data.length; i++) n += mask.data[i];
-  return n;
+  return byteSum(mask.data);
 }
 
 function assertSize(width: number, height: number): void {

@@ -4,7 +4,7 @@
  * holes (brush specks) are grouped into one, so that a speckled mask does not start hundreds of solves.
  */
 import { createMask, type Mask } from '../../image/types';
-import { holeBox } from './maskScan';
+import { maskBoundingBox } from '../../image/crop';
 
 /** Holes smaller than this (pixels) are solved together. */
 export const SMALL_HOLE = 256;
@@ -16,7 +16,7 @@ export const SMALL_HOLE = 256;
  */
 export function holeGroups(mask: Mask, small = SMALL_HOLE): Mask[] {
   const { width, height, data } = mask;
-  const box = holeBox(mask);
+  const box = maskBoundingBox(mask);
   if (!box) return [];
   // The hole's horizontal runs, in raster order: row y, columns start..end-1 (image coordinates).
   let runY = new Int32Array(1024);

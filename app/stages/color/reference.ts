@@ -14,7 +14,7 @@ import { cropMask, expandRect } from '../../image/crop';
 import { growMask } from '../../image/morphology';
 import type { Mask, RgbImage } from '../../image/types';
 import { SpaceConverter, type WorkingSpace } from './colorSpace';
-import { holeBox } from './maskScan';
+import { maskBoundingBox } from '../../image/crop';
 import type { Rng } from './rng';
 import type { Colors } from './slicedWasserstein';
 
@@ -76,7 +76,7 @@ export function selectionPixels(selection: Uint8Array, mask: Mask): Int32Array {
  * is the mask or some of its holes), in image order.
  */
 export function ringPixels(mask: Mask, ringWidth: number, around: Mask = mask): Int32Array {
-  const hole = holeBox(around);
+  const hole = maskBoundingBox(around);
   if (!hole) return new Int32Array(0);
   // Only the holes' bounding box grown by the ring can hold ring pixels.
   const box = expandRect(hole, Math.ceil(ringWidth), mask.width, mask.height);

@@ -8,7 +8,7 @@
 import { StudioError } from '../../common/errors';
 import type { Mask, RgbImage } from '../../image/types';
 import { SpaceConverter, type WorkingSpace } from './colorSpace';
-import { holeBox } from './maskScan';
+import { maskBoundingBox } from '../../image/crop';
 
 export interface Region {
   /** Number of hole pixels. */
@@ -49,7 +49,7 @@ export function buildRegion(
       `The mask is ${mask.width}x${mask.height} but the image is ${width}x${height}; they must be the same size`,
     );
   }
-  const box = holeBox(mask);
+  const box = maskBoundingBox(mask);
   if (!box) throw new StudioError('INTERNAL', 'The colour stage was given an empty hole');
   // Region index of each pixel of the hole's bounding box (-1 outside the hole).
   const local = new Int32Array(box.width * box.height).fill(-1);

@@ -6,7 +6,7 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues, Rect } from '../../common/params';
-import { cloneImage, type RgbImage } from '../../image/types';
+import { cloneImage, maskArea, type RgbImage } from '../../image/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { pitie, reinhard } from './baselines';
 import { SpaceConverter, type WorkingSpace } from './colorSpace';
@@ -14,7 +14,6 @@ import { createProblem, type Weights } from './energy';
 import { COLOR_PARAMS, type ColorMethod } from './params';
 import { chooseReference, MAX_REFERENCE_SAMPLES, referenceSamples, usableRect } from './reference';
 import { holeGroups } from './holes';
-import { holeArea } from './maskScan';
 import { buildRegion, writeRegionInto } from './region';
 import { createRng } from './rng';
 import { emptyTiming, solveRabinPeyre, type SolverResult } from './solver';
@@ -102,7 +101,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const whole = chooseReference(input.mask, rect, input.artifacts.reference, ringWidth, ctx.log, groups[0]);
   const out = cloneImage(input.image);
   const conv = new SpaceConverter(space);
-  const holePixels = holeArea(input.mask);
+  const holePixels = maskArea(input.mask);
   const rng = createRng(ctx.seed ^ 0x5bd1e995);
   const timing = emptyTiming();
   const extra = { previewMs: 0, setupMs: performance.now() - t0, writeMs: 0 };
