@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadImage } from '../app/image/load';
 import { saveMask } from '../app/image/mask';
-import { psnr } from '../app/image/metrics';
+import { meanGradient as holeDetail, psnr } from '../app/image/metrics';
 import { resizeImage } from '../app/image/resize';
 import { saveImage } from '../app/image/save';
 import { maskArea, type Mask, type RgbImage } from '../app/image/types';
@@ -173,27 +173,6 @@ export async function teleaInpaint(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Mean gradient magnitude (luma, forward differences) over the hole's pixels. */
-function holeDetail(image: RgbImage, mask: Mask): number {
-  const { width: W, height: H } = image;
-  const n = W * H;
-  const d = image.data;
-  let sum = 0;
-  let count = 0;
-  for (let y = 0; y < H - 1; y++) {
-    for (let x = 0; x < W - 1; x++) {
-      const i = y * W + x;
-      if (!mask.data[i]) continue;
-      const l = 0.299 * d[i] + 0.587 * d[n + i] + 0.114 * d[2 * n + i];
-      const lx = 0.299 * d[i + 1] + 0.587 * d[n + i + 1] + 0.114 * d[2 * n + i + 1];
-      const ly = 0.299 * d[i + W] + 0.587 * d[n + i + W] + 0.114 * d[2 * n + i + W];
-      sum += Math.hypot(lx - l, ly - l);
-      count++;
-    }
-  }
-  return count ? sum / count : 0;
 }
 
 const round = (v: number, k: number) => Number(v.toFixed(k));

@@ -1,4 +1,7 @@
-/** `npm run gallery`: writes every stage's image strips under docs/gallery/. */
+/**
+ * `npm run gallery [-- name …]`: writes the image strips of every stage (or only the named ones: lama,
+ * embedded-fill, regions, blockmatch, texture, color) under docs/gallery/.
+ */
 import { existsSync, mkdirSync } from 'node:fs';
 import { embeddedFillGallery } from './gallery/embeddedFill';
 import { FIXTURES, GALLERY, lamaGallery } from './gallery/lama';
@@ -12,12 +15,21 @@ if (!existsSync(FIXTURES)) {
   process.exit(2);
 }
 mkdirSync(GALLERY, { recursive: true });
-const galleries = [
-  lamaGallery,
-  embeddedFillGallery,
-  regionsGallery,
-  () => blockmatchGallery(),
-  textureGallery,
-  colorGallery,
-];
-for (const g of galleries) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);
+const galleries: Record<string, () => Promise<string[]>> = {
+  lama: lamaGallery,
+  'embedded-fill': embeddedFillGallery,
+  regions: regionsGallery,
+  blockmatch: () => blockmatchGallery(),
+  texture: textureGallery,
+  color: colorGallery,
+};
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !(n in galleries));
+if (unknown.length) {
+  process.stderr.write(
+    `Unknown gallery ${unknown.join(', ')}; choose from ${Object.keys(galleries).join(', ')}.\n`,
+  );
+  process.exit(2);
+}
+for (const [name, g] of Object.entries(galleries))
+  if (!only.length || only.includes(name)) for (const f of await g()) process.stdout.write(`wrote ${f}\n`);

@@ -15,7 +15,7 @@ import { Random } from '../app/graph/random';
 import { loadModelSession } from '../app/ort/sessions';
 import type { ModelSession, TensorValue } from '../app/ort/types';
 import { synthesisGraph } from '../app/stages/texture/gatysLoss';
-import { randomNetwork, type FeatureNetwork } from '../app/stages/texture/randomNetwork';
+import { randomNetwork, type RandomNetwork } from '../app/stages/texture/randomNetwork';
 
 export interface TextureBenchRow {
   size: string;
@@ -33,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (v: number, d = 1) => Number(v.toFixed(d));
 
 /** Multiply-adds of one forward pass of the network's convolutions on a side × side image. */
-export function forwardMacs(net: FeatureNetwork, side: number): number {
+export function forwardMacs(net: RandomNetwork, side: number): number {
   let s = side,
     cin = 3,
     macs = 0;
@@ -45,7 +45,7 @@ export function forwardMacs(net: FeatureNetwork, side: number): number {
   return macs;
 }
 
-function feedsFor(net: FeatureNetwork, side: number): Record<string, TensorValue> {
+function feedsFor(net: RandomNetwork, side: number): Record<string, TensorValue> {
   const rnd = new Random(1);
   const t = (data: Float32Array, dims: number[]): TensorValue => ({ dtype: 'float32', dims, data });
   const hole = new Float32Array(side * side);

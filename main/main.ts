@@ -19,7 +19,7 @@ import {
 import { asStudioError } from '../app/common/errors';
 import { CONTENT_SECURITY_POLICY } from '../app/contract/security';
 import { IPC, SHELL_METHODS, type EventName, type EventPayload } from '../app/contract/schemas';
-import { EngineBridge, type EngineChild } from './logic/engineBridge';
+import { EngineBridge, type EngineChild } from '../app/host/engineBridge';
 import { FileAccess } from './logic/fileAccess';
 import { guardInvoke, isTrustedSender } from './logic/ipcGuard';
 
@@ -46,6 +46,7 @@ function forkEngine(): EngineChild {
     postMessage: (m) => child.postMessage(m),
     on: ((event: 'message' | 'exit', listener: (v: unknown) => void) => {
       if (event === 'message') child.on('message', listener);
+      // Electron reports the exit code only (a signal shows as a code).
       else child.on('exit', (code: number) => listener(code));
     }) as EngineChild['on'],
     kill: () => child.kill(),

@@ -3,18 +3,21 @@
  * (Hugging Face sends a CDN address), `Range` resumption, an idle timeout, cancellation and throttled
  * progress. It knows nothing about hashes: the store checks the finished file.
  */
-import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../app/common/errors';
+import {
+  ProgressGate,
+  abortError,
+  contentLength,
+  hostOf,
+  openFollowingRedirects as openRedirected,
+  parseByteRange,
+  writeBody,
+  type TransferProgress,
+} from './http';
 
-export interface TransferProgress {
-  /** Bytes in the destination file so far, resumed bytes included. */
-  received: number;
-  /** Expected size, or 0 while unknown. */
-  total: number;
-}
+export type { TransferProgress } from './http';
 
 export interface FetchToFileOptions {
   /** http: or https: URL. */
@@ -44,8 +47,6 @@ export interface FetchResult {
   /** The address the bytes finally came from (after redirects). */
   finalUrl: string;
 }
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Downloads `url` into `dest`, resuming a partial `dest` with `Range: bytes=N-`. Handles 206 (appends),
@@ -138,116 +139,11 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
 }
 
 /** Sends a GET (with `Range` when `offset` > 0) and follows redirects; resolves with the final response. */
-async function openFollowingRedirects(
+function openFollowingRedirects(
   o: FetchToFileOptions,
   offset: number,
 ): Promise<{ res: IncomingMessage; url: string }> {
-  const max = o.maxRedirects ?? 5;
-  let url = o.url;
-  for (let hop = 0; ; hop++) {
-    const res = await requestOnce(url, offset, o);
-    if (!REDIRECTS.has(res.statusCode ?? 0)) return { res, url };
-    res.resume();
-    const location = res.headers.location;
-    if (!location) throw new Error(`the server sent HTTP ${res.statusCode} without a Location`);
-    if (hop >= max) throw new Error(`more than ${max} redirects`);
-    url = new URL(location, url).toString();
-  }
-}
-
-function requestOnce(url: string, offset: number, o: FetchToFileOptions): Promise<IncomingMessage> {
-  const target = new URL(url);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    return Promise.reject(new Error(`unsupported protocol ${target.protocol} in ${url}`));
-  }
-  const headers: Record<string, string> = {
-    'user-agent': 'inpaint-studio (model store)',
-    'accept-encoding': 'identity',
-  };
-  if (offset > 0) headers.range = `bytes=${offset}-`;
-  const lib = target.protocol === 'https:' ? https : http;
-  if (o.signal?.aborted) return Promise.reject(abortError());
-  return new Promise((resolve, reject) => {
-    const req = lib.request(target, { method: 'GET', headers });
-    const onAbort = (): void => {
-      req.destroy(abortError());
-    };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    let response: IncomingMessage | undefined;
-    req.setTimeout(o.idleTimeoutMs ?? 60_000, () => {
-      const e = new Error(`no data for ${describeMs(o.idleTimeoutMs ?? 60_000)}`);
-      // Once the body is flowing, fail the response with this reason (its own would be a bare "aborted").
-      if (response) response.destroy(e);
-      else req.destroy(e);
-    });
-    req.on('response', (res) => {
-      response = res;
-      o.signal?.removeEventListener('abort', onAbort);
-      resolve(res);
-    });
-    req.on('error', (e) => {
-      o.signal?.removeEventListener('abort', onAbort);
-      reject(e);
-    });
-    req.end();
-  });
-}
-
-/**
- * Writes the response body to `dest` and resolves with the number of body bytes written. Every byte that
- * arrived is flushed to the file before it rejects, so a later resume loses nothing.
- */
-function writeBody(
-  res: IncomingMessage,
-  dest: string,
-  flags: 'w' | 'a',
-  start: number,
-  total: number,
-  gate: ProgressGate,
-  signal: AbortSignal | undefined,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = createWriteStream(dest, { flags });
-    let received = 0;
-    let ended = false;
-    let failure: unknown;
-    const fail = (e: unknown): void => {
-      if (failure !== undefined || ended) return;
-      failure = e;
-      res.destroy();
-      if (!ws.destroyed) ws.end();
-    };
-    const onAbort = (): void => fail(abortError());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (chunk: Buffer) => {
-      if (failure !== undefined) return;
-      received += chunk.length;
-      if (!ws.write(chunk)) res.pause();
-      gate.push({ received: start + received, total });
-    });
-    ws.on('drain', () => {
-      if (failure === undefined) res.resume();
-    });
-    res.on('end', () => {
-      if (failure !== undefined) return;
-      ended = true;
-      ws.end();
-    });
-    res.on('error', fail);
-    res.on('close', () => {
-      if (!ended) fail(new Error('the connection closed before the transfer finished'));
-    });
-    ws.on('error', (e) => {
-      if (failure === undefined) failure = Object.assign(e, { writing: true });
-      res.destroy();
-    });
-    ws.on('close', () => {
-      signal?.removeEventListener('abort', onAbort);
-      if (failure !== undefined) reject(failure);
-      else resolve(received);
-    });
-  });
+  return openRedirected(o.url, offset > 0 ? `bytes=${offset}-` : undefined, o);
 }
 
 /** Turns whatever went wrong into the StudioError the caller documents. */
@@ -269,12 +165,7 @@ async function explain(e: unknown, o: FetchToFileOptions, total: number): Promis
       cause: e,
     });
   }
-  let host = o.url;
-  try {
-    host = new URL(o.url).host;
-  } catch {
-    // keep the raw text
-  }
+  const host = hostOf(o.url);
   const resume =
     kept > 0
       ? `The ${kept}${of} bytes received are kept; run the download again to resume it.`
@@ -288,16 +179,6 @@ async function explain(e: unknown, o: FetchToFileOptions, total: number): Promis
   );
 }
 
-function describeMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-function abortError(): Error {
-  const e = new Error('The operation was cancelled.');
-  e.name = 'AbortError';
-  return e;
-}
-
 async function sizeOf(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
@@ -306,39 +187,8 @@ async function sizeOf(file: string): Promise<number> {
   }
 }
 
-function contentLength(res: IncomingMessage): number | undefined {
-  const v = res.headers['content-length'];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
 /** Parses a Content-Range value: `bytes 100-199/1000` gives start and total; `bytes *\/1000` (416) gives the total only. */
 export function parseContentRange(v: string | undefined): { start?: number; total?: number } | undefined {
-  if (!v) return undefined;
-  const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(v.trim());
-  if (!m) return undefined;
-  return {
-    start: m[1] !== undefined ? Number(m[1]) : undefined,
-    total: m[3] !== '*' ? Number(m[3]) : undefined,
-  };
-}
-
-/** Passes on at most one progress event per interval (dropping the rest) and always the final one. */
-class ProgressGate {
-  private last = -Infinity;
-  constructor(
-    private readonly send: ((p: TransferProgress) => void) | undefined,
-    private readonly intervalMs: number,
-  ) {}
-  push(p: TransferProgress): void {
-    if (!this.send) return;
-    const now = performance.now();
-    if (now - this.last < this.intervalMs) return;
-    this.last = now;
-    this.send(p);
-  }
-  final(p: TransferProgress): void {
-    this.send?.(p);
-  }
+  const r = parseByteRange(v);
+  return r && { start: r.start, total: r.total };
 }

@@ -2,8 +2,14 @@
  * Every downloadable model: where it comes from (pinned to a revision), its exact size and SHA-256, its
  * licence and its tensors. A model is usable only after its bytes match `bytes` and `sha256` here; the
  * URL may move (a mirror, a proxy) but the hash is the contract.
+ *
+ * Two kinds: a whole file (an ONNX model, hashed whole), and a tensor model (`kind: 'tensors'`): a few
+ * tensors taken out of a large safetensors file by HTTP Range requests and installed as a small
+ * safetensors file of their own, pinned by their content SHA-256 (tensorContent.ts).
  */
 import type { ConventionId } from '../app/stages/lama/conventions/types';
+import { extractedFileBytes, type TensorRequirement } from './tensorContent';
+import { vgg19Tensors } from './vgg19Layers';
 
 export type ModelPurpose = 'inpaint' | 'features';
 
@@ -20,24 +26,61 @@ export interface TensorSpec {
   range: string;
 }
 
-export interface ModelEntry {
+interface ModelEntryBase {
   /** Store key and CLI name: lower-case letters, digits, '.', '_' and '-'. */
   id: string;
   purpose: ModelPurpose;
   label: string;
   /** The inpainting adapter that fits it (a hint: the adapter is still chosen from the model's metadata). */
   convention?: ConventionId;
-  /** Download URL pinned to a revision; the last path segment is the installed file's name. */
+  /** Download URL pinned to a revision. */
   url: string;
+  /** Size of the installed file. */
   bytes: number;
-  /** Lower-case hex SHA-256 of the whole file. */
-  sha256: string;
   /** SPDX identifier. */
   licence: string;
   homepage: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   notes?: string;
+}
+
+/** A model installed as the file its URL names; the last path segment is the installed file's name. */
+export interface FileModelEntry extends ModelEntryBase {
+  kind?: 'file';
+  /** Lower-case hex SHA-256 of the whole file. */
+  sha256: string;
+}
+
+/**
+ * Tensors taken out of the safetensors file at `url` (only their byte ranges are fetched) and installed
+ * as `file`, a safetensors file holding exactly `tensors` in this order (`bytes` is its size).
+ */
+export interface TensorModelEntry extends ModelEntryBase {
+  kind: 'tensors';
+  /** Installed file name. */
+  file: string;
+  /** What the tensors are, for messages ("VGG19's convolution weights conv1_1 … conv4_4"). */
+  contentLabel: string;
+  tensors: readonly TensorRequirement[];
+  /**
+   * Content SHA-256 of `tensors` (see tensorContent.ts), checked after every download and import and by
+   * `models verify`. Null when it is not known: `unpinnedReason` says why, and the store installs the
+   * model only when the user opts in (trust on first use) or imports the verified source file.
+   */
+  contentSha256: string | null;
+  unpinnedReason?: string;
+  /** SHA-256 of the whole source file when known: importing that file is then verified by it. */
+  sourceSha256: string | null;
+  /** Exact size of the source file when known: a server announcing another size is refused. */
+  sourceBytes: number | null;
+}
+
+export type ModelEntry = FileModelEntry | TensorModelEntry;
+
+/** True for a tensor model (fetched by byte ranges, pinned by its content hash). */
+export function isTensorModel(entry: ModelEntry): entry is TensorModelEntry {
+  return entry.kind === 'tensors';
 }
 
 /** The model `inpaint` runs when the user names none. */
@@ -96,7 +139,43 @@ export const MANIFEST: readonly ModelEntry[] = [
       "opencv_zoo). Input names are those OpenCV's demo sets; the output name is from a third-party user " +
       'and the export it derives from, so the adapter should read names and dims from the session.',
   },
+  vgg19ConvEntry(),
 ];
+
+/** The VGG19 convolution weights the texture stage uses (torchvision's ImageNet weights, via timm). */
+function vgg19ConvEntry(): TensorModelEntry {
+  const tensors = vgg19Tensors();
+  return {
+    id: 'vgg19-conv',
+    kind: 'tensors',
+    purpose: 'features',
+    label: 'VGG19 convolutions conv1_1 … conv4_4 (torchvision ImageNet weights, float32)',
+    // timm's copy of torchvision's vgg19 weights, revision 128d470… ("Add model"), the commit that
+    // last changed model.safetensors. Its LFS details give the whole file's SHA-256 below and "575 MB";
+    // the exact byte count was not found, so it is not pinned.
+    url: 'https://huggingface.co/timm/vgg19.tv_in1k/resolve/128d4708565b3a414bcbb9bbad440b2fe37b9f18/model.safetensors',
+    file: 'vgg19-conv.safetensors',
+    bytes: extractedFileBytes(tensors),
+    contentLabel: "VGG19's convolution weights conv1_1 … conv4_4",
+    tensors,
+    contentSha256: null,
+    unpinnedReason:
+      'the content SHA-256 of these tensors has not been computed yet: it needs the real file, which ' +
+      'could not be downloaded where this manifest was written. The source file itself is pinned ' +
+      '(revision and whole-file SHA-256), so importing that file is verified.',
+    sourceSha256: '11aea017b543ff59233749d8f1cf544cda749378f5790d2fedab841fb86b7669',
+    sourceBytes: null,
+    licence: 'BSD-3-Clause',
+    homepage: 'https://huggingface.co/timm/vgg19.tv_in1k',
+    inputs: [],
+    outputs: [],
+    notes:
+      "torchvision's vgg19 ImageNet weights (IMAGENET1K_V1) as timm publishes them; timm names the " +
+      'convolutions features.N.weight / features.N.bias like torchvision. Only the first 12 convolutions ' +
+      '(42 MB of the 575 MB file) are fetched; the classifier is not. Inputs: RGB normalised with the ' +
+      'ImageNet mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225).',
+  };
+}
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -110,8 +189,12 @@ export function findModel(id: string, manifest: readonly ModelEntry[] = MANIFEST
   return manifest.find((m) => m.id === id);
 }
 
-/** The installed file's name: the last path segment of the entry's URL (e.g. `lama_fp32.onnx`). */
-export function modelFileName(entry: Pick<ModelEntry, 'url'>): string {
+/**
+ * The installed file's name: a tensor model's `file`, else the last path segment of the entry's URL
+ * (e.g. `lama_fp32.onnx`).
+ */
+export function modelFileName(entry: ModelEntry | Pick<FileModelEntry, 'url'>): string {
+  if ('kind' in entry && entry.kind === 'tensors') return entry.file;
   const segments = new URL(entry.url).pathname.split('/');
   return decodeURIComponent(segments[segments.length - 1] ?? '') || 'model.onnx';
 }

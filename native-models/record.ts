@@ -17,6 +17,8 @@ const plainFileName = z
     message: 'must be a plain file name',
   });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
 const RecordSchema = z.object({
   version: z.literal(1),
   id: z.string().min(1),
@@ -25,7 +27,7 @@ const RecordSchema = z.object({
   purpose: z.enum(['inpaint', 'features']),
   label: z.string().optional(),
   /** Lower-case hex SHA-256 of the installed file. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: sha256Hex,
   bytes: z.number().int().nonnegative(),
   /** `download`: `source` is the URL; `import`: `source` is the absolute path of the imported file. */
   sourceKind: z.enum(['download', 'import']),
@@ -40,9 +42,22 @@ const RecordSchema = z.object({
   custom: z.boolean(),
   /** Convention id the caller gave (custom imports) or the manifest's. */
   convention: z.string().optional(),
+  /** Tensor models: the content SHA-256 of the tensors (tensorContent.ts). */
+  contentSha256: sha256Hex.optional(),
+  /** Tensor models: each tensor's SHA-256, in the manifest's order (names a changed tensor). */
+  tensors: z.array(z.object({ name: z.string().min(1), sha256: sha256Hex })).optional(),
+  /**
+   * Tensor models: what vouched for the content hash. `manifest`: it matched the manifest's pin;
+   * `source-file`: the imported source file matched the manifest's whole-file SHA-256; `first-use`:
+   * nothing did (the user opted in), the hash was recorded and later loads are checked against it.
+   */
+  trust: z.enum(['manifest', 'source-file', 'first-use']).optional(),
 });
 
 export type ModelRecord = z.infer<typeof RecordSchema>;
+
+/** What vouched for a tensor model's content hash (see the record's `trust`). */
+export type ContentTrust = NonNullable<ModelRecord['trust']>;
 
 /** Reads `<modelDir>/model.json`; null when it is absent or not a valid record (the model counts as not installed). */
 export async function readRecord(modelDir: string): Promise<ModelRecord | null> {

@@ -1,26 +1,36 @@
 /**
  * The model store: `<dir>/<id>/<file>` plus `<dir>/<id>/model.json` (see record.ts). Models get in by
- * download (resumable, hash-checked) or by import of a local file; a model is used only after its
- * SHA-256 matched. Implements the pipeline's ModelResolver.
+ * download or by import of a local file (installFile.ts for whole files, installTensors.ts for tensor
+ * models) and are re-checked by verify (verify.ts); a model is used only after its SHA-256 matched. This
+ * class is the entry point: it checks ids, serialises work on one model, and answers the queries (list,
+ * get, path, resolve). Implements the pipeline's ModelResolver.
  */
-import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../app/common/errors';
 import type { ModelResolver, ResolvedModel } from '../app/pipeline/types';
-import { fetchToFile } from './download';
+import { downloadFileModel, importFileModel } from './installFile';
+import { downloadTensorModel, importTensorModel } from './installTensors';
 import {
   DEFAULT_INPAINT_MODEL_ID,
   MANIFEST,
   findModel,
+  isTensorModel,
   isValidModelId,
   modelFileName,
   type ModelEntry,
   type ModelPurpose,
 } from './manifest';
-import { readRecord, writeRecord, type ModelRecord } from './record';
-import { sha256File } from './sha256';
-
+import { readRecord } from './record';
+import {
+  customIds,
+  folderOf,
+  sizeOf,
+  stateOf,
+  toInstalled,
+  trustOnFirstUseFromEnv,
+  type StoreContext,
+} from './storeState';
 import type {
   DownloadOptions,
   ImportOptions,
@@ -29,36 +39,48 @@ import type {
   ModelStoreOptions,
   VerifyResult,
 } from './storeTypes';
+import { verifyModels } from './verify';
 
 export { defaultStoreDir, MODELS_DIR_ENV } from './paths';
+export { TRUST_UNPINNED_ENV } from './storeState';
 export type * from './storeTypes';
 
 export class ModelStore implements ModelResolver {
   readonly dir: string;
   readonly manifest: readonly ModelEntry[];
   private readonly defaults: Partial<Record<ModelPurpose, string>>;
-  private readonly idleTimeoutMs: number | undefined;
+  private readonly ctx: StoreContext;
   private readonly busy = new Set<string>();
 
   constructor(options: ModelStoreOptions) {
     this.dir = path.resolve(options.dir);
     this.manifest = options.manifest ?? MANIFEST;
     this.defaults = options.defaults ?? { inpaint: DEFAULT_INPAINT_MODEL_ID };
-    this.idleTimeoutMs = options.idleTimeoutMs;
+    this.ctx = {
+      dir: this.dir,
+      manifest: this.manifest,
+      idleTimeoutMs: options.idleTimeoutMs,
+      trustOnFirstUse: options.trustOnFirstUse ?? trustOnFirstUseFromEnv(),
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+    };
   }
 
   /**
-   * Downloads a manifest model (resuming an earlier partial download), checks its size and SHA-256 and
-   * installs it. Returns at once when it is already installed and `force` is not set.
+   * Downloads a manifest model and installs it once checked: a whole-file model resumably, checked
+   * against the manifest's size and SHA-256; a tensor model by HTTP Range requests for its tensors only,
+   * checked against its content SHA-256 (see installTensors.ts for models the manifest does not pin).
+   * Returns at once when it is already installed and `force` is not set.
    * @throws StudioError MODEL_MISSING for an id that is not in the manifest; MODEL_DOWNLOAD on network
-   *   failure (the partial file is kept for a resume); MODEL_INTEGRITY on a size or hash mismatch (the
-   *   partial file is deleted, an installed file is never touched); CANCELLED when `signal` fires (the
-   *   partial file is kept); IO when the store cannot be written.
+   *   failure (what arrived is kept for a resume); MODEL_INTEGRITY on a size or hash mismatch, a bad
+   *   tensor or an unpinned tensor model without trust on first use (the partial download is deleted, an
+   *   installed file is never touched); CANCELLED when `signal` fires (what arrived is kept); IO when the
+   *   store cannot be written.
    */
   async download(id: string, options: DownloadOptions = {}): Promise<InstalledModel> {
     const entry = findModel(id, this.manifest);
     if (!entry) {
-      const custom = isValidModelId(id) && (await readRecord(this.folderOf(id)))?.custom;
+      const custom = isValidModelId(id) && (await readRecord(folderOf(this, id)))?.custom;
       if (custom) {
         throw new StudioError(
           'MODEL_MISSING',
@@ -72,51 +94,22 @@ export class ModelStore implements ModelResolver {
         const existing = await this.get(id);
         if (existing) return existing;
       }
-      const folder = this.folderOf(id);
-      await mkdir(folder, { recursive: true });
-      const file = modelFileName(entry);
-      const partial = path.join(folder, `${file}.partial`);
-      const url = options.urlOverride ?? entry.url;
-      const onProgress = options.onProgress;
-      await fetchToFile({
-        url,
-        dest: partial,
-        label: id,
-        expectedBytes: entry.bytes,
-        signal: options.signal,
-        idleTimeoutMs: this.idleTimeoutMs,
-        onProgress: onProgress && ((p) => onProgress({ id, received: p.received, total: entry.bytes })),
-      });
-      const problem = await integrityProblem(partial, entry.bytes, entry.sha256, options.signal);
-      if (problem) {
-        await rm(partial, { force: true });
-        throw new StudioError(
-          'MODEL_INTEGRITY',
-          `The download of ${id} from ${url} is not the expected file: ${problem}. ` +
-            'The bad download was deleted and nothing was installed.',
-        );
-      }
-      return this.install(folder, partial, {
-        id,
-        file,
-        purpose: entry.purpose,
-        sha256: entry.sha256,
-        bytes: entry.bytes,
-        sourceKind: 'download',
-        source: url,
-        custom: false,
-        convention: entry.convention,
-      });
+      return isTensorModel(entry)
+        ? downloadTensorModel(this.ctx, entry, options)
+        : downloadFileModel(this.ctx, entry, options);
     });
   }
 
   /**
-   * Installs a local file. For a manifest id the file must have the manifest's size and SHA-256; any other
-   * id makes a custom model (purpose 'inpaint'). The file is copied into the store, hashed, passed to
-   * `validate`, then renamed into place; the source file is never moved or modified.
+   * Installs a local file; the source file is never moved or modified. For a whole-file manifest id the
+   * file must have the manifest's size and SHA-256; for a tensor model it is a safetensors file holding
+   * the model's tensors (names, dtypes and shapes checked, then their content hash); any other id makes a
+   * custom model (purpose 'inpaint'). `validate` sees the store's temporary copy of a model file before
+   * it is installed (not called for tensor models).
    * @throws StudioError PARAM_INVALID for an id that cannot name a model; IO when the file cannot be read
-   *   or the store written; MODEL_INTEGRITY when a manifest model's file does not match; whatever
-   *   `validate` throws (nothing is installed then); CANCELLED when `signal` fires.
+   *   or the store written; MODEL_INTEGRITY when a manifest model's file does not match (the message
+   *   names the tensor for a tensor model); whatever `validate` throws (nothing is installed then);
+   *   CANCELLED when `signal` fires.
    */
   async importFile(id: string, file: string, options: ImportOptions = {}): Promise<InstalledModel> {
     if (!isValidModelId(id)) {
@@ -137,101 +130,30 @@ export class ModelStore implements ModelResolver {
       });
     }
     if (!isFile) throw new StudioError('IO', `${source} is not a file.`);
-    return this.exclusive(id, async () => {
-      const folder = this.folderOf(id);
-      await mkdir(folder, { recursive: true });
-      const tmp = path.join(folder, `.import-${process.pid}-${randomUUID()}.tmp`);
-      try {
-        await copyFile(source, tmp);
-        const bytes = (await stat(tmp)).size;
-        let sha256: string;
-        if (entry) {
-          const problem = await integrityProblem(tmp, entry.bytes, entry.sha256, options.signal);
-          if (problem) {
-            throw new StudioError(
-              'MODEL_INTEGRITY',
-              `${source} is not the ${id} model: ${problem}. Nothing was installed.`,
-            );
-          }
-          sha256 = entry.sha256;
-        } else {
-          sha256 = await sha256File(tmp, options.signal);
-        }
-        const detected = await options.validate?.(tmp);
-        return await this.install(folder, tmp, {
-          id,
-          file: entry ? modelFileName(entry) : customFileName(source),
-          purpose: entry?.purpose ?? 'inpaint',
-          label: entry ? undefined : (options.label ?? id),
-          sha256,
-          bytes,
-          sourceKind: 'import',
-          source,
-          custom: !entry,
-          convention:
-            (typeof detected === 'string' ? detected : undefined) ?? options.convention ?? entry?.convention,
-        });
-      } finally {
-        await rm(tmp, { force: true });
-      }
-    });
+    return this.exclusive(id, () =>
+      entry && isTensorModel(entry)
+        ? importTensorModel(this.ctx, entry, source, options)
+        : importFileModel(this.ctx, id, entry, source, options),
+    );
   }
 
   /**
-   * Re-hashes every installed model (or those in `ids`) against the manifest (custom models: against their
-   * record). Marks a mismatching model corrupt so that resolve() no longer offers it.
+   * Re-hashes every installed model (or those in `ids`); see verify.ts. Marks a mismatching model
+   * corrupt so that resolve() no longer offers it.
    * @throws StudioError CANCELLED when `signal` fires.
    */
-  async verify(options: { ids?: string[]; signal?: AbortSignal } = {}): Promise<VerifyResult[]> {
-    const results: VerifyResult[] = [];
-    for (const id of await this.installedIds()) {
-      if (options.ids && !options.ids.includes(id)) continue;
-      const folder = this.folderOf(id);
-      const rec = await readRecord(folder);
-      if (!rec) continue;
-      const entry = findModel(id, this.manifest);
-      const expectedSha256 = entry?.sha256 ?? rec.sha256;
-      const expectedBytes = entry?.bytes ?? rec.bytes;
-      const file = path.join(folder, rec.file);
-      const base = { id, path: file, expectedSha256, expectedBytes };
-      let actualBytes: number;
-      try {
-        actualBytes = (await stat(file)).size;
-      } catch {
-        results.push({ ...base, status: 'missing', message: `${id}: the model file ${file} is missing.` });
-        continue;
-      }
-      const actualSha256 = await sha256File(file, options.signal);
-      const ok = actualSha256 === expectedSha256 && actualBytes === expectedBytes;
-      results.push({
-        ...base,
-        status: ok ? 'ok' : 'mismatch',
-        actualSha256,
-        actualBytes,
-        message: ok
-          ? `${id}: ok`
-          : `${id}: SHA-256 mismatch (expected ${expectedSha256}, ${expectedBytes} bytes; ` +
-            `found ${actualSha256}, ${actualBytes} bytes). ` +
-            (entry ? `Run \`models download ${id} --force\` to replace it.` : 'Import it again.'),
-      });
-      const now = new Date().toISOString();
-      await writeRecord(
-        folder,
-        ok
-          ? { ...rec, status: 'verified', verifiedAt: now, sha256: actualSha256, bytes: actualBytes }
-          : { ...rec, status: 'corrupt' },
-      );
-    }
-    return results;
+  verify(options: { ids?: string[]; signal?: AbortSignal } = {}): Promise<VerifyResult[]> {
+    return verifyModels(this.ctx, options);
   }
 
   /** Every manifest model and every installed custom model, with its state. Never hashes. */
   async list(): Promise<ModelListing[]> {
     const out: ModelListing[] = [];
     for (const entry of this.manifest) {
-      const folder = this.folderOf(entry.id);
+      const folder = folderOf(this, entry.id);
       const file = path.join(folder, modelFileName(entry));
       const rec = await readRecord(folder);
+      const tensor = isTensorModel(entry);
       const listing: ModelListing = {
         id: entry.id,
         label: entry.label,
@@ -242,12 +164,24 @@ export class ModelStore implements ModelResolver {
         installed: false,
         path: rec ? path.join(folder, rec.file) : file,
         bytes: entry.bytes,
-        sha256: entry.sha256,
+        sha256: tensor ? null : entry.sha256,
+        kind: tensor ? 'tensors' : 'file',
         convention: entry.convention,
         licence: entry.licence,
         homepage: entry.homepage,
       };
-      if (rec) Object.assign(listing, await this.stateOf(folder, rec, entry));
+      if (tensor) {
+        listing.contentSha256 = entry.contentSha256;
+        if (entry.contentSha256 === null) listing.unpinned = entry.unpinnedReason ?? 'not known';
+      }
+      if (rec) {
+        Object.assign(listing, await stateOf(folder, rec, entry));
+        if (tensor) {
+          listing.sha256 = rec.sha256;
+          listing.contentSha256 = entry.contentSha256 ?? rec.contentSha256 ?? null;
+          if (rec.trust) listing.trust = rec.trust;
+        }
+      }
       if (!listing.installed) {
         const partial = await sizeOf(`${file}.partial`);
         if (partial !== null) {
@@ -257,8 +191,8 @@ export class ModelStore implements ModelResolver {
       }
       out.push(listing);
     }
-    for (const id of await this.customIds()) {
-      const folder = this.folderOf(id);
+    for (const id of await customIds(this)) {
+      const folder = folderOf(this, id);
       const rec = await readRecord(folder);
       if (!rec) continue;
       out.push({
@@ -270,8 +204,9 @@ export class ModelStore implements ModelResolver {
         path: path.join(folder, rec.file),
         bytes: rec.bytes,
         sha256: rec.sha256,
+        kind: 'file',
         convention: rec.convention,
-        ...(await this.stateOf(folder, rec, undefined)),
+        ...(await stateOf(folder, rec, undefined)),
       });
     }
     return out;
@@ -283,11 +218,12 @@ export class ModelStore implements ModelResolver {
    */
   async get(id: string): Promise<InstalledModel | null> {
     if (!isValidModelId(id)) return null;
-    const folder = this.folderOf(id);
+    const folder = folderOf(this, id);
     const rec = await readRecord(folder);
     if (!rec || rec.id !== id) return null;
-    const state = await this.stateOf(folder, rec, findModel(id, this.manifest));
-    return state.installed ? toInstalled(folder, rec, findModel(id, this.manifest)) : null;
+    const entry = findModel(id, this.manifest);
+    const state = await stateOf(folder, rec, entry);
+    return state.installed ? toInstalled(folder, rec, entry) : null;
   }
 
   /**
@@ -299,7 +235,7 @@ export class ModelStore implements ModelResolver {
     const m = await this.get(id);
     if (m) return m.path;
     const entry = findModel(id, this.manifest);
-    const rec = isValidModelId(id) ? await readRecord(this.folderOf(id)) : null;
+    const rec = isValidModelId(id) ? await readRecord(folderOf(this, id)) : null;
     if (!entry && !rec) throw await this.unknownModel(id);
     const how = entry ? `inpaint-studio models download ${id}` : `inpaint-studio models import ${id} <file>`;
     const why =
@@ -318,7 +254,7 @@ export class ModelStore implements ModelResolver {
     const fallback = this.defaults[purpose as ModelPurpose];
     if (fallback) candidates.push(fallback);
     for (const e of this.manifest) if (e.purpose === purpose) candidates.push(e.id);
-    candidates.push(...(await this.customIds()));
+    candidates.push(...(await customIds(this)));
     for (const id of new Set(candidates)) {
       const m = await this.get(id);
       if (m && m.purpose === purpose) {
@@ -331,91 +267,15 @@ export class ModelStore implements ModelResolver {
   /** Deletes the model's folder (file, record, partial download). Returns false when there was nothing. */
   async remove(id: string): Promise<boolean> {
     if (!isValidModelId(id)) return false;
-    const folder = this.folderOf(id);
+    const folder = folderOf(this, id);
     if ((await sizeOf(folder)) === null) return false;
     await this.exclusive(id, () => rm(folder, { recursive: true, force: true }));
     return true;
   }
 
-  private folderOf(id: string): string {
-    return path.join(this.dir, id);
-  }
-
-  private async install(
-    folder: string,
-    from: string,
-    r: Omit<ModelRecord, 'version' | 'installedAt' | 'verifiedAt' | 'status'>,
-  ): Promise<InstalledModel> {
-    const previous = await readRecord(folder);
-    await rename(from, path.join(folder, r.file));
-    const now = new Date().toISOString();
-    const record: ModelRecord = { version: 1, ...r, installedAt: now, verifiedAt: now, status: 'verified' };
-    if (record.label === undefined) delete record.label;
-    if (record.convention === undefined) delete record.convention;
-    await writeRecord(folder, record);
-    if (previous && previous.file !== r.file) await rm(path.join(folder, previous.file), { force: true });
-    return toInstalled(folder, record, findModel(r.id, this.manifest));
-  }
-
-  private async stateOf(
-    folder: string,
-    rec: ModelRecord,
-    entry: ModelEntry | undefined,
-  ): Promise<Pick<ModelListing, 'state' | 'installed' | 'problem' | 'source' | 'installedAt'>> {
-    const common = { source: rec.source, installedAt: rec.installedAt };
-    const size = await sizeOf(path.join(folder, rec.file));
-    if (size === null)
-      return { ...common, state: 'missing-file', installed: false, problem: 'the model file is missing' };
-    if (rec.status === 'corrupt') {
-      return { ...common, state: 'corrupt', installed: false, problem: 'verify found a SHA-256 mismatch' };
-    }
-    if (size !== rec.bytes) {
-      return {
-        ...common,
-        state: 'corrupt',
-        installed: false,
-        problem: `the file has ${size} bytes, not ${rec.bytes}`,
-      };
-    }
-    if (entry && (entry.sha256 !== rec.sha256 || entry.bytes !== rec.bytes)) {
-      return {
-        ...common,
-        state: 'corrupt',
-        installed: false,
-        problem: 'the manifest now names another file',
-      };
-    }
-    return { ...common, state: 'installed', installed: true };
-  }
-
-  /** Ids with a folder in the store: manifest order first, then the rest sorted. */
-  private async installedIds(): Promise<string[]> {
-    const manifestIds = this.manifest.map((m) => m.id);
-    return [...manifestIds, ...(await this.customIds())];
-  }
-
-  /** Folders in the store that are not manifest models, hold a record and are valid ids; sorted. */
-  private async customIds(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.dir, { withFileTypes: true }))
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name);
-    } catch {
-      return [];
-    }
-    const ids: string[] = [];
-    for (const name of names.sort()) {
-      if (!isValidModelId(name) || findModel(name, this.manifest)) continue;
-      const rec = await readRecord(this.folderOf(name));
-      if (rec && rec.id === name) ids.push(name);
-    }
-    return ids;
-  }
-
   private async unknownModel(id: string): Promise<StudioError> {
     const known = this.manifest.map((m) => m.id);
-    const custom = await this.customIds();
+    const custom = await customIds(this);
     const customText = custom.length ? `; installed custom models: ${custom.join(', ')}` : '';
     return new StudioError(
       'MODEL_MISSING',
@@ -442,55 +302,5 @@ export class ModelStore implements ModelResolver {
     } finally {
       this.busy.delete(id);
     }
-  }
-}
-
-/** What is wrong with `file` against the expected size and hash, or null when it matches. */
-async function integrityProblem(
-  file: string,
-  bytes: number,
-  sha256: string,
-  signal: AbortSignal | undefined,
-): Promise<string | null> {
-  const size = (await stat(file)).size;
-  if (size !== bytes) return `expected ${bytes} bytes but got ${size} bytes`;
-  const actual = await sha256File(file, signal);
-  if (actual !== sha256) return `expected SHA-256 ${sha256} but got ${actual}`;
-  return null;
-}
-
-function toInstalled(folder: string, rec: ModelRecord, entry: ModelEntry | undefined): InstalledModel {
-  const m: InstalledModel = {
-    id: rec.id,
-    purpose: rec.purpose,
-    label: entry?.label ?? rec.label ?? rec.id,
-    path: path.join(folder, rec.file),
-    bytes: rec.bytes,
-    sha256: rec.sha256,
-    sourceKind: rec.sourceKind,
-    source: rec.source,
-    installedAt: rec.installedAt,
-    verifiedAt: rec.verifiedAt,
-    custom: rec.custom,
-  };
-  if (rec.convention !== undefined) m.convention = rec.convention;
-  return m;
-}
-
-/** A safe file name for a custom model: the source's name when plain, else `model.onnx`. */
-function customFileName(source: string): string {
-  const base = path.basename(source);
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(base) &&
-    base !== 'model.json' &&
-    !base.endsWith('.partial')
-    ? base
-    : 'model.onnx';
-}
-
-async function sizeOf(p: string): Promise<number | null> {
-  try {
-    return (await stat(p)).size;
-  } catch {
-    return null;
   }
 }

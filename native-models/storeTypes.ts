@@ -1,5 +1,8 @@
 /** The shapes the model store hands out and takes (see store.ts). */
 import type { ModelEntry, ModelPurpose } from './manifest';
+import type { ContentTrust } from './record';
+
+export type { ContentTrust } from './record';
 
 export interface ModelStoreOptions {
   /** The store folder (created when first written). See defaultStoreDir() in paths.ts. */
@@ -10,6 +13,15 @@ export interface ModelStoreOptions {
   defaults?: Partial<Record<ModelPurpose, string>>;
   /** Download idle timeout (default 60 000 ms). */
   idleTimeoutMs?: number;
+  /**
+   * Install tensor models whose content hash the manifest does not pin, recording their hash on first use.
+   * Default: true when the environment variable INPAINT_STUDIO_TRUST_UNPINNED is `1`.
+   */
+  trustOnFirstUse?: boolean;
+  /** Tensor-model downloads: retries of a failed range request within one call (default 2). */
+  retries?: number;
+  /** Tensor-model downloads: wait before retry k, k x this (default 500 ms). */
+  retryDelayMs?: number;
 }
 
 /** A model whose file is present and whose hash was verified. */
@@ -28,6 +40,10 @@ export interface InstalledModel {
   verifiedAt: string;
   convention?: string;
   custom: boolean;
+  /** Tensor models: the content SHA-256 of the tensors (tensorContent.ts). */
+  contentSha256?: string;
+  /** Tensor models: what vouched for it. */
+  trust?: ContentTrust;
 }
 
 export type ModelState = 'installed' | 'not-installed' | 'partial' | 'corrupt' | 'missing-file';
@@ -45,7 +61,16 @@ export interface ModelListing {
   path: string;
   /** Installed size, or the expected size when not installed. */
   bytes: number;
-  sha256: string;
+  /** Whole-file SHA-256: the manifest's for a file model; for a tensor model the installed file's, else null. */
+  sha256: string | null;
+  /** `tensors`: a few tensors fetched out of a larger file (see manifest.ts). */
+  kind: 'file' | 'tensors';
+  /** Tensor models: the pinned content SHA-256, else the one recorded at install, else null. */
+  contentSha256?: string | null;
+  /** Tensor models whose content hash the manifest does not pin: why (installing needs trust on first use). */
+  unpinned?: string;
+  /** Tensor models, once installed: what vouched for the content hash. */
+  trust?: ContentTrust;
   /** Bytes of an unfinished download waiting to be resumed. */
   partialBytes?: number;
   /** Why the model is not usable, for state corrupt / missing-file. */
@@ -61,6 +86,7 @@ export interface VerifyResult {
   id: string;
   path: string;
   status: 'ok' | 'mismatch' | 'missing';
+  /** Whole-file SHA-256, or for a tensor model the content SHA-256. */
   expectedSha256: string;
   actualSha256?: string;
   expectedBytes: number;
@@ -72,6 +98,7 @@ export interface VerifyResult {
 export interface DownloadProgress {
   id: string;
   received: number;
+  /** The file's size; for a tensor model, the bytes of the byte ranges it fetches. */
   total: number;
 }
 
@@ -83,12 +110,15 @@ export interface DownloadOptions {
   urlOverride?: string;
   /** Download again even when the model is installed (the installed file stays until the new one verified). */
   force?: boolean;
+  /** Tensor models without a pinned content hash: install them and record the hash (overrides the store's default). */
+  trustOnFirstUse?: boolean;
 }
 
 export interface ImportOptions {
   /**
    * Called with the path of the store's temporary copy; throw to refuse the model (the copy is removed).
    * A returned string is recorded as the model's convention (e.g. the one detected from the model).
+   * Not called for tensor models (their tensors' names, dtypes, shapes and hashes are checked instead).
    */
   validate?: (path: string) => Promise<void | string>;
   /** Convention id to record for a custom model (the manifest's is used for manifest ids). */
@@ -96,4 +126,6 @@ export interface ImportOptions {
   /** Display name for a custom model (default: the id). */
   label?: string;
   signal?: AbortSignal;
+  /** Tensor models without a pinned content hash: install them and record the hash (overrides the store's default). */
+  trustOnFirstUse?: boolean;
 }

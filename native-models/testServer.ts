@@ -1,6 +1,7 @@
 /**
  * Test helper: a loopback-only HTTP server (127.0.0.1, random port) whose behaviour each test scripts,
- * and that records every request's path and Range header. Used by the download and store tests only.
+ * and that records every request's path, Range header and the body bytes it sent. Used by the download,
+ * store and CLI tests only.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface SeenRequest {
   path: string;
   range?: string;
+  /** Body bytes the handler wrote for this request (so far). */
+  sent: number;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, index: number) => void;
@@ -27,7 +30,9 @@ export async function startTestServer(initial: Handler): Promise<TestServer> {
   const requests: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const index = requests.length;
-    requests.push({ path: req.url ?? '', range: req.headers.range });
+    const seen: SeenRequest = { path: req.url ?? '', range: req.headers.range, sent: 0 };
+    requests.push(seen);
+    countBody(res, seen);
     handler(req, res, index);
   });
   await new Promise<void>((resolve, reject) => {
@@ -47,6 +52,22 @@ export async function startTestServer(initial: Handler): Promise<TestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Counts what the handler writes into `seen.sent`. */
+function countBody(res: ServerResponse, seen: SeenRequest): void {
+  const size = (chunk: unknown): number =>
+    typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.length : 0;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    seen.sent += size(chunk);
+    return write(chunk, ...rest);
+  }) as ServerResponse['write'];
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') seen.sent += size(chunk);
+    return end(chunk, ...rest);
+  }) as ServerResponse['end'];
 }
 
 export interface Payload {
@@ -127,4 +148,75 @@ export function stallAfter(data: Buffer, bytes: number): Handler {
     res.writeHead(200, { 'content-length': data.length });
     res.write(data.subarray(0, bytes));
   };
+}
+
+/** A file the server serves without holding it: `read` makes any byte range on demand. */
+export interface VirtualFile {
+  size: number;
+  /** Bytes [start, end). */
+  read(start: number, end: number): Buffer;
+}
+
+export interface RangeServeOptions {
+  /** Answer Range requests with 206 (default true); false sends the whole file with 200. */
+  honourRange?: boolean;
+  /** Send in chunks of this size (default 256 KiB), each after the previous one was flushed. */
+  chunk?: number;
+  /** Drop the connection after sending this many body bytes. */
+  dropAfter?: number;
+  /** Flip the byte at these absolute file offsets in what is sent. */
+  flip?: readonly number[];
+}
+
+/**
+ * Serves a VirtualFile like a static file server: 200 for the whole file, 206 with Content-Range for
+ * `bytes=a-b`, `bytes=a-` and `bytes=-n`, 416 past the end.
+ */
+export function serveRanges(file: VirtualFile, o: RangeServeOptions = {}): Handler {
+  return (req, res) => {
+    let start = 0;
+    let end = file.size;
+    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    if (m && (m[1] || m[2]) && o.honourRange !== false) {
+      if (m[1]) {
+        start = Number(m[1]);
+        end = m[2] ? Math.min(Number(m[2]) + 1, file.size) : file.size;
+      } else {
+        start = Math.max(0, file.size - Number(m[2]));
+      }
+      if (start >= file.size || end <= start) {
+        res.writeHead(416, { 'content-range': `bytes */${file.size}` });
+        res.end();
+        return;
+      }
+      res.writeHead(206, {
+        'content-length': end - start,
+        'content-range': `bytes ${start}-${end - 1}/${file.size}`,
+      });
+    } else {
+      res.writeHead(200, { 'content-length': file.size });
+    }
+    const chunk = o.chunk ?? 256 * 1024;
+    const stopAt = o.dropAfter === undefined ? end : Math.min(end, start + o.dropAfter);
+    let at = start;
+    const next = (): void => {
+      if (res.destroyed) return;
+      if (at >= stopAt) {
+        if (stopAt < end) setTimeout(() => res.socket?.destroy(), 20);
+        else res.end();
+        return;
+      }
+      const to = Math.min(at + chunk, stopAt);
+      const piece = file.read(at, to);
+      for (const f of o.flip ?? []) if (f >= at && f < to) piece[f - at] = piece[f - at]! ^ 0xff;
+      at = to;
+      res.write(piece, () => setImmediate(next));
+    };
+    next();
+  };
+}
+
+/** A VirtualFile over bytes held in memory. */
+export function memoryFile(data: Buffer): VirtualFile {
+  return { size: data.length, read: (a, b) => Buffer.from(data.subarray(a, b)) };
 }

@@ -1,11 +1,12 @@
 /**
  * The renderer's entry: an editor (plain TypeScript), the React UI over it, and the engine connection:
- * Electron's preload API (window.studio) when present, else the browser host's WebSocket. Page options:
+ * Electron's preload API (window.studio, its envelopes unwrapped by preloadApi.ts) when present, else
+ * the browser host's WebSocket. Page options:
  * ?model=<id> picks the model for runs, ?stages=a,b the stages enabled at start.
  */
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import type { EngineApi } from '../app/contract/schemas';
+import { studioFromPreload, type PreloadStudio } from './engine/preloadApi';
 import { connectEngine } from './engine/socketTransport';
 import { Editor } from './state/editor';
 import './styles.css';
@@ -18,8 +19,8 @@ const editor = new Editor({
 
 createRoot(document.getElementById('root')!).render(<App editor={editor} />);
 
-const preloaded = (window as unknown as { studio?: EngineApi }).studio;
-if (preloaded) void editor.attach(preloaded);
+const preloaded = (window as unknown as { studio?: PreloadStudio }).studio;
+if (preloaded) void editor.attach(studioFromPreload(preloaded));
 else
   connectEngine()
     .then((conn) => {

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureGeneratedModel } from '../../native-models/generated/index';
-import { startTestServer } from '../../native-models/testServer';
+import { serveRanges, startTestServer } from '../../native-models/testServer';
+import { makeVgg19Source } from '../../native-models/testVgg19';
 import { loadImage } from '../image/load';
 import { saveMask } from '../image/mask';
 import { saveImage } from '../image/save';
@@ -281,6 +282,48 @@ describe('inpaint-studio models and stages', () => {
       const entry = JSON.parse(list.out).find((m: { id: string }) => m.id === 'lama-fp32');
       expect(entry.installed).toBe(false);
       expect(entry.partialBytes).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('vgg19-conv: refused unpinned (exit 3, no request), then fetched by Range requests on trust on first use', async () => {
+    const source = makeVgg19Source({ classifier: 'real' });
+    const server = await startTestServer(serveRanges(source.file));
+    try {
+      const storeDir = path.join(dir, 'models-vgg');
+      const url = server.url('/model.safetensors');
+      const refused = await cli('models', 'download', 'vgg19-conv', '--url', url, '--models-dir', storeDir);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toMatch(/pins no content SHA-256.*--trust-on-first-use/s);
+      expect(server.requests).toHaveLength(0);
+
+      const r = await cli(
+        'models',
+        'download',
+        'vgg19-conv',
+        '--url',
+        url,
+        '--trust-on-first-use',
+        '--models-dir',
+        storeDir,
+      );
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain(`content SHA-256 ${source.digest.contentSha256} recorded on first use`);
+      const sent = server.requests.reduce((s, q) => s + q.sent, 0);
+      expect(sent).toBeLessThan(source.file.size / 10);
+
+      const list = await cli('models', 'list', '--json', '--models-dir', storeDir);
+      const row = JSON.parse(list.out).find((m: { id: string }) => m.id === 'vgg19-conv');
+      expect(row).toMatchObject({
+        installed: true,
+        kind: 'tensors',
+        trust: 'first-use',
+        purpose: 'features',
+      });
+      const v = await cli('models', 'verify', '--models-dir', storeDir);
+      expect(v.code).toBe(0);
+      expect(v.out).toMatch(/ok\s+vgg19-conv/);
     } finally {
       await server.close();
     }

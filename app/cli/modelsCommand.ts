@@ -1,10 +1,31 @@
 /** `inpaint-studio models list | download ID | import ID FILE | verify`. */
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { findModel, isTensorModel } from '../../native-models/manifest';
+import { TRUST_UNPINNED_ENV } from '../../native-models/store';
+import type { InstalledModel } from '../../native-models/store';
 import type { EngineServices } from '../host/services';
 import { validateInpaintModel } from '../host/validateModel';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+const TRUST_HELP =
+  'for a tensor model whose content SHA-256 the manifest does not pin (see `models list`): install it ' +
+  `anyway, record its hash and check it from then on (trust on first use; or set ${TRUST_UNPINNED_ENV}=1)`;
+
+/** How the installed model's bytes were checked, for the confirmation line. */
+function checkedBy(m: InstalledModel): string {
+  switch (m.trust) {
+    case undefined:
+      return 'SHA-256 verified';
+    case 'manifest':
+      return `content SHA-256 ${m.contentSha256} verified`;
+    case 'source-file':
+      return `source file's SHA-256 verified; content SHA-256 ${m.contentSha256} recorded`;
+    case 'first-use':
+      return `not verifiable: content SHA-256 ${m.contentSha256} recorded on first use and checked from now on`;
+  }
+}
 
 export function modelsCommands(
   svc: () => EngineServices,
@@ -23,8 +44,14 @@ export function modelsCommands(
       else {
         process.stdout.write(`Model store: ${svc().store.dir}\n`);
         for (const r of rows) {
+          const note =
+            r.kind === 'tensors' && !r.installed && r.unpinned
+              ? '  (content hash not pinned: `models import` the source file, or download with --trust-on-first-use)'
+              : r.trust === 'first-use'
+                ? '  (trusted on first use)'
+                : '';
           process.stdout.write(
-            `${r.installed ? '*' : ' '} ${r.id.padEnd(22)} ${mb(r.bytes).padStart(9)}  ${r.installed ? 'installed' : 'not installed'}  ${r.label ?? ''}\n`,
+            `${r.installed ? '*' : ' '} ${r.id.padEnd(22)} ${mb(r.bytes).padStart(9)}  ${r.installed ? 'installed' : 'not installed'}  ${r.label ?? ''}${note}\n`,
           );
         }
       }
@@ -41,7 +68,9 @@ export function modelsCommands(
       '--url <url>',
       'download from this URL instead (a mirror); the size and SHA-256 are still checked',
     )
-    .action(async (id: string, flags: { url?: string }) => {
+    .option('--trust-on-first-use', TRUST_HELP)
+    .option('--force', 'download again even when the model is installed')
+    .action(async (id: string, flags: { url?: string; trustOnFirstUse?: boolean; force?: boolean }) => {
       const tty = process.stderr.isTTY;
       const bar = tty
         ? new cliProgress.SingleBar(
@@ -53,6 +82,8 @@ export function modelsCommands(
       const m = await svc().store.download(id, {
         signal,
         urlOverride: flags.url,
+        force: flags.force,
+        trustOnFirstUse: flags.trustOnFirstUse,
         onProgress: (p) => {
           if (!bar) return;
           if (!started) bar.start(p.total, p.received);
@@ -61,22 +92,32 @@ export function modelsCommands(
         },
       });
       bar?.stop();
-      process.stdout.write(`Installed ${id} at ${m.path} (SHA-256 verified)\n`);
+      process.stdout.write(`Installed ${id} at ${m.path} (${checkedBy(m)})\n`);
       exit(0);
     });
 
   models
     .command('import')
     .description(
-      'Install a model from a local file (checked against the manifest, or as a custom model of a known convention).',
+      'Install a model from a local file (checked against the manifest, or as a custom model of a known ' +
+        'convention). For vgg19-conv: a safetensors file (the full timm/torchvision vgg19 file or one ' +
+        'holding just the convolutions), whose tensors are checked and extracted.',
     )
     .argument('<id>', 'model id: a manifest id, or a new id for a custom model')
-    .argument('<file>', 'the .onnx file (left untouched)')
+    .argument('<file>', 'the .onnx (or, for a tensor model, .safetensors) file (left untouched)')
     .option(
       '--convention <name>',
       'convention hint for custom models (lama-fixed-rgb, lama-fixed-bgr, lama-dynamic-4ch, migan)',
     )
-    .action(async (id: string, file: string, flags: { convention?: string }) => {
+    .option('--trust-on-first-use', TRUST_HELP)
+    .action(async (id: string, file: string, flags: { convention?: string; trustOnFirstUse?: boolean }) => {
+      const entry = findModel(id, svc().store.manifest);
+      if (entry && isTensorModel(entry)) {
+        const m = await svc().store.importFile(id, file, { signal, trustOnFirstUse: flags.trustOnFirstUse });
+        process.stdout.write(`Installed ${id} at ${m.path} (${checkedBy(m)})\n`);
+        exit(0);
+        return;
+      }
       let convention: string | undefined;
       const m = await svc().store.importFile(id, file, {
         convention: flags.convention,
@@ -91,7 +132,9 @@ export function modelsCommands(
 
   models
     .command('verify')
-    .description('Re-hash every installed model against its recorded SHA-256.')
+    .description(
+      'Re-hash every installed model against the manifest (tensor models: each tensor against the pinned or recorded content SHA-256).',
+    )
     .action(async () => {
       const results = await svc().store.verify();
       let bad = 0;

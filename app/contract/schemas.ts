@@ -146,6 +146,19 @@ export const METHODS = {
     params: z.object({ id, path: z.string().min(1).max(4096), convention: z.string().optional() }),
     result: z.object({ id, path: z.string() }),
   },
+  /**
+   * Installs a model from a file's bytes (the browser host's file picker, where a page has no paths);
+   * `name` is the file's name. The same checks as importModel.
+   */
+  importModelData: {
+    params: z.object({
+      id,
+      name: z.string().min(1).max(255),
+      bytes,
+      convention: z.string().optional(),
+    }),
+    result: z.object({ id, path: z.string() }),
+  },
   verifyModels: {
     params: z.object({}),
     result: z.array(z.object({ id: z.string(), status: z.string(), message: z.string().optional() })),
@@ -183,10 +196,15 @@ export const EVENTS = {
       'toggleBeforeAfter',
     ]),
   }),
-  /** The engine process's state (Electron: main restarts it after a crash). */
+  /**
+   * The engine process's state: when it dies, the host (Electron main or the browser host) restarts it
+   * ('restarting', then 'ready'), or gives up after a crash loop ('failed').
+   */
   onEngineState: z.object({
     state: z.enum(['ready', 'crashed', 'restarting', 'failed']),
     message: z.string().optional(),
+    /** Why the process stopped, in a few words (e.g. "killed by SIGKILL", "exit code 3"). */
+    reason: z.string().optional(),
   }),
 } as const;
 

@@ -1,7 +1,9 @@
 /**
  * The browser host: serves the renderer build over HTTP and EngineApi over a WebSocket, on loopback
  * only. The socket requires a random per-launch token (given to the page in the URL's fragment, which
- * browsers never send to servers) and a same-origin Origin header.
+ * browsers never send to servers) and a same-origin Origin header. The engine behind the socket is
+ * either in this process (tests) or, as `npm run web` runs it, an EngineBridge to a child process that
+ * is restarted when it crashes (webMain.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -11,15 +13,26 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { asStudioError } from '../common/errors';
-import { parseMessage } from '../contract/messages';
+import { parseMessage, type RequestMessage, type ResponseMessage } from '../contract/messages';
 import { CONTENT_SECURITY_POLICY } from '../contract/security';
 import type { EventName, EventPayload } from '../contract/schemas';
 import { decodeFrame, encodeFrame } from '../contract/wire';
 import { EngineHost } from './engineHost';
 import type { EngineServices } from './services';
 
+/** What answers the socket's requests: an EngineHost (in process) or an EngineBridge (a child process). */
+export interface EngineEndpoint {
+  /** Answers one request; never throws. */
+  handle(req: RequestMessage): Promise<ResponseMessage>;
+}
+
+export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
 export interface BrowserHostOptions {
-  services: EngineServices;
+  /** Runs the engine in this process on these services... */
+  services?: EngineServices;
+  /** ...or asks for an endpoint, given the function that sends an event to every connected page. */
+  engine?: (emit: EmitEvent) => EngineEndpoint;
   /** Folder with the built renderer (index.html); when absent, only the socket is served. */
   staticDir?: string;
   /** 0 = any free port. */
@@ -32,7 +45,8 @@ export interface BrowserHost {
   /** ws://127.0.0.1:PORT/engine?token=... */
   socketUrl: string;
   token: string;
-  host: EngineHost;
+  /** Sends an event to every connected page. */
+  emit: EmitEvent;
   close(): Promise<void>;
 }
 
@@ -59,10 +73,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const send = (ws: WebSocket, msg: unknown) => {
     if (ws.readyState === ws.OPEN) ws.send(new Uint8Array(encodeFrame(msg)));
   };
-  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+  const emit: EmitEvent = (name, payload) => {
     for (const ws of sockets) send(ws, { type: 'event', name, payload });
   };
-  const host = new EngineHost(opts.services, emit);
+  let host: EngineEndpoint;
+  if (opts.engine) host = opts.engine(emit);
+  else if (opts.services) host = new EngineHost(opts.services, emit);
+  else throw new Error('startBrowserHost needs services or an engine');
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -132,7 +149,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     url: `http://127.0.0.1:${port}/#token=${token}`,
     socketUrl: `ws://127.0.0.1:${port}/engine?token=${token}`,
     token,
-    host,
+    emit,
     close: async () => {
       for (const ws of sockets) ws.terminate();
       wss.close();

@@ -4,6 +4,8 @@
  * the browser host's WebSocket both feed it messages and forward what it emits.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { StudioError, asStudioError } from '../common/errors';
 import type { RequestMessage, ResponseMessage } from '../contract/messages';
@@ -147,10 +149,34 @@ export class EngineHost {
         });
         return { id: q.id, path: m.path };
       },
+      importModelData: (q) => this.importModelData(q),
       verifyModels: async () =>
         (await this.services.store.verify()).map((r) => ({ id: r.id, status: r.status, message: r.message })),
     };
     return (handlers[method] as (p: MethodParams<M>) => Promise<MethodResult<M>>)(p);
+  }
+
+  /** Installs a model from bytes: written to a private temporary folder under the file's own name. */
+  private async importModelData(
+    q: MethodParams<'importModelData'>,
+  ): Promise<MethodResult<'importModelData'>> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'inpaint-import-'));
+    try {
+      // Only the name's plain characters: it must not leave the folder (no "..", no separators).
+      const name = path
+        .basename(q.name)
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .replace(/^[._-]+/, '');
+      const file = path.join(dir, name || 'model.onnx');
+      await writeFile(file, new Uint8Array(q.bytes as ArrayBuffer));
+      const m = await this.services.store.importFile(q.id, file, {
+        convention: q.convention,
+        validate: (f) => validateInpaintModel(f, q.convention),
+      });
+      return { id: q.id, path: m.path };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   private async withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  */
 import { GENERATED_MODELS, ensureGeneratedModel } from '../../native-models/generated/index';
 import { ModelStore, defaultStoreDir } from '../../native-models/store';
-import { findModel } from '../../native-models/manifest';
+import { findModel, type ModelEntry } from '../../native-models/manifest';
 import { createSessionPool } from '../ort/sessions';
 import type { ProviderName } from '../ort/types';
 import { Pipeline } from '../pipeline/run';
@@ -16,6 +16,8 @@ export interface ServiceOptions {
   modelsDir?: string;
   providers?: readonly ProviderName[];
   threads?: number;
+  /** The downloadable models (default: the built-in manifest; the browser host: INPAINT_STUDIO_MANIFEST). */
+  manifest?: readonly ModelEntry[];
 }
 
 export interface EngineServices {
@@ -49,7 +51,10 @@ export function createModelResolver(store: ModelStore): ModelResolver {
 }
 
 export function createEngineServices(opts: ServiceOptions = {}): EngineServices {
-  const store = new ModelStore({ dir: opts.modelsDir ?? defaultStoreDir() });
+  const store = new ModelStore({
+    dir: opts.modelsDir ?? defaultStoreDir(),
+    ...(opts.manifest ? { manifest: opts.manifest } : {}),
+  });
   const sessions = createSessionPool({ providers: opts.providers, intraOpThreads: opts.threads ?? 0 });
   const resolver = createModelResolver(store);
   const pipeline = new Pipeline({ stages: STAGES, sessions, models: resolver });

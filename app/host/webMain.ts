@@ -1,8 +1,12 @@
 /**
  * `npm run web`: the browser host. Serves the built renderer (dist/renderer; build it first with
  * `npm run build:renderer`) and EngineApi over a token-guarded WebSocket on 127.0.0.1, prints the address
- * to open (its #token= fragment is the key), and closes cleanly on Ctrl+C.
+ * to open (its #token= fragment is the key), and closes cleanly on Ctrl+C. The engine runs in a child
+ * process (engineChild.ts) behind an EngineBridge: when it crashes it is restarted as Electron's main
+ * restarts the utility process, and the page keeps its image, mask and parameters.
  *   tsx app/host/webMain.ts [--port <n>] [--models-dir <dir>] [--static-dir <dir>] [--providers cpu,cuda]
+ * Environment: INPAINT_STUDIO_MODELS (the model store), INPAINT_STUDIO_MANIFEST (a JSON file or http(s)
+ * address listing the downloadable models instead of the built-in manifest; see manifestOverride.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { PROVIDER_ORDER, type ProviderName } from '../ort/types';
 import { startBrowserHost } from './browserHost';
-import { createEngineServices } from './services';
+import { forkEngineChild } from './childEngine';
+import { EngineBridge } from './engineBridge';
+import { MANIFEST_ENV, loadManifest } from './manifestOverride';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,8 +63,32 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const services = createEngineServices({ modelsDir: opts.modelsDir, providers: opts.providers });
-  const host = await startBrowserHost({ services, staticDir, port: opts.port });
+  const manifestSource = process.env[MANIFEST_ENV]?.trim();
+  const manifest = manifestSource ? await loadManifest(manifestSource) : undefined;
+  if (manifestSource && manifest)
+    console.log(`Models from ${manifestSource} (${MANIFEST_ENV}): ${manifest.map((m) => m.id).join(', ')}`);
+  let bridge: EngineBridge | undefined;
+  const host = await startBrowserHost({
+    staticDir,
+    port: opts.port,
+    engine: (emit) => {
+      bridge = new EngineBridge({
+        emit: (name, payload) => {
+          if (name === 'onEngineState') {
+            const p = payload as { state: string; message?: string };
+            console.log(`Engine ${p.state}${p.message ? `: ${p.message}` : ''}`);
+          }
+          emit(name, payload);
+        },
+        fork: () => {
+          const child = forkEngineChild({ modelsDir: opts.modelsDir, providers: opts.providers, manifest });
+          console.log(`Engine process ${child.pid ?? '(not started)'} started.`);
+          return child;
+        },
+      });
+      return bridge;
+    },
+  });
   console.log(
     `Inpaint Studio is running. Open this address in a browser (the token is its key):\n\n  ${host.url}\n`,
   );
@@ -68,8 +98,8 @@ async function main(): Promise<void> {
   const close = async () => {
     if (closing) return;
     closing = true;
+    bridge?.dispose();
     await host.close();
-    await services.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void close());

@@ -43,3 +43,26 @@ export function psnr(a: RgbImage, b: RgbImage, mask?: Mask): number {
   const e = mse(a, b, mask);
   return e === 0 ? Infinity : -10 * Math.log10(e);
 }
+
+/**
+ * Mean luma gradient magnitude (forward differences) over the hole's pixels: how much detail a fill
+ * has. Compare a fill's with the original's: 1 = as much detail as the truth, a smooth fill is near 0.
+ */
+export function meanGradient(image: RgbImage, mask: Mask): number {
+  assertSameSize(image, mask);
+  const { width: W, height: H } = image;
+  const n = W * H;
+  const d = image.data;
+  const luma = (i: number) => 0.299 * d[i] + 0.587 * d[n + i] + 0.114 * d[2 * n + i];
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < H - 1; y++)
+    for (let x = 0; x < W - 1; x++) {
+      const i = y * W + x;
+      if (!mask.data[i]) continue;
+      const l = luma(i);
+      sum += Math.hypot(luma(i + 1) - l, luma(i + W) - l);
+      count++;
+    }
+  return count ? sum / count : 0;
+}

@@ -1,10 +1,12 @@
 /**
- * Gallery strips of the texture stage on the brick, grass and gravel fixtures, each with a 112 px square
+ * Gallery strips of the texture stage on the brick, grass, gravel, Wood and Garden fixtures (the last two
+ * GPL-2+: written when present, git-ignored), each with a 112 px square
  * hole (the size the issue's prototype used): the input with its hole, the embedded fills the LaMa stage
  * gives without a model (smooth push-pull; PatchMatch), the texture stage run on each of them with its
  * defaults, and the original as truth. Shown as a 272 px crop around the hole, where the detail is.
  * Writes docs/gallery/texture-<case>.png.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cropImage, cropMask } from '../../app/image/crop';
 import { loadImage } from '../../app/image/load';
@@ -16,19 +18,21 @@ import { lamaStage } from '../../app/stages/lama/stage';
 import { textureStage } from '../../app/stages/texture/stage';
 import { FIXTURES, GALLERY } from './lama';
 
+/** Hole's top-left corner per case; Wood and Garden (GPL-2+, strips git-ignored) only when present. */
 export const TEXTURE_CASES = [
-  { name: 'brick', file: 'brick.png' },
-  { name: 'grass', file: 'grass.png' },
-  { name: 'gravel', file: 'gravel.png' },
+  { name: 'brick', file: 'brick.png', at: { x: 200, y: 200 } },
+  { name: 'grass', file: 'grass.png', at: { x: 200, y: 200 } },
+  { name: 'gravel', file: 'gravel.png', at: { x: 200, y: 200 } },
+  { name: 'wood', file: 'Wood.jpg', at: { x: 1224, y: 904 } },
+  { name: 'garden', file: 'Garden.jpg', at: { x: 1224, y: 1104 } },
 ];
 
-const HOLE = { x: 200, y: 200, side: 112 };
-const VIEW = { x: 120, y: 120, width: 272, height: 272 };
+const SIDE = 112;
 
-function squareHole(width: number, height: number): Mask {
+function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
   const mask = createMask(width, height);
-  for (let y = HOLE.y; y < HOLE.y + HOLE.side; y++)
-    for (let x = HOLE.x; x < HOLE.x + HOLE.side; x++) mask.data[y * width + x] = 1;
+  for (let y = at.y; y < at.y + SIDE; y++)
+    for (let x = at.x; x < at.x + SIDE; x++) mask.data[y * width + x] = 1;
   return mask;
 }
 
@@ -41,10 +45,12 @@ export async function textureGallery(): Promise<string[]> {
   });
   const written: string[] = [];
   for (const c of TEXTURE_CASES) {
+    if (!existsSync(path.join(FIXTURES, c.file))) continue;
     const image = (await loadImage(path.join(FIXTURES, c.file))).image;
-    const mask = squareHole(image.width, image.height);
+    const mask = squareHole(image.width, image.height, c.at);
+    const VIEW = { x: c.at.x - 80, y: c.at.y - 80, width: 272, height: 272 };
     const panels: StripPanel[] = [
-      { label: `input + hole (${HOLE.side} px)`, image: cropImage(image, VIEW), hole: cropMask(mask, VIEW) },
+      { label: `input + hole (${SIDE} px)`, image: cropImage(image, VIEW), hole: cropMask(mask, VIEW) },
     ];
     for (const [fallback, label] of [
       ['pushpull', 'push-pull'],

@@ -1,6 +1,10 @@
-/** The canvas area: hosts the fabric adapter, accepts dropped image files, and shows an empty state. */
+/**
+ * The canvas area: hosts the fabric adapter, accepts dropped image files, and shows an empty state, the
+ * engine banner and what is busy.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { mountCanvas } from '../canvas/canvasAdapter';
+import { EngineBanner } from './EngineBanner';
 import { droppedImage } from './files';
 import { useEditor, useEditorState } from './useEditor';
 
@@ -42,6 +46,7 @@ export function CanvasView({ onOpen }: { onOpen: () => void }) {
           <p className="hint">Then paint over what to remove and press Run.</p>
         </div>
       )}
+      <EngineBanner />
       {busy && <div className="busy">{busy}</div>}
     </div>
   );

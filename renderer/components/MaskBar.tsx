@@ -56,7 +56,12 @@ export function MaskBar() {
         Invert
       </button>
       <span className="joined">
-        <button disabled={!hasDoc} onClick={() => editor.growMask(-grow)} data-testid="mask-shrink">
+        <button
+          disabled={!hasDoc}
+          onClick={() => editor.growMask(-grow)}
+          data-testid="mask-shrink"
+          title="Shrink the hole by this many pixels"
+        >
           Shrink
         </button>
         <input
@@ -68,7 +73,12 @@ export function MaskBar() {
           aria-label="Grow or shrink by (px)"
           data-testid="mask-grow-amount"
         />
-        <button disabled={!hasDoc} onClick={() => editor.growMask(grow)} data-testid="mask-grow">
+        <button
+          disabled={!hasDoc}
+          onClick={() => editor.growMask(grow)}
+          data-testid="mask-grow"
+          title="Grow the hole by this many pixels"
+        >
           Grow
         </button>
       </span>

@@ -1,9 +1,24 @@
-/** Installed models, the model runs use, downloads with progress and cancel, import by path, providers. */
-import { useState } from 'react';
+/**
+ * Installed models, the model runs use, downloads with progress and cancel, import of a model file (the
+ * native dialog in Electron, a file picker in a browser), providers.
+ */
+import { useRef, useState } from 'react';
 import { useEditor, useEditorState } from './useEditor';
 
 function mb(bytes: number): string {
-  return bytes > 0 ? `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB` : '';
+  if (!(bytes > 0)) return '';
+  if (bytes < 1e5) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+/** A model id as the store accepts it, suggested from a file name ("My LaMa.onnx" → "my-lama"). */
+function idFromFileName(name: string): string {
+  return name
+    .replace(/\.[^.]*$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 64);
 }
 
 export function ModelManager() {
@@ -12,11 +27,19 @@ export function ModelManager() {
   const modelId = useEditorState((s) => s.modelId);
   const download = useEditorState((s) => s.download);
   const engine = useEditorState((s) => s.engine);
+  const engineReady = useEditorState((s) => s.connection === 'ready' && s.engineStatus.health === 'ready');
   const [importId, setImportId] = useState('');
-  const [importPath, setImportPath] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const known = models.some((m) => m.id === modelId);
+
+  async function importFile(file: File) {
+    const id = importId || idFromFileName(file.name);
+    if (!importId) setImportId(id);
+    await editor.importModelData(id, file.name, await file.arrayBuffer());
+  }
+
   return (
-    <section className="panel model-manager" aria-label="Models">
+    <section className="panel model-manager" aria-label="Models" data-testid="model-manager">
       <div className="panel-head">
         <h2>Model</h2>
         <button className="small" onClick={() => void editor.refreshModels()} title="Refresh">
@@ -40,17 +63,30 @@ export function ModelManager() {
       </select>
       <ul className="model-list">
         {models.map((m) => (
-          <li key={m.id}>
+          <li key={m.id} data-testid={`model-${m.id}`} data-state={m.installed ? 'installed' : m.state}>
             <span className="model-name" title={m.purpose}>
               {m.label}
               {m.isDefault ? ' ★' : ''}
             </span>
-            <span className="muted">{m.installed ? 'installed' : m.state}</span>
+            <span className="muted" data-testid={`model-state-${m.id}`}>
+              {m.installed ? 'installed' : m.state}
+            </span>
             <span className="muted">{mb(m.bytes)}</span>
             {download?.id === m.id ? (
               <span className="download">
-                <progress max={download.total || 1} value={download.received} />
-                <button className="small" onClick={() => editor.cancelDownload()}>
+                <progress
+                  max={download.total || 1}
+                  value={download.received}
+                  data-testid={`model-progress-${m.id}`}
+                />
+                <span className="muted small" data-testid={`model-percent-${m.id}`}>
+                  {download.total > 0 ? `${Math.floor((download.received / download.total) * 100)}%` : ''}
+                </span>
+                <button
+                  className="small"
+                  onClick={() => editor.cancelDownload()}
+                  data-testid={`model-cancel-${m.id}`}
+                >
                   Cancel
                 </button>
               </span>
@@ -58,10 +94,11 @@ export function ModelManager() {
               !m.installed && (
                 <button
                   className="small"
-                  disabled={download !== null}
+                  disabled={download !== null || !engineReady}
                   onClick={() => void editor.downloadModel(m.id)}
+                  data-testid={`model-download-${m.id}`}
                 >
-                  Download
+                  {m.state === 'partial' ? 'Resume' : 'Download'}
                 </button>
               )
             )}
@@ -72,21 +109,37 @@ export function ModelManager() {
         <summary>Import a model file</summary>
         <div className="import-row">
           <input
-            placeholder="id (e.g. my-lama)"
+            placeholder="id (e.g. my-lama; default: from the file name)"
             value={importId}
-            onChange={(e) => setImportId(e.target.value)}
-          />
-          <input
-            placeholder="/path/to/model.onnx"
-            value={importPath}
-            onChange={(e) => setImportPath(e.target.value)}
+            onChange={(e) => setImportId(e.target.value.trim())}
+            data-testid="model-import-id"
+            aria-label="Id of the imported model"
           />
           <button
-            disabled={!importId || !importPath}
-            onClick={() => void editor.importModel(importId, importPath)}
+            disabled={!engineReady}
+            onClick={() =>
+              editor.hasFileDialogs
+                ? importId
+                  ? void editor.importModelWithDialog(importId)
+                  : editor.notify('info', 'Give the model an id first.')
+                : fileInput.current?.click()
+            }
+            data-testid="model-import-button"
           >
-            Import
+            Choose an ONNX file…
           </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".onnx"
+            hidden
+            data-testid="model-import-input"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void importFile(f);
+            }}
+          />
         </div>
       </details>
       {engine && <p className="muted small">Execution providers: {engine.providers.join(', ')}</p>}

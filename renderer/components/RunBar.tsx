@@ -20,16 +20,23 @@ export function RunBar() {
   const editor = useEditor();
   const run = useEditorState((s) => s.run);
   const hasDoc = useEditorState((s) => s.doc !== null);
+  const engine = useEditorState((s) => (s.connection === 'closed' ? 'closed' : s.engineStatus.health));
   const labels = useEditorState((s) => s.stageInfos);
   const running = run.status === 'running';
   return (
     <div className="runbar" data-testid="runbar" data-status={run.status}>
       <button
         className="primary run"
-        disabled={!hasDoc}
+        disabled={!hasDoc || engine !== 'ready'}
         onClick={() => void editor.run()}
         data-testid="run-button"
-        title="Run (Ctrl+Enter)"
+        title={
+          engine === 'restarting'
+            ? 'The engine is restarting'
+            : engine === 'ready'
+              ? 'Run (Ctrl+Enter)'
+              : 'The engine is not running'
+        }
       >
         ▶ Run
       </button>

@@ -1,22 +1,32 @@
 /** Image size, zoom, device, the last run's time, and the latest notice. */
 import { useEditor, useEditorState } from './useEditor';
 
+const CONN_TEXT = {
+  connecting: 'Connecting',
+  ready: 'Engine',
+  closed: 'Disconnected',
+  restarting: 'Engine restarting',
+  failed: 'Engine stopped',
+} as const;
+
 export function StatusBar() {
   const editor = useEditor();
   const doc = useEditorState((s) => s.doc);
   const zoom = useEditorState((s) => s.zoom);
   const run = useEditorState((s) => s.run);
   const connection = useEditorState((s) => s.connection);
+  const health = useEditorState((s) => s.engineStatus.health);
   const notice = useEditorState((s) => s.notice);
   const holdBefore = useEditorState((s) => s.holdBefore);
   const info = run.stages.find((s) => s.info?.provider)?.info;
   const device =
     typeof info?.provider === 'string' ? info.provider.toUpperCase() : run.stages.length ? 'CPU' : '—';
   const engineLine = run.stages[0]?.info?.engine;
+  const conn = connection === 'ready' ? health : connection;
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className={`conn ${connection}`} title={`Engine: ${connection}`}>
-        ● {connection === 'ready' ? 'Engine' : connection}
+      <span className={`conn ${conn}`} title={`Engine: ${conn}`} data-testid="status-engine">
+        ● {CONN_TEXT[conn]}
       </span>
       {doc ? (
         <span data-testid="status-image">

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FULL } from './mask';
 import { MaskDocument } from './maskDocument';
 import { dabCoverage } from './paint';
+import { bruteGrow } from './testing/bruteGrow';
 
 const at = (d: MaskDocument, x: number, y: number) => d.mask.data[y * d.width + x];
 const count = (d: MaskDocument) => d.mask.area();
@@ -79,34 +80,42 @@ describe('mask document', () => {
       h = 60;
     const d = new MaskDocument(w, h);
     d.rect({ x0: 30, y0: 20, x1: 45, y1: 32 }, 'paint');
-    d.dab(50, 40, 6, 1, 'paint');
+    d.dab(50, 40, 6, 0.5, 'paint'); // a soft edge: only coverage >= half is hole
+    d.rect({ x0: 0, y0: 50, x1: 4, y1: 60 }, 'paint'); // touches the image's border
     const src = d.mask.binary();
-    const brute = (n: number) => {
-      const out = new Uint8Array(w * h);
-      const r = Math.abs(n);
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) {
-          let near = false;
-          for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r) && !near; yy++)
-            for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-              const hit = n > 0 ? src[yy * w + xx] === 1 : src[yy * w + xx] === 0;
-              if (hit && (xx - x) ** 2 + (yy - y) ** 2 <= r * r) {
-                near = true;
-                break;
-              }
-            }
-          out[y * w + x] = n > 0 ? (near ? 1 : 0) : src[y * w + x] && !near ? 1 : 0;
-        }
-      return out;
-    };
-    for (const n of [3, -2, 7, -4]) {
+    for (const n of [3, -2, 7, -4, 1, -1, 40, -9]) {
       const e = new MaskDocument(w, h);
       e.replace(d.mask.data);
       e.grow(n);
-      expect(Array.from(e.mask.binary())).toEqual(Array.from(brute(n)));
+      expect(Array.from(e.mask.binary())).toEqual(Array.from(bruteGrow(src, w, h, n)));
+      // Hard-edged where it worked.
+      expect(e.mask.data.every((v) => v === 0 || v === 255 || v < 128)).toBe(true);
+      expect(e.history.undoLabel).toBe(n > 0 ? 'grow' : 'shrink');
       e.undo();
-      expect(Array.from(e.mask.binary())).toEqual(Array.from(src));
+      expect(Array.from(e.mask.data)).toEqual(Array.from(d.mask.data));
     }
+  });
+
+  it('grows and shrinks random masks like the reference, and keeps a hole with no known pixel', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let t = 0; t < 12; t++) {
+      const w = 5 + Math.floor(rnd() * 30),
+        h = 5 + Math.floor(rnd() * 30);
+      const cov = new Uint8Array(w * h);
+      const density = rnd();
+      for (let i = 0; i < cov.length; i++) cov[i] = rnd() < density ? 255 : Math.floor(rnd() * 128);
+      const n = Math.round((rnd() - 0.5) * 14) || 1;
+      const e = new MaskDocument(w, h);
+      e.replace(cov);
+      const src = e.mask.binary();
+      e.grow(n);
+      expect(Array.from(e.mask.binary())).toEqual(Array.from(bruteGrow(src, w, h, n)));
+    }
+    const all = new MaskDocument(9, 7);
+    all.fill();
+    all.grow(-3);
+    expect(all.mask.area()).toBe(63);
   });
 
   it('reports the dirty box of each change for the canvas to redraw', () => {

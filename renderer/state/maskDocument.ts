@@ -5,7 +5,7 @@
 import { clampBox, type Box } from './box';
 import { History, type HistoryOptions } from './history';
 import { FULL, MaskBuffer } from './mask';
-import { growBox, growInPlace } from './morphology';
+import { MAX_GROW_PX, growBox, growInPlace } from './morphology';
 import { stampDab, type PaintMode } from './paint';
 import { fillBox, fillPolygon, polygonBox, type Point } from './shapes';
 
@@ -95,9 +95,9 @@ export class MaskDocument {
       }),
     );
   }
-  /** Grows (n > 0) or shrinks (n < 0) the hole by |n| px; n is rounded, |n| <= 1024. */
+  /** Grows (n > 0) or shrinks (n < 0) the hole by |n| px; n is rounded, |n| <= MAX_GROW_PX. One step. */
   grow(n: number): void {
-    const k = Math.max(-1024, Math.min(1024, Math.round(n)));
+    const k = Math.max(-MAX_GROW_PX, Math.min(MAX_GROW_PX, Math.round(n)));
     const box = growBox(this.mask.bounds(), k, this.width, this.height);
     if (!box) return;
     this.step(k > 0 ? 'grow' : 'shrink', () => this.write(box, (d) => growInPlace(d, this.width, box, k)));

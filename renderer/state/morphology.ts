@@ -1,63 +1,26 @@
 /**
- * Grow or shrink the hole by N pixels (Euclidean), with an exact distance transform
- * (Felzenszwalb & Huttenlocher) computed only over the hole's bounding box plus N, so a small hole on
- * a large image costs little. The result is hard-edged (0 or 255).
+ * Grow or shrink the painted hole by N pixels (Euclidean, between pixel centres), in place on the mask's
+ * coverage bytes, over the only box that can change. The result is hard-edged (0 or 255) inside the box.
+ *
+ * The algorithm is the engine's (app/image/morphology.ts, growMask): per column, the vertical distance g
+ * to the nearest target (two running sweeps); then per row, each column with g <= N covers the interval
+ * |x - x'| <= half(g), and two running sweeps mark the union of those intervals — linear in the box's
+ * area whatever N is, and exact (the half-widths are whole numbers from exact integer tests).
+ * It is written again here, not imported, because the renderer may import from app/ only app/contract
+ * and app/common (the layering rule in eslint.config.js; app/image also needs Node's types), and it reads
+ * the editor's soft coverage (a pixel is in the hole at coverage >= THRESHOLD), not a 0/1 mask.
+ * Distances are held in 16 bits: N <= MAX_GROW_PX keeps them below 65535.
  */
-import { FULL, THRESHOLD } from './mask';
 import type { Box } from './box';
+import { FULL, THRESHOLD } from './mask';
 
-const INF = 1e20;
-
-/** 1-D squared distance transform of f (length n) into d; v, z are scratch of n and n + 1. */
-function edt1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
-  let k = 0;
-  v[0] = 0;
-  z[0] = -INF;
-  z[1] = INF;
-  for (let q = 1; q < n; q++) {
-    let s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
-    while (s <= z[k]) {
-      k--;
-      s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = INF;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1] < q) k++;
-    const dq = q - v[k];
-    d[q] = dq * dq + f[v[k]];
-  }
-}
-
-/** Squared distance from every cell of a w × h grid to the nearest seed (seed[i] true). */
-function squaredDistance(seed: Uint8Array, w: number, h: number): Float64Array {
-  const g = new Float64Array(w * h);
-  for (let i = 0; i < g.length; i++) g[i] = seed[i] ? 0 : INF;
-  const n = Math.max(w, h);
-  const f = new Float64Array(n),
-    d = new Float64Array(n),
-    z = new Float64Array(n + 1);
-  const v = new Int32Array(n);
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) f[y] = g[y * w + x];
-    edt1d(f, h, d, v, z);
-    for (let y = 0; y < h; y++) g[y * w + x] = d[y];
-  }
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) f[x] = g[row + x];
-    edt1d(f, w, d, v, z);
-    for (let x = 0; x < w; x++) g[row + x] = d[x];
-  }
-  return g;
-}
+/** Largest |n| grow and shrink accept. */
+export const MAX_GROW_PX = 1024;
 
 /**
- * The box a grow/shrink by n can change, given the hole's bounds (null: nothing can change).
+ * The box a grow/shrink by n can change, given the hole's bounds (null: nothing can change). Growing
+ * reaches n pixels out (plus one); shrinking only needs the known ring around the hole: a known pixel
+ * further out is never nearer to a hole pixel than that ring, which is known too.
  * @param n px, negative shrinks.
  */
 export function growBox(bounds: Box | null, n: number, width: number, height: number): Box | null {
@@ -71,27 +34,118 @@ export function growBox(bounds: Box | null, n: number, width: number, height: nu
   };
 }
 
+/** Largest whole R >= 0 with R * R <= r2. */
+function reachOf(r2: number): number {
+  let r = Math.floor(Math.sqrt(r2));
+  while (r * r > r2) r--;
+  while ((r + 1) * (r + 1) <= r2) r++;
+  return r;
+}
+
 /**
- * Grows (n > 0) or shrinks (n < 0) the hole by |n| pixels inside `box` (from growBox), in place.
+ * Grows (n > 0) or shrinks (n < 0) the hole by |n| whole pixels inside `box` (from growBox), in place.
  * Grow: a pixel joins when its centre is within n of a hole pixel's centre. Shrink: a hole pixel stays
- * when it is farther than |n| from every pixel outside the hole (the image border does not erode).
+ * when it is farther than |n| from every known pixel of the box (the image border does not erode; the
+ * box's ring outside the hole is known). Every pixel of the box ends as FULL or 0.
+ * @param n a whole number, |n| <= MAX_GROW_PX.
+ * @throws RangeError for any other n.
  */
 export function growInPlace(data: Uint8Array, width: number, box: Box, n: number): void {
-  const w = box.x1 - box.x0,
-    h = box.y1 - box.y0;
-  const seed = new Uint8Array(w * h);
+  if (!Number.isInteger(n) || Math.abs(n) > MAX_GROW_PX)
+    throw new RangeError(
+      `Expected a whole number of pixels from -${MAX_GROW_PX} to ${MAX_GROW_PX} but received ${n}`,
+    );
+  if (n === 0) return;
   const grow = n > 0;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const inHole = data[(y + box.y0) * width + x + box.x0] >= THRESHOLD;
-      seed[y * w + x] = (grow ? inHole : !inHole) ? 1 : 0;
-    }
-  const d2 = squaredDistance(seed, w, h);
+  const bw = box.x1 - box.x0;
+  const bh = box.y1 - box.y0;
+  if (bw <= 0 || bh <= 0) return;
   const r2 = n * n;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = (y + box.y0) * width + x + box.x0;
-      const inside = grow ? d2[y * w + x] <= r2 : d2[y * w + x] > r2;
-      data[i] = inside ? FULL : 0;
+  const reach = reachOf(r2);
+  const cap = reach + 1;
+  // half[g]: the half-width of the row interval that a column at vertical distance g covers; half[cap]
+  // puts the interval out of every sweep's way.
+  const half = new Int32Array(cap + 1);
+  for (let gy = 0; gy <= reach; gy++) {
+    let k = reach;
+    while (k * k + gy * gy > r2) k--;
+    half[gy] = k;
+  }
+  half[cap] = -2 * bw - 2;
+  // A target is a hole pixel when growing, a known pixel when shrinking. Coverage >= THRESHOLD (128) is
+  // bit 7, so `keep` below is 1 for a pixel that is not a target and 0 for one that is, without a branch.
+  const flip = grow ? 1 : 0;
+
+  // Top-down: up[y * bw + x] = rows up to the nearest target at or above, saturating at cap.
+  const up = new Uint16Array(bw * bh);
+  let any = false;
+  for (let y = 0, o = 0; y < bh; y++, o += bw) {
+    const row = (box.y0 + y) * width + box.x0;
+    if (y === 0) {
+      for (let x = 0; x < bw; x++) up[x] = cap * ((data[row + x] >> 7) ^ flip);
+    } else {
+      for (let x = 0; x < bw; x++) {
+        const p = up[o - bw + x] + 1;
+        up[o + x] = (p < cap ? p : cap) * ((data[row + x] >> 7) ^ flip);
+      }
     }
+    if (!any)
+      for (let x = 0; x < bw; x++)
+        if (up[o + x] === 0) {
+          any = true;
+          break;
+        }
+  }
+  if (!any) {
+    // Growing nothing leaves no hole; shrinking with no known pixel keeps the whole hole.
+    for (let y = 0; y < bh; y++) {
+      const row = (box.y0 + y) * width + box.x0;
+      if (grow) data.fill(0, row, row + bw);
+      else for (let x = 0; x < bw; x++) data[row + x] = data[row + x] >= THRESHOLD ? FULL : 0;
+    }
+    return;
+  }
+
+  // Bottom-up, one row at a time: g = min(up, down) from the row's pixels, then the row is written (the
+  // left-to-right sweep in the same loop: it reads a pixel before it writes it).
+  const down = new Uint16Array(bw).fill(cap);
+  const g = new Uint16Array(bw);
+  for (let y = bh - 1, o = (bh - 1) * bw; y >= 0; y--, o -= bw) {
+    const row = (box.y0 + y) * width + box.x0;
+    let right = -1;
+    if (grow) {
+      for (let x = 0; x < bw; x++) {
+        const p = down[x] + 1;
+        const d = (p < cap ? p : cap) * ((data[row + x] >> 7) ^ 1);
+        down[x] = d;
+        const u = up[o + x];
+        const gx = u < d ? u : d;
+        g[x] = gx;
+        const e = x + half[gx];
+        if (e > right) right = e;
+        data[row + x] = x <= right ? FULL : 0;
+      }
+    } else {
+      for (let x = 0; x < bw; x++) {
+        const v = data[row + x];
+        const p = down[x] + 1;
+        const d = (p < cap ? p : cap) * (v >> 7);
+        down[x] = d;
+        const u = up[o + x];
+        const gx = u < d ? u : d;
+        g[x] = gx;
+        const e = x + half[gx];
+        if (e > right) right = e;
+        data[row + x] = x > right && v >= THRESHOLD ? FULL : 0;
+      }
+    }
+    // Right to left: covered by an interval whose centre is at or right of x.
+    let left = bw;
+    const mark = grow ? FULL : 0;
+    for (let x = bw - 1; x >= 0; x--) {
+      const e = x - half[g[x]];
+      if (e < left) left = e;
+      if (x >= left) data[row + x] = mark;
+    }
+  }
 }

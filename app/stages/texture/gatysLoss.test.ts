@@ -35,7 +35,7 @@ function holeMask(): Float32Array {
 describe('Gatys loss graph', () => {
   it('its gradient with respect to the image matches finite differences (all terms on)', async () => {
     const net = randomNetwork(TINY);
-    const s = synthesisGraph(net, W, H);
+    const s = synthesisGraph(net, W, H, { spectrum: true });
     const rnd = new Random(2);
     const values = new Map<Tensor, Float32Array>();
     const i = s.inputs;
@@ -43,11 +43,12 @@ describe('Gatys loss graph', () => {
     values.set(i.x, rnd.floats(3 * W * H));
     values.set(i.original, rnd.floats(3 * W * H));
     values.set(i.hole, hole);
-    values.set(i.anchor, rnd.floats(3 * W * H));
     values.set(i.borderX, rnd.floats(H * (W - 1)));
     values.set(i.borderY, rnd.floats((H - 1) * W));
     values.set(i.lambdaBorder, Float32Array.of(0.5));
-    values.set(i.lambdaStructure, Float32Array.of(2));
+    values.set(i.spectrum!.target, rnd.floats(W * H, 0, 2));
+    values.set(i.spectrum!.lambda, Float32Array.of(0.7));
+    values.set(i.spectrum!.scale, Float32Array.of(0.1));
     i.grams.forEach((t) => values.set(t, rnd.floats(sizeOf(t.shape), 0, 0.2)));
     i.layerWeights.forEach((t) => values.set(t, Float32Array.of(3)));
     const r = await gradCheck(s.loss, i.x, values, { yIsLoss: true, step: 2e-3, samples: 60, seed: 3 });
@@ -72,17 +73,15 @@ describe('Gatys loss graph', () => {
       x: f(img, [1, 3, H, W]),
       original: f(rnd.floats(3 * W * H), [1, 3, H, W]),
       hole: f(hole, [1, 1, H, W]),
-      anchor: f(img, [1, 3, H, W]),
       borderX: f(new Float32Array(H * (W - 1)), [1, 1, H, W - 1]),
       borderY: f(new Float32Array((H - 1) * W), [1, 1, H - 1, W]),
       lambdaBorder: f(Float32Array.of(1), []),
-      lambdaStructure: f(Float32Array.of(1), []),
       ...Object.fromEntries(net.channels.map((_, l) => [`gram${l}`, grams[`gram${l}`]])),
       ...Object.fromEntries(net.channels.map((_, l) => [`layerWeight${l}`, f(Float32Array.of(1), [])])),
     };
     const out = await syn.run(feeds);
     expect((out.texture.data as Float32Array)[0]).toBeLessThan(1e-9);
-    expect((out.structure.data as Float32Array)[0]).toBe(0);
+    expect(out.spectrum).toBeUndefined();
 
     // A partial hole: the gradient is exactly zero on known pixels.
     const part = holeMask();

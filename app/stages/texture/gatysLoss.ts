@@ -1,20 +1,23 @@
 /**
  * The texture stage's loss as ONNX graphs (app/graph), one model for the crop being synthesised and one
  * for the exemplar. Both depend only on sizes and the network, never on pixel values, masks or weights,
- * which are all inputs: one model serves every evaluation of a run.
+ * which are all inputs: one model serves every evaluation of a run, and every run on a crop of that size.
  *
  * Synthesis model, inputs: x [1,3,H,W] (the variable; only hole pixels matter), original [1,3,H,W],
- * hole [1,1,H,W] (1 = hole), anchor [1,3,H,W] (the starting fill, for the structure term), borderX
- * [1,1,H,W-1] and borderY [1,1,H-1,W] (weights of the horizontal/vertical pixel differences in the border
- * term), lambdaBorder, lambdaStructure (scalars), and per block l: gram{l} [C,C] (the exemplar's) and
- * layerWeight{l} (scalar). Outputs: loss, grad (dloss/dx, zero outside the hole), and the three terms.
+ * hole [1,1,H,W] (1 = hole), borderX [1,1,H,W-1] and borderY [1,1,H-1,W] (weights of the horizontal /
+ * vertical pixel differences in the border term), lambdaBorder (scalar), per layer l: gram{l} [C,C]
+ * (the exemplar's) and layerWeight{l} (scalar); with the spectrum term also spectrumTarget [1,H,W],
+ * lambdaSpectrum and spectrumScale (scalars). Outputs: loss, grad (dloss/dx, zero outside the hole),
+ * each term, and layer{l}.
  *
  *   xc       = original·(1 − hole) + x·hole          pixels outside the hole are fixed
- *   texture  = Σ_l w_l ‖G_l(xc) − gram_l‖²            G_l: Gram over the hole's positions at block l
+ *   texture  = Σ_l w_l ‖G_l(xc) − gram_l‖²            G_l: Gram over the hole's positions at layer l
  *                                                     (weighted by the share of each cell in the hole)
  *   border   = λ_b Σ (borderX·∂x(xc)² + borderY·∂y(xc)²)   the report's Σ_{∂Ω} (∇x² + ∇y²)
- *   struct   = λ_s Σ_p h_p (low(xc) − low(anchor))² / Σ h_p   keeps the start's low frequencies
- *              (low: Gaussian blur, σ = 4 px, sampled every 4 px; h = low(hole))
+ *   spectrum = λ_s ‖|F(xc)| − T‖² / ‖T‖²               spectrum.ts (Liu, Gousseau and Xia 2016)
+ *
+ * The start's structure is kept by the parametrisation rather than by a term: the optimiser moves only
+ * the high-frequency band of the start (band.ts).
  *
  * Exemplar model, inputs: image [1,3,He,We], valid [1,1,He,We] (1 = may be used); outputs gram{l}: the
  * Gram over the positions whose receptive field lies wholly in valid pixels.
@@ -22,9 +25,9 @@
 import { grad } from '../../graph/autodiff';
 import { Graph, type Tensor } from '../../graph/builder';
 import { toModel } from '../../graph/model';
-import { conv } from '../../graph/nn';
 import { add, div, gemm, mul, reduceSum, reshape, slice, sqrt, square, sub } from '../../graph/ops';
-import { coverage, features, influence, type FeatureNetwork } from './randomNetwork';
+import type { FeatureNetwork } from './featureNetwork';
+import { spectrumTerm } from './spectrum';
 
 export interface SynthesisGraph {
   graph: Graph;
@@ -32,16 +35,15 @@ export interface SynthesisGraph {
     x: Tensor;
     original: Tensor;
     hole: Tensor;
-    anchor: Tensor;
     borderX: Tensor;
     borderY: Tensor;
     lambdaBorder: Tensor;
-    lambdaStructure: Tensor;
     grams: Tensor[];
     layerWeights: Tensor[];
+    spectrum: { target: Tensor; lambda: Tensor; scale: Tensor } | null;
   };
   loss: Tensor;
-  terms: { texture: Tensor; border: Tensor; structure: Tensor };
+  terms: Record<'texture' | 'border', Tensor> & { spectrum?: Tensor };
   /** The texture term of each layer (weighted). */
   layers: Tensor[];
 }
@@ -55,43 +57,31 @@ export function maskedGram(f: Tensor, weight: Tensor): Tensor {
   return div(gemm(fm, fm, null, { transB: true }), add(reduceSum(m), 1e-6));
 }
 
-/** Standard deviation (px) of the Gaussian low-pass of the structure term; it is sampled every σ px. */
-export const STRUCTURE_SIGMA = 4;
-
-/**
- * A Gaussian blur (σ = STRUCTURE_SIGMA) sampled every σ pixels, as two separable depthwise
- * convolutions. Its gradient is a blur as well, so the term pulls on smooth shapes; box averages over
- * cells have piecewise-constant gradients that print their grid into the fill.
- */
-function lowPass(t: Tensor): Tensor {
-  const s = STRUCTURE_SIGMA;
-  const r = 2 * s;
-  const taps = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * s * s)));
-  const sum = taps.reduce((a, b) => a + b, 0);
-  const c = t.shape[1];
-  const kernel = (h: number, w: number) =>
-    t.graph.constant(Array.from({ length: c }, () => taps.map((v) => v / sum)).flat(), [c, 1, h, w], 'gauss');
-  const rows = conv(t, kernel(1, 2 * r + 1), null, { group: c, strides: [1, s], pads: [0, r, 0, r] });
-  return conv(rows, kernel(2 * r + 1, 1), null, { group: c, strides: [s, 1], pads: [r, 0, r, 0] });
+export interface SynthesisGraphOptions {
+  /** Include the spectrum term (its DFTs cost about as much as a small network layer). */
+  spectrum?: boolean;
 }
 
-export function synthesisGraph(net: FeatureNetwork, width: number, height: number): SynthesisGraph {
+export function synthesisGraph(
+  net: FeatureNetwork,
+  width: number,
+  height: number,
+  o: SynthesisGraphOptions = {},
+): SynthesisGraph {
   const g = new Graph('texture_synthesis');
   const x = g.input('x', [1, 3, height, width]);
   const original = g.input('original', [1, 3, height, width]);
   const hole = g.input('hole', [1, 1, height, width]);
-  const anchor = g.input('anchor', [1, 3, height, width]);
   const borderX = g.input('borderX', [1, 1, height, width - 1]);
   const borderY = g.input('borderY', [1, 1, height - 1, width]);
   const lambdaBorder = g.input('lambdaBorder', []);
-  const lambdaStructure = g.input('lambdaStructure', []);
   const grams = net.channels.map((c, l) => g.input(`gram${l}`, [c, c]));
   const layerWeights = net.channels.map((_, l) => g.input(`layerWeight${l}`, []));
 
   const xc = add(mul(original, sub(1, hole)), mul(x, hole));
 
-  const feats = features(net, xc);
-  const where = coverage(net, hole);
+  const feats = net.features(xc);
+  const where = net.coverage(hole);
   const perLayer = feats.map((f, l) =>
     mul(layerWeights[l], reduceSum(square(sub(maskedGram(f, where[l]), grams[l])))),
   );
@@ -104,38 +94,47 @@ export function synthesisGraph(net: FeatureNetwork, width: number, height: numbe
     add(reduceSum(mul(borderX, square(dx))), reduceSum(mul(borderY, square(dy)))),
   );
 
-  const share = lowPass(hole);
-  const drift = square(sub(lowPass(xc), lowPass(anchor)));
-  const structure = mul(lambdaStructure, div(reduceSum(mul(drift, share)), add(reduceSum(share), 1e-6)));
+  const spectrum = o.spectrum
+    ? {
+        target: g.input('spectrumTarget', [1, height, width]),
+        lambda: g.input('lambdaSpectrum', []),
+        scale: g.input('spectrumScale', []),
+      }
+    : null;
+  const spectral = spectrum ? spectrumTerm(xc, spectrum.target, spectrum.lambda, spectrum.scale) : null;
 
-  const loss = add(add(texture, border), structure);
+  const loss = spectral ? add(add(texture, border), spectral) : add(texture, border);
   return {
     graph: g,
     inputs: {
       x,
       original,
       hole,
-      anchor,
       borderX,
       borderY,
       lambdaBorder,
-      lambdaStructure,
       grams,
       layerWeights,
+      spectrum,
     },
     loss,
-    terms: { texture, border, structure },
+    terms: spectral ? { texture, border, spectrum: spectral } : { texture, border },
     layers: perLayer,
   };
 }
 
-/** The synthesis model's bytes: outputs loss, grad, texture, border, structure, layer0..layer{L-1}. */
-export function synthesisModel(net: FeatureNetwork, width: number, height: number): Uint8Array {
-  const s = synthesisGraph(net, width, height);
+/** The synthesis model's bytes: outputs loss, grad, texture, border, [spectrum,] layer0..layer{L-1}. */
+export function synthesisModel(
+  net: FeatureNetwork,
+  width: number,
+  height: number,
+  o: SynthesisGraphOptions = {},
+): Uint8Array {
+  const s = synthesisGraph(net, width, height, o);
   const [dx] = grad(s.loss, [s.inputs.x]);
   return toModel(
     { loss: s.loss, grad: dx, ...s.terms, ...Object.fromEntries(s.layers.map((t, l) => [`layer${l}`, t])) },
-    { metadata: { network: net.spec.name, seed: String(net.spec.seed) } },
+    { metadata: { network: net.name } },
   );
 }
 
@@ -144,8 +143,8 @@ export function exemplarModel(net: FeatureNetwork, width: number, height: number
   const g = new Graph('texture_exemplar');
   const image = g.input('image', [1, 3, height, width]);
   const valid = g.input('valid', [1, 1, height, width]);
-  const tainted = influence(net, sub(1, valid));
+  const tainted = net.influence(sub(1, valid));
   const outputs: Record<string, Tensor> = {};
-  features(net, image).forEach((f, l) => (outputs[`gram${l}`] = maskedGram(f, sub(1, tainted[l]))));
-  return toModel(outputs, { metadata: { network: net.spec.name, seed: String(net.spec.seed) } });
+  net.features(image).forEach((f, l) => (outputs[`gram${l}`] = maskedGram(f, sub(1, tainted[l]))));
+  return toModel(outputs, { metadata: { network: net.name } });
 }

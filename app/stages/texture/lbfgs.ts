@@ -24,14 +24,22 @@ export interface LbfgsOptions {
   gradientTolerance?: number;
   /** Stop when the value or the step changes by less than this. Default 1e-9. */
   changeTolerance?: number;
+  /**
+   * Largest change of any variable in the unit step (the line search may still extend it): keeps a
+   * non-convex loss from jumping far from the start in one iteration. Default: no limit.
+   */
+  maxStep?: number;
   signal?: AbortSignal;
-  /** Called after each iteration (await it to yield, report progress, show a preview). */
+  /**
+   * Called after each iteration (await it to yield, report progress, show a preview); returning true
+   * stops the minimisation there (reason 'asked').
+   */
   onIteration?(info: {
     iteration: number;
     value: number;
     evaluations: number;
     x: Float64Array;
-  }): void | Promise<void>;
+  }): void | boolean | Promise<void | boolean>;
 }
 
 export interface LbfgsResult {
@@ -40,7 +48,8 @@ export interface LbfgsResult {
   iterations: number;
   evaluations: number;
   /** Why it stopped. */
-  reason: 'gradient' | 'change' | 'iterations' | 'evaluations' | 'line search';
+  /** 'asked': onIteration returned true. */
+  reason: 'gradient' | 'change' | 'iterations' | 'evaluations' | 'line search' | 'asked';
 }
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -219,6 +228,15 @@ export async function minimize(f: Objective, x0: ArrayLike<number>, o: LbfgsOpti
       for (let i = 0; i < n; i++) d[i] = -g[i];
       slope = dot(g, d);
     }
+    if (o.maxStep !== undefined) {
+      // A trust region on the unit step: no variable moves more than maxStep at t = 1.
+      const big = maxAbs(d);
+      if (big > o.maxStep) {
+        const k = o.maxStep / big;
+        for (let i = 0; i < n; i++) d[i] *= k;
+        slope *= k;
+      }
+    }
     // First iteration: a step of at most 1 in the largest coordinate (the scale of H is unknown).
     const t0 = S.length ? 1 : Math.min(1, 1 / maxAbs(g));
     const ls = await lineSearch(f, x, d, t0, value, g, slope, maxEval - evaluations, ctol);
@@ -248,7 +266,7 @@ export async function minimize(f: Objective, x0: ArrayLike<number>, o: LbfgsOpti
       Y.push(y);
       rho.push(1 / ys);
     }
-    await o.onIteration?.({ iteration: it, value, evaluations, x });
+    if ((await o.onIteration?.({ iteration: it, value, evaluations, x })) === true) return done(it, 'asked');
     if (maxAbs(g) <= gtol) return done(it, 'gradient');
     if (change < ctol || maxAbs(s) < ctol) return done(it, 'change');
     if (evaluations >= maxEval) return done(it, 'evaluations');

@@ -63,8 +63,8 @@ function clampRect(r: Rect, image: RgbImage): Rect {
 }
 
 /**
- * The exemplar: the `exemplar` parameter, else block matching's choice, else the crop itself with only
- * its known pixels valid. A chosen rectangle is scaled like the crop; hole pixels inside it are invalid.
+ * The exemplar: the `exemplar` parameter, else block matching's choice, else the hole's bounding box
+ * grown by `neighbourhood` image pixels. It is scaled like the crop; hole pixels inside it are invalid.
  * @throws StudioError PARAM_INVALID when the chosen rectangle holds no known pixel
  */
 export function planExemplar(
@@ -73,14 +73,19 @@ export function planExemplar(
   work: WorkPlan,
   params: ParamValues,
   artifacts: Readonly<StageArtifacts>,
+  neighbourhood: number,
 ): ExemplarPlan {
   const chosen = (params.exemplar as Rect | null) ?? artifacts.exemplar ?? null;
-  if (!chosen) {
-    const valid = new Uint8Array(work.hole.data.length);
-    for (let i = 0; i < valid.length; i++) valid[i] = work.hole.data[i] ? 0 : 1;
-    return { image: work.image, valid, source: 'surroundings', rect: work.crop };
-  }
-  const rect = clampRect(chosen, image);
+  // Without a chosen region: the hole's neighbourhood, wider than the working crop (whose context only
+  // needs to reach half the network's field), so that deep layers have positions wholly in known pixels.
+  const box = maskBoundingBox(cropMask(mask, work.crop))!;
+  const around = expandRect(
+    { ...box, x: box.x + work.crop.x, y: box.y + work.crop.y },
+    neighbourhood,
+    image.width,
+    image.height,
+  );
+  const rect = clampRect(chosen ?? around, image);
   let ex = cropImage(image, rect);
   let hole = cropMask(mask, rect);
   if (work.scale < 1) {
@@ -98,5 +103,6 @@ export function planExemplar(
       `The exemplar ${rect.x},${rect.y} ${rect.width}x${rect.height} lies inside the hole; choose a region of known pixels`,
     );
   }
-  return { image: ex, valid, source: params.exemplar ? 'rect' : 'blockmatch', rect };
+  const source = params.exemplar ? 'rect' : chosen ? 'blockmatch' : 'surroundings';
+  return { image: ex, valid, source, rect };
 }

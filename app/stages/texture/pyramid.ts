@@ -6,11 +6,20 @@
 import { throwIfAborted } from '../../common/errors';
 import { resizeImage, resizeMask } from '../../image/resize';
 import { createMask, type Mask, type RgbImage } from '../../image/types';
+import { Random } from '../../graph/random';
 import { synthesize, type SynthesisInput, type SynthesisOptions, type SynthesisResult } from './synthesize';
 
 export interface PyramidOptions extends SynthesisOptions {
   /** Levels (1 = the working size only). */
   levels: number;
+  /**
+   * Initial Δ of the coarsest level: white noise of this standard deviation (pixel values), from
+   * `seed`. It gives the texture loss something to shape where the start is flat (Gram gradients are
+   * proportional to the features, which vanish on a flat fill).
+   */
+  grain?: { std: number; seed: number };
+  /** The spectrum term's target at each level's size, or null (no spectrum term at that level). */
+  spectrumTarget?(width: number, height: number): Promise<Float32Array | null>;
   /** Called when a level starts (0 = the finest). */
   onLevel?(level: number, width: number, height: number): void;
 }
@@ -38,8 +47,8 @@ function scaleExemplar(ex: SynthesisInput['exemplar'], level: number): Synthesis
 }
 
 export interface PyramidResult extends SynthesisResult {
-  /** Per level, coarsest first: working size and the loss at its start and end. */
-  levels: { size: string; lossStart: number; lossEnd: number; iterations: number }[];
+  /** Per level, coarsest first: working size, the loss at its start and end, and the texture floor. */
+  levels: { size: string; lossStart: number; lossEnd: number; iterations: number; floor: number | null }[];
 }
 
 /**
@@ -76,7 +85,27 @@ export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions
         if (hole.data[i]) for (let c = 0; c < 3; c++) start.data[c * n + i] += 2 * (up.data[c * n + i] - 0.5);
     }
     const levelStart = start;
-    const r = await synthesize({ image, hole, start, exemplar: scaleExemplar(input.exemplar, level) }, o);
+    let initialDetail: Float32Array | undefined;
+    if (!carried && o.grain && o.grain.std > 0) {
+      const rnd = new Random(o.grain.seed);
+      let m = 0;
+      for (const v of hole.data) m += v;
+      initialDetail = new Float32Array((o.lumaOnly ? 1 : 3) * m);
+      for (let k = 0; k < initialDetail.length; k++) initialDetail[k] = o.grain.std * rnd.normal();
+    }
+    const r = await synthesize(
+      {
+        image,
+        hole,
+        start,
+        exemplar: scaleExemplar(input.exemplar, level),
+        initialDetail,
+        references: input.references?.map((r) => (level === 0 ? r : resizeImage(r, w, h))),
+        spectrumTarget: o.spectrumTarget ? await o.spectrumTarget(w, h) : null,
+      },
+      // The kept band is the same in image units at every level.
+      { ...o, bandSigma: (o.bandSigma ?? 0) / 2 ** level },
+    );
     iterations += r.iterations;
     evaluations += r.evaluations;
     ms += r.msPerEvaluation * r.evaluations;
@@ -85,7 +114,13 @@ export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions
     for (let i = 0; i < added.length; i++) added[i] = 0.5 + (r.image.data[i] - levelStart.data[i]) / 2;
     carried = { width: w, height: h, data: added };
     last = r;
-    reports.push({ size: `${w}x${h}`, lossStart: r.lossStart, lossEnd: r.lossEnd, iterations: r.iterations });
+    reports.push({
+      size: `${w}x${h}`,
+      lossStart: r.lossStart,
+      lossEnd: r.lossEnd,
+      iterations: r.iterations,
+      floor: r.floor,
+    });
   }
   return {
     ...last!,

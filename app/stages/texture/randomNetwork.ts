@@ -14,6 +14,7 @@ import type { Tensor } from '../../graph/builder';
 import { averagePool, conv, maxPool } from '../../graph/nn';
 import { concat, relu, sub } from '../../graph/ops';
 import { Random } from '../../graph/random';
+import type { FeatureNetwork } from './featureNetwork';
 
 export interface BranchSpec {
   filters: number;
@@ -94,17 +95,15 @@ interface Branch {
 }
 
 /** A network with its weights drawn. */
-export interface FeatureNetwork {
+export interface RandomNetwork extends FeatureNetwork {
   spec: NetworkSpec;
   blocks: Branch[][];
   /** Channels of each Gram layer: the pixels (when `pixelGram`), then each block's output. */
   channels: number[];
-  /** Receptive field of the deepest block, in input pixels. */
-  receptiveField: number;
 }
 
 /** Draws the weights of `spec` (deterministic for its seed). Cheap: a few hundred thousand normals. */
-export function randomNetwork(spec: NetworkSpec = DEFAULT_NETWORK): FeatureNetwork {
+export function randomNetwork(spec: NetworkSpec = DEFAULT_NETWORK): RandomNetwork {
   const rnd = new Random(spec.seed);
   let cin = 3;
   const blocks: Branch[][] = [];
@@ -131,7 +130,17 @@ export function randomNetwork(spec: NetworkSpec = DEFAULT_NETWORK): FeatureNetwo
     channels.push(cin);
   });
   if (spec.pixelGram) channels.unshift(3);
-  return { spec, blocks, channels, receptiveField: rf };
+  const net: RandomNetwork = {
+    name: `${spec.name}@${spec.seed}`,
+    spec,
+    blocks,
+    channels,
+    receptiveField: rf,
+    features: (x) => features(net, x),
+    coverage: (region) => coverage(net, region),
+    influence: (region) => influence(net, region),
+  };
+  return net;
 }
 
 /**
@@ -188,7 +197,7 @@ function samePads(k: number, d: number): [number, number, number, number] {
  * The Gram layers' features for an image `x` [1, 3, H, W] in 0..1: the centred pixels (with
  * `pixelGram`), then each block's output after its ReLU. Sizes halve (rounding up) from block to block.
  */
-export function features(net: FeatureNetwork, x: Tensor): Tensor[] {
+function features(net: RandomNetwork, x: Tensor): Tensor[] {
   const g = x.graph;
   let h = sub(x, 0.5);
   const out: Tensor[] = net.spec.pixelGram ? [h] : [];
@@ -214,7 +223,7 @@ export function features(net: FeatureNetwork, x: Tensor): Tensor[] {
  * the network's pooling, so a position weighs by the share of its own cell that is in the region.
  * No gradient flows through it.
  */
-export function coverage(net: FeatureNetwork, region: Tensor): Tensor[] {
+function coverage(net: RandomNetwork, region: Tensor): Tensor[] {
   let m = region;
   const out = net.blocks.map((_, i) => {
     if (i > 0) m = averagePool(m, POOL);
@@ -228,7 +237,7 @@ export function coverage(net: FeatureNetwork, region: Tensor): Tensor[] {
  * max-pool that mirrors every convolution's window and every pooling step, so position p of block l is 1
  * exactly when p's receptive field touches the region. No gradient flows through it.
  */
-export function influence(net: FeatureNetwork, region: Tensor): Tensor[] {
+function influence(net: RandomNetwork, region: Tensor): Tensor[] {
   let m = region;
   const out: Tensor[] = [];
   net.blocks.forEach((branches, i) => {

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
 import { checkDeclaration, resolveParams } from '../../common/params';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
+import { createSessionPool } from '../../ort/sessions';
 import type { ProgressUpdate, StageContext } from '../../pipeline/types';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';
@@ -29,11 +30,14 @@ function square(w: number, h: number, x0: number, y0: number, side: number): Mas
   return m;
 }
 
+const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+afterAll(() => pool.releaseAll());
+
 function context(signal = new AbortController().signal, updates: ProgressUpdate[] = []): StageContext {
   return {
     signal,
     progress: (u) => updates.push(u),
-    sessions: {} as StageContext['sessions'],
+    sessions: pool,
     models: { resolve: async () => null },
     seed: 3,
     log: () => {},
@@ -162,8 +166,9 @@ describe('texture stage', () => {
       if (u.step >= 2) ac.abort();
     };
     const params = resolveParams(TEXTURE_PARAMS, { ...FAST, iterations: 50 });
+    // A flat start, so the run does not stop by itself at the exemplar's detail level first.
     await expect(
-      textureStage.run({ image: original, original, mask, artifacts: {} }, params, ctx),
+      textureStage.run({ image: flatFill(original, mask), original, mask, artifacts: {} }, params, ctx),
     ).rejects.toSatisfy((e) => e instanceof StudioError && e.code === 'CANCELLED');
   });
 
@@ -175,5 +180,32 @@ describe('texture stage', () => {
       context(),
     );
     expect(out.image.data).toEqual(image.data);
+  });
+});
+
+describe('texture stage on a fill that already has the texture', () => {
+  it('stops at the exemplar’s detail level: a start equal to the truth moves far less than a flat one', async () => {
+    const original = stripes(96, 96, 5);
+    const mask = square(96, 96, 36, 36, 24);
+    const n = 96 * 96;
+    const moved = async (start: RgbImage) => {
+      const out = await textureStage.run(
+        { image: start, original, mask, artifacts: {} },
+        resolveParams(TEXTURE_PARAMS, { ...FAST, iterations: 30 }),
+        context(),
+      );
+      let sum = 0,
+        k = 0;
+      for (let i = 0; i < n; i++)
+        if (mask.data[i]) {
+          for (let c = 0; c < 3; c++) sum += Math.abs(out.image.data[c * n + i] - start.data[c * n + i]);
+          k += 3;
+        }
+      return { change: sum / k, iterations: (out.info as { iterations: number }).iterations };
+    };
+    const textured = await moved(original);
+    const flat = await moved(flatFill(original, mask));
+    expect(textured.change).toBeLessThan(0.25 * flat.change);
+    expect(textured.iterations).toBeLessThan(30);
   });
 });

@@ -11,20 +11,28 @@ import { resizeImage } from '../../image/resize';
 import { cloneImage, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import type { Rect } from '../../common/params';
+import { maskBoundingBox } from '../../image/crop';
+import {
+  detailSamples,
+  exemplarGradient,
+  holeDetailVariance,
+  matchColours,
+  matchDetail,
+  variance,
+} from './detail';
 import { TEXTURE_PARAMS, type TextureInit } from './params';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
 import { randomNetwork } from './randomNetwork';
 import { synthesizePyramid } from './pyramid';
+import { pooledSessions } from './sessions';
+import { spectrumTarget, spectrumWindows } from './spectrum';
+import type { Optimizer } from './synthesize';
 
 /** The starting values of the hole (the rest of the crop is copied as is). */
-function startImage(
-  work: WorkPlan,
-  ex: ExemplarPlan,
-  init: TextureInit,
-  grain: number,
-  seed: number,
-): RgbImage {
+function startImage(work: WorkPlan, ex: ExemplarPlan, init: TextureInit, seed: number): RgbImage {
   const start = cloneImage(work.image);
+  if (init === 'previous') return start;
   const n = work.image.width * work.image.height;
   const hole = work.hole.data;
   const stats = (img: RgbImage, use: (i: number) => boolean) => {
@@ -45,25 +53,15 @@ function startImage(
     });
   };
   const rnd = new Random(seed);
-  const exStats = stats(ex.image, (i) => !ex.valid || ex.valid[i] === 1);
-  if (init === 'previous') {
-    // Gram gradients are proportional to the features, which vanish on a flat fill: a little grain
-    // (the same in all channels, `grain` × the exemplar's brightness spread) gives the optimisation
-    // something to shape. The structure term keeps the fill's coarse picture meanwhile.
-    const std = (exStats[0].std + exStats[1].std + exStats[2].std) / 3;
-    for (let i = 0; i < n; i++)
-      if (hole[i]) {
-        const d = grain * std * rnd.normal();
-        for (let c = 0; c < 3; c++)
-          start.data[c * n + i] = Math.min(1, Math.max(0, start.data[c * n + i] + d));
-      }
-    return start;
-  }
-  const st = init === 'mean' ? stats(work.image, (i) => hole[i] === 1) : exStats;
+  const st =
+    init === 'mean'
+      ? stats(work.image, (i) => hole[i] === 1)
+      : stats(ex.image, (i) => !ex.valid || ex.valid[i] === 1);
   for (let c = 0; c < 3; c++)
     for (let i = 0; i < n; i++)
       if (hole[i]) {
-        const v = init === 'mean' ? st[c].mean : st[c].mean + st[c].std * rnd.normal();
+        const v =
+          init === 'masked' ? 0 : init === 'mean' ? st[c].mean : st[c].mean + st[c].std * rnd.normal();
         start.data[c * n + i] = Math.min(1, Math.max(0, v));
       }
   return start;
@@ -87,18 +85,40 @@ function composite(input: StageInput, work: WorkPlan, crop: RgbImage): RgbImage 
 
 async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
   const net = randomNetwork();
-  const margin = (params.margin as number) || net.receptiveField + 16;
-  const work = planWork(input.image, input.mask, margin, params.maxSide as number);
+  const maxSide = params.maxSide as number;
+  const margin = (params.margin as number) || autoMargin(input, net.receptiveField, maxSide);
+  const work = planWork(input.image, input.mask, margin, maxSide);
   if (!work) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
-  const ex = planExemplar(input.image, input.mask, work, params, input.artifacts);
-  const start = startImage(work, ex, params.init as TextureInit, params.grain as number, ctx.seed);
+  const box = maskBoundingBox(input.mask)!;
+  const neighbourhood = Math.max(net.receptiveField / work.scale, Math.max(box.width, box.height));
+  const ex = planExemplar(input.image, input.mask, work, params, input.artifacts, neighbourhood);
+  const init = params.init as TextureInit;
+  const start = startImage(work, ex, init, ctx.seed);
   const iterations = params.iterations as number;
   const levels = params.levels as number;
   const total = iterations * levels;
+  const keep = init === 'previous' ? (params.keepScale as number) : 0;
+  const detailSigma = keep > 0 ? keep : 4;
+  const exDetail = detailSamples(ex, detailSigma);
+  const deficit = Math.max(
+    0,
+    variance(exDetail) - (init === 'previous' ? holeDetailVariance(start, work.hole, detailSigma) : 0),
+  );
+  const sessions = pooledSessions(ctx.sessions);
+  const spectrumWeight = params.spectrumWeight as number;
+  // Hole-free windows of the crop's size nearby: the natural texture floor (when to stop) and the
+  // spectrum term's target.
+  const windows = spectrumWindows(
+    input.image,
+    input.mask,
+    work.crop,
+    work.image,
+    (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null,
+  );
   ctx.progress({ step: 0, total, message: 'texture: building the loss' });
   let level = 0;
   const result = await synthesizePyramid(
-    { image: work.image, hole: work.hole, start, exemplar: ex },
+    { image: work.image, hole: work.hole, start, exemplar: ex, references: windows },
     {
       network: net,
       levels,
@@ -106,7 +126,17 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       lumaOnly: params.channels === 'luma',
       iterations,
       borderWeight: params.borderWeight as number,
-      structureWeight: params.structureWeight as number,
+      bandSigma: keep,
+      // Real patches of one texture differ in detail by ±10–20 %: a fill within 15 % of the exemplar
+      // is already at its natural level.
+      detailTarget: 0.85 * exemplarGradient(ex),
+      grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
+      spectrumWeight,
+      spectrumTarget:
+        windows.length && spectrumWeight > 0 ? (w, h) => spectrumTarget(windows, w, h, sessions) : undefined,
+      optimizer: params.optimizer as Optimizer,
+      learningRate: params.learningRate as number,
+      sessions,
       signal: ctx.signal,
       onIteration: (it, loss, current) =>
         ctx.progress({
@@ -117,15 +147,28 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         }),
     },
   );
+  ctx.progress({
+    step: total,
+    total,
+    message: `texture: done after ${result.iterations} iterations${result.iterations < total ? ' (the fill reached the exemplar’s detail level)' : ''}`,
+  });
+  let crop = result.image;
+  if (params.matchDetail) crop = matchDetail(crop, work.hole, exDetail, detailSigma);
+  if (params.colorHistogram) crop = matchColours(crop, work.hole, ex);
   return {
-    image: composite(input, work, result.image),
+    image: composite(input, work, crop),
     info: {
-      network: net.spec.name,
+      network: net.name,
       crop: work.crop,
       workingSize: `${work.image.width}x${work.image.height}`,
       scale: Number(work.scale.toFixed(4)),
       exemplar: { source: ex.source, rect: ex.rect },
-      init: params.init,
+      init,
+      references: windows.length
+        ? `${windows.length} hole-free windows of the crop's size nearby`
+        : 'none: no hole-free window of the crop size nearby (no texture floor, no spectrum term)',
+      spectrum: spectrumWeight > 0 && windows.length ? 'on' : 'off',
+      grain: Number(((params.grain as number) * Math.sqrt(deficit)).toFixed(4)),
       iterations: result.iterations,
       evaluations: result.evaluations,
       levels: result.levels,
@@ -135,6 +178,18 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       msPerEvaluation: Math.round(result.msPerEvaluation),
     },
   };
+}
+
+/**
+ * Context around the hole: half the network's receptive field (what a hole position's features can
+ * see) plus a little, in image pixels, allowing for the scale-down when the crop exceeds the working size.
+ */
+function autoMargin(input: StageInput, field: number, maxSide: number): number {
+  const want = Math.ceil(field / 2) + 8;
+  const box = maskBoundingBox(input.mask);
+  if (!box) return want;
+  const scale = Math.min(1, maxSide / (Math.max(box.width, box.height) + 2 * want));
+  return Math.ceil(want / scale);
 }
 
 export const textureStage: StageDef = {

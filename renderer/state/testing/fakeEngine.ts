@@ -1,7 +1,7 @@
 /**
  * A fake EngineApi for editor tests: an image opens as a flat grey raster, a run emits the events the
  * real engine emits and keeps its own cache by (stage, params) chain, and a run can be held open to
- * test cancellation. No DOM, no sockets.
+ * test cancellation; `down` makes every call fail as a crashed engine's would. No DOM, no sockets.
  */
 import { StudioError } from '../../../app/common/errors';
 import type {
@@ -61,12 +61,15 @@ export interface FakeEngine extends EngineApi {
   hold: boolean;
   release(): void;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /** When set, every call fails with ENGINE_CRASHED (the engine process is gone). */
+  down: boolean;
 }
 
 export function fakeEngine(): FakeEngine {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const cache = new Set<string>();
   const jobs = new Map<string, () => void>();
+  const installed = new Set<string>();
   let waiting: (() => void)[] = [];
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(name) ?? []) l(payload);
@@ -74,6 +77,7 @@ export function fakeEngine(): FakeEngine {
   const api = {
     calls: [] as { method: string; params: unknown }[],
     hold: false,
+    down: false,
     release() {
       const w = waiting;
       waiting = [];
@@ -93,7 +97,16 @@ export function fakeEngine(): FakeEngine {
       return FAKE_STAGES;
     },
     async listModels() {
-      return [];
+      return ['fake-lama', ...[...installed].filter((id) => id !== 'fake-lama')].map((id) => ({
+        id,
+        label: id,
+        purpose: 'inpaint',
+        installed: installed.has(id),
+        state: installed.has(id) ? 'installed' : 'not-installed',
+        bytes: 100,
+        custom: id !== 'fake-lama',
+        isDefault: id === 'fake-lama',
+      }));
     },
     async openImageData(p: MethodParams<'openImageData'>) {
       api.calls.push({ method: 'openImageData', params: p });
@@ -146,6 +159,23 @@ export function fakeEngine(): FakeEngine {
       api.release();
       return { cancelled: Boolean(c) };
     },
+    async downloadModel(p: MethodParams<'downloadModel'>) {
+      api.calls.push({ method: 'downloadModel', params: p });
+      let cancelled = false;
+      jobs.set(p.jobId, () => (cancelled = true));
+      emit('onModelProgress', { jobId: p.jobId, id: p.id, received: 10, total: 100 });
+      if (api.hold) await new Promise<void>((r) => waiting.push(r));
+      jobs.delete(p.jobId);
+      if (cancelled) throw new StudioError('CANCELLED', 'The operation was cancelled.');
+      emit('onModelProgress', { jobId: p.jobId, id: p.id, received: 100, total: 100 });
+      installed.add(p.id);
+      return { id: p.id, path: `/models/${p.id}/model.onnx` };
+    },
+    async importModelData(p: MethodParams<'importModelData'>) {
+      api.calls.push({ method: 'importModelData', params: p });
+      installed.add(p.id);
+      return { id: p.id, path: `/models/${p.id}/${p.name}` };
+    },
     async encodeResult(p: MethodParams<'encodeResult'>) {
       api.calls.push({ method: 'encodeResult', params: p });
       return {
@@ -155,5 +185,15 @@ export function fakeEngine(): FakeEngine {
       };
     },
   };
+  // A crashed engine answers nothing: every method fails as the host's bridge makes it fail.
+  for (const [name, f] of Object.entries(api)) {
+    if (typeof f !== 'function' || ['on', 'emit', 'release'].includes(name)) continue;
+    (api as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      api.down
+        ? Promise.reject(
+            new StudioError('ENGINE_CRASHED', 'The engine is restarting; try again in a moment.'),
+          )
+        : (f as (...a: unknown[]) => unknown)(...args);
+  }
   return api as unknown as FakeEngine;
 }

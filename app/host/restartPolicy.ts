@@ -1,7 +1,7 @@
 /**
- * When the engine's utility process dies, main restarts it — at once the first time, then with a
- * growing delay — and gives up after too many crashes in a short window (a crash loop), so the UI can
- * say so instead of spinning.
+ * When the engine's process dies, its host (Electron main, or the browser host) restarts it — at once the
+ * first time, then with a growing delay — and gives up after too many crashes in a short window (a crash
+ * loop), so the UI can say so instead of spinning.
  */
 export interface RestartDecision {
   restart: boolean;

@@ -1,0 +1,146 @@
+/**
+ * How the texture stage's design choices change its fills, measured (issue 7: "show by measurement
+ * which design wins"). Each case: a fixture with a square hole, filled first by an embedded LaMa-stage
+ * fill (smooth push-pull, or PatchMatch), then by the texture stage with a variant of its parameters.
+ * Per fill, inside the hole, against the original:
+ * - detail: mean luma gradient / the truth's (1 = as much detail as the truth; aim 0.6–1.6);
+ * - spectrum: RMS distance of the hole window's log power spectrum to the truth's (lower = closer);
+ * - drift: RMS change of the 8 px-blurred luma against the base fill (how far the coarse picture moved);
+ * - seconds of the texture stage.
+ *
+ *   npx tsx bench/textureQuality.ts [case,…] [variant,…]
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadImage } from '../app/image/load';
+import { meanGradient } from '../app/image/metrics';
+import { createMask, type Mask, type RgbImage } from '../app/image/types';
+import { createSessionPool } from '../app/ort/sessions';
+import { Pipeline } from '../app/pipeline/run';
+import { lamaStage } from '../app/stages/lama/stage';
+import { gaussianBlur, luma } from '../app/stages/texture/band';
+import { logPowerSpectrum, spectrumDistance } from '../app/stages/texture/statistics';
+import { textureStage } from '../app/stages/texture/stage';
+import { cropImage } from '../app/image/crop';
+import { saveStrip, type StripPanel } from '../app/image/strip';
+import { FIXTURES } from './gallery/lama';
+
+export const QUALITY_CASES = ['brick', 'grass', 'gravel'];
+const HOLE = { x: 200, y: 200, side: 112 };
+
+export const VARIANTS: Record<string, Record<string, unknown>> = {
+  default: {},
+  'no-detail-match': { matchDetail: false },
+  'full-band': { keepScale: 0 },
+  'keep-8': { keepScale: 8 },
+  'one-level': { levels: 1 },
+  spectrum: { spectrumWeight: 1 },
+  adam: { optimizer: 'adam', iterations: 120 },
+  'border-0': { borderWeight: 0 },
+  'iter-20': { iterations: 20 },
+  rgb: { channels: 'rgb' },
+};
+
+function squareHole(width: number, height: number): Mask {
+  const mask = createMask(width, height);
+  for (let y = HOLE.y; y < HOLE.y + HOLE.side; y++)
+    for (let x = HOLE.x; x < HOLE.x + HOLE.side; x++) mask.data[y * width + x] = 1;
+  return mask;
+}
+
+function drift(a: RgbImage, b: RgbImage, mask: Mask): number {
+  const n = a.width * a.height;
+  const d = luma(a.data, n);
+  const lb = luma(b.data, n);
+  for (let i = 0; i < n; i++) d[i] -= lb[i];
+  const low = gaussianBlur(d, a.width, a.height, 1, 8);
+  let s = 0,
+    k = 0;
+  for (let i = 0; i < n; i++)
+    if (mask.data[i]) {
+      s += low[i] * low[i];
+      k++;
+    }
+  return Math.sqrt(s / k);
+}
+
+export interface QualityRow {
+  case: string;
+  base: string;
+  variant: string;
+  detail: number;
+  spectrum: number;
+  drift: number;
+  seconds: number;
+}
+
+export async function textureQuality(
+  cases = QUALITY_CASES,
+  variants = Object.keys(VARIANTS),
+): Promise<QualityRow[]> {
+  const sessions = createSessionPool({ providers: ['cpu'] });
+  const pipeline = new Pipeline({
+    stages: [lamaStage, textureStage],
+    sessions,
+    models: { resolve: async () => null },
+  });
+  const rows: QualityRow[] = [];
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const box = { x: HOLE.x, y: HOLE.y, width: HOLE.side, height: HOLE.side };
+  for (const name of cases) {
+    const image = (await loadImage(path.join(FIXTURES, `${name}.png`))).image;
+    const mask = squareHole(image.width, image.height);
+    const truthDetail = meanGradient(image, mask);
+    const truthSpectrum = logPowerSpectrum(image, box);
+    for (const fallback of ['pushpull', 'patchmatch']) {
+      const lama = { name: 'lama', params: { engine: 'embedded', fallback, feather: 0 } };
+      const base = (await pipeline.run({ image, mask, stages: [lama] })).image;
+      const row = (variant: string, img: RgbImage, seconds: number): QualityRow => ({
+        case: name,
+        base: fallback,
+        variant,
+        detail: r2(meanGradient(img, mask) / truthDetail),
+        spectrum: r2(spectrumDistance(logPowerSpectrum(img, box), truthSpectrum)),
+        drift: Math.round(drift(img, base, mask) * 1000) / 1000,
+        seconds: r2(seconds),
+      });
+      rows.push(row('(base fill)', base, 0));
+      const view = { x: 120, y: 120, width: 272, height: 272 };
+      const panels: StripPanel[] = [{ label: fallback, image: cropImage(base, view) }];
+      for (const v of variants) {
+        const t = performance.now();
+        const out = await pipeline.run({
+          image,
+          mask,
+          stages: [lama, { name: 'texture', params: VARIANTS[v] }],
+        });
+        rows.push(row(v, out.image, (performance.now() - t) / 1000));
+        const last = rows[rows.length - 1];
+        process.stderr.write(`${JSON.stringify(last)}\n`);
+        panels.push({ label: `${v} (d ${last.detail})`, image: cropImage(out.image, view) });
+      }
+      panels.push({ label: 'truth', image: cropImage(image, view) });
+      if (process.env.TEXTURE_STRIPS)
+        await saveStrip(
+          path.join(process.env.TEXTURE_STRIPS, `${name}-${fallback}.png`),
+          panels,
+          view.height,
+        );
+    }
+  }
+  await sessions.releaseAll();
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const cases = process.argv[2] ? process.argv[2].split(',') : undefined;
+  const variants = process.argv[3] ? process.argv[3].split(',') : undefined;
+  const rows = await textureQuality(cases, variants);
+  process.stdout.write(
+    '| case | base | variant | detail | spectrum | drift | s |\n|---|---|---|---|---|---|---|\n',
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `| ${r.case} | ${r.base} | ${r.variant} | ${r.detail} | ${r.spectrum} | ${r.drift} | ${r.seconds} |\n`,
+    );
+}

@@ -1,0 +1,151 @@
+/**
+ * The store's folders on disk and what state they are in: `<dir>/<id>/<file>` plus `<dir>/<id>/model.json`
+ * (record.ts). Reading a folder's state, turning a record into an InstalledModel, and the one step every
+ * install ends with (rename the checked file into place, then write the record). Shared by the query,
+ * install and verify modules; holds no policy of its own.
+ */
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { findModel, isTensorModel, isValidModelId, type ModelEntry } from './manifest';
+import { readRecord, writeRecord, type ModelRecord } from './record';
+import type { InstalledModel, ModelListing } from './storeTypes';
+
+/** What the install and verify modules need of a ModelStore. */
+export interface StoreContext {
+  /** Absolute store folder. */
+  dir: string;
+  manifest: readonly ModelEntry[];
+  idleTimeoutMs?: number;
+  trustOnFirstUse: boolean;
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+/** Environment variable that, set to `1`, lets the store install unpinned tensor models (trust on first use). */
+export const TRUST_UNPINNED_ENV = 'INPAINT_STUDIO_TRUST_UNPINNED';
+
+/** True when the environment opts in to trust on first use. */
+export function trustOnFirstUseFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[TRUST_UNPINNED_ENV]?.trim() === '1';
+}
+
+export function folderOf(ctx: Pick<StoreContext, 'dir'>, id: string): string {
+  return path.join(ctx.dir, id);
+}
+
+export type NewRecord = Omit<ModelRecord, 'version' | 'installedAt' | 'verifiedAt' | 'status'>;
+
+/**
+ * Moves the checked file `from` (in `folder`) into place as `r.file`, writes the record and removes the
+ * previous record's file when it had another name.
+ */
+export async function installModel(
+  ctx: Pick<StoreContext, 'manifest'>,
+  folder: string,
+  from: string,
+  r: NewRecord,
+): Promise<InstalledModel> {
+  const previous = await readRecord(folder);
+  await rename(from, path.join(folder, r.file));
+  const now = new Date().toISOString();
+  const record: ModelRecord = { version: 1, ...r, installedAt: now, verifiedAt: now, status: 'verified' };
+  for (const key of ['label', 'convention', 'contentSha256', 'tensors', 'trust'] as const) {
+    if (record[key] === undefined) delete record[key];
+  }
+  await writeRecord(folder, record);
+  if (previous && previous.file !== r.file) await rm(path.join(folder, previous.file), { force: true });
+  return toInstalled(folder, record, findModel(r.id, ctx.manifest));
+}
+
+export type FolderState = Pick<ModelListing, 'state' | 'installed' | 'problem' | 'source' | 'installedAt'>;
+
+/** The state of an installed model's folder from its record and file size (never hashes). */
+export async function stateOf(
+  folder: string,
+  rec: ModelRecord,
+  entry: ModelEntry | undefined,
+): Promise<FolderState> {
+  const common = { source: rec.source, installedAt: rec.installedAt };
+  const corrupt = (problem: string): FolderState => ({
+    ...common,
+    state: 'corrupt',
+    installed: false,
+    problem,
+  });
+  const size = await sizeOf(path.join(folder, rec.file));
+  if (size === null)
+    return { ...common, state: 'missing-file', installed: false, problem: 'the model file is missing' };
+  if (rec.status === 'corrupt') return corrupt('verify found a SHA-256 mismatch');
+  if (size !== rec.bytes) return corrupt(`the file has ${size} bytes, not ${rec.bytes}`);
+  if (entry && isTensorModel(entry)) {
+    if (!rec.contentSha256) return corrupt('the record has no content SHA-256');
+    if (entry.contentSha256 !== null && entry.contentSha256 !== rec.contentSha256) {
+      return corrupt('the manifest now pins other weights');
+    }
+  } else if (entry && (entry.sha256 !== rec.sha256 || entry.bytes !== rec.bytes)) {
+    return corrupt('the manifest now names another file');
+  }
+  return { ...common, state: 'installed', installed: true };
+}
+
+export function toInstalled(folder: string, rec: ModelRecord, entry: ModelEntry | undefined): InstalledModel {
+  const m: InstalledModel = {
+    id: rec.id,
+    purpose: rec.purpose,
+    label: entry?.label ?? rec.label ?? rec.id,
+    path: path.join(folder, rec.file),
+    bytes: rec.bytes,
+    sha256: rec.sha256,
+    sourceKind: rec.sourceKind,
+    source: rec.source,
+    installedAt: rec.installedAt,
+    verifiedAt: rec.verifiedAt,
+    custom: rec.custom,
+  };
+  if (rec.convention !== undefined) m.convention = rec.convention;
+  if (rec.contentSha256 !== undefined) m.contentSha256 = rec.contentSha256;
+  if (rec.trust !== undefined) m.trust = rec.trust;
+  return m;
+}
+
+/** Folders in the store that are not manifest models, hold a record and are valid ids; sorted. */
+export async function customIds(ctx: Pick<StoreContext, 'dir' | 'manifest'>): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(ctx.dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+  const ids: string[] = [];
+  for (const name of names.sort()) {
+    if (!isValidModelId(name) || findModel(name, ctx.manifest)) continue;
+    const rec = await readRecord(folderOf(ctx, name));
+    if (rec && rec.id === name) ids.push(name);
+  }
+  return ids;
+}
+
+/** Ids that may have a folder in the store: manifest order first, then the custom ones sorted. */
+export async function storeIds(ctx: Pick<StoreContext, 'dir' | 'manifest'>): Promise<string[]> {
+  return [...ctx.manifest.map((m) => m.id), ...(await customIds(ctx))];
+}
+
+/** A safe file name for a custom model: the source's name when plain, else `model.onnx`. */
+export function customFileName(source: string): string {
+  const base = path.basename(source);
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(base) &&
+    base !== 'model.json' &&
+    !base.endsWith('.partial')
+    ? base
+    : 'model.onnx';
+}
+
+export async function sizeOf(p: string): Promise<number | null> {
+  try {
+    return (await stat(p)).size;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,34 @@
+/** The banner over the canvas when the engine process stopped: why, that the work is kept, and the restart. */
+import { useEditor, useEditorState } from './useEditor';
+
+const ICON = { info: '✓', warning: '⟳', error: '⚠' } as const;
+
+export function EngineBanner() {
+  const editor = useEditor();
+  const banner = useEditorState((s) => s.engineStatus.banner);
+  const health = useEditorState((s) => s.engineStatus.health);
+  if (!banner) return null;
+  return (
+    <div
+      className={`engine-banner ${banner.tone}`}
+      role="alert"
+      data-testid="engine-banner"
+      data-health={health}
+    >
+      <span className={`icon${health === 'restarting' ? ' spin' : ''}`} aria-hidden="true">
+        {ICON[banner.tone]}
+      </span>
+      <span className="text">{banner.text}</span>
+      {banner.dismissible && (
+        <button
+          className="small"
+          onClick={() => editor.dismissEngineBanner()}
+          aria-label="Close"
+          data-testid="engine-banner-close"
+        >
+          ✕
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The editor's snapshot (what React and the canvas adapter read), its starting value, and the small
+ * core the editor's parts share: the snapshot, how to change it, and the engine connection.
+ */
+import type { EngineApi, MethodResult } from '../../app/contract/schemas';
+import { ENGINE_READY, type EngineStatus } from './engineStatus';
+import type { StageInfo, StageSettings } from './params';
+import { IDLE_RUN, type RunInfo } from './runProgress';
+import type { ToolId, ToolOverlay } from './tools/tool';
+
+export type Raster = MethodResult<'openImage'>['preview'];
+export type ModelListing = MethodResult<'listModels'>[number];
+export type ExportFormat = 'png' | 'jpeg' | 'webp' | 'tiff';
+export type EncodedFile = MethodResult<'encodeResult'>;
+
+export interface ImageDoc {
+  imageId: string;
+  name: string;
+  width: number;
+  height: number;
+  format: string;
+  bitDepth: number;
+  hasAlpha: boolean;
+}
+
+export interface EngineInfo {
+  version: string;
+  modelsDir: string;
+  providers: string[];
+}
+
+export interface ModelDownload {
+  jobId: string;
+  id: string;
+  received: number;
+  total: number;
+}
+
+export interface EditorState {
+  /** The transport to the engine (the browser host's socket; always ready in Electron). */
+  connection: 'connecting' | 'ready' | 'closed';
+  /** The engine process behind it: ready, restarting after a crash, or given up on. */
+  engineStatus: EngineStatus;
+  engine: EngineInfo | null;
+  doc: ImageDoc | null;
+  /** Changes whenever the mask does. */
+  maskVersion: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  tool: ToolId;
+  brush: { size: number; hardness: number };
+  overlay: ToolOverlay | null;
+  maskColor: string;
+  maskOpacity: number;
+  showMask: boolean;
+  /** Before/after split view, and where its divider is (0..1 of the image width). */
+  split: boolean;
+  splitAt: number;
+  /** `\` held: the original is shown. */
+  holdBefore: boolean;
+  /** Space held: dragging pans. */
+  panning: boolean;
+  /** The canvas's zoom (1 = 100 %), written by the canvas adapter. */
+  zoom: number;
+  stageInfos: StageInfo[];
+  stages: StageSettings[];
+  /** The region picker's target while the pick tool is active. */
+  picking: { stage: string; param: string; previousTool: ToolId } | null;
+  /** Re-run automatically (from the changed stage on) when a slider moves after a run. */
+  autoRerun: boolean;
+  run: RunInfo;
+  /** Changes whenever the displayed "after" raster does (a result or a live preview). */
+  resultVersion: number;
+  /** Changes whenever a new image (the "before" raster) is opened. */
+  imageVersion: number;
+  models: ModelListing[];
+  modelId: string | null;
+  download: ModelDownload | null;
+  exportFormat: ExportFormat;
+  /** A message for the status bar. */
+  notice: { kind: 'info' | 'error'; text: string } | null;
+  busy: string | null;
+}
+
+/** What the canvas adapter offers the editor (zoom commands). */
+export interface Viewport {
+  fit(): void;
+  actualSize(): void;
+}
+
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface EditorOptions {
+  /** The model runs use (e.g. from the page's ?model=). */
+  modelId?: string | null;
+  /** Stages enabled at start (default: the first declared). */
+  enabledStages?: readonly string[];
+  /** Delay between the last slider change and the automatic re-run (default 300 ms). */
+  rerunDelayMs?: number;
+  scheduler?: Scheduler;
+}
+
+export function initialEditorState(opts: EditorOptions): EditorState {
+  return {
+    connection: 'connecting',
+    engineStatus: ENGINE_READY,
+    engine: null,
+    doc: null,
+    maskVersion: 0,
+    canUndo: false,
+    canRedo: false,
+    tool: 'brush',
+    brush: { size: 40, hardness: 0.8 },
+    overlay: null,
+    maskColor: '#ff2d55',
+    maskOpacity: 0.5,
+    showMask: true,
+    split: false,
+    splitAt: 0.5,
+    holdBefore: false,
+    panning: false,
+    zoom: 1,
+    stageInfos: [],
+    stages: [],
+    picking: null,
+    autoRerun: true,
+    run: IDLE_RUN,
+    resultVersion: 0,
+    imageVersion: 0,
+    models: [],
+    modelId: opts.modelId ?? null,
+    download: null,
+    exportFormat: 'png',
+    notice: null,
+    busy: null,
+  };
+}
+
+/** An error from the engine (a StudioError, or anything thrown) as {code, message}. */
+export function wireError(e: unknown): { code: string; message: string } {
+  const x = e as { code?: unknown; message?: unknown };
+  return {
+    code: typeof x?.code === 'string' ? x.code : 'INTERNAL',
+    message: typeof x?.message === 'string' ? x.message : String(e),
+  };
+}
+
+/** What the editor's parts share: the snapshot, how to change it, and the engine. */
+export interface EditorCore {
+  readonly state: EditorState;
+  update(patch: Partial<EditorState>): void;
+  /** The engine, or null after saying in the status bar that none is connected. */
+  requireApi(): EngineApi | null;
+  /** The engine, or null (silently). */
+  readonly api: EngineApi | null;
+  notify(kind: 'info' | 'error', text: string): void;
+}
