@@ -9,6 +9,7 @@
  * - seconds of the texture stage.
  *
  *   npx tsx bench/textureQuality.ts [case,…] [variant,…]
+ *   npx tsx bench/textureQuality.ts scale      (working scale and time on the 8 MP fixture)
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,9 +25,10 @@ import { textureStage } from '../app/stages/texture/stage';
 import { cropImage } from '../app/image/crop';
 import { saveStrip, type StripPanel } from '../app/image/strip';
 import { FIXTURES } from './gallery/lama';
+import { TEXTURE_CASES } from './gallery/texture';
 
 export const QUALITY_CASES = ['brick', 'grass', 'gravel'];
-const HOLE = { x: 200, y: 200, side: 112 };
+const SIDE = 112;
 
 export const VARIANTS: Record<string, Record<string, unknown>> = {
   default: {},
@@ -37,14 +39,16 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
   spectrum: { spectrumWeight: 1 },
   adam: { optimizer: 'adam', iterations: 120 },
   'border-0': { borderWeight: 0 },
+  'border-100': { borderWeight: 100 },
+  'border-1000': { borderWeight: 1000 },
   'iter-20': { iterations: 20 },
   rgb: { channels: 'rgb' },
 };
 
-function squareHole(width: number, height: number): Mask {
+function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
   const mask = createMask(width, height);
-  for (let y = HOLE.y; y < HOLE.y + HOLE.side; y++)
-    for (let x = HOLE.x; x < HOLE.x + HOLE.side; x++) mask.data[y * width + x] = 1;
+  for (let y = at.y; y < at.y + SIDE; y++)
+    for (let x = at.x; x < at.x + SIDE; x++) mask.data[y * width + x] = 1;
   return mask;
 }
 
@@ -86,10 +90,13 @@ export async function textureQuality(
   });
   const rows: QualityRow[] = [];
   const r2 = (v: number) => Math.round(v * 100) / 100;
-  const box = { x: HOLE.x, y: HOLE.y, width: HOLE.side, height: HOLE.side };
   for (const name of cases) {
-    const image = (await loadImage(path.join(FIXTURES, `${name}.png`))).image;
-    const mask = squareHole(image.width, image.height);
+    const c = TEXTURE_CASES.find((t) => t.name === name);
+    if (!c)
+      throw new Error(`unknown case ${name}; choose from ${TEXTURE_CASES.map((t) => t.name).join(', ')}`);
+    const box = { x: c.at.x, y: c.at.y, width: SIDE, height: SIDE };
+    const image = (await loadImage(path.join(FIXTURES, c.file))).image;
+    const mask = squareHole(image.width, image.height, c.at);
     const truthDetail = meanGradient(image, mask);
     const truthSpectrum = logPowerSpectrum(image, box);
     for (const fallback of ['pushpull', 'patchmatch']) {
@@ -105,7 +112,7 @@ export async function textureQuality(
         seconds: r2(seconds),
       });
       rows.push(row('(base fill)', base, 0));
-      const view = { x: 120, y: 120, width: 272, height: 272 };
+      const view = { x: c.at.x - 80, y: c.at.y - 80, width: 272, height: 272 };
       const panels: StripPanel[] = [{ label: fallback, image: cropImage(base, view) }];
       for (const v of variants) {
         const t = performance.now();
@@ -132,7 +139,9 @@ export async function textureQuality(
   return rows;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'scale') {
+  process.stdout.write(`${(await scaleRows()).join('\n')}\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const cases = process.argv[2] ? process.argv[2].split(',') : undefined;
   const variants = process.argv[3] ? process.argv[3].split(',') : undefined;
   const rows = await textureQuality(cases, variants);
@@ -143,4 +152,43 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     process.stdout.write(
       `| ${r.case} | ${r.base} | ${r.variant} | ${r.detail} | ${r.spectrum} | ${r.drift} | ${r.seconds} |\n`,
     );
+}
+
+/**
+ * Working at a reduced scale: the texture stage on the 8 MP fixture with square holes of growing size
+ * (over the push-pull fill). The crop (hole + context) is scaled down to `maxSide` when larger; reports
+ * the working scale the stage chose and its time.
+ */
+export async function scaleRows(sides = [112, 384, 1024]): Promise<string[]> {
+  const sessions = createSessionPool({ providers: ['cpu'] });
+  const pipeline = new Pipeline({
+    stages: [lamaStage, textureStage],
+    sessions,
+    models: { resolve: async () => null },
+  });
+  const image = (await loadImage(path.join(FIXTURES, 'Elephants_3840x2160.jpg'))).image;
+  const rows = ['| hole (px) | crop | working size | scale | iterations | s |', '|---|---|---|---|---|---|'];
+  for (const side of sides) {
+    const at = { x: 1800 - (side >> 1), y: 1000 - (side >> 1) };
+    const mask = createMask(image.width, image.height);
+    for (let y = at.y; y < at.y + side; y++)
+      for (let x = at.x; x < at.x + side; x++) mask.data[y * image.width + x] = 1;
+    const lama = { name: 'lama', params: { engine: 'embedded', fallback: 'pushpull', feather: 0 } };
+    await pipeline.run({ image, mask, stages: [lama] });
+    const t = performance.now();
+    const out = await pipeline.run({ image, mask, stages: [lama, { name: 'texture' }] });
+    const s = (performance.now() - t) / 1000;
+    const info = out.stages.find((x) => x.stage === 'texture')!.info as {
+      crop: { width: number; height: number };
+      workingSize: string;
+      scale: number;
+      iterations: number;
+    };
+    rows.push(
+      `| ${side} | ${info.crop.width}x${info.crop.height} | ${info.workingSize} | ${info.scale} | ${info.iterations} | ${s.toFixed(1)} |`,
+    );
+    process.stderr.write(`${rows[rows.length - 1]}\n`);
+  }
+  await sessions.releaseAll();
+  return rows;
 }

@@ -95,7 +95,8 @@ test('kills the engine mid-session: banner, Run waits, image and mask survive, t
   );
   await page.mouse.move(1200, 88);
   await page.screenshot({ path: path.join(shots, 'editor-engine-restarted.png') });
-  expect(engineStates).toEqual(['restarting', 'ready']);
+  // The host tells a page the engine's state as it connects ('ready' here), then each change.
+  expect(engineStates).toEqual(['ready', 'restarting', 'ready']);
   expect(host.enginePids).toHaveLength(2);
   expect(processAlive(oldPid)).toBe(false);
   const disabledSeen = await page.evaluate(

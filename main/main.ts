@@ -1,9 +1,11 @@
 /**
- * Electron main: one window, the app menu, native dialogs, and the engine in a utility process.
- * Thin wiring: the logic (IPC gate, file allow-list, crash-restart) lives in main/logic and is tested
- * in plain Node. Security per Electron's checklist: context isolation, sandbox, no node integration,
+ * Electron main: one window, the app menu (with Open Recent), native dialogs, and the engine in a
+ * utility process. Thin wiring: the logic (IPC gate, file allow-list, recent files, images to open,
+ * crash-restart) lives in main/logic and app/host and is tested in plain Node; the renderer acts on the
+ * menu and on opened and dropped files (renderer/state/fileControl.ts). Security per Electron's checklist: context isolation, sandbox, no node integration,
  * a strict CSP, no remote content, navigation and new windows denied, every IPC message validated.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   BrowserWindow,
@@ -22,15 +24,40 @@ import { IPC, SHELL_METHODS, type EventName, type EventPayload } from '../app/co
 import { EngineBridge, type EngineChild } from '../app/host/engineBridge';
 import { FileAccess } from './logic/fileAccess';
 import { guardInvoke, isTrustedSender } from './logic/ipcGuard';
+import { IMAGE_EXTENSIONS, PendingOpens, imagePathsInArgv } from './logic/openFiles';
+import { RecentFiles, jsonRecentStore, recentLabel } from './logic/recentFiles';
 
 const here = __dirname;
 const INDEX = path.join(here, '..', 'renderer', 'index.html');
 const APP_URL = `file://${INDEX.split(path.sep).join('/')}`;
 const files = new FileAccess();
 let win: BrowserWindow | undefined;
+let recent: RecentFiles | undefined;
 
 function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
   win?.webContents.send(IPC.event, name, payload);
+}
+
+/** Images main opens in the page (Open Recent, the system's open-file, the command line): granted, sent. */
+const pending = new PendingOpens((p) => {
+  files.grant(p, 'read');
+  emit('onOpenFile', { path: p });
+});
+// macOS: a file opened with the app (Finder, the Dock's recent documents); may come before `ready`.
+app.on('open-file', (event, p) => {
+  event.preventDefault();
+  pending.open(p);
+});
+
+/** An image opened: first in Open Recent (and the system's recent documents). */
+function opened(p: string): void {
+  app.addRecentDocument(p);
+  if (recent?.add(p)) menu();
+}
+
+/** An image that failed to open and is gone: out of Open Recent. */
+function openFailed(p: string): void {
+  if (!existsSync(p) && recent?.remove(p)) menu();
 }
 
 function forkEngine(): EngineChild {
@@ -59,13 +86,10 @@ async function shellMethod(method: keyof typeof SHELL_METHODS, raw: unknown): Pr
     const filters =
       params.kind === 'model'
         ? [{ name: 'ONNX model', extensions: ['onnx'] }]
-        : [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff'] }];
+        : [{ name: 'Images', extensions: [...IMAGE_EXTENSIONS] }];
     const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters });
     const p = r.canceled ? null : r.filePaths[0];
-    if (p) {
-      files.grant(p, 'read');
-      app.addRecentDocument(p);
-    }
+    if (p) files.grant(p, 'read');
     return { path: p };
   }
   const r = await dialog.showSaveDialog(win!, { defaultPath: params.suggestedName });
@@ -81,8 +105,26 @@ function menu(): void {
       label: 'File',
       submenu: [
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
+        {
+          label: 'Open Recent',
+          submenu: [
+            ...(recent?.list() ?? []).map((p): MenuItemConstructorOptions => ({
+              label: recentLabel(p),
+              click: () => pending.open(p),
+            })),
+            { type: 'separator' },
+            {
+              label: 'Clear Menu',
+              enabled: (recent?.list().length ?? 0) > 0,
+              click: () => {
+                recent?.clear();
+                app.clearRecentDocuments();
+                menu();
+              },
+            },
+          ],
+        },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
-        { role: 'recentDocuments', submenu: [{ role: 'clearRecentDocuments' }] },
         { type: 'separator' },
         { role: 'quit' },
       ],
@@ -137,7 +179,15 @@ app.whenReady().then(() => {
         return { ok: true, result: await shellMethod(method as keyof typeof SHELL_METHODS, params) };
       }
       const g = guardInvoke(sender, APP_URL, method, params, files);
-      return { ok: true, result: await bridge.request(g.method, g.params as Record<string, unknown>) };
+      const file = g.method === 'openImage' ? (g.params as { path: string }).path : null;
+      try {
+        const result = await bridge.request(g.method, g.params as Record<string, unknown>);
+        if (file) opened(file);
+        return { ok: true, result };
+      } catch (e) {
+        if (file) openFailed(file);
+        throw e;
+      }
     } catch (e) {
       // Errors cross as {code, message} (an Error's own properties do not survive the bridge).
       return { ok: false, error: asStudioError(e, 'PARAM_INVALID').toWire() };
@@ -148,7 +198,10 @@ app.whenReady().then(() => {
     files.grant(p, 'read');
     emit('onFileDropped', { path: p });
   });
+  recent = new RecentFiles(jsonRecentStore(path.join(app.getPath('userData'), 'recent-files.json')));
   menu();
+  const launched = imagePathsInArgv(process.argv).at(-1);
+  if (launched) pending.open(launched);
   win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -162,6 +215,13 @@ app.whenReady().then(() => {
     },
   });
   win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.on('did-start-loading', () => pending.pageLoading());
+  // The page listens now: tell it the engine's state (it may have crashed, or been given up on, before
+  // the page loaded), then hand it the image waiting to open.
+  win.webContents.on('did-finish-load', () => {
+    emit('onEngineState', bridge.engineState());
+    pending.pageLoaded();
+  });
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };

@@ -23,14 +23,13 @@ api.on = (event: string, listener: (payload: unknown) => void) => {
 contextBridge.exposeInMainWorld('studio', api);
 
 // A dropped file's path is read here (the page never sees paths) and handed to main, which grants it
-// and tells the page through the onFileDropped event.
+// and tells the page through the onFileDropped event. The editor holds one image: the first file.
 window.addEventListener(
   'drop',
   (e) => {
-    for (const file of Array.from(e.dataTransfer?.files ?? [])) {
-      const p = webUtils.getPathForFile(file);
-      if (p) ipcRenderer.send(IPC.drop, p);
-    }
+    const file = e.dataTransfer?.files[0];
+    const p = file ? webUtils.getPathForFile(file) : '';
+    if (p) ipcRenderer.send(IPC.drop, p);
   },
   true,
 );

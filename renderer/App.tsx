@@ -1,7 +1,8 @@
 /** The editor's layout: toolbar, mask bar, canvas, stage and model panels, run bar, status bar. */
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Editor } from './state/editor';
 import { CanvasView } from './components/CanvasView';
+import { downloadBytes } from './components/files';
 import { MaskBar } from './components/MaskBar';
 import { ModelManager } from './components/ModelManager';
 import { RunBar } from './components/RunBar';
@@ -9,19 +10,28 @@ import { StagePanel } from './components/StagePanel';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { EditorContext } from './components/useEditor';
+import { useFileDrop } from './components/useFileDrop';
 import { useKeyboard } from './components/useKeyboard';
 
 export function App({ editor }: { editor: Editor }) {
   const openInput = useRef<HTMLInputElement>(null);
   useKeyboard(editor);
-  const open = () => openInput.current?.click();
+  useFileDrop(editor);
+  // Where there are no native dialogs (the browser host), Open is this file input and Export a download.
+  useEffect(() => {
+    editor.setPageFiles({
+      pickImage: () => openInput.current?.click(),
+      save: (file) => downloadBytes(file.name, file.mime, file.bytes),
+    });
+    return () => editor.setPageFiles(null);
+  }, [editor]);
   return (
     <EditorContext.Provider value={editor}>
       <div className="app">
-        <Toolbar onOpen={open} />
+        <Toolbar />
         <MaskBar />
         <div className="workspace">
-          <CanvasView onOpen={open} />
+          <CanvasView />
           <aside className="side">
             <StagePanel />
             <ModelManager />

@@ -91,7 +91,27 @@ export const OpenedImageSchema = z.object({
 export const METHODS = {
   engineInfo: {
     params: z.object({}),
-    result: z.object({ version: z.string(), modelsDir: z.string(), providers: z.array(z.string()) }),
+    result: z.object({
+      version: z.string(),
+      modelsDir: z.string(),
+      /** The execution providers not ruled out on this platform and build, in the order they are tried. */
+      providers: z.array(z.string()),
+      /**
+       * Every provider with what the session layer found: 'loaded' (a session runs on it), 'available'
+       * (not tried yet, nothing rules it out) or 'unavailable' (with the reason).
+       */
+      providerDetails: z
+        .array(
+          z.object({
+            name: z.string(),
+            status: z.enum(['loaded', 'available', 'unavailable']),
+            reason: z.string().optional(),
+          }),
+        )
+        .optional(),
+      /** The provider the engine's last model run used; null when no model has run yet. */
+      lastProvider: z.string().nullable().optional(),
+    }),
   },
   openImage: {
     params: z.object({ path: z.string().min(1).max(4096) }),
@@ -182,6 +202,11 @@ export const EVENTS = {
   onModelProgress: z.object({ jobId: id, id, received: z.number(), total: z.number() }),
   /** Electron: the user dropped a file on the window (its path is now readable by the renderer). */
   onFileDropped: z.object({ path: z.string() }),
+  /**
+   * Electron: open this image — chosen in the File menu's Open Recent, or handed to the app by the
+   * operating system (a file opened with the app); its path is now readable by the renderer.
+   */
+  onOpenFile: z.object({ path: z.string() }),
   /** A menu command (Electron's app menu), for the renderer to act on. */
   onMenu: z.object({
     command: z.enum([

@@ -11,6 +11,8 @@ import { loadImage } from '../image/load';
 import { saveImage } from '../image/save';
 import { createImage } from '../image/types';
 import { startBrowserHost, type BrowserHost } from './browserHost';
+import { EngineBridge, type EngineChild } from './engineBridge';
+import { RestartPolicy } from './restartPolicy';
 import { createEngineServices } from './services';
 
 let hostInfo: BrowserHost;
@@ -120,6 +122,63 @@ describe('browser host', () => {
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
     await expect(api.engineInfo({})).resolves.toMatchObject({ version: expect.any(String) });
     expect(existsSync(out) && readFileSync(out).length > 0).toBe(true);
+    ws.close();
+  });
+
+  it('tells a page that connects after the engine was given up on, before its first call fails', async () => {
+    // An engine process that dies as soon as it starts: the bridge restarts it once, then gives up.
+    let forks = 0;
+    let bridge: EngineBridge | undefined;
+    const host = await startBrowserHost({
+      engine: (emit) => {
+        bridge = new EngineBridge({
+          emit,
+          policy: new RestartPolicy(1, 60_000, 0),
+          schedule: (fn) => setTimeout(fn, 0),
+          fork: () => {
+            forks++;
+            const exit: ((code: number | null) => void)[] = [];
+            setTimeout(() => exit.forEach((l) => l(139)), 1);
+            return {
+              postMessage: () => {},
+              on: ((event: string, l: (code: number | null) => void) => {
+                if (event === 'exit') exit.push(l);
+              }) as EngineChild['on'],
+              kill: () => {},
+            };
+          },
+        });
+        return bridge;
+      },
+    });
+    try {
+      await expect.poll(() => bridge!.engineState().state).toBe('failed');
+      expect(forks).toBe(2);
+      // Listening from the start: the event is the first frame the page receives.
+      const ws = new WebSocket(host.socketUrl);
+      ws.binaryType = 'arraybuffer';
+      const first = await new Promise<unknown>((resolve, reject) => {
+        ws.once('message', (d) => resolve(decodeFrame(d as ArrayBuffer)));
+        ws.once('error', reject);
+      });
+      expect(first).toMatchObject({
+        type: 'event',
+        name: 'onEngineState',
+        payload: { state: 'failed', reason: 'exit code 139' },
+      });
+      ws.close();
+    } finally {
+      bridge?.dispose();
+      await host.close();
+    }
+  });
+
+  it('an in-process engine has no process state to tell: a page hears nothing until it asks', async () => {
+    const ws = await connect(hostInfo.socketUrl);
+    const got: unknown[] = [];
+    ws.on('message', (d) => got.push(decodeFrame(d as ArrayBuffer)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([]);
     ws.close();
   });
 });

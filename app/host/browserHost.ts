@@ -24,6 +24,8 @@ import type { EngineServices } from './services';
 export interface EngineEndpoint {
   /** Answers one request; never throws. */
   handle(req: RequestMessage): Promise<ResponseMessage>;
+  /** The engine process's state, sent to each page as it connects (an EngineBridge has one). */
+  engineState?(): EventPayload<'onEngineState'>;
 }
 
 export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -125,6 +127,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A page that connects after the engine crashed (restarting, or given up on) learns it now, not
+      // from its first call failing.
+      const state = host.engineState?.();
+      if (state) send(ws, { type: 'event', name: 'onEngineState', payload: state });
       ws.on('message', async (data, isBinary) => {
         let id = -1;
         try {

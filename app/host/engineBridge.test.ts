@@ -153,4 +153,32 @@ describe('engine bridge, more', () => {
     expect(ok).toMatchObject({ id: 9, ok: true, result: { imageId: expect.stringMatching(/^img-/) } });
     bridge.dispose();
   });
+
+  it('keeps its current state for a front end that connects or loads later', async () => {
+    const scheduled: (() => void)[] = [];
+    const children: FakeChild[] = [];
+    const bridge = new EngineBridge({
+      fork: () => {
+        const c = new FakeChild();
+        children.push(c);
+        return c as unknown as EngineChild;
+      },
+      emit: () => {},
+      policy: new RestartPolicy(1, 60_000, 0),
+      schedule: (fn) => scheduled.push(fn),
+    });
+    expect(bridge.engineState()).toEqual({ state: 'ready' });
+    children[0].emit('exit', null, 'SIGSEGV');
+    expect(bridge.engineState()).toMatchObject({ state: 'restarting', reason: 'killed by SIGSEGV' });
+    scheduled.shift()!();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(bridge.engineState()).toEqual({ state: 'ready' });
+    children[1].emit('exit', 134);
+    expect(bridge.engineState()).toMatchObject({
+      state: 'failed',
+      reason: 'exit code 134',
+      message: expect.stringMatching(/was not restarted/),
+    });
+    bridge.dispose();
+  });
 });

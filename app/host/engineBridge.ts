@@ -56,6 +56,8 @@ export class EngineBridge {
   private readonly policy: RestartPolicy;
   private stopped = false;
   private failed = false;
+  /** The last onEngineState sent: what a front end that connects now must be told. */
+  private current: EventPayload<'onEngineState'> = { state: 'ready' };
 
   constructor(private readonly opts: BridgeOptions) {
     this.policy = opts.policy ?? new RestartPolicy();
@@ -99,14 +101,14 @@ export class EngineBridge {
     const d = this.policy.onCrash((this.opts.now ?? Date.now)());
     if (!d.restart) {
       this.failed = true;
-      this.opts.emit('onEngineState', {
+      this.setState({
         state: 'failed',
         reason,
         message: `${message} It crashed ${d.crashes} times in a minute and was not restarted.`,
       });
       return;
     }
-    this.opts.emit('onEngineState', { state: 'restarting', reason, message });
+    this.setState({ state: 'restarting', reason, message });
     (this.opts.schedule ?? ((fn, ms) => setTimeout(fn, ms)))(() => void this.restart(), d.delayMs);
   }
 
@@ -125,7 +127,21 @@ export class EngineBridge {
       }
     }
     // It may have died again while re-opening; that crash reported itself.
-    if (this.child) this.opts.emit('onEngineState', { state: 'ready' });
+    if (this.child) this.setState({ state: 'ready' });
+  }
+
+  private setState(s: EventPayload<'onEngineState'>): void {
+    this.current = s;
+    this.opts.emit('onEngineState', s);
+  }
+
+  /**
+   * The engine process's state now, as the last onEngineState said it: a front end that connects (a new
+   * browser page) or loads (Electron's renderer) after a crash is told with this, not by its first call
+   * failing.
+   */
+  engineState(): EventPayload<'onEngineState'> {
+    return { ...this.current };
   }
 
   private send(method: string, params: unknown): Promise<unknown> {

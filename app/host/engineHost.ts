@@ -17,6 +17,7 @@ import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
 import { createMask, type LoadedImage, type RgbImage } from '../image/types';
 import { STAGES } from '../stages/registry';
+import { ProviderTracker } from './providerReport';
 import type { EngineServices } from './services';
 import { validateInpaintModel } from './validateModel';
 
@@ -82,11 +83,17 @@ export class EngineHost {
 
   private dispatch<M extends MethodName>(method: M, p: MethodParams<M>): Promise<MethodResult<M>> {
     const handlers: { [K in MethodName]: (p: MethodParams<K>) => Promise<MethodResult<K>> } = {
-      engineInfo: async () => ({
-        version: this.version,
-        modelsDir: this.services.store.dir,
-        providers: ['cuda', 'dml', 'coreml', 'cpu'],
-      }),
+      engineInfo: async () => {
+        // What the session layer found here (not a fixed list): see providerReport.ts.
+        const report = (this.services.providers ?? new ProviderTracker()).report();
+        return {
+          version: this.version,
+          modelsDir: this.services.store.dir,
+          providers: report.providers,
+          providerDetails: report.details,
+          lastProvider: report.lastProvider,
+        };
+      },
       openImage: async (q) =>
         this.register(await loadImage(q.path), path.basename(q.path), path.resolve(q.path)),
       openImageData: async (q) =>

@@ -6,10 +6,11 @@ import { GENERATED_MODELS, ensureGeneratedModel } from '../../native-models/gene
 import { ModelStore, defaultStoreDir } from '../../native-models/store';
 import { findModel, type ModelEntry } from '../../native-models/manifest';
 import { createSessionPool } from '../ort/sessions';
-import type { ProviderName } from '../ort/types';
+import { PROVIDER_ORDER, type ProviderName } from '../ort/types';
 import { Pipeline } from '../pipeline/run';
 import type { ModelResolver, ResolvedModel } from '../pipeline/types';
 import { STAGES } from '../stages/registry';
+import { ProviderTracker } from './providerReport';
 
 export interface ServiceOptions {
   /** Model store folder (default: $INPAINT_STUDIO_MODELS or the user data folder). */
@@ -25,6 +26,8 @@ export interface EngineServices {
   resolver: ModelResolver;
   pipeline: Pipeline;
   sessions: ReturnType<typeof createSessionPool>;
+  /** What the session layer found about the execution providers, and the last run's (engineInfo). */
+  providers?: ProviderTracker;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,10 @@ export function createEngineServices(opts: ServiceOptions = {}): EngineServices 
     dir: opts.modelsDir ?? defaultStoreDir(),
     ...(opts.manifest ? { manifest: opts.manifest } : {}),
   });
-  const sessions = createSessionPool({ providers: opts.providers, intraOpThreads: opts.threads ?? 0 });
+  const providers = new ProviderTracker(opts.providers ?? PROVIDER_ORDER);
+  const sessions = providers.track(
+    createSessionPool({ providers: opts.providers, intraOpThreads: opts.threads ?? 0 }),
+  );
   const resolver = createModelResolver(store);
   const pipeline = new Pipeline({ stages: STAGES, sessions, models: resolver });
   return {
@@ -63,6 +69,7 @@ export function createEngineServices(opts: ServiceOptions = {}): EngineServices 
     resolver,
     pipeline,
     sessions,
+    providers,
     close: () => sessions.releaseAll(),
   };
 }

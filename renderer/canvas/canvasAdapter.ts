@@ -92,6 +92,11 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       const { w, h } = size();
       setTransform(actualSizeTransform(vpt, w, h));
     },
+    zoomBy(factor: number) {
+      if (!editor.getSnapshot().doc) return;
+      const { w, h } = size();
+      setTransform(zoomAt(vpt, w / 2, h / 2, vpt[0] * factor));
+    },
   };
   editor.setViewport(viewport);
 

@@ -1,14 +1,14 @@
 /**
- * The canvas area: hosts the fabric adapter, accepts dropped image files, and shows an empty state, the
- * engine banner and what is busy.
+ * The canvas area: hosts the fabric adapter, highlights a file dragged over it (the window opens dropped
+ * files: useFileDrop), and shows an empty state, the engine banner and what is busy.
  */
 import { useEffect, useRef, useState } from 'react';
 import { mountCanvas } from '../canvas/canvasAdapter';
 import { EngineBanner } from './EngineBanner';
-import { droppedImage } from './files';
+import { dragHasFiles } from './files';
 import { useEditor, useEditorState } from './useEditor';
 
-export function CanvasView({ onOpen }: { onOpen: () => void }) {
+export function CanvasView() {
   const editor = useEditor();
   const host = useRef<HTMLDivElement>(null);
   const hasDoc = useEditorState((s) => s.doc !== null);
@@ -24,23 +24,16 @@ export function CanvasView({ onOpen }: { onOpen: () => void }) {
     <div
       className={`canvas-area${dragOver ? ' drag-over' : ''}`}
       onDragOver={(e) => {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setDragOver(true);
+        if (dragHasFiles(e.dataTransfer)) setDragOver(true);
       }}
       onDragLeave={() => setDragOver(false)}
-      onDrop={async (e) => {
-        e.preventDefault();
-        setDragOver(false);
-        const file = droppedImage(e.dataTransfer);
-        if (file) await editor.openImageData(file.name, await file.arrayBuffer());
-      }}
+      onDrop={() => setDragOver(false)}
     >
       <div className="canvas-host" ref={host} tabIndex={0} data-testid="canvas-host" />
       {!hasDoc && (
         <div className="empty-state">
           <p>Drop a photo here, or</p>
-          <button className="primary" onClick={onOpen}>
+          <button className="primary" onClick={() => void editor.open()} data-testid="empty-open">
             Open an image…
           </button>
           <p className="hint">Then paint over what to remove and press Run.</p>

@@ -3,6 +3,7 @@
  * native dialog in Electron, a file picker in a browser), providers.
  */
 import { useRef, useState } from 'react';
+import { availableProviders, unavailableProviders } from '../state/providers';
 import { useEditor, useEditorState } from './useEditor';
 
 function mb(bytes: number): string {
@@ -142,7 +143,11 @@ export function ModelManager() {
           />
         </div>
       </details>
-      {engine && <p className="muted small">Execution providers: {engine.providers.join(', ')}</p>}
+      {engine && (
+        <p className="muted small" title={unavailableProviders(engine)} data-testid="model-providers">
+          Execution providers: {availableProviders(engine)}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 /** Image size, zoom, device, the last run's time, and the latest notice. */
+import { deviceLabel } from '../state/providers';
 import { useEditor, useEditorState } from './useEditor';
 
 const CONN_TEXT = {
@@ -18,9 +19,8 @@ export function StatusBar() {
   const health = useEditorState((s) => s.engineStatus.health);
   const notice = useEditorState((s) => s.notice);
   const holdBefore = useEditorState((s) => s.holdBefore);
-  const info = run.stages.find((s) => s.info?.provider)?.info;
-  const device =
-    typeof info?.provider === 'string' ? info.provider.toUpperCase() : run.stages.length ? 'CPU' : '—';
+  const engine = useEditorState((s) => s.engine);
+  const device = deviceLabel({ run, engine });
   const engineLine = run.stages[0]?.info?.engine;
   const conn = connection === 'ready' ? health : connection;
   return (
@@ -36,7 +36,7 @@ export function StatusBar() {
         <span className="muted">No image</span>
       )}
       {doc && <span data-testid="status-zoom">{Math.round(zoom * 100)}%</span>}
-      <span>Device: {device}</span>
+      <span data-testid="status-device">Device: {device}</span>
       {typeof engineLine === 'string' && <span>Fill: {engineLine}</span>}
       {run.totalMs !== null && <span>Last run: {(run.totalMs / 1000).toFixed(2)} s</span>}
       {holdBefore && <span className="badge">Original</span>}

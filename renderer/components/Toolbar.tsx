@@ -1,7 +1,7 @@
 /** The top bar: open, tools, brush, undo/redo, view and export. */
 import type { ToolId } from '../state/tools/tool';
 import type { ExportFormat } from '../state/editor';
-import { baseName, downloadBytes } from './files';
+import { exportName } from '../state/fileControl';
 import { useEditor, useEditorState } from './useEditor';
 
 const TOOLS: { id: ToolId; label: string; key: string; icon: string }[] = [
@@ -13,7 +13,7 @@ const TOOLS: { id: ToolId; label: string; key: string; icon: string }[] = [
 
 const FORMATS: ExportFormat[] = ['png', 'jpeg', 'webp', 'tiff'];
 
-export function Toolbar({ onOpen }: { onOpen: () => void }) {
+export function Toolbar() {
   const editor = useEditor();
   const tool = useEditorState((s) => s.tool);
   const size = useEditorState((s) => s.brush.size);
@@ -26,19 +26,14 @@ export function Toolbar({ onOpen }: { onOpen: () => void }) {
   const format = useEditorState((s) => s.exportFormat);
   const name = useEditorState((s) => s.doc?.name ?? '');
 
-  async function exportResult() {
-    const file = await editor.encodeResult();
-    if (file) downloadBytes(file.name, file.mime, file.bytes);
-  }
-
   return (
     <header className="toolbar" role="toolbar" aria-label="Editor tools">
       <div className="group">
         <button
           className="primary"
-          onClick={onOpen}
+          onClick={() => void editor.open()}
           data-testid="open-button"
-          title="Open an image (or drop one on the canvas)"
+          title="Open an image (Ctrl+O), or drop one on the window"
         >
           Open…
         </button>
@@ -137,12 +132,8 @@ export function Toolbar({ onOpen }: { onOpen: () => void }) {
         </select>
         <button
           disabled={!hasResult}
-          onClick={exportResult}
-          title={
-            hasResult
-              ? `Download ${baseName(name)}-inpainted.${format === 'jpeg' ? 'jpg' : format === 'tiff' ? 'tif' : format}`
-              : 'Run first'
-          }
+          onClick={() => void editor.exportResult()}
+          title={hasResult ? `Export ${exportName(name, format)} (Ctrl+E)` : 'Run first'}
           data-testid="export-button"
         >
           Export…

@@ -1,4 +1,5 @@
 /** Files in and out of the page (DOM): downloads, reading picked or dropped files, mask images. */
+import { isImageName, type DroppedFile } from '../state/fileControl';
 
 /** Saves bytes as a download with the given name. */
 export function downloadBytes(name: string, mime: string, bytes: ArrayBuffer): void {
@@ -13,12 +14,18 @@ export function downloadBytes(name: string, mime: string, bytes: ArrayBuffer): v
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The first file of a drop that looks like an image, or null. */
-export function droppedImage(dt: DataTransfer | null): File | null {
+/** The first file of a drop that looks like an image, as the editor takes it, or null. */
+export function droppedImage(dt: DataTransfer | null): DroppedFile | null {
   if (!dt) return null;
   for (const f of Array.from(dt.files))
-    if (f.type.startsWith('image/') || /\.(png|jpe?g|webp|tiff?|avif|gif|bmp)$/i.test(f.name)) return f;
+    if (isImageName(f.name) || (f.type.startsWith('image/') && !/\.\w+$/.test(f.name)))
+      return { name: f.name, bytes: () => f.arrayBuffer() };
   return null;
+}
+
+/** Whether a drag carries files (not text or a link). */
+export function dragHasFiles(dt: DataTransfer | null): boolean {
+  return Boolean(dt && Array.from(dt.types).includes('Files'));
 }
 
 /**

@@ -2,6 +2,9 @@
 import type { Editor } from './editor';
 import { nextBrushSize, type Command } from './shortcuts';
 
+/** Zoom In / Zoom Out step. */
+export const ZOOM_STEP = 1.25;
+
 /** Runs a command (`down` false: a held key was released); returns whether it was handled. */
 export function executeCommand(editor: Editor, cmd: Command, down = true): boolean {
   const s = editor.getSnapshot();
@@ -47,6 +50,18 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
       return true;
     case 'zoom:100':
       editor.zoomActual();
+      return true;
+    case 'zoom:in':
+      editor.zoomBy(ZOOM_STEP);
+      return true;
+    case 'zoom:out':
+      editor.zoomBy(1 / ZOOM_STEP);
+      return true;
+    case 'file:open':
+      void editor.open();
+      return true;
+    case 'file:export':
+      void editor.exportResult();
       return true;
     case 'mask:invert':
       editor.invertMask();

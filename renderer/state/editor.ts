@@ -11,8 +11,10 @@
  *   viewControl.ts   split view, hold-for-original, pan, zoom
  *   runControl.ts    stage parameters, auto re-run, run/cancel/progress, the before/after rasters
  *   exportControl.ts export format and encoding the result
+ *   fileControl.ts   Open and Export: native dialogs and granted paths (Electron), or the page's file
+ *                    picker and downloads (browser); dropped files
  *   modelControl.ts  model list, downloads, imports
- *   commands.ts      keyboard commands
+ *   commands.ts      keyboard and menu commands (shortcuts.ts maps keys and menu items to them)
  */
 import type { EngineApi, EventPayload, MethodResult } from '../../app/contract/schemas';
 import type { ParamValue } from '../../app/common/params';
@@ -30,16 +32,18 @@ import {
 } from './editorState';
 import { applyEngineState, dismissEngineBanner } from './engineStatus';
 import { ExportControl } from './exportControl';
+import { FileControl, type DroppedFile, type PageFiles } from './fileControl';
 import type { MaskDocument } from './maskDocument';
 import { MaskEditing } from './maskEditing';
 import { ModelControl } from './modelControl';
 import { IDLE_RUN } from './runProgress';
 import { RunControl } from './runControl';
-import type { Command } from './shortcuts';
+import { commandForMenu, type Command, type MenuCommand } from './shortcuts';
 import { Store } from './store';
 import type { ToolId, ToolPointer } from './tools/tool';
 import { ViewControl } from './viewControl';
 
+export type { DroppedFile, PageFiles } from './fileControl';
 export type {
   EditorOptions,
   EditorState,
@@ -63,6 +67,7 @@ export class Editor extends Store<EditorState> {
   private readonly runs: RunControl;
   private readonly exports: ExportControl;
   private readonly models: ModelControl;
+  private readonly files: FileControl;
 
   constructor(opts: EditorOptions = {}) {
     super(initialEditorState(opts));
@@ -97,26 +102,59 @@ export class Editor extends Store<EditorState> {
     this.view = new ViewControl(this.core);
     this.exports = new ExportControl(this.core);
     this.models = new ModelControl(this.core);
+    this.files = new FileControl(
+      this.core,
+      (path) => this.openImagePath(path),
+      (name, bytes) => this.openImageData(name, bytes),
+      () => this.exports.encodeResult(),
+    );
   }
 
   // ---- engine ----
 
-  /** Connects to an engine: loads its info, stages and models and listens to its events. */
+  /**
+   * Connects to an engine: listens to its events (the host's, Electron's menu and file events among
+   * them) and loads its info, stages and models. When the engine process is down (restarting, or given
+   * up on: the host says so with onEngineState as the page connects), the connection stays and the
+   * stages load once the engine is back.
+   */
   async attach(api: EngineApi): Promise<void> {
     this.api = api;
     this.unsubscribers.push(
       api.on('onProgress', (e) => this.runs.onProgress(e)),
       api.on('onModelProgress', (e) => this.models.onProgress(e)),
       api.on('onEngineState', (e) => this.onEngineState(e)),
+      // Electron only (the browser host never sends them): the app menu, drops, Open Recent.
+      api.on('onMenu', (e) => this.menu(e.command)),
+      api.on('onFileDropped', (e) => void this.files.openGranted(e.path)),
+      api.on('onOpenFile', (e) => void this.files.openGranted(e.path)),
     );
     try {
-      const [engine, stageInfos] = await Promise.all([api.engineInfo({}), api.listStages({})]);
-      this.update({ connection: 'ready', engine, ...this.runs.stagesFrom(stageInfos) });
+      await this.loadEngine(api);
     } catch (e) {
-      this.update({ connection: 'closed', notice: { kind: 'error', text: wireError(e).message } });
+      const err = wireError(e);
+      // ENGINE_CRASHED: the transport is fine, the engine process is not (the banner says why).
+      const connection = err.code === 'ENGINE_CRASHED' ? 'ready' : 'closed';
+      this.update({ connection, notice: { kind: 'error', text: err.message } });
       return;
     }
     await this.models.refresh();
+  }
+
+  /** Reads the engine's info and stage declarations. */
+  private async loadEngine(api: EngineApi): Promise<void> {
+    const [engine, stageInfos] = await Promise.all([api.engineInfo({}), api.listStages({})]);
+    this.update({ connection: 'ready', engine, ...this.runs.stagesFrom(stageInfos) });
+  }
+
+  /** Reads the engine's info again (its providers: what the session layer found, the last run's). */
+  private refreshEngineInfo(): void {
+    const api = this.api;
+    if (!api) return;
+    void api
+      .engineInfo({})
+      .then((engine) => this.update({ engine }))
+      .catch(() => {});
   }
 
   /** The transport closed: the engine can no longer be reached. */
@@ -144,13 +182,13 @@ export class Editor extends Store<EditorState> {
         this.runs.engineLost(e.message ?? 'The engine stopped unexpectedly; run again.');
       return;
     }
-    // Back: its info (providers) may differ, and a download may have been cut short.
+    // Back: its info (providers) may differ, and a download may have been cut short. A page that
+    // connected while it was down has no stages yet.
     const api = this.api;
     if (!api) return;
-    void api
-      .engineInfo({})
-      .then((engine) => this.update({ engine }))
-      .catch(() => {});
+    if (this.state.stageInfos.length === 0)
+      void this.loadEngine(api).catch((err: unknown) => this.notify('error', wireError(err).message));
+    else this.refreshEngineInfo();
     void this.models.refresh();
   }
 
@@ -187,7 +225,25 @@ export class Editor extends Store<EditorState> {
     await this.opening(name, () => api.openImageData({ name, bytes }));
   }
 
-  /** Opens an image by path (Electron's native dialog). */
+  /** Open: the native dialog (Electron), else the page's file picker (see setPageFiles). */
+  open(): Promise<void> {
+    return this.files.open();
+  }
+
+  /** Registers the page's file picker and download, used where there are no native dialogs. */
+  setPageFiles(page: PageFiles | null): void {
+    this.files.setPageFiles(page);
+  }
+
+  /**
+   * A file dropped on the page (null: the drop held no image). A browser opens it from its bytes;
+   * Electron opens it by path when main's onFileDropped arrives.
+   */
+  dropFile(file: DroppedFile | null): Promise<void> {
+    return this.files.drop(file);
+  }
+
+  /** Opens an image by path (Electron's native dialog, a drop, Open Recent). */
   async openImagePath(path: string): Promise<void> {
     const api = this.core.requireApi();
     if (!api) return;
@@ -302,6 +358,10 @@ export class Editor extends Store<EditorState> {
   zoomActual(): void {
     this.view.zoomActual();
   }
+  /** Zooms by `factor` about the view's centre (the menu's Zoom In / Zoom Out). */
+  zoomBy(factor: number): void {
+    this.view.zoomBy(factor);
+  }
 
   /** Shows a message in the status bar. */
   notify(kind: 'info' | 'error', text: string): void {
@@ -311,9 +371,14 @@ export class Editor extends Store<EditorState> {
     this.update({ notice: null });
   }
 
-  /** Runs a keyboard command; returns whether it was handled. */
+  /** Runs a keyboard or menu command; returns whether it was handled. */
   execute(cmd: Command, down = true): boolean {
     return executeCommand(this, cmd, down);
+  }
+
+  /** Carries out an item of Electron's app menu: the same command as its key or toolbar button. */
+  menu(command: MenuCommand): boolean {
+    return this.execute(commandForMenu(command));
   }
 
   // ---- stages and run (runControl.ts) ----
@@ -334,8 +399,10 @@ export class Editor extends Store<EditorState> {
    * Runs the enabled stages on the open image with the current mask. A run still going is cancelled
    * first; the engine's cache makes unchanged stages instant (their stage-end says cached).
    */
-  run(): Promise<void> {
-    return this.runs.run();
+  async run(): Promise<void> {
+    await this.runs.run();
+    // The run may have loaded a model on a provider: the Models panel shows what the engine found.
+    this.refreshEngineInfo();
   }
   /** Cancels the run in progress (the engine stops at its next step; the last result stays). */
   cancelRun(): void {
@@ -350,6 +417,13 @@ export class Editor extends Store<EditorState> {
   /** Encodes the last result at full resolution; null when there is none. */
   encodeResult(format?: ExportFormat): Promise<EncodedFile | null> {
     return this.exports.encodeResult(format);
+  }
+  /**
+   * Export: the native save dialog and the engine writes the file (Electron), else the engine encodes
+   * it and the page downloads it (see setPageFiles).
+   */
+  exportResult(): Promise<void> {
+    return this.files.exportResult();
   }
 
   // ---- models (modelControl.ts) ----
@@ -372,7 +446,7 @@ export class Editor extends Store<EditorState> {
   }
   /** Whether model files are chosen with a native dialog (Electron) rather than a file input. */
   get hasFileDialogs(): boolean {
-    return this.models.hasFileDialogs;
+    return this.files.hasDialogs;
   }
   /** Chooses a model file with the native dialog and imports it (Electron). */
   importModelWithDialog(id: string): Promise<void> {

@@ -23,11 +23,8 @@ export interface ImageDoc {
   hasAlpha: boolean;
 }
 
-export interface EngineInfo {
-  version: string;
-  modelsDir: string;
-  providers: string[];
-}
+/** engineInfo's answer: the engine's version, model folder and execution providers (see providers.ts). */
+export type EngineInfo = MethodResult<'engineInfo'>;
 
 export interface ModelDownload {
   jobId: string;
@@ -86,6 +83,8 @@ export interface EditorState {
 export interface Viewport {
   fit(): void;
   actualSize(): void;
+  /** Zooms by `factor` about the view's centre. */
+  zoomBy(factor: number): void;
 }
 
 export interface Scheduler {

@@ -3,9 +3,10 @@
  * its progress and cancel, and import of a model file (by path where there are paths — Electron's
  * dialog — or by its bytes, from a browser's file picker).
  */
-import type { EventPayload, StudioApi } from '../../app/contract/schemas';
+import type { EventPayload } from '../../app/contract/schemas';
 import type { EditorCore } from './editorState';
 import { wireError } from './editorState';
+import { shellOf } from './fileControl';
 
 export class ModelControl {
   private jobCounter = 0;
@@ -61,17 +62,12 @@ export class ModelControl {
     return this.importing(id, (api) => api.importModel({ id, path }));
   }
 
-  /** Whether the engine's host has native file dialogs (Electron), so a model is imported by path. */
-  get hasFileDialogs(): boolean {
-    return typeof (this.core.api as Partial<StudioApi> | null)?.showOpenDialog === 'function';
-  }
-
   /** Asks for a model file with the native dialog and imports it (Electron). */
   async importWithDialog(id: string): Promise<void> {
-    const api = this.core.requireApi() as Partial<StudioApi> | null;
-    if (!api?.showOpenDialog) return;
+    const shell = shellOf(this.core.requireApi());
+    if (!shell) return;
     try {
-      const { path } = await api.showOpenDialog({ kind: 'model' });
+      const { path } = await shell.showOpenDialog({ kind: 'model' });
       if (path) await this.importPath(id, path);
     } catch (e) {
       this.core.notify('error', wireError(e).message);

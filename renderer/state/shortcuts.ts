@@ -1,7 +1,11 @@
 /**
- * Keyboard shortcuts as data: a key press (as a plain object, no DOM) maps to a command. Space (pan)
- * and backslash (show the original) are held, so they map on key-down and key-up.
+ * Keyboard shortcuts and menu commands as data: a key press (as a plain object, no DOM) or an item of
+ * Electron's app menu maps to a command, which commands.ts carries out, so the menu, the keys and the
+ * toolbar do the same thing. Space (pan) and backslash (show the original) are held, so they map on
+ * key-down and key-up.
  */
+import type { EventPayload } from '../../app/contract/schemas';
+
 export type Command =
   | 'tool:brush'
   | 'tool:eraser'
@@ -14,6 +18,10 @@ export type Command =
   | 'split:toggle'
   | 'zoom:fit'
   | 'zoom:100'
+  | 'zoom:in'
+  | 'zoom:out'
+  | 'file:open'
+  | 'file:export'
   | 'mask:invert'
   | 'mask:clear'
   | 'run'
@@ -39,6 +47,8 @@ export function commandForKey(k: KeyPress): Command | null {
     if (key === 'Enter') return 'run';
     if (key === '0') return 'zoom:fit';
     if (key === '1') return 'zoom:100';
+    if (key === 'o') return 'file:open';
+    if (key === 'e') return 'file:export';
     return null;
   }
   if (k.alt) return null;
@@ -74,6 +84,26 @@ export function commandForKey(k: KeyPress): Command | null {
     default:
       return null;
   }
+}
+
+export type MenuCommand = EventPayload<'onMenu'>['command'];
+
+const MENU: Record<MenuCommand, Command> = {
+  open: 'file:open',
+  export: 'file:export',
+  undo: 'undo',
+  redo: 'redo',
+  zoomIn: 'zoom:in',
+  zoomOut: 'zoom:out',
+  zoomFit: 'zoom:fit',
+  zoom100: 'zoom:100',
+  // The menu item toggles (a click cannot be held): the toolbar's Before/after split, key S.
+  toggleBeforeAfter: 'split:toggle',
+};
+
+/** The command an item of the app menu (Electron's onMenu) stands for. */
+export function commandForMenu(command: MenuCommand): Command {
+  return MENU[command];
 }
 
 /** The next brush size for [ and ]: about 15 % per press, at least 1 px, 1..2000 px. */

@@ -33,4 +33,8 @@ export class ViewControl {
   zoomActual(): void {
     this.viewport?.actualSize();
   }
+  /** Zooms in (factor > 1) or out about the view's centre. */
+  zoomBy(factor: number): void {
+    this.viewport?.zoomBy(factor);
+  }
 }

@@ -74,6 +74,21 @@ export function fakeEngine(): FakeEngine {
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(name) ?? []) l(payload);
   };
+  let opens = 0;
+  const opened = (name: string): MethodResult<'openImage'> => {
+    const width = 40,
+      height = 30;
+    return {
+      imageId: `img-${++opens}`,
+      name,
+      width,
+      height,
+      format: 'png',
+      bitDepth: 8,
+      hasAlpha: false,
+      preview: { width, height, rgba: new Uint8Array(width * height * 4).fill(128).buffer },
+    };
+  };
   const api = {
     calls: [] as { method: string; params: unknown }[],
     hold: false,
@@ -108,20 +123,17 @@ export function fakeEngine(): FakeEngine {
         isDefault: id === 'fake-lama',
       }));
     },
+    async openImage(p: MethodParams<'openImage'>) {
+      api.calls.push({ method: 'openImage', params: p });
+      return opened(p.path.split(/[\\/]/).pop()!);
+    },
     async openImageData(p: MethodParams<'openImageData'>) {
       api.calls.push({ method: 'openImageData', params: p });
-      const width = 40,
-        height = 30;
-      return {
-        imageId: 'img-1',
-        name: p.name,
-        width,
-        height,
-        format: 'png',
-        bitDepth: 8,
-        hasAlpha: false,
-        preview: { width, height, rgba: new Uint8Array(width * height * 4).fill(128).buffer },
-      };
+      return opened(p.name);
+    },
+    async exportImage(p: MethodParams<'exportImage'>) {
+      api.calls.push({ method: 'exportImage', params: p });
+      return { path: p.path };
     },
     async run(p: MethodParams<'run'>): Promise<MethodResult<'run'>> {
       api.calls.push({ method: 'run', params: p });
