@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: the LaMa stage with the generated LaMa-signature model and with the embedded fills,
  * on 0.25, 1 and 8 MP images (wall time, peak RSS, megapixels per second; each case in its own process),
- * then the embedded fills side by side with OpenCV's cv2.inpaint (Telea). Results: bench/results/*.json.
+ * then the embedded fills side by side with OpenCV's cv2.inpaint (Telea), the texture stage's fills
+ * (`texture-quality`: detail, spectrum distance, working scale, network designs), and the texture loss
+ * through our ONNX gradient graph side by side with PyTorch autograd (`texture-torch`,
+ * bench/textureTorch.ts). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
+ * texture, texture-quality, texture-torch, fill). Results: bench/results/*.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -113,6 +117,39 @@ async function main() {
       `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
     );
     process.stdout.write(`\nwrote ${writeResults('texture', { date: new Date().toISOString(), rows })}\n`);
+  }
+  if (only.length === 0 || only.includes('texture-quality')) {
+    const { textureQuality, scaleRows } = await import('./textureQuality');
+    const { textureNetworks } = await import('./textureNetworks');
+    const rows = await textureQuality(undefined, ['default', 'one-level', 'full-band', 'spectrum', 'adam']);
+    process.stdout.write(
+      '\n## texture stage on a 112 px hole: detail (1 = truth), spectrum distance to the truth, coarse drift, time\n\n',
+    );
+    process.stdout.write(
+      `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
+    );
+    process.stdout.write('\n## texture stage working scale on the 8 MP fixture\n\n');
+    process.stdout.write(`${(await scaleRows()).join('\n')}\n`);
+    process.stdout.write(
+      '\n## embedded network designs, synthesis from noise (spectrum distance / natural spread)\n\n',
+    );
+    process.stdout.write(`${await textureNetworks()}\n`);
+    process.stdout.write(
+      `\nwrote ${writeResults('texture-quality', { date: new Date().toISOString(), rows })}\n`,
+    );
+  }
+  if (only.length === 0 || only.includes('texture-torch')) {
+    const { benchTextureTorch, printTextureTorch, torchAvailable } = await import('./textureTorch');
+    const missing = torchAvailable();
+    if (missing) process.stdout.write(`\n## texture loss vs PyTorch: skipped (${missing})\n`);
+    else {
+      const r = await benchTextureTorch();
+      process.stdout.write(
+        '\n## texture loss + gradient, VGG19 to conv4_4 at 256², ONNX Runtime vs PyTorch autograd (CPU, 2 threads each)\n\n',
+      );
+      process.stdout.write(printTextureTorch(r));
+      process.stdout.write(`\nwrote ${writeResults('texture-torch', r)}\n`);
+    }
   }
   if (only.length === 0 || only.includes('fill')) {
     const { compareEmbeddedFills, defaultCases } = await import('./embeddedFillCompare');

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Graph, sizeOf, type Tensor } from './builder';
 import { RULES, type Rule } from './gradients';
 import { gradCheck, type GradCheckOptions } from './gradCheck';
-import { averagePool, conv, maxPool, type ConvOptions, type PoolOptions } from './nn';
+import {
+  averagePool,
+  conv,
+  depthToSpace,
+  maxPool,
+  spaceToDepth,
+  type ConvOptions,
+  type PoolOptions,
+} from './nn';
 import * as ops from './ops';
 import { Random } from './random';
 import { dft } from './spectral';
@@ -203,6 +211,17 @@ describe('backward rules match finite differences', () => {
     const c = build((_g, inp) => maxPool(inp(size), o as PoolOptions));
     for (const v of c.values.values()) v.set(spaced(v.length, 5));
     await expectGradients(`MaxPool ${name}`, c);
+  });
+
+  it('DepthToSpace and SpaceToDepth', async () => {
+    await expectGradients(
+      'DepthToSpace',
+      build((_g, inp) => depthToSpace(inp([2, 8, 3, 2]), 2)),
+    );
+    await expectGradients(
+      'SpaceToDepth',
+      build((_g, inp) => spaceToDepth(inp([1, 2, 6, 9]), 3)),
+    );
   });
 
   it('DFT: real one-sided, complex, inverse, two axes', async () => {

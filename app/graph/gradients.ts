@@ -5,6 +5,7 @@
  */
 import { graphError, sameShape, type GraphNode, type Tensor } from './builder';
 import { convBackward, averagePoolBackward, maxPoolBackward } from './nnGradients';
+import { depthToSpace, spaceToDepth } from './nn';
 import { dftBackward } from './spectral';
 import {
   add,
@@ -165,6 +166,12 @@ export const RULES: Readonly<Record<string, Rule>> = {
   ],
   Gemm: (n, dy, needs) => gemmBackward(n, only(dy), needs),
   Conv: (n, dy, needs) => convBackward(n, only(dy), needs),
+  // Pure permutations: each one's adjoint is its inverse.
+  DepthToSpace: (n, dy) => {
+    if (n.attrs.mode === 'CRD') throw graphError('no gradient for DepthToSpace in CRD mode');
+    return [spaceToDepth(only(dy), n.attrs.blocksize as number)];
+  },
+  SpaceToDepth: (n, dy) => [depthToSpace(only(dy), n.attrs.blocksize as number)],
   AveragePool: (n, dy) => [averagePoolBackward(n, only(dy))],
   MaxPool: (n, dy) => [maxPoolBackward(n, only(dy))],
   DFT: (n, dy, needs) => dftBackward(n, only(dy), needs),

@@ -168,6 +168,32 @@ export function poolOptionsOf(attrs: Readonly<Record<string, unknown>>): PoolOpt
   };
 }
 
+/**
+ * DepthToSpace (DCR): [N, b·b·C, H, W] → [N, C, b·H, b·W], input channel (i·b + j)·C + c landing at
+ * row offset i, column offset j of channel c. A layout change only (ONNX Runtime's is several times
+ * faster than the equivalent 6-D Transpose).
+ */
+export function depthToSpace(x: Tensor, blocksize: number): Tensor {
+  check4(x, 'DepthToSpace');
+  const [n, cb, h, w] = x.shape;
+  const b = blocksize;
+  if (!Number.isInteger(b) || b < 1 || cb % (b * b) !== 0)
+    throw graphError(`DepthToSpace of [${x.shape}] by blocks of ${b}`);
+  const shape = [n, cb / (b * b), h * b, w * b];
+  return x.graph.node('DepthToSpace', [x], { blocksize: b, mode: 'DCR' }, [{ shape }])[0];
+}
+
+/** SpaceToDepth: the inverse (and adjoint) of depthToSpace. */
+export function spaceToDepth(x: Tensor, blocksize: number): Tensor {
+  check4(x, 'SpaceToDepth');
+  const [n, c, h, w] = x.shape;
+  const b = blocksize;
+  if (!Number.isInteger(b) || b < 1 || h % b !== 0 || w % b !== 0)
+    throw graphError(`SpaceToDepth of [${x.shape}] by blocks of ${b}`);
+  const shape = [n, c * b * b, h / b, w / b];
+  return x.graph.node('SpaceToDepth', [x], { blocksize: b }, [{ shape }])[0];
+}
+
 /** Nearest-neighbour upsampling by whole factors (each value repeated kh × kw times). */
 export function upsampleNearest(x: Tensor, kh: number, kw: number): Tensor {
   check4(x, 'Resize');
@@ -175,6 +201,26 @@ export function upsampleNearest(x: Tensor, kh: number, kw: number): Tensor {
   const shape = [x.shape[0], x.shape[1], x.shape[2] * kh, x.shape[3] * kw];
   const attrs = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
   return x.graph.node('Resize', [x, null, scales, null], attrs, [{ shape }])[0];
+}
+
+/**
+ * MaxPool's adjoint for windows that do not overlap: a tensor of `shape`, zero except `x`'s values at
+ * the flat `indices` (MaxUnpool; with overlapping windows an index could repeat and only one value
+ * would land, so those take scatterAdd).
+ */
+export function maxUnpool(x: Tensor, indices: Tensor, shape: readonly number[], o: PoolOptions): Tensor {
+  if (indices.dtype !== 'int64') throw graphError('MaxUnpool takes int64 indices');
+  const g = geometry(o.kernel, o);
+  // ONNX Runtime wants `shape` at least the size these attributes imply, (n−1)·s + k − pads; a ceil-mode
+  // pool's last window can hang over the end, so the overhang goes into the end pads (which MaxUnpool
+  // uses for nothing else: the indices are absolute).
+  const pads = [...g.pads];
+  for (const i of [0, 1]) {
+    const implied = (x.shape[2 + i] - 1) * g.strides[i] + g.kernel[i] - pads[i] - pads[i + 2];
+    pads[i + 2] += Math.max(0, implied - shape[2 + i]);
+  }
+  const attrs = { kernel_shape: g.kernel, strides: g.strides, pads };
+  return x.graph.node('MaxUnpool', [x, indices, x.graph.int64s(shape)], attrs, [{ shape }])[0];
 }
 
 /** data with `updates` added at `indices` along `axis` (ScatterElements, reduction add). */

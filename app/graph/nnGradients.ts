@@ -6,8 +6,10 @@
  *   pads/output_padding chosen to give back exactly the input's size.
  * - AveragePool: dY divided by each window's cell count, spread back over the window (a broadcast for
  *   non-overlapping windows, a nearest-neighbour Resize; otherwise a depthwise ConvTranspose with a ones kernel).
- * - MaxPool: dY scattered (ScatterElements, add) to the arg-max index of each window, which MaxPool's
- *   second output gives; ties go to one cell, as in PyTorch.
+ * - MaxPool: dY sent to the arg-max index of each window, which MaxPool's second output gives; ties go
+ *   to one cell, as in PyTorch. Windows that do not overlap (VGG's 2×2 stride 2) put each index once:
+ *   MaxUnpool, one pass into a zeroed tensor. Overlapping ones may repeat an index: ScatterElements
+ *   (reduction add) into zeros.
  */
 import { graphError, type GraphNode, type Tensor } from './builder';
 import {
@@ -15,6 +17,7 @@ import {
   convTranspose,
   geometryOf,
   maxPoolIndices,
+  maxUnpool,
   poolOptionsOf,
   scatterAdd,
   upsampleNearest,
@@ -145,8 +148,12 @@ export function averagePoolBackward(n: GraphNode, d: Tensor): Tensor {
 
 export function maxPoolBackward(n: GraphNode, d: Tensor): Tensor {
   const x = n.inputs[0]!;
+  const o = poolOptionsOf(n.attrs);
+  const g = geometryOf(n.attrs);
+  const disjoint = [0, 1].every((i) => (g.kernel[i] - 1) * g.dilations[i] + 1 <= g.strides[i]);
+  if (disjoint) return maxUnpool(d, maxPoolIndices(x, o), x.shape, o);
   const count = x.shape.reduce((a, b) => a * b, 1);
-  const indices = reshape(maxPoolIndices(x, poolOptionsOf(n.attrs)), [d.shape.reduce((a, b) => a * b, 1)]);
+  const indices = reshape(maxPoolIndices(x, o), [d.shape.reduce((a, b) => a * b, 1)]);
   const zeros = expand(d.graph.scalar(0), [count]);
   return reshape(scatterAdd(zeros, indices, reshape(d, [indices.shape[0]])), x.shape);
 }

@@ -7,6 +7,28 @@ export const TEXTURE_PARAMS: ParamSchema = {
   stage: 'texture',
   params: [
     {
+      kind: 'enum',
+      name: 'network',
+      label: 'Feature network',
+      help: "embedded: a seeded random multi-scale network, built in (no download). vgg19: VGG19's ImageNet convolutions up to conv4_4, as Gatys et al. used (needs the vgg19-conv weights, 42 MB, from the Models panel or `models download vgg19-conv`); slower, more faithful texture statistics.",
+      default: 'embedded',
+      options: [
+        { value: 'embedded', label: 'Embedded (random filters)' },
+        { value: 'vgg19', label: 'VGG19 (download)' },
+      ],
+    },
+    {
+      kind: 'enum',
+      name: 'pooling',
+      label: 'VGG19 pooling',
+      help: "max: VGG19's own pooling; average: Gatys et al.'s choice for synthesis (smoother gradients, fewer grid artefacts).",
+      default: 'avg',
+      options: [
+        { value: 'avg', label: 'Average (Gatys)' },
+        { value: 'max', label: 'Max' },
+      ],
+    },
+    {
       kind: 'number',
       name: 'iterations',
       label: 'Iterations',

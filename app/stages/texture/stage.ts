@@ -23,7 +23,7 @@ import {
 } from './detail';
 import { TEXTURE_PARAMS, type TextureInit } from './params';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
-import { randomNetwork } from './randomNetwork';
+import { featureNetwork } from './networks';
 import { synthesizePyramid } from './pyramid';
 import { pooledSessions } from './sessions';
 import { spectrumTarget, spectrumWindows } from './spectrum';
@@ -84,7 +84,7 @@ function composite(input: StageInput, work: WorkPlan, crop: RgbImage): RgbImage 
 }
 
 async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
-  const net = randomNetwork();
+  const net = await featureNetwork(params, ctx);
   const maxSide = params.maxSide as number;
   const margin = (params.margin as number) || autoMargin(input, net.receptiveField, maxSide);
   const work = planWork(input.image, input.mask, margin, maxSide);

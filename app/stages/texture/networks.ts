@@ -1,0 +1,43 @@
+/**
+ * The texture stage's feature network: the embedded random multi-scale network (download-free, the
+ * default), or VGG19 with the ImageNet convolution weights the model store fetched (`vgg19-conv`,
+ * purpose 'features'), as Gatys et al. used. Weights are read once per file and process.
+ */
+import { StudioError } from '../../common/errors';
+import type { ParamValues } from '../../common/params';
+import type { StageContext } from '../../pipeline/types';
+import { loadVgg19Weights } from '../../../native-models/vgg19';
+import type { FeatureNetwork } from './featureNetwork';
+import { randomNetwork } from './randomNetwork';
+import { vgg19Network, type Vgg19Weights } from './vgg19';
+
+export type NetworkChoice = 'embedded' | 'vgg19';
+
+const weightsByPath = new Map<string, Promise<Vgg19Weights>>();
+
+/**
+ * @throws StudioError MODEL_MISSING when VGG19 is chosen and its weights are not installed (the message
+ *   says how to install them); MODEL_INTEGRITY when the installed file is damaged.
+ */
+export async function featureNetwork(
+  params: ParamValues,
+  ctx: Pick<StageContext, 'models'>,
+): Promise<FeatureNetwork> {
+  if ((params.network as NetworkChoice) !== 'vgg19') return randomNetwork();
+  const model = await ctx.models.resolve('features', 'vgg19-conv');
+  if (!model) {
+    throw new StudioError(
+      'MODEL_MISSING',
+      "The texture stage's VGG19 network needs VGG19's convolution weights (vgg19-conv, 42 MB), which are " +
+        'not installed: `inpaint-studio models download vgg19-conv --trust-on-first-use` (or the Models ' +
+        'panel), or `inpaint-studio models import vgg19-conv FILE`; or set texture.network=embedded.',
+    );
+  }
+  let weights = weightsByPath.get(model.path);
+  if (!weights) {
+    weights = loadVgg19Weights(model.path);
+    weightsByPath.set(model.path, weights);
+    weights.catch(() => weightsByPath.delete(model.path));
+  }
+  return vgg19Network(await weights, { pool: params.pooling as 'max' | 'avg', weightsName: model.id });
+}
