@@ -8,9 +8,17 @@
  * 2. Context margin: PSNR inside the hole of the regions strategy against the original (the truth
  *    under the mask), for margin factors from 0.1 to 4, on the fixtures larger than the model.
  *
- *   tsx bench/regionsBench.ts                    runs both, writes bench/results/regions.json
- *   tsx bench/regionsBench.ts cost | margin [installed model ids...]   one part (nothing written)
- *   tsx bench/regionsBench.ts --child <image> <holes> <sizing> <model>   one cost case (one JSON line)
+ * 3. Batching (lama.batchSize): the regions strategy on the 8 MP fixture with 10 and 50 separate
+ *    holes, batching off (batchSize 1) and on (4, the default, and 16), for the generated models
+ *    whose batch dimension is dynamic (generated-lama-fixed-rgb: every crop is a 512x512 input, so
+ *    every crop can share a call; generated-migan: dynamic size, so only crops padded to the same size
+ *    can): model calls, wall time of the stage (median of 3 runs, model warm), time inside
+ *    session.run, peak RSS, and the largest difference from the sequential run's image.
+ *
+ *   tsx bench/regionsBench.ts                    runs cost and margin, writes bench/results/regions.json
+ *   tsx bench/regionsBench.ts cost | margin [installed model ids...] | batch   one part (nothing written)
+ *   tsx bench/regionsBench.ts --child <image> <holes> <sizing> <model> [batchSize [repeats]]
+ *                                                one case (one JSON line)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
@@ -81,37 +89,70 @@ export function holeCase(name: string, width: number, height: number): Mask {
   }
 }
 
-async function child(image: string, holes: string, sizing: string, model: string): Promise<void> {
+async function child(
+  image: string,
+  holes: string,
+  sizing: string,
+  model: string,
+  batchSize?: number,
+  repeats = 1,
+): Promise<void> {
   const loaded = (await loadImage(image)).image;
   const mask = holeCase(holes, loaded.width, loaded.height);
   const services = createEngineServices({ modelsDir: mkdtempSync(path.join(os.tmpdir(), 'bench-models-')) });
-  const req = {
+  const request = (b: number | undefined) => ({
     image: loaded,
     mask,
-    stages: [{ name: 'lama', params: { engine: 'model', sizing } }],
+    stages: [
+      { name: 'lama', params: { engine: 'model', sizing, ...(b === undefined ? {} : { batchSize: b }) } },
+    ],
     modelId: model,
-  };
+  });
+  const req = request(batchSize);
   // Warm-up (model build, session creation) is not part of the figure.
   await services.pipeline.run(req);
-  services.pipeline.cache.clear();
-  const t0 = performance.now();
-  const r = await services.pipeline.run(req);
-  const ms = performance.now() - t0;
+  const times: number[] = [];
+  let r: Awaited<ReturnType<typeof services.pipeline.run>> | undefined;
+  for (let k = 0; k < repeats; k++) {
+    services.pipeline.cache.clear();
+    const t0 = performance.now();
+    r = await services.pipeline.run(req);
+    times.push(performance.now() - t0);
+  }
+  const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const info = r.stages[0].info ?? {};
+  const info = r!.stages[0].info ?? {};
   const row: Row = {
     holes,
     holePercent: Number(((100 * maskArea(mask)) / (loaded.width * loaded.height)).toFixed(2)),
     model,
     sizing,
+    ...(batchSize === undefined
+      ? {}
+      : {
+          batchSize,
+          batches: typeof info.batches === 'number' ? info.batches : null,
+          largestBatch: typeof info.largestBatch === 'number' ? info.largestBatch : null,
+        }),
     ran: String(info.strategy),
     regions: typeof info.regions === 'number' ? info.regions : null,
     modelCalls: Number(info.modelCalls),
     ms: Math.round(ms),
     sessionRunMs: Math.round(Number(info.sessionRunMs)),
     peakRssMB,
-    psnrHole: Number(psnr(r.image, loaded, mask).toFixed(2)),
+    psnrHole: Number(psnr(r!.image, loaded, mask).toFixed(2)),
   };
+  if (batchSize !== undefined && batchSize > 1) {
+    // After the figures (this run raises the peak RSS): the sequential run's image, for the difference.
+    services.pipeline.cache.clear();
+    const seq = await services.pipeline.run(request(1));
+    let worst = 0;
+    for (let i = 0; i < seq.image.data.length; i++)
+      worst = Math.max(worst, Math.abs(seq.image.data[i] - r!.image.data[i]));
+    row.maxDiffVsSequential = worst;
+  } else if (batchSize !== undefined) {
+    row.maxDiffVsSequential = 0;
+  }
   process.stdout.write(`${JSON.stringify(row)}\n`);
   await services.close();
 }
@@ -134,6 +175,25 @@ export function benchCost(): Row[] {
       for (const sizing of ['auto', 'resize', 'regions', 'multiscale']) {
         const row = runChild([ELEPHANTS, holes, sizing, model]);
         process.stderr.write(`${model} ${holes} ${sizing}: ${row.ms} ms, ${row.modelCalls} calls\n`);
+        rows.push(row);
+      }
+  return rows;
+}
+
+/** The generated models whose batch dimension is dynamic (the others run one region per call). */
+const BATCH_MODELS = ['generated-lama-fixed-rgb', 'generated-migan'];
+const BATCH_SIZES = [1, 4, 16];
+
+/** Batching off (1) and on (4, 16) for the regions strategy, 10 and 50 holes, each case in its own process. */
+export function benchBatching(): Row[] {
+  const rows: Row[] = [];
+  for (const model of BATCH_MODELS)
+    for (const holes of ['10', '50'])
+      for (const batchSize of BATCH_SIZES) {
+        const row = runChild([ELEPHANTS, holes, 'regions', model, String(batchSize), '3']);
+        process.stderr.write(
+          `${model} ${holes} holes batchSize ${batchSize}: ${row.ms} ms, ${row.modelCalls} calls, ${row.peakRssMB} MB\n`,
+        );
         rows.push(row);
       }
   return rows;
@@ -210,9 +270,14 @@ function writeResults(data: unknown): string {
 /** Runs both parts, writes bench/results/regions.json, returns the cost rows then the margin rows. */
 export async function benchRegions(): Promise<Row[]> {
   const cost = benchCost();
+  const batch = benchBatching();
   const margin = await benchMargins();
-  writeResults({ date: new Date().toISOString(), node: process.version, cost, margin });
-  return [...cost.map((r) => ({ kind: 'cost', ...r })), ...margin.map((r) => ({ kind: 'margin', ...r }))];
+  writeResults({ date: new Date().toISOString(), node: process.version, cost, batch, margin });
+  return [
+    ...cost.map((r) => ({ kind: 'cost', ...r })),
+    ...batch.map((r) => ({ kind: 'batch', ...r })),
+    ...margin.map((r) => ({ kind: 'margin', ...r })),
+  ];
 }
 
 function table(rows: Row[]): string {
@@ -229,17 +294,29 @@ function table(rows: Row[]): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    await child(args[1], args[2], args[3], args[4]);
+    await child(
+      args[1],
+      args[2],
+      args[3],
+      args[4],
+      args[5] === undefined ? undefined : Number(args[5]),
+      args[6] === undefined ? 1 : Number(args[6]),
+    );
+  } else if (args[0] === 'batch') {
+    process.stdout.write(`\n## regions in batches on the 8 MP fixture\n\n${table(benchBatching())}\n`);
   } else {
     const only = args[0];
     const cost = only === 'margin' ? [] : benchCost();
+    const batch = only ? [] : benchBatching();
     const margin = only === 'cost' ? [] : await benchMargins(args.slice(1));
     if (cost.length) process.stdout.write(`\n## sizing strategies on the 8 MP fixture\n\n${table(cost)}\n`);
+    if (batch.length)
+      process.stdout.write(`\n## regions in batches on the 8 MP fixture\n\n${table(batch)}\n`);
     if (margin.length)
       process.stdout.write(`\n## context margin: PSNR (dB) inside the hole\n\n${table(margin)}\n`);
     if (!only)
       process.stdout.write(
-        `\nwrote ${writeResults({ date: new Date().toISOString(), node: process.version, cost, margin })}\n`,
+        `\nwrote ${writeResults({ date: new Date().toISOString(), node: process.version, cost, batch, margin })}\n`,
       );
   }
 }

@@ -77,6 +77,20 @@ export const LAMA_PARAMS: ParamSchema = {
     },
     {
       kind: 'number',
+      name: 'batchSize',
+      label: 'Regions per model call',
+      help:
+        'regions: how many region crops one model call may fill when the model takes a batch (its batch dimension is dynamic). ' +
+        'Crops share a call only when they pad to the same size (every crop, for a fixed-size model), and a call holds at most lama.resizeLimit squared pixels. ' +
+        '1 = one call per region. A model whose batch dimension is fixed at 1, the embedded fill and the multiscale strategy run one crop per call; the stage info says which ran.',
+      default: 4,
+      min: 1,
+      max: 16,
+      step: 1,
+      integer: true,
+    },
+    {
+      kind: 'number',
       name: 'contextMargin',
       label: 'Context margin',
       help: "regions / multiscale: context kept around each region's hole, as a factor of the hole's mean side (at least 16 px), clamped to the image.",

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ModelStore } from '../../../native-models/store';
+import { StudioError } from '../../common/errors';
+import { resolveParams } from '../../common/params';
 import { createModelResolver } from '../../host/services';
 import { resizeImage } from '../../image/resize';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
@@ -10,6 +12,7 @@ import { createSessionPool } from '../../ort/sessions';
 import type { SessionPool, TensorValue } from '../../ort/types';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import type { StageDef } from '../../pipeline/types';
+import { LAMA_PARAMS } from './params';
 import { lamaStage } from './stage';
 
 // A pass-through spy: the tests below prove the whole image is never resized.
@@ -281,10 +284,20 @@ describe('lama sizing strategies', () => {
         { image, mask, stages: [{ name: 'lama' }], modelId },
         { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
       );
-      expect(totalRuns(pool)).toBe(2);
-      expect(pool.feeds).toHaveLength(2);
+      // The fixed-size generated model declares a dynamic batch: both 512x512 crops go in one call
+      // (lama.batchSize defaults to 4); the dynamic one's batch is fixed at 1: one call per crop.
+      const batched = modelId === 'generated-lama-fixed-rgb';
+      const calls = batched ? 1 : 2;
+      expect(totalRuns(pool)).toBe(calls);
+      expect(pool.feeds).toHaveLength(calls);
       const info = r.stages[0].info!;
-      expect(info).toMatchObject({ strategy: 'regions', requestedSizing: 'auto', regions: 2, modelCalls: 2 });
+      expect(info).toMatchObject({
+        strategy: 'regions',
+        requestedSizing: 'auto',
+        regions: 2,
+        modelCalls: calls,
+        batches: calls,
+      });
       expect(logs.join('\n')).toMatch(
         /auto chose regions: the 4000x3000 image would be scaled to \d+%.*crops at full resolution/,
       );
@@ -296,17 +309,18 @@ describe('lama sizing strategies', () => {
       for (const [k, c] of crops.entries()) {
         expect(c.scale).toBe(1);
         expect(c.width * c.height).toBeLessThan(300 * 300);
-        const feed = Object.values(pool.feeds[k])[0];
-        const [, channels, h, w] = feed.dims;
-        if (modelId === 'generated-lama-fixed-rgb') {
-          expect([h, w]).toEqual([512, 512]);
-          // The model sees the crop pixel for pixel (a known pixel near the crop's corner).
+        const feed = Object.values(pool.feeds[batched ? 0 : k])[0];
+        const [n, channels, h, w] = feed.dims;
+        if (batched) {
+          expect([n, h, w]).toEqual([2, 512, 512]);
+          // Sample k of the batch is crop k, pixel for pixel (a known pixel near the crop's corner).
           const plane = h * w;
-          expect((feed.data as Float32Array)[0 * plane + 2 * w + 2]).toBeCloseTo(
+          expect((feed.data as Float32Array)[k * channels * plane + 2 * w + 2]).toBeCloseTo(
             image.data[(c.y + 2) * 4000 + c.x + 2],
             6,
           );
         } else {
+          expect(n).toBe(1);
           expect(channels).toBe(4);
           expect([h, w]).toEqual([Math.ceil(c.height / 32) * 32, Math.ceil(c.width / 32) * 32]);
         }
@@ -428,5 +442,186 @@ describe('lama sizing strategies', () => {
       stages: [{ name: 'lama', params: { engine: 'embedded', fallback: 'pushpull' } }],
     });
     expect(plain.stages[0].info).toMatchObject({ strategy: 'original' });
+  });
+});
+
+/** A pool whose sessions call `hook` after every run (with its feeds), and may refuse a run first. */
+function hookedPool(
+  hook: (feeds: Record<string, TensorValue>) => void,
+  refuse?: (feeds: Record<string, TensorValue>) => Error | null,
+): SessionPool & { attempts: number } {
+  const inner = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+  const pool = {
+    attempts: 0,
+    runCounts: inner.runCounts,
+    releaseAll: () => inner.releaseAll(),
+    async get(p: string, c?: Parameters<SessionPool['get']>[1]) {
+      const s = await inner.get(p, c);
+      return new Proxy(s, {
+        get(target, prop, receiver) {
+          if (prop === 'run')
+            return async (f: Record<string, TensorValue>, signal?: AbortSignal) => {
+              pool.attempts++;
+              const no = refuse?.(f);
+              if (no) throw no;
+              const out = await target.run(f, signal);
+              hook(f);
+              return out;
+            };
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    },
+  };
+  return pool;
+}
+
+describe('regions in batches (lama.batchSize)', () => {
+  const W = 4000;
+  const H = 3000;
+  const image = twoTone(W, H);
+  // Four small separate holes, each 60x40 and far from the borders: equal 110x90 crops.
+  const four = union(
+    rectMask(W, H, 300, 200, 360, 240),
+    rectMask(W, H, 3500, 200, 3560, 240),
+    rectMask(W, H, 300, 2600, 360, 2640),
+    rectMask(W, H, 3500, 2600, 3560, 2640),
+  );
+  const bytes = (img: RgbImage) => Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+
+  async function fill(modelId: string, params: Record<string, unknown>, mask = four, pool?: SessionPool) {
+    const sessions = pool ?? createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+    const logs: string[] = [];
+    const r = await pipeline.run(
+      { image, mask, stages: [{ name: 'lama', params: { sizing: 'regions', ...params } }], modelId },
+      { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
+    );
+    const runs = totalRuns(sessions);
+    if (!pool) await sessions.releaseAll();
+    return { image: r.image, info: r.stages[0].info!, runs, logs: logs.join('\n') };
+  }
+
+  it.each([
+    ['generated-lama-fixed-rgb', [2, 3, 4, 16]],
+    ['generated-migan', [2, 4]],
+  ])(
+    '%s (dynamic batch): 4 holes on 4000x3000 in ceil(4 / batchSize) calls, bit-exact with the sequential run',
+    async (modelId, sizes) => {
+      const seq = await fill(modelId, { batchSize: 1 });
+      expect(seq.runs).toBe(4);
+      expect(seq.info).toMatchObject({
+        regions: 4,
+        modelCalls: 4,
+        batchSize: 1,
+        batches: 4,
+        largestBatch: 1,
+      });
+      expectOutsideUntouched(seq.image, image, four);
+      for (const batchSize of sizes) {
+        const r = await fill(modelId, { batchSize });
+        const calls = Math.ceil(4 / batchSize);
+        expect(r.runs).toBe(calls);
+        expect(r.info).toMatchObject({
+          regions: 4,
+          modelCalls: calls,
+          batchSize,
+          batches: calls,
+          largestBatch: Math.min(4, batchSize),
+          batching: expect.stringMatching(/batch dimension is dynamic/),
+        });
+        expect(r.logs).toMatch(/Regions: up to \d+ regions per call/);
+        expectOutsideUntouched(r.image, image, four);
+        // Bit-exact inside the holes too: the same fills, composited region by region.
+        expect(bytes(r.image).equals(bytes(seq.image))).toBe(true);
+        // The crops are reported in the regions' order whatever the batches were.
+        expect(r.info.crops).toEqual(seq.info.crops);
+      }
+      expect(meanInHole(seq.image, four, 0, 0, 2000)).toBeGreaterThan(0.6); // left holes: red side
+    },
+  );
+
+  it.each(['generated-lama-fixed-bgr', 'generated-lama-dynamic-4ch'])(
+    '%s (batch fixed at 1): one call per region whatever lama.batchSize, and says so',
+    async (modelId) => {
+      const r = await fill(modelId, { batchSize: 4 });
+      expect(r.runs).toBe(4);
+      expect(r.info).toMatchObject({ regions: 4, modelCalls: 4, batchSize: 1, batches: 4, modelBatch: 1 });
+      expect(r.info.batching).toMatch(/^one region per call: the model's batch dimension is fixed at 1 \(/);
+      expect(r.logs).toMatch(/Regions: one region per call: the model's batch dimension is fixed at 1/);
+      expectOutsideUntouched(r.image, image, four);
+    },
+  );
+
+  it('a dynamic-size model batches only the crops that pad to the same size', async () => {
+    // Two 60x40 holes (110x90 crops, padded to 112x96) and two 120x80 ones (220x180, padded to 224x184).
+    const mixed = union(
+      rectMask(W, H, 300, 200, 360, 240),
+      rectMask(W, H, 3400, 200, 3520, 280),
+      rectMask(W, H, 300, 2600, 360, 2640),
+      rectMask(W, H, 3400, 2600, 3520, 2680),
+    );
+    const feeds: string[] = [];
+    const pool = hookedPool((f) => feeds.push(`[${f.image.dims.join(',')}]`));
+    const r = await fill('generated-migan', { batchSize: 4 }, mixed, pool);
+    expect(r.runs).toBe(2);
+    expect(feeds).toEqual(['[2,3,96,112]', '[2,3,184,224]']);
+    const seq = await fill('generated-migan', { batchSize: 1 }, mixed);
+    expect(bytes(r.image).equals(bytes(seq.image))).toBe(true);
+    expectOutsideUntouched(r.image, image, mixed);
+    await pool.releaseAll();
+  });
+
+  it('bounds a batch by its pixels: lama.resizeLimit squared per call', async () => {
+    // 512 px: one 512x512 crop per call; 768 px: two; 1024 px (the default): four.
+    for (const [resizeLimit, calls] of [
+      [512, 4],
+      [768, 2],
+      [1024, 1],
+    ]) {
+      const r = await fill('generated-lama-fixed-rgb', { batchSize: 16, resizeLimit });
+      expect(r.runs).toBe(calls);
+      expect(r.info.largestBatch).toBe(4 / calls);
+    }
+  });
+
+  it('falls back to one region per call when a batched call fails, with the same result', async () => {
+    const pool = hookedPool(
+      () => {},
+      (f) =>
+        f.image.dims[0] > 1 ? new StudioError('INFERENCE', 'Reshape: batch 1 baked into the graph') : null,
+    );
+    const r = await fill('generated-lama-fixed-rgb', { batchSize: 4 }, four, pool);
+    expect(pool.attempts).toBe(5); // the refused batch, then the four regions one by one
+    // modelCalls counts session.run calls, the refused one too; batches counts the calls that filled.
+    expect(r.info).toMatchObject({ modelCalls: 5, batches: 4, largestBatch: 1 });
+    expect(r.logs).toMatch(
+      /A batched call of 4 regions failed \(Reshape: batch 1 baked into the graph\); filling the remaining 4 regions one per call/,
+    );
+    const seq = await fill('generated-lama-fixed-rgb', { batchSize: 1 });
+    expect(bytes(r.image).equals(bytes(seq.image))).toBe(true);
+    await pool.releaseAll();
+  });
+
+  it('stops between batches when cancelled: CANCELLED, and no further model call', async () => {
+    const controller = new AbortController();
+    const pool = hookedPool(() => controller.abort());
+    const progress: string[] = [];
+    const params = resolveParams(LAMA_PARAMS, { sizing: 'regions', batchSize: 2 });
+    const run = lamaStage.run({ image, original: image, mask: four, artifacts: {} }, params, {
+      signal: controller.signal,
+      progress: (u) => progress.push(u.message ?? ''),
+      sessions: pool,
+      models,
+      seed: 1,
+      modelId: 'generated-lama-fixed-rgb',
+      log: () => {},
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(pool.attempts).toBe(1); // the first batch ran; the second never started
+    expect(progress.filter((m) => /^Regions .*crops in one call/.test(m))).toEqual([
+      'Regions 1, 2/4: 2 crops in one call at 512x512 (generated-lama-fixed-rgb on cpu)',
+    ]);
+    await pool.releaseAll();
   });
 });

@@ -21,6 +21,7 @@ import { LAMA_PARAMS, type MultiscaleVariant, type SizingParam, type SizingStrat
 import { fitScale, paddedSize, workingSize } from './sizing';
 import { chooseStrategy, type StrategyChoice } from './strategies/auto';
 import { cropFillSource, fillCrop, type Filler } from './strategies/fillCrop';
+import { batchPixelBudget } from './strategies/batching';
 import { fillRegions, planRegions, type RegionJob } from './strategies/regions';
 
 /** Picks the model to run, or null for the embedded fill; throws MODEL_MISSING when one is required. */
@@ -66,6 +67,12 @@ interface Engine {
   filler: Filler;
   info: Record<string, unknown>;
   clock?: { ms: number; calls: number };
+  /** Whether the engine fills several crops in one call, and why (or why not). */
+  batch: { dynamic: boolean; why: string };
+}
+
+function describeInputs(session: ModelSession): string {
+  return session.inputs.map((t) => `${t.name} [${t.dims.join(',')}]`).join(', ');
 }
 
 async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: StageContext): Promise<Engine> {
@@ -80,11 +87,26 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
     limit: dynamic ? (params.resizeLimit as number) : null,
     dilate: params.modelDilate as number,
     run: (image, mask, signal) => adapter.run(image, mask, signal),
+    maxBatch: adapter.dynamicBatch ? Infinity : 1,
+    runBatch: (images, masks, signal) => adapter.runBatch(images, masks, signal),
   };
+  const inputs = describeInputs(session);
   return {
     filler,
     clock,
-    info: { engine: 'model', model: model.id, convention: adapter.convention, provider: session.provider },
+    info: {
+      engine: 'model',
+      model: model.id,
+      convention: adapter.convention,
+      provider: session.provider,
+      modelBatch: adapter.batchDim,
+    },
+    batch: adapter.dynamicBatch
+      ? { dynamic: true, why: `the model's batch dimension is dynamic (${inputs})` }
+      : {
+          dynamic: false,
+          why: `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
+        },
   };
 }
 
@@ -104,7 +126,34 @@ function embeddedEngine(params: ParamValues, ctx: StageContext): Engine {
     run: (image, mask, signal, onProgress) =>
       embeddedFillAsync(image, mask, { method, seed: ctx.seed, signal, onProgress }),
   };
-  return { filler, info: { engine: 'embedded', method, engineReason } };
+  return {
+    filler,
+    info: { engine: 'embedded', method, engineReason },
+    batch: { dynamic: false, why: 'the embedded fill takes one crop at a time' },
+  };
+}
+
+/**
+ * How many regions one call fills: lama.batchSize for the regions strategy on an engine that takes a
+ * batch, else 1; with the reason, for the stage's info and log.
+ */
+function batchingFor(
+  strategy: SizingStrategy,
+  requested: number,
+  engine: Engine,
+  resizeLimit: number,
+): { size: number; reason: string } {
+  if (strategy !== 'regions') {
+    return { size: 1, reason: `one call per pass: lama.sizing=${strategy} does not batch` };
+  }
+  if (requested <= 1) return { size: 1, reason: 'one region per call: lama.batchSize=1' };
+  if (!engine.batch.dynamic) {
+    return { size: 1, reason: `one region per call: ${engine.batch.why}` };
+  }
+  return {
+    size: requested,
+    reason: `up to ${requested} regions per call (lama.batchSize), ${engine.batch.why}; crops share a call when they pad to the same size, at most ${resizeLimit}x${resizeLimit} pixels per call (lama.resizeLimit squared)`,
+  };
 }
 
 /** The strategy to run: auto's choice, or the requested one (original on a fixed-size model resizes). */
@@ -198,6 +247,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       ctx,
     ));
   } else {
+    const resizeLimit = params.resizeLimit as number;
+    const batching = batchingFor(choice.strategy, params.batchSize as number, engine, resizeLimit);
+    if (choice.strategy === 'regions' && getJobs().length > 1) ctx.log(`Regions: ${batching.reason}`);
     const r = await fillRegions(input.image, hole, getJobs(), engine.filler, {
       strategy: choice.strategy,
       coarseScale: params.coarseScale as number,
@@ -205,6 +257,8 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       variant: params.multiscaleVariant as MultiscaleVariant,
       crossover: params.crossover as number,
       feather: params.feather as number,
+      batchSize: batching.size,
+      batchPixels: batchPixelBudget(resizeLimit),
       signal: ctx.signal,
       progress: (step, total, message) => ctx.progress({ step, total, message }),
       log: (m) => ctx.log(m),
@@ -213,6 +267,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const shown = 50;
     details = {
       regions: r.crops.length,
+      batchSize: batching.size,
+      batching: batching.reason,
+      ...(choice.strategy === 'regions'
+        ? { batches: r.batches.length, largestBatch: Math.max(0, ...r.batches) }
+        : {}),
       crops: r.crops.slice(0, shown),
       ...(r.crops.length > shown ? { cropsOmitted: r.crops.length - shown } : {}),
     };

@@ -1,11 +1,12 @@
 /**
  * Fixed-size LaMa exports: image float32 [1,3,512,512] 0..1 + mask float32 [1,1,512,512], output
  * float32 0..255. 'lama-fixed-rgb' (Carve/LaMa-ONNX) takes RGB and mask 1 = hole;
- * 'lama-fixed-bgr' (OpenCV Zoo) takes BGR, counts mask > 0 as hole, and returns BGR.
+ * 'lama-fixed-bgr' (OpenCV Zoo) takes BGR, counts mask > 0 as hole, and returns BGR. An export whose
+ * batch dimension is symbolic ([N,3,512,512]) takes several images per call.
  */
 import type { Mask, RgbImage } from '../../../image/types';
 import type { ModelSession } from '../../../ort/types';
-import { checkSize, imageTensorF32, maskTensor, readOutput } from './pixels';
+import { checkBatch, imageBatchF32, maskBatch, readOutputs } from './pixels';
 import type { Binding } from './signatures';
 import type { InpaintAdapter } from './types';
 
@@ -16,17 +17,30 @@ export function createLamaFixedAdapter(
 ): InpaintAdapter {
   const order = convention === 'lama-fixed-bgr' ? 'BGR' : 'RGB';
   const size = binding.fixedSize ?? 512;
+  const runBatch = async (
+    images: readonly RgbImage[],
+    masks: readonly Mask[],
+    signal?: AbortSignal,
+  ): Promise<RgbImage[]> => {
+    checkBatch(convention, images, masks, size, 1, binding.dynamicBatch ?? false);
+    const outputs = await session.run(
+      {
+        [binding.image]: imageBatchF32(images, order),
+        [binding.mask]: maskBatch(masks, 'float32', 1, 0),
+      },
+      signal,
+    );
+    return readOutputs(outputs, binding.output, session.source, images.length, size, size, order, 255);
+  };
   return {
     convention,
     fixedSize: size,
     multiple: 1,
+    batchDim: binding.batch ?? 1,
+    dynamicBatch: binding.dynamicBatch ?? false,
+    runBatch,
     async run(image: RgbImage, mask: Mask, signal?: AbortSignal): Promise<RgbImage> {
-      checkSize(convention, image, mask, size, 1);
-      const outputs = await session.run(
-        { [binding.image]: imageTensorF32(image, order), [binding.mask]: maskTensor(mask, 'float32', 1, 0) },
-        signal,
-      );
-      return readOutput(outputs, binding.output, session.source, image.width, image.height, order, 255);
+      return (await runBatch([image], [mask], signal))[0];
     },
   };
 }

@@ -1,25 +1,37 @@
 /**
- * MI-GAN's ONNX pipeline: image uint8 [1,3,H,W] RGB 0..255 + mask uint8 [1,1,H,W] with 255 = known
- * and 0 = hole (the inverse of the engine's mask), any size; output uint8 [1,3,H,W] RGB.
+ * MI-GAN's ONNX pipeline: image uint8 [B,3,H,W] RGB 0..255 + mask uint8 [B,1,H,W] with 255 = known
+ * and 0 = hole (the inverse of the engine's mask), any size; output uint8 [B,3,H,W] RGB. With a
+ * symbolic B, several images of one size go in one call.
  */
 import type { Mask, RgbImage } from '../../../image/types';
 import type { ModelSession } from '../../../ort/types';
-import { checkSize, imageTensorU8, maskTensor, readOutput } from './pixels';
+import { checkBatch, imageBatchU8, maskBatch, readOutputs } from './pixels';
 import type { Binding } from './signatures';
 import type { InpaintAdapter } from './types';
 
 export function createMiganAdapter(session: ModelSession, binding: Binding): InpaintAdapter {
+  const runBatch = async (
+    images: readonly RgbImage[],
+    masks: readonly Mask[],
+    signal?: AbortSignal,
+  ): Promise<RgbImage[]> => {
+    checkBatch('migan', images, masks, null, 1, binding.dynamicBatch ?? false);
+    const { width, height } = images[0];
+    const outputs = await session.run(
+      { [binding.image]: imageBatchU8(images), [binding.mask]: maskBatch(masks, 'uint8', 0, 255) },
+      signal,
+    );
+    return readOutputs(outputs, binding.output, session.source, images.length, width, height, 'RGB', 255);
+  };
   return {
     convention: 'migan',
     fixedSize: null,
     multiple: 1,
+    batchDim: binding.batch ?? 1,
+    dynamicBatch: binding.dynamicBatch ?? false,
+    runBatch,
     async run(image: RgbImage, mask: Mask, signal?: AbortSignal): Promise<RgbImage> {
-      checkSize('migan', image, mask, null, 1);
-      const outputs = await session.run(
-        { [binding.image]: imageTensorU8(image), [binding.mask]: maskTensor(mask, 'uint8', 0, 255) },
-        signal,
-      );
-      return readOutput(outputs, binding.output, session.source, image.width, image.height, 'RGB', 255);
+      return (await runBatch([image], [mask], signal))[0];
     },
   };
 }

@@ -41,41 +41,129 @@ function planeOrder(order: ColorOrder): readonly number[] {
   return order === 'RGB' ? [0, 1, 2] : [2, 1, 0];
 }
 
-/** float32 [1,3,H,W], planes in `order`, values 0..1 as given; with `mask`, hole pixels are 0. */
-export function imageTensorF32(image: RgbImage, order: ColorOrder, mask?: Mask): TensorValue {
+/**
+ * The images of one batched call: at least one, all of one size, each accepted by the model
+ * (see checkSize), as many masks as images; more than one only when the model takes a batch.
+ * @throws StudioError INTERNAL otherwise (the caller groups and pads before calling an adapter);
+ *   MASK_SIZE when an image and its mask differ.
+ */
+export function checkBatch(
+  convention: string,
+  images: readonly RgbImage[],
+  masks: readonly Mask[],
+  fixedSize: number | null,
+  multiple: number,
+  dynamicBatch: boolean,
+): void {
+  if (images.length === 0 || images.length !== masks.length) {
+    throw new StudioError(
+      'INTERNAL',
+      `The ${convention} model was given ${images.length} images and ${masks.length} masks; a call takes one mask per image and at least one image`,
+    );
+  }
+  if (images.length > 1 && !dynamicBatch) {
+    throw new StudioError(
+      'INTERNAL',
+      `The ${convention} model takes one image per call (its batch dimension is fixed) but was given ${images.length}`,
+    );
+  }
+  const { width, height } = images[0];
+  for (let k = 0; k < images.length; k++) {
+    checkSize(convention, images[k], masks[k], fixedSize, multiple);
+    if (images[k].width !== width || images[k].height !== height) {
+      throw new StudioError(
+        'INTERNAL',
+        `The ${convention} model was given a batch of images of different sizes (${width}x${height} and ${images[k].width}x${images[k].height})`,
+      );
+    }
+  }
+}
+
+/**
+ * Writes an image's 3 planes in `order` into `dst` at `offset` (float32, values as given); with
+ * `mask`, hole pixels are 0.
+ */
+export function writeImageF32(
+  dst: Float32Array,
+  offset: number,
+  image: RgbImage,
+  order: ColorOrder,
+  mask?: Mask,
+): void {
   const n = image.width * image.height;
-  const data = new Float32Array(3 * n);
   const src = planeOrder(order);
   for (let c = 0; c < 3; c++) {
     const s = image.data.subarray(src[c] * n, src[c] * n + n);
+    const o = offset + c * n;
     if (mask) {
       const m = mask.data;
-      for (let i = 0; i < n; i++) data[c * n + i] = m[i] ? 0 : s[i];
+      for (let i = 0; i < n; i++) dst[o + i] = m[i] ? 0 : s[i];
     } else {
-      data.set(s, c * n);
+      dst.set(s, o);
     }
   }
-  return { dtype: 'float32', dims: [1, 3, image.height, image.width], data };
+}
+
+/** float32 [N,3,H,W] of N images of one size, planes in `order`; with `masks`, hole pixels are 0. */
+export function imageBatchF32(
+  images: readonly RgbImage[],
+  order: ColorOrder,
+  masks?: readonly Mask[],
+): TensorValue {
+  const { width, height } = images[0];
+  const n = width * height;
+  const data = new Float32Array(images.length * 3 * n);
+  images.forEach((img, k) => writeImageF32(data, k * 3 * n, img, order, masks?.[k]));
+  return { dtype: 'float32', dims: [images.length, 3, height, width], data };
+}
+
+/** float32 [1,3,H,W], planes in `order`, values 0..1 as given; with `mask`, hole pixels are 0. */
+export function imageTensorF32(image: RgbImage, order: ColorOrder, mask?: Mask): TensorValue {
+  return imageBatchF32([image], order, mask ? [mask] : undefined);
+}
+
+/** uint8 [N,3,H,W] RGB of N images of one size, round(v*255) clamped. */
+export function imageBatchU8(images: readonly RgbImage[]): TensorValue {
+  const { width, height } = images[0];
+  const per = 3 * width * height;
+  const data = new Uint8Array(images.length * per);
+  images.forEach((img, k) => {
+    const src = img.data;
+    const o = k * per;
+    for (let i = 0; i < per; i++) {
+      const v = Math.round(src[i] * 255);
+      data[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  });
+  return { dtype: 'uint8', dims: [images.length, 3, height, width], data };
 }
 
 /** uint8 [1,3,H,W] RGB, round(v*255) clamped. */
 export function imageTensorU8(image: RgbImage): TensorValue {
-  const src = image.data;
-  const data = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = Math.round(src[i] * 255);
-    data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-  }
-  return { dtype: 'uint8', dims: [1, 3, image.height, image.width], data };
+  return imageBatchU8([image]);
+}
+
+/** An [N,1,H,W] stack of N masks of one size, of `dtype`, with `hole` at holes and `known` elsewhere. */
+export function maskBatch(
+  masks: readonly Mask[],
+  dtype: 'float32' | 'uint8',
+  hole: number,
+  known: number,
+): TensorValue {
+  const { width, height } = masks[0];
+  const n = width * height;
+  const data = dtype === 'float32' ? new Float32Array(masks.length * n) : new Uint8Array(masks.length * n);
+  masks.forEach((mask, k) => {
+    const m = mask.data;
+    const o = k * n;
+    for (let i = 0; i < n; i++) data[o + i] = m[i] ? hole : known;
+  });
+  return { dtype, dims: [masks.length, 1, height, width], data };
 }
 
 /** A [1,1,H,W] mask plane of `dtype` with `hole` at holes and `known` elsewhere. */
 export function maskTensor(mask: Mask, dtype: 'float32' | 'uint8', hole: number, known: number): TensorValue {
-  const n = mask.width * mask.height;
-  const data = dtype === 'float32' ? new Float32Array(n) : new Uint8Array(n);
-  const m = mask.data;
-  for (let i = 0; i < n; i++) data[i] = m[i] ? hole : known;
-  return { dtype, dims: [1, 1, mask.height, mask.width], data };
+  return maskBatch([mask], dtype, hole, known);
 }
 
 /**
@@ -91,12 +179,37 @@ export function readOutput(
   order: ColorOrder,
   scale: number,
 ): RgbImage {
+  return readOutputs(outputs, name, model, 1, width, height, order, scale)[0];
+}
+
+/**
+ * Reads an [N,3,H,W] output (planes in `order`, values in 0..`scale`) as N RGB images 0..1, clamped.
+ * @throws StudioError INFERENCE when the output is missing or not [count,3,H,W] of the input's size
+ *   (a model that declares a dynamic batch but returns fewer results fails here, not silently).
+ */
+export function readOutputs(
+  outputs: Record<string, TensorValue>,
+  name: string,
+  model: string,
+  count: number,
+  width: number,
+  height: number,
+  order: ColorOrder,
+  scale: number,
+): RgbImage[] {
   const t = outputs[name];
   const dims = t?.dims ?? [];
-  if (!t || dims.length !== 4 || dims[0] !== 1 || dims[1] !== 3 || dims[2] !== height || dims[3] !== width) {
+  if (
+    !t ||
+    dims.length !== 4 ||
+    dims[0] !== count ||
+    dims[1] !== 3 ||
+    dims[2] !== height ||
+    dims[3] !== width
+  ) {
     throw new StudioError(
       'INFERENCE',
-      `The model ${model} returned ${t ? `${name} [${dims.join(',')}]` : `no output ${name}`}; expected [1,3,${height},${width}]`,
+      `The model ${model} returned ${t ? `${name} [${dims.join(',')}]` : `no output ${name}`}; expected [${count},3,${height},${width}]`,
     );
   }
   if (t.dtype !== 'float32' && t.dtype !== 'uint8') {
@@ -107,16 +220,20 @@ export function readOutput(
   }
   const src = t.data as Float32Array | Uint8Array;
   const n = width * height;
-  const out = new Float32Array(3 * n);
   const from = planeOrder(order); // the same permutation maps back (it is its own inverse)
   const inv = 1 / scale;
-  for (let c = 0; c < 3; c++) {
-    const so = from[c] * n;
-    const dOff = c * n;
-    for (let i = 0; i < n; i++) {
-      const v = src[so + i] * inv;
-      out[dOff + i] = v > 0 ? (v < 1 ? v : 1) : 0; // also maps NaN to 0
+  const images: RgbImage[] = [];
+  for (let k = 0; k < count; k++) {
+    const out = new Float32Array(3 * n);
+    for (let c = 0; c < 3; c++) {
+      const so = k * 3 * n + from[c] * n;
+      const dOff = c * n;
+      for (let i = 0; i < n; i++) {
+        const v = src[so + i] * inv;
+        out[dOff + i] = v > 0 ? (v < 1 ? v : 1) : 0; // also maps NaN to 0
+      }
     }
+    images.push(createImage(width, height, out));
   }
-  return createImage(width, height, out);
+  return images;
 }

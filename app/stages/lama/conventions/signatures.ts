@@ -33,6 +33,32 @@ export interface Binding {
   output: string;
   /** Square fixed input size, or null when H and W are free. */
   fixedSize: number | null;
+  /** The inputs' batch dimension as declared (a symbolic name, or 1); absent: 1. */
+  batch?: number | string;
+  /** The batch dimension of every input, and of the output where declared, is symbolic; absent: false. */
+  dynamicBatch?: boolean;
+}
+
+/** A dimension the model leaves free: a symbolic name (ONNX dim_param), or a negative size. */
+export function isSymbolicDim(d: number | string | undefined): boolean {
+  return typeof d === 'string' || (typeof d === 'number' && d < 0);
+}
+
+/**
+ * The batch dimension of a model's `inputs` (dim 0) and whether it is dynamic: every input's is
+ * symbolic, and so is the output's when the output declares a rank-4 shape. A model whose inputs
+ * say [N,...] but whose output says [1,...] is taken at its word for the smaller one.
+ */
+export function batchOf(
+  inputs: readonly TensorInfo[],
+  output: TensorInfo | undefined,
+): { batch: number | string; dynamicBatch: boolean } {
+  const dims = inputs.map((t) => t.dims[0]);
+  if (output && output.dims.length === 4) dims.push(output.dims[0]);
+  const fixed = dims.find((d) => !isSymbolicDim(d));
+  return fixed === undefined
+    ? { batch: inputs[0]?.dims[0] ?? 1, dynamicBatch: true }
+    : { batch: fixed, dynamicBatch: false };
 }
 
 type Family = 'lama-fixed' | 'lama-dynamic-4ch' | 'migan';
@@ -52,13 +78,17 @@ export function matchFamily(
       const pair = imageAndMask(inputs, 'float32');
       if (!pair || !spatialIs(pair.image, 512) || !spatialIs(pair.mask, 512)) return null;
       const output = imageOutput(outputs, 'float32');
-      return output ? { image: pair.image.name, mask: pair.mask.name, output, fixedSize: 512 } : null;
+      if (!output) return null;
+      const batch = batchOf([pair.image, pair.mask], output);
+      return { image: pair.image.name, mask: pair.mask.name, output: output.name, fixedSize: 512, ...batch };
     }
     case 'migan': {
       const pair = imageAndMask(inputs, 'uint8');
       if (!pair || !spatialFree(pair.image) || !spatialFree(pair.mask)) return null;
       const output = imageOutput(outputs, 'uint8');
-      return output ? { image: pair.image.name, mask: pair.mask.name, output, fixedSize: null } : null;
+      if (!output) return null;
+      const batch = batchOf([pair.image, pair.mask], output);
+      return { image: pair.image.name, mask: pair.mask.name, output: output.name, fixedSize: null, ...batch };
     }
     case 'lama-dynamic-4ch': {
       if (inputs.length !== 1) return null;
@@ -78,7 +108,8 @@ export function matchFamily(
         fixedSize = h;
       }
       const output = imageOutput(outputs, 'float32');
-      return output ? { image: input.name, mask: '', output, fixedSize } : null;
+      if (!output) return null;
+      return { image: input.name, mask: '', output: output.name, fixedSize, ...batchOf([input], output) };
     }
   }
 }
@@ -100,11 +131,11 @@ function imageAndMask(
 }
 
 /** The first output of `dtype` shaped [N,3,H,W] (or with unknown rank). */
-function imageOutput(outputs: readonly TensorInfo[], dtype: string): string | null {
+function imageOutput(outputs: readonly TensorInfo[], dtype: string): TensorInfo | null {
   const o = outputs.find(
     (t) => t.dtype === dtype && (t.dims.length === 0 || (t.dims.length === 4 && dimIs(t.dims[1], 3))),
   );
-  return o ? o.name : null;
+  return o ?? null;
 }
 
 /** A dim that is `n` or symbolic (could be n). */

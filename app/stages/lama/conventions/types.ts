@@ -21,10 +21,24 @@ export interface InpaintAdapter {
   readonly fixedSize: number | null;
   /** For models without a fixed size: height and width must be multiples of this (1 = any). */
   readonly multiple: number;
+  /** The batch dimension the model's inputs declare: a symbolic name (any batch) or the fixed size 1. */
+  readonly batchDim: number | string;
+  /**
+   * Whether one call may take several images (runBatch with more than one): true when the batch
+   * dimension of every input, and of the output where it is declared, is symbolic.
+   */
+  readonly dynamicBatch: boolean;
   /**
    * Runs the model on an image whose size the model accepts (fixedSize x fixedSize, or multiples of
    * `multiple`). Mask 1 = hole. Returns the model's fill as sRGB 0..1 at the same size (not composited).
    * @throws StudioError INFERENCE when the run fails, CANCELLED when the signal fires.
    */
   run(image: RgbImage, mask: Mask, signal?: AbortSignal): Promise<RgbImage>;
+  /**
+   * Runs the model once on several images of one size (stacked along the batch dimension) and
+   * returns one fill per image, in order: what `run` gives for each, in one call.
+   * @throws StudioError INTERNAL for more than one image when dynamicBatch is false, for images of
+   *   different sizes, or none; INFERENCE, CANCELLED as run.
+   */
+  runBatch(images: readonly RgbImage[], masks: readonly Mask[], signal?: AbortSignal): Promise<RgbImage[]>;
 }

@@ -4,6 +4,7 @@
  * padded to what the engine accepts, run, unpadded; the fill comes back at the working scale and only
  * the parts the composite asks for (the hole's tiles) are brought back to full resolution.
  */
+import { StudioError } from '../../../common/errors';
 import type { Rect } from '../../../common/params';
 import { cropImage, cropMask } from '../../../image/crop';
 import { growMask } from '../../../image/morphology';
@@ -29,6 +30,21 @@ export interface Filler extends FillerGeometry {
     signal: AbortSignal,
     onProgress?: (step: number, total: number) => void,
   ): Promise<RgbImage>;
+  /**
+   * Most inputs one call of `runBatch` takes (absent or 1: the engine runs one input per call;
+   * Infinity: a model whose batch dimension is dynamic).
+   */
+  readonly maxBatch?: number;
+  /**
+   * Fills several inputs of one size (a size the engine accepts) in one call: what `run` gives for
+   * each, in order. Present when maxBatch > 1.
+   */
+  runBatch?(images: readonly RgbImage[], masks: readonly Mask[], signal: AbortSignal): Promise<RgbImage[]>;
+}
+
+/** Whether the engine can fill more than one input per call. */
+export function canBatch(filler: Filler): boolean {
+  return (filler.maxBatch ?? 1) > 1 && filler.runBatch !== undefined;
 }
 
 /** The crop as the engine sees it before padding. */
@@ -92,6 +108,41 @@ export async function runFiller(
   );
   if (out.width === image.width && out.height === image.height) return out;
   return cropImage(out, { x: 0, y: 0, width: image.width, height: image.height });
+}
+
+/**
+ * runFiller for several inputs that pad to one size, in one engine call (one input: `run`).
+ * @throws StudioError INTERNAL when they pad to different sizes or the engine cannot batch them
+ */
+export async function runFillerBatch(
+  filler: Filler,
+  inputs: readonly CropInput[],
+  signal: AbortSignal,
+): Promise<RgbImage[]> {
+  if (inputs.length === 1) return [await runFiller(filler, inputs[0].image, inputs[0].hole, signal)];
+  const padded = paddedSize(inputs[0].image.width, inputs[0].image.height, filler);
+  for (const { image } of inputs) {
+    const p = paddedSize(image.width, image.height, filler);
+    if (p.width !== padded.width || p.height !== padded.height) {
+      throw new StudioError(
+        'INTERNAL',
+        `A batch of ${filler.label} mixes padded sizes ${padded.width}x${padded.height} and ${p.width}x${p.height}`,
+      );
+    }
+  }
+  if (!canBatch(filler) || inputs.length > (filler.maxBatch ?? 1)) {
+    throw new StudioError('INTERNAL', `${filler.label} cannot take ${inputs.length} inputs in one call`);
+  }
+  const outs = await filler.runBatch!(
+    inputs.map((c) => padImage(c.image, padded.width, padded.height)),
+    inputs.map((c) => padMask(c.hole, padded.width, padded.height)),
+    signal,
+  );
+  return outs.map((out, k) => {
+    const { width, height } = inputs[k].image;
+    if (out.width === width && out.height === height) return out;
+    return cropImage(out, { x: 0, y: 0, width, height });
+  });
 }
 
 /**
