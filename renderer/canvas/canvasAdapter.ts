@@ -3,10 +3,16 @@
  * original, the result (or a live preview), the mask overlay, a tool's preview shape, the brush cursor
  * and the before/after divider — and turns pointer, wheel and key-held gestures into editor calls.
  * It owns no document state: the mask lives in the editor; only its dirty box is repainted here.
+ *
+ * Three stacked canvases, so that a frame redraws only what changed: the photo (the original and the
+ * result or preview, with the split's clip), redrawn when the view, the rasters or the split change;
+ * the mask overlay at the view's resolution (MaskLayer), of which a brush dab redraws its own box; and
+ * the tools' marks (cursor, divider, shapes), redrawn every frame — a few vector shapes. Before this,
+ * every frame of a brush stroke scaled the 8 MP photo and the 8 MP overlay down to the view again.
  */
 import { Circle, FabricImage, Polyline, Rect, StaticCanvas, type FabricObject } from 'fabric';
 import type { Editor, EditorState } from '../state/editor';
-import { MaskOverlay, rasterToCanvas } from './rasters';
+import { MaskLayer, MaskOverlay, rasterToCanvas } from './rasters';
 import {
   actualSizeTransform,
   fitTransform,
@@ -33,16 +39,24 @@ export interface CanvasHandle {
 
 /** Mounts the editor's canvas into `host` (an empty element sized by CSS). */
 export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
-  const el = document.createElement('canvas');
-  el.setAttribute('data-testid', 'editor-canvas');
-  host.appendChild(el);
-  const canvas = new StaticCanvas(el, {
-    width: Math.max(1, host.clientWidth),
-    height: Math.max(1, host.clientHeight),
+  const width = Math.max(1, host.clientWidth);
+  const height = Math.max(1, host.clientHeight);
+  const photoEl = document.createElement('canvas');
+  host.appendChild(photoEl);
+  const photo = new StaticCanvas(photoEl, {
+    width,
+    height,
     backgroundColor: '#1b1d21',
     renderOnAddRemove: false,
     skipOffscreen: false,
   });
+  const maskLayer = new MaskLayer();
+  maskLayer.resize(width, height, photo.getRetinaScaling());
+  host.appendChild(maskLayer.el);
+  const el = document.createElement('canvas');
+  el.setAttribute('data-testid', 'editor-canvas');
+  host.appendChild(el);
+  const canvas = new StaticCanvas(el, { width, height, renderOnAddRemove: false, skipOffscreen: false });
 
   const beforeCanvas = document.createElement('canvas');
   let afterCanvas = document.createElement('canvas');
@@ -50,7 +64,6 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   const afterImg = new FabricImage(afterCanvas, { ...INERT, visible: false });
   const splitClip = new Rect({ ...TOP_LEFT, absolutePositioned: true, left: 0, top: 0, width: 1, height: 1 });
   let overlay: MaskOverlay | null = null;
-  let maskImg: FabricImage | null = null;
   const divider = new Rect({ ...INERT, fill: '#ffffff', visible: false, shadow: null });
   const dividerKnob = new Circle({ ...INERT, fill: '#ffffff', stroke: '#1b1d21', visible: false, radius: 8 });
   const cursor = new Circle({ ...INERT, fill: 'transparent', stroke: '#ffffff', visible: false, radius: 10 });
@@ -62,7 +75,8 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     radius: 9,
   });
   let toolShape: FabricObject | null = null;
-  canvas.add(beforeImg, afterImg, divider, dividerKnob, cursor, cursorInner);
+  photo.add(beforeImg, afterImg);
+  canvas.add(divider, dividerKnob, cursor, cursorInner);
 
   let vpt: Transform = [1, 0, 0, 1, 0, 0];
   let last: EditorState = editor.getSnapshot();
@@ -70,13 +84,19 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   let drag: Drag = null;
   let pointerIn: { x: number; y: number } | null = null;
   let fullMaskRepaint = true;
+  /** What the photo layer and the mask layer were last drawn for (redrawn when it changes). */
+  let photoDrawn = '';
+  let maskViewDrawn = '';
+  /** Bumped when the before or after raster is replaced. */
+  let rasters = 0;
 
   const size = () => ({ w: canvas.getWidth(), h: canvas.getHeight() });
 
   function setTransform(t: Transform): void {
     vpt = t;
+    photo.setViewportTransform([...t]);
     canvas.setViewportTransform([...t]);
-    canvas.imageSmoothingEnabled = t[0] < 2;
+    photo.imageSmoothingEnabled = t[0] < 2;
     editor.setZoom(t[0]);
     schedule();
   }
@@ -111,7 +131,10 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const doc = s.doc;
     const z = vpt[0];
     if (!doc) {
+      maskLayer.el.style.visibility = 'hidden';
+      photo.renderAll();
       canvas.renderAll();
+      photoDrawn = '';
       return;
     }
     const after = editor.afterRaster;
@@ -142,18 +165,31 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       strokeWidth: 2 / z,
     });
 
-    if (maskImg && overlay) {
+    const { w, h } = size();
+    const view = `${vpt.join(',')} ${w}x${h}`;
+    const photoState = `${view} ${rasters} ${showAfter} ${splitOn ? splitX : -1}`;
+    if (photoState !== photoDrawn) {
+      photo.renderAll();
+      photoDrawn = photoState;
+    }
+
+    if (overlay) {
       if (overlay.setColor(s.maskColor)) fullMaskRepaint = true;
       const m = editor.mask;
       if (m) {
         const dirty = m.mask.takeDirty();
         if (fullMaskRepaint) overlay.paint(m.mask.data, m.mask.full);
         else if (dirty) overlay.paint(m.mask.data, dirty);
+        if (fullMaskRepaint || view !== maskViewDrawn) maskLayer.draw(overlay.canvas, vpt, null);
+        else if (dirty) maskLayer.draw(overlay.canvas, vpt, dirty);
+        maskViewDrawn = view;
         fullMaskRepaint = false;
       }
       // The split view compares pixels: the overlay would cover the fill on the after side.
-      maskImg.set({ visible: s.showMask && !s.holdBefore && !splitOn, opacity: s.maskOpacity });
-    }
+      const visible = s.showMask && !s.holdBefore && !splitOn;
+      maskLayer.el.style.visibility = visible ? '' : 'hidden';
+      maskLayer.el.style.opacity = String(s.maskOpacity);
+    } else maskLayer.el.style.visibility = 'hidden';
 
     if (toolShape) canvas.remove(toolShape);
     toolShape = null;
@@ -220,11 +256,9 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       scaleX: doc.width / before.width,
       scaleY: doc.height / before.height,
     });
-    if (maskImg) canvas.remove(maskImg);
     overlay = new MaskOverlay(doc.width, doc.height);
-    maskImg = new FabricImage(overlay.canvas, { ...INERT, left: 0, top: 0 });
-    canvas.insertAt(2, maskImg);
     fullMaskRepaint = true;
+    rasters++;
     viewport.fit();
   }
 
@@ -232,6 +266,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const after = editor.afterRaster;
     if (!after) {
       afterImg.set({ visible: false });
+      rasters++;
       return;
     }
     // A new canvas per raster: the old one may still be the element fabric holds.
@@ -241,6 +276,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     );
     afterImg.setElement(afterCanvas);
     afterImg.set({ left: 0, top: 0 });
+    rasters++;
   }
 
   const unsubscribe = editor.subscribe(() => {
@@ -348,7 +384,10 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const h = Math.max(1, Math.floor(host.clientHeight));
     if (w === canvas.getWidth() && h === canvas.getHeight()) return;
     const wasFit = editor.getSnapshot().doc !== null && Math.abs(vpt[0] - fitZoom()) < 1e-6;
+    photo.setDimensions({ width: w, height: h });
     canvas.setDimensions({ width: w, height: h });
+    maskLayer.resize(w, h, photo.getRetinaScaling());
+    photoDrawn = maskViewDrawn = '';
     if (wasFit) viewport.fit();
     schedule();
   });
@@ -380,7 +419,10 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       host.removeEventListener('pointerleave', onPointerLeave);
       host.removeEventListener('wheel', onWheel);
       editor.setViewport(null);
+      void photo.dispose();
       void canvas.dispose();
+      photoEl.remove();
+      maskLayer.el.remove();
       el.remove();
     },
   };

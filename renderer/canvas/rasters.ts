@@ -82,3 +82,63 @@ export class MaskOverlay {
     this.ctx.putImageData(img, x0, y0);
   }
 }
+
+/**
+ * The mask overlay as the view shows it: a canvas of the view's size (device pixels) holding the
+ * overlay drawn under the view's transform. A view change redraws all of it; a brush dab redraws only
+ * the dab's box, so a frame while painting costs a few hundred pixels, not a scaled 8 MP image.
+ * Opacity and visibility are the element's (CSS), not redraws.
+ */
+export class MaskLayer {
+  readonly el: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private dpr = 1;
+
+  constructor() {
+    this.el = document.createElement('canvas');
+    this.ctx = context(this.el);
+  }
+
+  /** Sizes the layer to `w` × `h` CSS px (its contents are lost: redraw all of it). */
+  resize(w: number, h: number, dpr: number): void {
+    this.dpr = dpr;
+    this.el.width = Math.max(1, Math.round(w * dpr));
+    this.el.height = Math.max(1, Math.round(h * dpr));
+    this.el.style.width = `${w}px`;
+    this.el.style.height = `${h}px`;
+  }
+
+  /**
+   * Draws `source` (the image-sized overlay) with the view transform `t` (image px → CSS px): all of
+   * it, or only where the image box `box` shows, with a margin for the filter's reach.
+   */
+  draw(source: HTMLCanvasElement, t: readonly number[], box: Box | null): void {
+    const { ctx, el, dpr } = this;
+    const z = t[0] * dpr,
+      tx = t[4] * dpr,
+      ty = t[5] * dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = t[0] < 2;
+    if (!box) {
+      ctx.clearRect(0, 0, el.width, el.height);
+      ctx.setTransform(z, 0, 0, z, tx, ty);
+      ctx.drawImage(source, 0, 0);
+      return;
+    }
+    // Bilinear filtering reads a source pixel's neighbours: a pixel of the box reaches z + 1 device px.
+    const pad = Math.ceil(z) + 2;
+    const x0 = Math.max(0, Math.floor(box.x0 * z + tx) - pad);
+    const y0 = Math.max(0, Math.floor(box.y0 * z + ty) - pad);
+    const x1 = Math.min(el.width, Math.ceil(box.x1 * z + tx) + pad);
+    const y1 = Math.min(el.height, Math.ceil(box.y1 * z + ty) + pad);
+    if (x1 <= x0 || y1 <= y0) return;
+    ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, y0, x1 - x0, y1 - y0);
+    ctx.clip();
+    ctx.setTransform(z, 0, 0, z, tx, ty);
+    ctx.drawImage(source, 0, 0);
+    ctx.restore();
+  }
+}

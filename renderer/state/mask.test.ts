@@ -42,4 +42,18 @@ describe('mask buffer', () => {
     empty.data[12] = 200;
     expect(empty.bounds()).toEqual({ x0: 12, y0: 0, x1: 13, y1: 1 });
   });
+
+  it('gives the engine 1 exactly where coverage >= THRESHOLD, whatever the length (words and a tail)', () => {
+    for (const [w, h] of [
+      [1, 1],
+      [3, 1],
+      [4, 1],
+      [7, 3],
+      [13, 5],
+    ]) {
+      const m = new MaskBuffer(w, h);
+      for (let i = 0; i < m.data.length; i++) m.data[i] = (i * 37 + 101) % 256;
+      expect(Array.from(m.binary())).toEqual(Array.from(m.data, (v) => (v >= THRESHOLD ? 1 : 0)));
+    }
+  });
 });

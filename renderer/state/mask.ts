@@ -42,11 +42,19 @@ export class MaskBuffer {
     return d;
   }
 
-  /** The hole for the engine: 1 where coverage >= THRESHOLD, else 0 (a fresh buffer). */
+  /**
+   * The hole for the engine: 1 where coverage >= THRESHOLD, else 0 (a fresh buffer). Four bytes at a
+   * time (bit 7 of each byte moved to its bit 0): it runs on the page as Run is pressed, 8 M bytes for an
+   * 8 MP photo.
+   */
   binary(): Uint8Array {
-    const out = new Uint8Array(this.data.length);
     const d = this.data;
-    for (let i = 0; i < d.length; i++) out[i] = d[i] >= THRESHOLD ? 1 : 0;
+    const out = new Uint8Array(d.length);
+    const words = d.byteOffset % 4 === 0 ? d.length >> 2 : 0;
+    const src = new Uint32Array(d.buffer, d.byteOffset, words);
+    const dst = new Uint32Array(out.buffer, 0, words);
+    for (let i = 0; i < words; i++) dst[i] = (src[i] >>> 7) & 0x01010101;
+    for (let i = words * 4; i < d.length; i++) out[i] = d[i] >= THRESHOLD ? 1 : 0;
     return out;
   }
 

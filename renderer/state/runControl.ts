@@ -153,11 +153,11 @@ export class RunControl {
       this.core.notify('error', 'Enable at least one stage to run.');
       return;
     }
-    const mask = maskDoc.mask.binary();
-    if (!mask.includes(1)) {
+    if (maskDoc.mask.bounds() === null) {
       this.core.notify('info', 'Paint a mask over what to remove, then run.');
       return;
     }
+    const mask = maskDoc.mask.binary();
     if (this.core.state.run.status === 'running') this.cancelRun();
     const jobId = `run-${Date.now().toString(36)}-${++this.jobCounter}`;
     this.core.update({
