@@ -9,6 +9,7 @@ import { StudioError } from '../app/common/errors';
 import {
   ProgressGate,
   abortError,
+  cancelledDownload,
   contentLength,
   hostOf,
   openFollowingRedirects as openRedirected,
@@ -151,12 +152,7 @@ async function explain(e: unknown, o: FetchToFileOptions, total: number): Promis
   const kept = await sizeOf(o.dest);
   const of = total > 0 ? ` of ${total}` : '';
   if (o.signal?.aborted || (e instanceof StudioError && e.code === 'CANCELLED')) {
-    return new StudioError(
-      'CANCELLED',
-      `Download of ${o.label} was cancelled after ${kept}${of} bytes; they are kept and the next download ` +
-        'resumes from there.',
-      { cause: e },
-    );
+    return cancelledDownload(o.label, `${kept}${of}`, e);
   }
   if (e instanceof StudioError) return e;
   const reason = e instanceof Error ? e.message : String(e);

@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { StudioError } from '../app/common/errors';
 
 export interface TransferProgress {
   /** Bytes in the destination so far, resumed bytes included. */
@@ -246,4 +247,13 @@ export class ProgressGate {
   final(p: TransferProgress): void {
     this.send?.(p);
   }
+}
+
+/** The error of a cancelled download, `kept` saying how many bytes stay for the resume. */
+export function cancelledDownload(label: string, kept: string, cause: unknown): StudioError {
+  return new StudioError(
+    'CANCELLED',
+    `Download of ${label} was cancelled after ${kept} bytes; they are kept and the next download resumes from there.`,
+    { cause },
+  );
 }

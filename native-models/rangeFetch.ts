@@ -18,6 +18,7 @@ import { StudioError } from '../app/common/errors';
 import {
   ProgressGate,
   abortError,
+  cancelledDownload,
   hostOf,
   openFollowingRedirects,
   parseByteRange,
@@ -359,12 +360,7 @@ async function explain(
   const kept = await sizeOf(o.partial);
   const of = total > 0 ? ` of ${total}` : '';
   if (o.signal?.aborted || (e instanceof StudioError && e.code === 'CANCELLED')) {
-    return new StudioError(
-      'CANCELLED',
-      `Download of ${o.label} was cancelled after ${kept}${of} bytes; they are kept and the next download ` +
-        'resumes from there.',
-      { cause: e },
-    );
+    return cancelledDownload(o.label, `${kept}${of}`, e);
   }
   if (e instanceof StudioError) {
     if (e.code === 'MODEL_INTEGRITY') await drop();
