@@ -1,6 +1,7 @@
 /**
  * The block-matching stage: its speed and the quality of its matches, side by side with brute force by
- * OpenCV's cv2.matchTemplate (TM_CCOEFF_NORMED, Debian's python3-opencv, bench/opencv_match.py).
+ * OpenCV's cv2.matchTemplate (TM_CCOEFF_NORMED, Debian's python3-opencv, bench/opencv_match.py; for the
+ * `ssim` cases TM_CCOEFF and window variances, SSIM_SCRIPT below).
  *   npx tsx bench/blockmatchBench.ts [case-name-substring ...]
  * Prints two tables and writes bench/results/blockmatch.json.
  *
@@ -15,12 +16,23 @@
  * opencv_match.py scores every position with matchTemplate (timed alone: `cvMsPerBlock`) and finds the
  * brute-force best under the same rules (allowed positions, distance penalty, histogram test);
  * `cvProjectedS` = cvMsPerBlock x mask blocks, `speedup` = that / the stage's search time. `gapPct`: mean
- * over the sampled blocks both found a source for of (brute-force objective - stage objective) /
- * brute-force objective, in percent (`maxGapPct` the worst block, `exactPct` the share where the stage
- * found the brute-force position; `missedBlocks` the sampled blocks the stage rejected although brute
- * force found an allowed source; `meanScore` / `bruteMeanScore` the mean similarity of both).
+ * over the sampled blocks both found a source for of (brute-force objective - search objective) /
+ * brute-force objective, in percent, for the search alone (matchBlocks with reusePenalty 0: brute force
+ * has no reuse penalty, so this is the search's accuracy under one objective; `maxGapPct` the worst
+ * block, `exactPct` the share where the search found the brute-force position; `missedBlocks` the
+ * sampled blocks it rejected although brute force found an allowed source; `meanScore` /
+ * `bruteMeanScore` the mean similarity of both). `stageGapPct`: the same for the stage's own matches
+ * (reuse penalty on), i.e. the search's gap plus the objective the reuse penalty gives up on purpose.
+ * `stageRssMB` / `poissonRssMB`: how much the stage adds to the process's peak resident memory
+ * (defaults / blend=poisson), each measured in a fresh child process (node --import tsx this file
+ * --memory-child ...): the filled image and mask loaded, ONNX Runtime loaded and the search warmed up on
+ * a 512 x 512 crop, garbage collected, then the peak RSS over one run (Linux: VmHWM after resetting it
+ * through /proc/self/clear_refs; what /usr/bin/time -v reports for a whole process) less the RSS before
+ * it; `rssBaseMB` is that RSS before.
  * The second table compares the seam blending on the same matches: PSNR inside the hole against the
  * original, and the seam contrast (seams.ts: ~1 = seams as busy as the texture, higher = visible seams).
+ * The Poisson solve (multigrid-preconditioned conjugate gradients) runs to its default tolerance: every
+ * channel's residual at most 1e-6 of its right-hand side's (`poissonResidual`, `poissonIterations`).
  * Timings on a shared 2-core machine vary run to run; `load` is the 1-minute load average at the start.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngineServices } from '../app/host/services';
+import { cropImage } from '../app/image/crop';
 import { loadImage } from '../app/image/load';
 import { saveMask } from '../app/image/mask';
 import { psnr } from '../app/image/metrics';
@@ -71,6 +84,7 @@ export interface Row {
   cvProjectedS: number | null;
   speedup: number | null;
   gapPct: number | null;
+  stageGapPct: number | null;
   maxGapPct: number | null;
   exactPct: number | null;
   /** Sampled blocks the stage left without a source although brute force found one. */
@@ -79,12 +93,24 @@ export interface Row {
   meanScore: number | null;
   bruteMeanScore: number | null;
   rejectedBlocks: number;
+  /** Peak RSS the stage adds (MB; defaults, then blend=poisson) and the RSS before it (see the top). */
+  stageRssMB: number | null;
+  poissonRssMB: number | null;
+  rssBaseMB: number | null;
   load: number;
   /** PSNR (dB) inside the hole against the original: the LaMa-stage input, then each blending. */
   psnrInput: number;
   psnrHard: number;
   psnrFeather: number;
   psnrPoisson: number;
+  /**
+   * Contrast of the sources against the truth: mean over mask blocks at least half hole of
+   * ln(sd(source block) / sd(original block)) (sd: mean per-channel standard deviation, + 0.005), and
+   * the mean of its absolute value. > 0: the sources are busier than what they replace (edges or
+   * detail pasted into smooth regions).
+   */
+  contrastBias: number;
+  contrastError: number;
   /** Seam contrast (seams.ts) of the same images, and of the original. */
   seamInput: number;
   seamHard: number;
@@ -94,7 +120,7 @@ export interface Row {
   featherMs: number;
   poissonMs: number;
   poissonIterations: number;
-  /** Relative residual the Poisson solve stopped at (its tolerance is 1e-3, its cap 150 iterations). */
+  /** Relative residual the Poisson solve stopped at (its tolerance is 1e-6). */
   poissonResidual: number;
 }
 
@@ -115,12 +141,16 @@ export const SEARCH_COLUMNS: (keyof Row)[] = [
   'cvProjectedS',
   'speedup',
   'gapPct',
+  'stageGapPct',
   'maxGapPct',
   'exactPct',
   'missedBlocks',
   'meanScore',
   'bruteMeanScore',
   'rejectedBlocks',
+  'stageRssMB',
+  'poissonRssMB',
+  'rssBaseMB',
   'load',
 ];
 export const BLEND_COLUMNS: (keyof Row)[] = [
@@ -129,6 +159,8 @@ export const BLEND_COLUMNS: (keyof Row)[] = [
   'psnrHard',
   'psnrFeather',
   'psnrPoisson',
+  'contrastBias',
+  'contrastError',
   'seamInput',
   'seamHard',
   'seamFeather',
@@ -162,7 +194,24 @@ const CASES: BenchCase[] = [
     sample: 40,
     params: { histogramThreshold: 1 },
   },
+  {
+    name: 'elephants-8mp-ssim',
+    file: 'Elephants_3840x2160.jpg',
+    coverage: 0.05,
+    seed: 7,
+    sample: 40,
+    params: { similarity: 'ssim' },
+  },
   { name: 'garden-1mp', file: 'Garden.jpg', megapixels: 1, coverage: 0.05, seed: 7, sample: 40 },
+  {
+    name: 'garden-1mp-ssim',
+    file: 'Garden.jpg',
+    megapixels: 1,
+    coverage: 0.05,
+    seed: 7,
+    sample: 40,
+    params: { similarity: 'ssim' },
+  },
   {
     name: 'garden-1mp-hist0.5',
     file: 'Garden.jpg',
@@ -193,6 +242,62 @@ async function loadBenchCase(c: BenchCase): Promise<{ image: RgbImage; mask: Mas
   }
   return { image: quantise(image), mask: blobMask(image.width, image.height, c.coverage, c.seed) };
 }
+
+/**
+ * opencv_match.py's brute force with the stage's `ssim` score instead of TM_CCOEFF_NORMED:
+ * (2 cov + C) / (var_s + var_t + C), C = 3 b^2 0.03^2, cov from cv2.matchTemplate(TM_CCOEFF) (summed over
+ * the channels) and var_s from summed-area tables; same arguments, rules and output.
+ */
+const SSIM_SCRIPT = `
+import json, sys, time
+import cv2
+import numpy as np
+sys.path.insert(0, BENCH_DIR)
+from opencv_match import histogram_distance_map, BINS
+
+image_path, allowed_path, query_path, out_path = sys.argv[1:5]
+raw = cv2.imread(image_path, cv2.IMREAD_COLOR)
+image = raw.astype(np.float32) / 255
+allowed = cv2.imread(allowed_path, cv2.IMREAD_GRAYSCALE)
+query = json.load(open(query_path, encoding="utf8"))
+b = int(query["blockSize"])
+penalty = float(query["penaltyPerPixel"])
+max_distance = float(query["maxDistance"])
+threshold = float(query["histogramThreshold"])
+h, w = image.shape[:2]
+bins = np.minimum((raw.astype(np.int32) * BINS) // 255, BINS - 1)
+C = 3 * b * b * 9e-4
+def window_sums(a):
+    t = cv2.integral(a.astype(np.float64))
+    return t[b:, b:] - t[:-b, b:] - t[b:, :-b] + t[:-b, :-b]
+var_s = sum(window_sums(image[:, :, c] ** 2) - window_sums(image[:, :, c]) ** 2 / (b * b) for c in range(3))
+ys, xs = np.mgrid[0 : h - b + 1, 0 : w - b + 1]
+base_ok = allowed[: h - b + 1, : w - b + 1] > 0
+results = []
+for blk in query["blocks"]:
+    x, y = int(blk["x"]), int(blk["y"])
+    t0 = time.perf_counter()
+    template = image[y : y + b, x : x + b]
+    var_t = float(((template.astype(np.float64) - template.mean(axis=(0, 1))) ** 2).sum())
+    cov = cv2.matchTemplate(image, template, cv2.TM_CCOEFF).astype(np.float64)
+    score = (2 * cov + C) / (var_s + var_t + C)
+    mt = time.perf_counter() - t0
+    distance = np.hypot(xs - x, ys - y)
+    objective = score - penalty * distance
+    ok = base_ok.copy()
+    if max_distance > 0:
+        ok &= distance <= max_distance
+    if threshold < 1:
+        ok &= histogram_distance_map(bins, bins[y : y + b, x : x + b], b) <= threshold
+    objective[~ok] = -np.inf
+    i = int(np.argmax(objective))
+    best = None
+    if np.isfinite(objective.flat[i]):
+        by, bx = divmod(i, objective.shape[1])
+        best = {"x": bx, "y": by, "score": float(score[by, bx]), "objective": float(objective[by, bx])}
+    results.append({"x": x, "y": y, "matchTemplateSeconds": mt, "seconds": time.perf_counter() - t0, "best": best})
+json.dump({"opencv": cv2.__version__, "threads": cv2.getNumThreads(), "blocks": results}, open(out_path, "w", encoding="utf8"))
+`;
 
 interface BruteBlock {
   matchTemplateSeconds: number;
@@ -233,8 +338,14 @@ function bruteForce(
         blocks: sample.map((i) => ({ x: result.matches[i].x, y: result.matches[i].y })),
       }),
     );
+    // opencv_match.py scores zncc; for ssim the same search with SSIM's contrast-structure map.
+    let script = SCRIPT;
+    if (o.similarity === 'ssim') {
+      script = path.join(dir, 'ssim_match.py');
+      writeFileSync(script, SSIM_SCRIPT.replace('BENCH_DIR', JSON.stringify(HERE)));
+    }
     try {
-      execFileSync(SYSTEM_PYTHON, [SCRIPT, imagePath, allowedPath, queryPath, outPath], {
+      execFileSync(SYSTEM_PYTHON, [script, imagePath, allowedPath, queryPath, outPath], {
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 1 << 24,
       });
@@ -246,6 +357,157 @@ function bruteForce(
     }
     return (JSON.parse(readFileSync(outPath, 'utf8')) as { blocks: BruteBlock[] }).blocks;
   })();
+}
+
+/** Mean per-channel standard deviation of a b x b block. */
+function blockSd(img: RgbImage, x: number, y: number, b: number): number {
+  const { width: W, height: H, data } = img;
+  let v = 0;
+  for (let c = 0; c < 3; c++) {
+    let s = 0;
+    let s2 = 0;
+    for (let r = 0; r < b; r++)
+      for (let q = 0; q < b; q++) {
+        const p = data[c * W * H + (y + r) * W + x + q];
+        s += p;
+        s2 += p * p;
+      }
+    v += Math.max(0, s2 / (b * b) - (s / (b * b)) ** 2);
+  }
+  return Math.sqrt(v / 3);
+}
+
+/** contrastBias / contrastError of a row (see Row). */
+function sourceContrast(
+  current: RgbImage,
+  original: RgbImage,
+  r: MatchResult,
+): { bias: number; error: number } {
+  let bias = 0;
+  let error = 0;
+  let k = 0;
+  for (const m of r.matches) {
+    if (!m.source || m.holePixels < (m.size * m.size) / 2) continue;
+    const l = Math.log(
+      (blockSd(current, m.source.x, m.source.y, m.size) + 0.005) /
+        (blockSd(original, m.x, m.y, m.size) + 0.005),
+    );
+    bias += l;
+    error += Math.abs(l);
+    k++;
+  }
+  return { bias: k ? bias / k : 0, error: k ? error / k : 0 };
+}
+
+/** MB, rounded. */
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+/**
+ * The peak RSS one stage run adds, in a fresh process (see the top); null when the child fails.
+ * The image and mask are handed over as raw files in `dir`.
+ */
+function measureMemory(
+  image: RgbImage,
+  mask: Mask,
+  params: Record<string, unknown>,
+  dir: string,
+): { addedMB: number; baseMB: number } | null {
+  writeFileSync(
+    path.join(dir, 'mem-image.f32'),
+    new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+  );
+  writeFileSync(path.join(dir, 'mem-mask.u8'), mask.data);
+  writeFileSync(
+    path.join(dir, 'mem-meta.json'),
+    JSON.stringify({ width: image.width, height: image.height }),
+  );
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--memory-child',
+        dir,
+        JSON.stringify(params),
+      ],
+      { cwd: path.resolve(HERE, '..'), stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 20 },
+    );
+    const r = JSON.parse(out.toString().trim().split('\n').pop()!) as { base: number; peak: number };
+    return { addedMB: mb(r.peak - r.base), baseMB: mb(r.base) };
+  } catch (e) {
+    process.stderr.write(
+      `memory measurement failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`,
+    );
+    return null;
+  } finally {
+    for (const f of ['mem-image.f32', 'mem-mask.u8', 'mem-meta.json'])
+      rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+/** The peak RSS of this process (Linux: VmHWM, since exec or the last clear_refs 5). */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** The child side of measureMemory: prints {"base": bytes, "peak": bytes}. */
+async function memoryChild(dir: string, paramsJson: string): Promise<void> {
+  const meta = JSON.parse(readFileSync(path.join(dir, 'mem-meta.json'), 'utf8')) as {
+    width: number;
+    height: number;
+  };
+  const raw = readFileSync(path.join(dir, 'mem-image.f32'));
+  const image: RgbImage = {
+    width: meta.width,
+    height: meta.height,
+    data: new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)),
+  };
+  const mask: Mask = {
+    width: meta.width,
+    height: meta.height,
+    data: new Uint8Array(readFileSync(path.join(dir, 'mem-mask.u8'))),
+  };
+  const services = createEngineServices({ modelsDir: mkdtempSync(path.join(os.tmpdir(), 'bm-mem-models-')) });
+  const params = resolveParams(BLOCKMATCH_PARAMS, JSON.parse(paramsJson) as Record<string, unknown>);
+  // Load ONNX Runtime and run the stage once on a small crop, so that the baseline holds the library.
+  const side = Math.min(512, image.width, image.height);
+  const rect = { x: 0, y: 0, width: side, height: side };
+  const small = cropImage(image, rect);
+  const smallMask = createMask(side, side);
+  for (let y = side >> 2; y < (3 * side) >> 2; y++)
+    smallMask.data.fill(1, y * side + (side >> 2), y * side + ((3 * side) >> 2));
+  await blockmatchStage.run(
+    { image: small, original: small, mask: smallMask, artifacts: {} },
+    params,
+    context(services.sessions),
+  );
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 100));
+  const base = process.memoryUsage.rss();
+  // Linux: restart the peak count here (clear_refs 5). getrusage's maxRSS would not do: it carries the
+  // parent's RSS at fork over exec.
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux: VmHWM is absent too, and maxRSS is used.
+  }
+  await blockmatchStage.run(
+    { image, original: image, mask, artifacts: {} },
+    params,
+    context(services.sessions),
+  );
+  const peak = peakRss();
+  await services.close();
+  process.stdout.write(`${JSON.stringify({ base, peak })}\n`);
 }
 
 function context(sessions: StageContext['sessions']): StageContext {
@@ -314,6 +576,20 @@ export async function benchBlockmatch(
       log(
         `${c.name}: stage ${Math.round(stageMs)} ms (cold ${Math.round(coldStageMs)}), search ${Math.round(searchMs)} ms`,
       );
+      // The search alone, against brute force under the same objective: without the reuse penalty,
+      // which gives up objective on purpose to spread sources (its cost is stageGapPct).
+      const search =
+        (resolved.reusePenalty as number) > 0
+          ? await matchBlocks(
+              current,
+              mask,
+              { ...matchOptionsOf(resolved), reusePenalty: 0 },
+              { sessions: services.sessions },
+            )
+          : result;
+      const memory = measureMemory(current, mask, params, dir);
+      const poissonMemory = measureMemory(current, mask, { ...params, blend: 'poisson' }, dir);
+      log(`${c.name}: the stage adds ${memory?.addedMB} MB peak RSS (poisson ${poissonMemory?.addedMB} MB)`);
       const blocks = result.matches.length;
       const sample = Array.from({ length: Math.min(c.sample, blocks) }, (_, i) =>
         Math.floor((i * blocks) / Math.min(c.sample, blocks)),
@@ -327,14 +603,22 @@ export async function benchBlockmatch(
       let bruteMean: number | null = null;
       let missed: number | null = null;
       let sampleMean: number | null = null;
+      let stageGap: number | null = null;
       if (brute) {
+        const stageGaps: number[] = [];
+        brute.forEach((bf, k) => {
+          const m = result.matches[sample[k]];
+          if (bf.best && m.source)
+            stageGaps.push(Math.max(0, (bf.best.objective - m.objective) / Math.abs(bf.best.objective)));
+        });
+        stageGap = (100 * stageGaps.reduce((a, v) => a + v, 0)) / Math.max(1, stageGaps.length);
         const gaps: number[] = [];
         let same = 0;
         let bruteScore = 0;
         let ourScore = 0;
         missed = 0;
         brute.forEach((bf, k) => {
-          const m = result.matches[sample[k]];
+          const m = search.matches[sample[k]];
           if (!bf.best) return;
           if (!m.source) {
             missed!++;
@@ -353,6 +637,7 @@ export async function benchBlockmatch(
         bruteMean = bruteScore / Math.max(1, gaps.length);
         sampleMean = ourScore / Math.max(1, gaps.length);
       }
+      const contrast = sourceContrast(current, original, result);
       // Seam blending on the same matches.
       const seam = (img: RgbImage) => round(seamContrast(img, mask, result.blockSize).ratio, 3);
       const inHole = (img: RgbImage) => round(psnr(img, original, mask), 2);
@@ -379,17 +664,23 @@ export async function benchBlockmatch(
         cvProjectedS: cvMs === null ? null : round((cvMs * blocks) / 1000, 1),
         speedup: cvMs === null ? null : round((cvMs * blocks) / searchMs, 0),
         gapPct: gap === null ? null : round(gap, 2),
+        stageGapPct: stageGap === null ? null : round(stageGap, 2),
         maxGapPct: maxGap === null ? null : round(maxGap, 2),
         exactPct: exact === null ? null : round(exact, 0),
         missedBlocks: missed,
         meanScore: sampleMean === null ? null : round(sampleMean, 4),
         bruteMeanScore: bruteMean === null ? null : round(bruteMean, 4),
         rejectedBlocks: blocks - found.length,
+        stageRssMB: memory?.addedMB ?? null,
+        poissonRssMB: poissonMemory?.addedMB ?? null,
+        rssBaseMB: memory?.baseMB ?? null,
         load: round(load, 1),
         psnrInput: inHole(current),
         psnrHard: inHole(hard),
         psnrFeather: inHole(feathered),
         psnrPoisson: inHole(poisson.image),
+        contrastBias: round(contrast.bias, 3),
+        contrastError: round(contrast.error, 3),
         seamInput: seam(current),
         seamHard: seam(hard),
         seamFeather: seam(feathered),
@@ -427,9 +718,13 @@ function table(rows: Row[], cols: (keyof Row)[]): string {
   ].join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--memory-child') {
+  await memoryChild(process.argv[3], process.argv[4] ?? '{}');
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await benchBlockmatch(process.argv.slice(2), (s) => process.stderr.write(`${s}\n`));
-  process.stdout.write('\n## blockmatch stage vs brute force (cv2.matchTemplate TM_CCOEFF_NORMED)\n\n');
+  process.stdout.write(
+    '\n## blockmatch stage vs brute force (cv2.matchTemplate; -ssim cases: the ssim score)\n\n',
+  );
   process.stdout.write(`${table(rows, SEARCH_COLUMNS)}\n`);
   process.stdout.write(
     '\n## seam blending on the same matches (PSNR in dB inside the hole vs the original)\n\n',

@@ -3,7 +3,7 @@
  * - docs/gallery/blockmatch-<case>.png: the input with its hole (magenta); the LaMa stage's result (the
  *   generated LaMa-signature network: a smooth development stand-in, not LaMa, which is what the
  *   blocks are matched against); the block-matched result pasted hard, feathered, and Poisson-blended
- *   (stage defaults otherwise); the report's method (raw correlation, no histogram test, hard paste);
+ *   (stage defaults otherwise); with the ssim similarity (correlation and contrast); the report's method (raw correlation, no histogram test, hard paste);
  *   a strict histogram threshold (0.5); the stage after the embedded PatchMatch fill (what the LaMa stage
  *   runs without a downloaded model) instead; the original as truth. Large images get a 100% crop around the hole as well (-crop).
  * - docs/gallery/blockmatch-<case>-matches.png: the correspondences (each mask block outlined in a
@@ -169,6 +169,7 @@ export async function blockmatchGallery(only: string[] = []): Promise<string[]> 
         ['blockmatch: hard paste', (await run({ blend: 'none' })).image],
         ['blockmatch: feathered seams', feather.image],
         ['blockmatch: Poisson seams', (await run({ blend: 'poisson' })).image],
+        ['similarity ssim (contrast too)', (await run({ similarity: 'ssim' })).image],
         [
           'report: raw corr., no histogram',
           (await run({ blend: 'none', similarity: 'raw', histogramThreshold: 1, distancePenalty: 0 })).image,

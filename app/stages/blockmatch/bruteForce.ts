@@ -3,7 +3,7 @@
  * as possible (for tests and small benchmarks; it is slow: every position, every pixel, every block):
  * for each mask block, every source position on the stride whose block avoids the grown hole, within the
  * maximum distance and passing the histogram test, scored by two-pass zero-mean normalised
- * cross-correlation (or raw correlation) in double precision; the best objective wins, ties to the first
+ * cross-correlation (or raw correlation, or SSIM's contrast-structure term) in double precision; the best objective wins, ties to the first
  * position in row-major order.
  */
 import { growMask } from '../../image/morphology';
@@ -19,9 +19,9 @@ function channelValues(image: RgbImage, x: number, y: number, b: number, c: numb
   return out;
 }
 
-function similarity(a: Float64Array[], t: Float64Array[], raw: boolean): number {
+function similarity(a: Float64Array[], t: Float64Array[], kind: MatchOptions['similarity']): number {
   const n = a[0].length;
-  if (raw) {
+  if (kind === 'raw') {
     let s = 0;
     for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) s += a[c][i] * t[c][i];
     return s / (3 * n);
@@ -44,6 +44,8 @@ function similarity(a: Float64Array[], t: Float64Array[], raw: boolean): number 
       nt += (t[c][i] - mt) ** 2;
     }
   }
+  // SSIM's contrast-structure term with C2 = 0.03^2 per value.
+  if (kind === 'ssim') return (2 * num + 3 * n * 9e-4) / (na + nt + 3 * n * 9e-4);
   return na > 1e-10 && nt > 1e-10 ? num / Math.sqrt(na * nt) : 0;
 }
 
@@ -75,7 +77,6 @@ export function bruteForceMatches(image: RgbImage, mask: Mask, o: MatchOptions):
       if (clear) allowed.push([x, y]);
     }
   const penalty = o.distancePenalty / Math.hypot(W, H);
-  const raw = o.similarity === 'raw';
   return maskBlocks(mask, b).map((block) => {
     const t = [0, 1, 2].map((c) => channelValues(image, block.x, block.y, b, c));
     let best: BlockMatch | null = null;
@@ -83,7 +84,7 @@ export function bruteForceMatches(image: RgbImage, mask: Mask, o: MatchOptions):
       const distance = Math.hypot(x - block.x, y - block.y);
       if (o.maxDistance > 0 && distance > o.maxDistance) continue;
       const a = [0, 1, 2].map((c) => channelValues(image, x, y, b, c));
-      const score = similarity(a, t, raw);
+      const score = similarity(a, t, o.similarity);
       const objective = score - penalty * distance;
       if (best && objective <= best.objective) continue;
       const hd = hellinger(a, t);

@@ -9,8 +9,13 @@ import { HISTOGRAM_BINS, HISTOGRAM_SIZE } from './histogram';
 import type { Level } from './pyramid';
 import { EXCLUDED, histogramSamples } from './searchGraph';
 
-/** Values per score tensor of one batch: large batches make the matrix product efficient. */
-const BATCH_VALUES = 24_000_000;
+/**
+ * Values per score tensor of one batch. ONNX Runtime holds about four float tensors of this size while
+ * a batch runs (the convolution's output and the element-wise steps after it, in its arena): 8M values
+ * are about 130 MB. Larger batches barely speed the matrix product up (16 templates of 8 x 8 x 3 per
+ * batch run about as fast per template as 47), but 24M cost 390 MB.
+ */
+const BATCH_VALUES = 8_000_000;
 const MAX_BATCH = 64;
 
 export interface LevelScan {
@@ -19,8 +24,13 @@ export interface LevelScan {
   k: number;
   /** Cell side in level positions (the graph the session runs was built for it). */
   cell: number;
-  /** Per-position factor from correlation to score ((w - k + 1) x (h - k + 1), see gainMap). */
+  /** Per-position term of the score ((w - k + 1) x (h - k + 1), see gainMap). */
   gain: Float32Array;
+  /**
+   * The ssim constant C at this level (ssimConstant(k)) when the session's graph scores ssim (built with
+   * `contrast`); null for zncc / raw.
+   */
+  contrast: number | null;
   /** Per position: 0 when allowed, EXCLUDED otherwise. */
   bias: Float32Array;
   /**
@@ -41,6 +51,8 @@ export interface ScanKnobs {
 
 export interface ScanQuery {
   template: Float32Array;
+  /** For ssim: the template's var_t (templateVariance). */
+  variance: number;
   /** The block's corner in full-size pixels. */
   blockX: number;
   blockY: number;
@@ -142,7 +154,16 @@ export async function scanTopK(
       bx[i] = q.blockX;
       by[i] = q.blockY;
     });
-    const histFeeds: Record<string, TensorValue> = {};
+    const extraFeeds: Record<string, TensorValue> = {};
+    if (scan.contrast !== null) {
+      const C = scan.contrast;
+      extraFeeds.convBias = { dtype: 'float32', dims: [m], data: new Float32Array(m).fill(C) };
+      extraFeeds.blockVar = {
+        dtype: 'float32',
+        dims: [m, 1, 1, 1],
+        data: Float32Array.from(part, (q) => q.variance + C),
+      };
+    }
     if (scan.hist) {
       // Channel-major: every block's R histogram, then G, then B (group c of the graph's convolution).
       const blockHist = new Float32Array(3 * m * HISTOGRAM_BINS);
@@ -154,16 +175,16 @@ export async function scanTopK(
           );
       });
       const n = histogramSamples(cell);
-      histFeeds.hist = {
+      extraFeeds.hist = {
         dtype: 'float32',
         dims: [1, HISTOGRAM_SIZE, n * y0.length, n * wc],
         data: scan.hist,
       };
-      histFeeds.blockHist = { dtype: 'float32', dims: [3 * m, HISTOGRAM_BINS, 1, 1], data: blockHist };
+      extraFeeds.blockHist = { dtype: 'float32', dims: [3 * m, HISTOGRAM_BINS, 1, 1], data: blockHist };
     }
     const result = await session.run(
       {
-        ...histFeeds,
+        ...extraFeeds,
         image: { dtype: 'float32', dims: [1, 3, level.height, level.width], data: level.data },
         templates: { dtype: 'float32', dims: [m, 3, k, k], data: templates },
         gain: { dtype: 'float32', dims: [1, 1, hp, wp], data: scan.gain },

@@ -45,6 +45,10 @@ describe('block search against the brute-force reference', () => {
       'zncc, stride 2, strong penalty, histogram test',
       { stride: 2, distancePenalty: 1, histogramThreshold: 0.5 },
     ],
+    [
+      'ssim, histogram test and distance penalty',
+      { similarity: 'ssim', histogramThreshold: 0.5, distancePenalty: 0.3 },
+    ],
   ] as [string, Partial<MatchOptions>][])('exhaustive search equals brute force: %s', async (_, extra) => {
     const o = { ...base, ...extra };
     const fast = await matchBlocks(image, mask, o, { sessions });

@@ -24,11 +24,11 @@ import type { SessionPool } from '../../ort/types';
 import { cellHistogramCorners, scanTopK, type LevelScan, type ScanQuery } from './coarseSearch';
 import { effectiveBlockSize, maskBlocks } from './grid';
 import { blockHistogram, histogramDistance, histogramMaps, HISTOGRAM_SIZE, rootHistogram } from './histogram';
-import { buildPyramid, scanLevel, sideAt, type Level } from './pyramid';
+import { buildPyramid, fullSizeVariances, scanLevel, sideAt, type Level } from './pyramid';
 import { pickExhaustive, refine, Scorer, type BlockState, type Found, type Pick } from './refine';
 import { EXCLUDED, ensureSearchGraph, histogramSamples } from './searchGraph';
 import { SourceValidity } from './validity';
-import { gainMap, makeTemplate, type Similarity } from './zncc';
+import { gainMap, makeTemplate, ssimConstant, templateVariance, type Similarity } from './zncc';
 
 export type SearchMode = 'pyramid' | 'exhaustive';
 
@@ -237,6 +237,13 @@ export async function matchBlocks(
   const exhaustive = L === 0;
   const top = exhaustive ? EXHAUSTIVE_FIRST : (o.candidates ?? DEFAULT_CANDIDATES);
   const levels = buildPyramid(image, L);
+  // ssim compares contrast at full size on every level (see Level.windowVariance).
+  if (o.similarity === 'ssim')
+    for (let l = 1; l <= L; l++) {
+      const lv = levels[l];
+      const kl = sideAt(b, lv);
+      lv.windowVariance = fullSizeVariances(image, b, lv.factor, kl, lv.width - kl + 1, lv.height - kl + 1);
+    }
   const validity = new SourceValidity(mask, o.margin, b);
   const scorer = new Scorer(image, levels, validity, b, {
     similarity: o.similarity,
@@ -270,6 +277,7 @@ export async function matchBlocks(
     k,
     cell,
     gain: gainMap(coarse, k, o.similarity),
+    contrast: o.similarity === 'ssim' ? ssimConstant(k) : null,
     bias,
     hist: histInScan
       ? histogramMaps(
@@ -287,17 +295,23 @@ export async function matchBlocks(
     const histogram = useHistogram
       ? blockHistogram(image, block.x, block.y, b, new Int32Array(HISTOGRAM_SIZE))
       : null;
+    const templates = levels.map((lv) =>
+      makeTemplate(
+        lv,
+        corner(block.x, lv, lv.width),
+        corner(block.y, lv, lv.height),
+        sideAt(b, lv),
+        o.similarity,
+      ),
+    );
     return {
       block,
-      templates: levels.map((lv) =>
-        makeTemplate(
-          lv,
-          corner(block.x, lv, lv.width),
-          corner(block.y, lv, lv.height),
-          sideAt(b, lv),
-          o.similarity,
-        ),
-      ),
+      templates,
+      // var_t at full size, scaled like Level.windowVariance.
+      variances: levels.map((lv) => {
+        const kl = sideAt(b, lv);
+        return o.similarity === 'ssim' ? (templateVariance(templates[0]) * kl * kl) / (b * b) : 0;
+      }),
       histogram,
       coarseHistogram:
         useHistogram && !histInScan && !exhaustive
@@ -313,7 +327,7 @@ export async function matchBlocks(
     };
   });
   const roots = states.map((s) => (histInScan ? rootHistogram(s.histogram!, b * b) : null));
-  const session = await env.sessions.get(await ensureSearchGraph(cell, histInScan));
+  const session = await env.sessions.get(await ensureSearchGraph(cell, histInScan, o.similarity === 'ssim'));
   const prepareMs = performance.now() - t0;
   throwIfAborted(env.signal);
 
@@ -328,6 +342,7 @@ export async function matchBlocks(
     const ts = performance.now();
     const queries: ScanQuery[] = pending.map((i) => ({
       template: states[i].templates[L],
+      variance: states[i].variances[L],
       blockX: states[i].block.x,
       blockY: states[i].block.y,
       rootHistogram: roots[i],

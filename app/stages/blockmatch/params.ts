@@ -44,10 +44,11 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'similarity',
       label: 'Similarity',
-      help: 'zncc: zero-mean normalised cross-correlation over the three channels (brightness- and contrast-invariant). raw: plain correlation, as in the original report; it favours bright blocks.',
+      help: 'zncc: zero-mean normalised cross-correlation over the three channels (brightness- and contrast-invariant). ssim: SSIM’s contrast-structure term, correlation that also asks for similar contrast, so that a smooth fill does not take edges or detailed patches whose pattern happens to correlate with its faint gradient; in a large smooth fill of a textured image it then takes patches smoother than the original texture. raw: plain correlation, as in the original report; it favours bright blocks.',
       default: 'zncc',
       options: [
         { value: 'zncc', label: 'Normalised correlation' },
+        { value: 'ssim', label: 'Correlation and contrast (SSIM)' },
         { value: 'raw', label: 'Raw correlation' },
       ],
     },

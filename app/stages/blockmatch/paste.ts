@@ -9,6 +9,7 @@
  * - poisson: see poisson.ts; it starts from the feathered result.
  * A block without a source (rejected) keeps the current image and takes part in the blending as such.
  */
+import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import type { Mask, RgbImage } from '../../image/types';
 import { featherWeights } from '../../image/morphology';
 import type { BlockMatch } from './match';
@@ -70,7 +71,11 @@ export function featherPaste(
   if (matches.length === 0) return { width: W, height: H, data: out };
   const b = matches[0].size;
   const w = Math.max(0, Math.min(Math.floor(seam), Math.floor(b / 2)));
-  const weight = new Float32Array(n);
+  // Only hole pixels change: the weights live on the hole's bounding box.
+  const box = maskBoundingBox(mask);
+  if (!box) return { width: W, height: H, data: out };
+  const { x: bx, y: by, width: bw } = box;
+  const weight = new Float32Array(bw * box.height);
   // Hole pixels start from zero and gather every covering block's weighted value.
   for (const m of matches)
     for (let y = m.y; y < m.y + b; y++)
@@ -98,19 +103,24 @@ export function featherPaste(
         out[i] += f * src[j];
         out[n + i] += f * src[n + j];
         out[2 * n + i] += f * src[2 * n + j];
-        weight[i] += f;
+        weight[(y - by) * bw + x - bx] += f;
       }
     }
   }
-  const edge = w > 0 ? featherWeights(mask, w) : null;
+  // The soft edge: featherWeights looks no further than one pixel around the hole's box, so the box
+  // grown by one pixel gives the same weights as the whole image.
+  const around = expandRect(box, 1, W, H);
+  const edge = w > 0 ? featherWeights(cropMask(mask, around), w) : null;
   for (const m of matches)
     for (let y = m.y; y < m.y + b; y++)
       for (let x = m.x; x < m.x + b; x++) {
         const i = y * W + x;
-        const s = weight[i];
-        if (!mask.data[i] || s === 0) continue;
-        weight[i] = 0; // blocks may overlap (the last row and column): normalise each pixel once
-        const e = edge ? edge[i] : 1;
+        if (!mask.data[i]) continue;
+        const k = (y - by) * bw + x - bx;
+        const s = weight[k];
+        if (s === 0) continue;
+        weight[k] = 0; // blocks may overlap (the last row and column): normalise each pixel once
+        const e = edge ? edge[(y - around.y) * around.width + x - around.x] : 1;
         for (let c = 0; c < 3; c++) {
           const o = c * n + i;
           const v = out[o] / s;

@@ -11,6 +11,67 @@ export interface Level {
   height: number;
   /** Planar R, G, B of width * height each. */
   data: Float32Array;
+  /**
+   * For the ssim score on a coarse level (match.ts sets it): per window position of the search's side k
+   * ((width - k + 1) x (height - k + 1)), the zero-mean sum of squares of the full-size block the
+   * position stands for, times k^2 / b^2 (a sum over as many values as the level's window). The
+   * contrast term then compares full-size contrast: box averaging removes the fine texture, and a
+   * detailed source would look as smooth as a smooth fill on the coarse level.
+   */
+  windowVariance?: Float32Array;
+}
+
+/**
+ * Full-size window variances for a coarse level (see Level.windowVariance): the b x b block at
+ * (min(u f, W - b), min(v f, H - b)) for u < wp, v < hp, scaled by k^2 / b^2. Sliding column sums.
+ */
+export function fullSizeVariances(
+  image: RgbImage,
+  b: number,
+  f: number,
+  k: number,
+  wp: number,
+  hp: number,
+): Float32Array {
+  const { width: W, height: H, data } = image;
+  const plane = W * H;
+  const out = new Float32Array(Math.max(0, wp * hp));
+  const col1 = new Float64Array(3 * W);
+  const col2 = new Float64Array(3 * W);
+  const pre1 = new Float64Array(W + 1);
+  const pre2 = new Float64Array(W + 1);
+  const scale = (k * k) / (b * b);
+  const row = (y: number, sign: number) => {
+    for (let c = 0; c < 3; c++) {
+      const o = c * plane + y * W;
+      for (let x = 0; x < W; x++) {
+        const p = data[o + x];
+        col1[c * W + x] += sign * p;
+        col2[c * W + x] += sign * p * p;
+      }
+    }
+  };
+  let top = 0;
+  let bottom = 0; // rows [top, bottom) are in the column sums
+  const n = b * b;
+  for (let v = 0; v < hp; v++) {
+    const y = Math.min(v * f, H - b);
+    while (bottom < y + b) row(bottom++, 1);
+    while (top < y) row(top++, -1);
+    for (let c = 0; c < 3; c++) {
+      for (let x = 0; x < W; x++) {
+        pre1[x + 1] = pre1[x] + col1[c * W + x];
+        pre2[x + 1] = pre2[x] + col2[c * W + x];
+      }
+      for (let u = 0; u < wp; u++) {
+        const x = Math.min(u * f, W - b);
+        const s1 = pre1[x + b] - pre1[x];
+        const s2 = pre2[x + b] - pre2[x];
+        out[v * wp + u] += Math.max(0, s2 - (s1 * s1) / n) * scale;
+      }
+    }
+  }
+  return out;
 }
 
 /** Halves a level by 2 x 2 box averaging (an odd last row or column is dropped). */

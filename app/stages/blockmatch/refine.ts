@@ -35,6 +35,8 @@ export interface BlockState {
   block: GridBlock;
   /** Templates per level 0..top. */
   templates: Float32Array[];
+  /** For ssim: each template's var_t (templateVariance), per level; zeros otherwise. */
+  variances: number[];
   /** Full-size histogram of the block (with the histogram test). */
   histogram: Int32Array | null;
   /** Histogram on the scanned level, for the pre-filter (when the scan does not test histograms). */
@@ -83,7 +85,7 @@ export class Scorer {
     const distance = Math.hypot(x - s.block.x, y - s.block.y);
     if (this.rules.maxDistance > 0 && distance > this.rules.maxDistance) return null;
     this.evaluations++;
-    const score = scoreAt(level, u, v, s.templates[l], k, this.rules.similarity);
+    const score = scoreAt(level, u, v, s.templates[l], k, this.rules.similarity, s.variances[l]);
     return { x: u, y: v, score, objective: score - this.rules.penaltyPerPixel * distance, distance };
   }
 

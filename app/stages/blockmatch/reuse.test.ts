@@ -57,6 +57,19 @@ describe('reuse penalty', () => {
     expect(again.matches).toEqual(on.matches);
   });
 
+  it('ssim keeps the faint steps of the fill off the one strong edge that zncc gives every block', async () => {
+    const { image, mask } = scene();
+    // A source across the edge (x = 108, y < 40).
+    const onEdge = (m: BlockMatch) =>
+      m.source !== null && m.source.x < 108 && m.source.x + 16 > 108 && m.source.y < 40;
+    const zncc = await matchBlocks(image, mask, options, { sessions });
+    expect(zncc.matches.every(onEdge)).toBe(true);
+    const ssim = await matchBlocks(image, mask, { ...options, similarity: 'ssim' }, { sessions });
+    expect(ssim.matches.length).toBe(9);
+    expect(ssim.matches.some(onEdge)).toBe(false);
+    expect(ssim.matches.every((m) => m.source && m.score > 0.5)).toBe(true);
+  });
+
   it('rejects a penalty outside 0..1', async () => {
     const { image, mask } = scene();
     await expect(matchBlocks(image, mask, { ...options, reusePenalty: 2 }, { sessions })).rejects.toThrow(

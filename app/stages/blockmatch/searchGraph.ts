@@ -8,6 +8,10 @@
  *   zero-mean normalised cross-correlation over the three channels (OpenCV's TM_CCOEFF_NORMED): the
  *   window's own mean drops out because each template channel sums to zero. With raw templates and a
  *   constant gain it is the plain correlation.
+ * - With `contrast` (the ssim similarity of zncc.ts), the templates are zero-mean and doubled, the
+ *   convolution adds convBias = C per template and the score is
+ *     (conv(image, template)(p) + C) / (gain(p) + blockVar) + bias(p)
+ *   with gain = the window's zero-mean sum of squares var_s and blockVar = var_t + C per template.
  * - bias is 0 at an allowed position and -1e9 where the block there would overlap the dilated hole.
  * Positions are then grouped in cells of `cell` x `cell` (a max pool: one candidate per cell, so the K
  * results do not crowd one peak, and the per-block work after it is cell^2 times smaller). Each cell's
@@ -20,15 +24,11 @@
  * grouped 1x1 convolution: one dot product per channel); a sample passes when no channel's coefficient
  * is below the allowed minimum (histogram.ts: Hellinger distance at most the threshold), and a cell
  * where no sample passes is excluded. With cell = 1 this is every position's own test.
- * The graph has no weights of its own; it is serialised once per variant and cached on disk by a hash of
- * its bytes.
+ * The graph has no weights of its own; it is serialised once per variant and process and cached on disk
+ * by a hash of its bytes (ensureSearchGraph).
  */
-import { createHash } from 'node:crypto';
-import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeCachedModel } from '../../../native-models/generated/index';
 import { GraphBuilder } from '../../../native-models/generated/onnxBuilder';
-import { StudioError } from '../../common/errors';
 
 /** Added to a score to rule its position out (an ordinary score is within [-3, 3]). */
 export const EXCLUDED = -1e9;
@@ -40,10 +40,12 @@ export function histogramSamples(cell: number): number {
 
 /**
  * Builds the search graph (deterministic bytes) for cells of cell x cell positions (1 = every position
- * is its own candidate), with or without the histogram test.
+ * is its own candidate), with or without the histogram test, for zncc / raw or (contrast) ssim scores.
  */
-export function buildSearchGraph(cell: number, histogram: boolean): Uint8Array {
-  const g = new GraphBuilder(`blockmatch-search-${cell}${histogram ? '-hist' : ''}`);
+export function buildSearchGraph(cell: number, histogram: boolean, contrast = false): Uint8Array {
+  const g = new GraphBuilder(
+    `blockmatch-search-${cell}${histogram ? '-hist' : ''}${contrast ? '-ssim' : ''}`,
+  );
   const samples = histogramSamples(cell);
   const image = g.input('image', 'float32', [1, 3, 'h', 'w']);
   const templates = g.input('templates', 'float32', ['m', 3, 'k', 'k']);
@@ -60,12 +62,17 @@ export function buildSearchGraph(cell: number, histogram: boolean): Uint8Array {
   const knobs = g.input('knobs', 'float32', [3]);
   const k = g.input('k', 'int64', [1]);
 
-  const conv = g.op('Conv', [image, templates]);
+  const convBias = contrast ? g.input('convBias', 'float32', ['m']) : null;
+  const blockVar = contrast ? g.input('blockVar', 'float32', ['m', 1, 1, 1]) : null;
+  const conv = g.op('Conv', convBias ? [image, templates, convBias] : [image, templates]);
   // [1, m, hp, wp] -> [m, 1, hp, wp]: the same memory, blocks as the batch axis.
   const perBlock = g.op('Reshape', [conv, g.int64s('perBlockShape', [4], [-1, 1, 0, 0])]);
   const pick = (i: number) =>
     g.op('Slice', [knobs, g.int64s(`s${i}`, [1], [i]), g.int64s(`e${i}`, [1], [i + 1])]);
-  const scored = g.op('Add', [g.op('Mul', [perBlock, gain]), bias]);
+  const scored = g.op('Add', [
+    blockVar ? g.op('Div', [perBlock, g.op('Add', [gain, blockVar])]) : g.op('Mul', [perBlock, gain]),
+    bias,
+  ]);
   // Each cell's best score, and where it is (MaxPool's second output: the flat index into `scored`,
   // batch offset included).
   const [pooled, where] =
@@ -111,40 +118,28 @@ export function buildSearchGraph(cell: number, histogram: boolean): Uint8Array {
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Graph files already written by this process, by variant and folder: building one takes milliseconds. */
+const written = new Map<string, Promise<string>>();
 
 /**
- * Writes the graph (atomically) under the OS temp folder as `blockmatch-search-<hash16>.onnx` unless
- * it is already there, and returns its path.
+ * Writes the graph (atomically, through the shared model cache writer `writeCachedModel`: into
+ * `<repo>/.cache/models`, or a folder under the OS temp dir when that is not writable) as
+ * `blockmatch-search-<hash16>.onnx` unless it is already there, and returns its path.
+ * @param dir another folder for the file
  * @throws StudioError IO when the folder cannot be written.
  */
-export async function ensureSearchGraph(
+export function ensureSearchGraph(
   cell: number,
   histogram: boolean,
-  dir = join(tmpdir(), 'inpaint-studio', 'graphs'),
+  contrast = false,
+  dir?: string,
 ): Promise<string> {
-  const bytes = buildSearchGraph(cell, histogram);
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const path = join(dir, `blockmatch-search-${hash}.onnx`);
-  if (await exists(path)) return path;
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    throw new StudioError('IO', `Could not write the block search graph to ${dir}: ${(e as Error).message}`, {
-      cause: e,
-    });
-  } finally {
-    await rm(tmp, { force: true });
+  const key = `${cell}|${histogram}|${contrast}|${dir ?? ''}`;
+  let path = written.get(key);
+  if (!path) {
+    path = writeCachedModel(buildSearchGraph(cell, histogram, contrast), 'blockmatch-search', dir);
+    written.set(key, path);
+    path.catch(() => written.delete(key));
   }
   return path;
 }

@@ -27,10 +27,11 @@ describe('blockmatch stage', () => {
    * A texture with whole-pixel periods (24 x 16) and a round hole whose fill is the truth blurred and
    * noisy (24 dB inside the hole). Every grid block has exact copies elsewhere and the rough fill
    * correlates best with the copy in phase, so a hard paste brings back the truth bit for bit (infinite
-   * PSNR), as does feathering without a soft edge (it cross-fades identical copies). A copy one pixel
-   * out of phase would give about 22 dB, so 45 dB for the Poisson blend (stopped at a relative residual
-   * of 1e-3) still proves every block in phase. The default soft edge blends the rough fill back in
-   * within 6 px of the hole's border (33 dB here): it must still gain 6 dB on the fill.
+   * PSNR), as does feathering without a soft edge (it cross-fades identical copies), and the Poisson
+   * blend up to its solver's tolerance (the truth's own gradients against the truth's border: over
+   * 120 dB at a relative residual of 1e-6; a copy one pixel out of phase would give about 22 dB). The
+   * default soft edge blends the rough fill back in within 6 px of the hole's border (33 dB here): it
+   * must still gain 6 dB on the fill.
    */
   it('reproduces a periodic texture from its matched sources', async () => {
     const truth = periodicTexture(192, 160, 24, 16);
@@ -42,7 +43,7 @@ describe('blockmatch stage', () => {
       (await pipeline().run({ image, mask, stages: [{ name: 'blockmatch', params }] })).image;
     const hard = await at({ blend: 'none', blockSize: 16 });
     expect(psnr(hard, truth, mask)).toBe(Infinity);
-    expect(psnr(await at({ blend: 'poisson', blockSize: 16 }), truth, mask)).toBeGreaterThan(45);
+    expect(psnr(await at({ blend: 'poisson', blockSize: 16 }), truth, mask)).toBeGreaterThan(90);
     expect(psnr(await at({ blend: 'feather', blockSize: 16, seamWidth: 0 }), truth, mask)).toBe(Infinity);
     expect(psnr(await at({ blend: 'feather', blockSize: 16 }), truth, mask)).toBeGreaterThan(before + 6);
   });

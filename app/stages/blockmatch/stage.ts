@@ -101,10 +101,12 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     out = featherPaste(image, mask, result.matches, seam);
     if (blend === 'poisson') {
       await new Promise((r) => setImmediate(r));
-      const p = await poissonPaste(image, mask, result.matches, out, { signal: ctx.signal });
+      // The feathered image is ours: solved in place.
+      const p = await poissonPaste(image, mask, result.matches, out, { signal: ctx.signal, inPlace: true });
       out = p.image;
       info.poissonIterations = p.iterations;
       info.poissonResidual = Number(p.relativeResidual.toExponential(2));
+      info.poissonLevels = p.levels.length;
     }
   }
   info.pasteMs = Math.round(performance.now() - t0);

@@ -1,15 +1,22 @@
 /**
  * Where a source block may start: a b x b block at (x, y) is allowed when it lies inside the image and
  * overlaps no pixel of the hole grown by the margin. Answered in O(1) from a summed-area table of the
- * grown hole.
+ * grown hole over the grown hole's bounding box only (a query rectangle is clipped to it: outside it
+ * there is no grown-hole pixel), so the table is as large as the hole's surroundings, not the image.
  */
+import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { growMask } from '../../image/morphology';
 import type { Mask } from '../../image/types';
 
 export class SourceValidity {
   readonly width: number;
   readonly height: number;
-  /** (W + 1) x (H + 1) summed-area table of the grown hole. */
+  /** The grown hole's box (x0, y0, width, height; 0 x 0 when there is no hole). */
+  private readonly bx: number;
+  private readonly by: number;
+  private readonly bw: number;
+  private readonly bh: number;
+  /** (bw + 1) x (bh + 1) summed-area table of the grown hole inside the box. */
   private readonly table: Int32Array;
 
   /**
@@ -22,21 +29,31 @@ export class SourceValidity {
     margin: number,
     readonly b: number,
   ) {
-    const grown = margin > 0 ? growMask(mask, margin) : mask;
-    const W = mask.width;
-    const H = mask.height;
-    this.width = W;
-    this.height = H;
-    const t = new Int32Array((W + 1) * (H + 1));
-    const d = grown.data;
-    for (let y = 0; y < H; y++) {
-      let run = 0;
-      const row = y * W;
-      const above = y * (W + 1);
-      const here = (y + 1) * (W + 1);
-      for (let x = 0; x < W; x++) {
-        run += d[row + x];
-        t[here + x + 1] = t[above + x + 1] + run;
+    this.width = mask.width;
+    this.height = mask.height;
+    const hole = maskBoundingBox(mask);
+    // Every pixel of the grown hole lies within ceil(margin) of the hole's box.
+    const box = hole
+      ? expandRect(hole, Math.ceil(Math.max(0, margin)), mask.width, mask.height)
+      : { x: 0, y: 0, width: 0, height: 0 };
+    this.bx = box.x;
+    this.by = box.y;
+    this.bw = box.width;
+    this.bh = box.height;
+    const W1 = box.width + 1;
+    const t = new Int32Array(W1 * (box.height + 1));
+    if (hole) {
+      const crop = cropMask(mask, box);
+      const d = (margin > 0 ? growMask(crop, margin) : crop).data;
+      for (let y = 0; y < box.height; y++) {
+        let run = 0;
+        const row = y * box.width;
+        const above = y * W1;
+        const here = (y + 1) * W1;
+        for (let x = 0; x < box.width; x++) {
+          run += d[row + x];
+          t[here + x + 1] = t[above + x + 1] + run;
+        }
       }
     }
     this.table = t;
@@ -44,9 +61,14 @@ export class SourceValidity {
 
   /** Grown-hole pixels in the w x h rectangle at (x, y) (which must lie inside the image). */
   holeCount(x: number, y: number, w: number, h: number): number {
-    const W1 = this.width + 1;
+    const x0 = Math.max(0, x - this.bx);
+    const y0 = Math.max(0, y - this.by);
+    const x1 = Math.min(this.bw, x + w - this.bx);
+    const y1 = Math.min(this.bh, y + h - this.by);
+    if (x0 >= x1 || y0 >= y1) return 0;
+    const W1 = this.bw + 1;
     const t = this.table;
-    return t[(y + h) * W1 + x + w] - t[y * W1 + x + w] - t[(y + h) * W1 + x] + t[y * W1 + x];
+    return t[y1 * W1 + x1] - t[y0 * W1 + x1] - t[y1 * W1 + x0] + t[y0 * W1 + x0];
   }
 
   /** Whether a b x b source block may start at the whole-pixel position (x, y). */

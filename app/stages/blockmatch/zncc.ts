@@ -5,15 +5,39 @@
  *   divided by the two blocks' zero-mean norms. In [-1, 1]; 0 when either block is flat.
  * - raw: the mean over the block's pixels and channels of candidate x block (the report's correlation,
  *   in [0, 1] for 0..1 images); it grows with brightness.
+ * - ssim: SSIM's contrast-structure term (Wang, Bovik, Sheikh & Simoncelli 2004, with C3 = C2 / 2) over
+ *   the three channels: (2 cov + C) / (var_s + var_t + C), where cov, var_s and var_t are the zero-mean
+ *   sums of products and squares over all 3 k^2 values and C = 3 k^2 SSIM_C2. It is zncc times
+ *   2 sd_s sd_t / (sd_s^2 + sd_t^2) where the blocks have texture, so a source much more (or less)
+ *   contrasted than the block loses: a near-flat block (a smooth fill) no longer takes an edge or a
+ *   detailed patch because its faint gradient correlates with it (zncc's repeated diagonal tiles), and
+ *   two flat blocks score 1 instead of 0. Brightness and colour offsets are still ignored (the histogram
+ *   test handles colour). In [-1, 1].
  * A template is the block prepared once so that a score is one dot product: for zncc zero-mean per
- * channel and unit norm (all zeros when the block is flat); for raw divided by the value count.
+ * channel and unit norm (all zeros when the block is flat); for raw divided by the value count; for
+ * ssim zero-mean per channel and doubled (the dot product is then 2 cov).
  */
 import type { Level } from './pyramid';
 
-export type Similarity = 'zncc' | 'raw';
+export type Similarity = 'zncc' | 'raw' | 'ssim';
 
 /** Below this summed zero-mean variance a window counts as flat (score 0), like OpenCV's guard. */
 export const FLAT_VARIANCE = 1e-10;
+
+/** SSIM's C2 = (K2 L)^2 with K2 = 0.03 and L = 1 (values in 0..1), per value. */
+export const SSIM_C2 = 9e-4;
+
+/** The ssim stabiliser C for k x k blocks of three channels. */
+export function ssimConstant(k: number): number {
+  return 3 * k * k * SSIM_C2;
+}
+
+/** var_t of an ssim template (its zero-mean sum of squares; the template holds twice the values). */
+export function templateVariance(template: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < template.length; i++) s += template[i] * template[i];
+  return s / 4;
+}
 
 /**
  * The template of the k x k block at (x, y) of a level (the corner is clamped inside the level).
@@ -51,6 +75,10 @@ export function makeTemplate(
       norm2 += d * d;
     }
   }
+  if (similarity === 'ssim') {
+    for (let i = 0; i < 3 * n; i++) t[i] = 2 * v[i];
+    return t;
+  }
   if (norm2 <= FLAT_VARIANCE) return t;
   const inv = 1 / Math.sqrt(norm2);
   for (let i = 0; i < 3 * n; i++) t[i] = v[i] * inv;
@@ -60,6 +88,7 @@ export function makeTemplate(
 /**
  * The score of the k x k window at (x, y) of a level against a template (double-precision sums).
  * The window must lie inside the level.
+ * @param variance for ssim, the template's templateVariance (computed when not given)
  */
 export function scoreAt(
   level: Level,
@@ -68,12 +97,13 @@ export function scoreAt(
   template: Float32Array,
   k: number,
   similarity: Similarity,
+  variance?: number,
 ): number {
   const { width: w, height: h, data } = level;
   const plane = w * h;
   const n = k * k;
   let dot = 0;
-  let variance = 0;
+  let windowVariance = 0;
   for (let c = 0; c < 3; c++) {
     let s = 0;
     let s2 = 0;
@@ -88,16 +118,22 @@ export function scoreAt(
         dot += p * template[tr + q];
       }
     }
-    variance += s2 - (s * s) / n;
+    windowVariance += s2 - (s * s) / n;
   }
   if (similarity === 'raw') return dot;
-  return variance > FLAT_VARIANCE ? dot / Math.sqrt(variance) : 0;
+  if (similarity === 'ssim') {
+    const c = ssimConstant(k);
+    const own = level.windowVariance ? level.windowVariance[y * (w - k + 1) + x] : windowVariance;
+    return (dot + c) / (own + (variance ?? templateVariance(template)) + c);
+  }
+  return windowVariance > FLAT_VARIANCE ? dot / Math.sqrt(windowVariance) : 0;
 }
 
 /**
- * The per-position factor that turns a correlation with a template into the score, for every k x k
- * window of a level ((w - k + 1) x (h - k + 1), row-major): 1 / the window's zero-mean norm for zncc (0
- * for a flat window), 1 for raw.
+ * The per-position term of the score, for every k x k window of a level ((w - k + 1) x (h - k + 1),
+ * row-major): the factor that turns a correlation with a template into the score (1 / the window's
+ * zero-mean norm for zncc, 0 for a flat window; 1 for raw), or for ssim the window's zero-mean sum of
+ * squares var_s (the score is then (correlation + C) / (var_s + var_t + C)).
  */
 export function gainMap(level: Level, k: number, similarity: Similarity): Float32Array {
   const { width: w, height: h, data } = level;
@@ -105,6 +141,7 @@ export function gainMap(level: Level, k: number, similarity: Similarity): Float3
   const hp = h - k + 1;
   const out = new Float32Array(wp * hp);
   if (similarity === 'raw') return out.fill(1);
+  if (similarity === 'ssim' && level.windowVariance) return level.windowVariance;
   const variance = new Float64Array(wp * hp);
   const W1 = w + 1;
   const s1 = new Float64Array(W1 * (h + 1));
@@ -136,6 +173,9 @@ export function gainMap(level: Level, k: number, similarity: Similarity): Float3
       }
     }
   }
-  for (let i = 0; i < out.length; i++) out[i] = variance[i] > FLAT_VARIANCE ? 1 / Math.sqrt(variance[i]) : 0;
+  if (similarity === 'ssim') for (let i = 0; i < out.length; i++) out[i] = variance[i] > 0 ? variance[i] : 0;
+  else
+    for (let i = 0; i < out.length; i++)
+      out[i] = variance[i] > FLAT_VARIANCE ? 1 / Math.sqrt(variance[i]) : 0;
   return out;
 }
