@@ -5,9 +5,14 @@
  *    defect, of two kinds: uniform (desaturated and shifted) and spatially varying (desaturation varying
  *    across the hole, a hue rotation varying down it, contrast loss). For each method, the mean CIEDE2000
  *    to the truth over the hole before and after, the mean colour jump across the hole's edge, and the time.
+ *    "raw ring" rows turn off the ring weighting, the change smoothing and the seam correction (what the
+ *    stage did before them).
  * 2. Speed. 1 MP of hole pixels (Elephants, 8.3 MP, a 12% blob hole), 200 iterations, K = 10: the whole
- *    stage with its previews on, then the solver alone on one WebAssembly thread and on the TypeScript
- *    fallback; wall and CPU time and where the time goes.
+ *    stage with its previews on (λ_R = 0, the default, and λ_R = 0.05), then the solver alone on one
+ *    WebAssembly thread and on the TypeScript fallback; wall and CPU time and where the time goes.
+ *    `npx tsx bench/colorBench.ts --speed [runs] [λ_R]` runs only the whole stage, `runs` times (default
+ *    5) for λ_R = 0 and λ_R (default 0.05; 0 skips it), and prints the minimum and median of each timing
+ *    with the load average before and after (other processes share the CPU); it writes nothing.
  *
  * Writes bench/results/color.json.
  */
@@ -178,10 +183,18 @@ export interface Row {
   [key: string]: unknown;
 }
 
+/** The ring as it is and the transfer's result as it is (the stage before these three steps). */
+const RAW = { ringWeighting: false, changeSmoothing: 0, seamWidth: 0 };
+
 export const METHODS: { label: string; params: Record<string, unknown> }[] = [
   { label: 'reinhard', params: { method: 'reinhard' } },
+  { label: 'reinhard raw ring', params: { method: 'reinhard', ...RAW } },
   { label: 'pitie', params: { method: 'pitie' } },
+  { label: 'pitie raw ring', params: { method: 'pitie', ...RAW } },
   { label: 'rabin-peyre', params: {} },
+  { label: 'rabin-peyre raw ring', params: RAW },
+  { label: 'rabin-peyre unweighted ring', params: { ringWeighting: false } },
+  { label: 'rabin-peyre no smoothing/seam', params: { changeSmoothing: 0, seamWidth: 0 } },
   { label: 'rabin-peyre λB=0', params: { lambdaB: 0 } },
   { label: 'rabin-peyre rgb', params: { colorSpace: 'rgb' } },
   { label: 'rabin-peyre one ring', params: { ringPerHole: false } },
@@ -190,7 +203,7 @@ export const METHODS: { label: string; params: Record<string, unknown> }[] = [
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-async function accuracyRows(): Promise<Row[]> {
+export async function accuracyRows(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const c of COLOR_CASES) {
     const { image: truth, mask } = await loadColorCase(c);
@@ -256,25 +269,31 @@ async function solverOnly(
   };
 }
 
-export async function speedRows(): Promise<Row[]> {
+/** The speed case: 1 MP of hole pixels in Elephants (8.3 MP), the uniform defect. */
+async function speedCase(): Promise<{ name: string; input: RgbImage; truth: RgbImage; mask: Mask }> {
   const c: ColorCase = { name: 'elephants', file: 'Elephants_3840x2160.jpg', coverage: 0.12, seed: 7 };
   const { image: truth, mask } = await loadColorCase(c);
   const input = simulateDefect(truth, mask, 'uniform');
-  const name = `${c.name} (${truth.width}x${truth.height})`;
-  const rows: Row[] = [];
-  // The whole stage, as the editor runs it (previews on).
+  return { name: `${c.name} (${truth.width}x${truth.height})`, input, truth, mask };
+}
+
+/** One run of the whole stage, as the editor runs it (previews on), with the stage's own breakdown. */
+async function stageSpeedRow(
+  s: { name: string; input: RgbImage; truth: RgbImage; mask: Mask },
+  params: Record<string, unknown>,
+): Promise<Row> {
   let previews = 0;
   const ctx = benchContext(1, (u) => {
     if (u.preview) previews++;
   });
   const cpu0 = process.cpuUsage();
-  const r = await runColor(input, mask, {}, ctx);
+  const r = await runColor(s.input, s.mask, params, ctx);
   const cpu = process.cpuUsage(cpu0);
   const ms = r.info.ms as Record<string, number>;
-  rows.push({
+  return {
     kind: 'speed',
-    case: name,
-    config: `stage (${r.info.kernels} x${r.info.threads})`,
+    case: s.name,
+    config: `stage (${r.info.kernels} x${r.info.threads})${params.lambdaR ? ` λR=${params.lambdaR}` : ''}`,
     holePixels: r.info.pixels,
     iterations: 200,
     wallMs: Math.round(r.ms),
@@ -283,13 +302,29 @@ export async function speedRows(): Promise<Row[]> {
     countMs: ms.count,
     tablesMs: ms.tables,
     updateMs: ms.update,
+    tvMs: ms.tv,
+    postMs: ms.post,
     previewMs: ms.previews,
     previews,
     writeMs: ms.write,
-    de00Before: r2(meanCiede2000(input, truth, mask)),
-    de00After: r2(meanCiede2000(r.image, truth, mask)),
-  });
-  process.stderr.write(`speed stage: ${Math.round(r.ms)} ms\n`);
+    de00Before: r2(meanCiede2000(s.input, s.truth, s.mask)),
+    de00After: r2(meanCiede2000(r.image, s.truth, s.mask)),
+  };
+}
+
+/**
+ * Speed rows: the whole stage (λ_R = 0, the default, and with `lambdaR` when given), then, unless
+ * stageOnly, the solver alone on one WebAssembly thread and on the TypeScript fallback.
+ */
+export async function speedRows(opts: { lambdaR?: number; stageOnly?: boolean } = {}): Promise<Row[]> {
+  const s = await speedCase();
+  const { name, input, mask } = s;
+  const rows: Row[] = [];
+  for (const params of opts.lambdaR ? [{}, { lambdaR: opts.lambdaR }] : [{}]) {
+    rows.push(await stageSpeedRow(s, params));
+    process.stderr.write(`speed ${rows.at(-1)!.config}: ${rows.at(-1)!.wallMs} ms\n`);
+  }
+  if (opts.stageOnly) return rows;
   // The solver alone: WebAssembly on one thread, and the TypeScript fallback (20 iterations, scaled).
   const configs: {
     label: string;
@@ -300,27 +335,70 @@ export async function speedRows(): Promise<Row[]> {
     { label: 'solver, typescript (20 it. x 10)', iterations: 20, choice: { kernels: 'js' } },
   ];
   for (const cfg of configs) {
-    const s = await solverOnly(input, mask, cfg.iterations, cfg.choice);
+    const r = await solverOnly(input, mask, cfg.iterations, cfg.choice);
     const f = 200 / cfg.iterations;
     rows.push({
       kind: 'speed',
       case: name,
       config: cfg.label,
-      holePixels: s.pixels,
+      holePixels: r.pixels,
       iterations: 200,
-      wallMs: Math.round(s.wallMs * f),
-      cpuMs: Math.round(s.cpuMs * f),
-      countMs: Math.round(s.timing.countMs * f),
-      tablesMs: Math.round(s.timing.tableMs * f),
-      updateMs: Math.round(s.timing.updateMs * f),
+      wallMs: Math.round(r.wallMs * f),
+      cpuMs: Math.round(r.cpuMs * f),
+      countMs: Math.round(r.timing.countMs * f),
+      tablesMs: Math.round(r.timing.tableMs * f),
+      updateMs: Math.round(r.timing.updateMs * f),
     });
-    process.stderr.write(`speed ${cfg.label}: ${Math.round(s.wallMs)} ms\n`);
+    process.stderr.write(`speed ${cfg.label}: ${Math.round(r.wallMs)} ms\n`);
   }
   return rows;
 }
 
+const SPEED_COLS = [
+  'wallMs',
+  'cpuMs',
+  'setupMs',
+  'countMs',
+  'tablesMs',
+  'updateMs',
+  'tvMs',
+  'postMs',
+  'previewMs',
+  'writeMs',
+];
+
+/**
+ * The whole stage `runs` times for each configuration (λ_R = 0 and, when lambdaR > 0, λ_R = lambdaR),
+ * with the minimum and median of each timing and the load average before and after (other processes
+ * share the CPU).
+ */
+export async function speedRepeat(runs: number, lambdaR: number): Promise<Row[]> {
+  const s = await speedCase();
+  const out: Row[] = [];
+  for (const params of lambdaR > 0 ? [{}, { lambdaR }] : [{}]) {
+    const load0 = loadavg()[0];
+    const rows: Row[] = [];
+    for (let i = 0; i < runs; i++) {
+      rows.push(await stageSpeedRow(s, params));
+      process.stderr.write(`  ${rows.at(-1)!.config} run ${i + 1}: ${rows.at(-1)!.wallMs} ms\n`);
+    }
+    const load1 = loadavg()[0];
+    for (const stat of ['min', 'median'] as const) {
+      const row: Row = { kind: 'speed', case: s.name, config: `${rows[0].config} ${stat} of ${runs}` };
+      for (const col of SPEED_COLS) {
+        const v = rows.map((r) => r[col] as number).sort((a, b) => a - b);
+        row[col] = stat === 'min' ? v[0] : v[Math.floor((v.length - 1) / 2)];
+      }
+      row.load = `${load0.toFixed(2)} → ${load1.toFixed(2)}`;
+      row.de00After = rows[0].de00After;
+      out.push(row);
+    }
+  }
+  return out;
+}
+
 export async function benchColor(): Promise<Row[]> {
-  return [...(await accuracyRows()), ...(await speedRows())];
+  return [...(await accuracyRows()), ...(await speedRows({ lambdaR: 0.05 }))];
 }
 
 function table(rows: Row[], cols: string[]): string {
@@ -334,6 +412,18 @@ function table(rows: Row[], cols: string[]): string {
 }
 
 async function main() {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--speed');
+  if (at >= 0) {
+    // `--speed [runs] [λ_R]`: the whole stage repeated, λ_R = 0 and λ_R (0: skipped); min and median.
+    const runs = Number(args[at + 1] ?? 5) || 5;
+    const lambdaR = args[at + 2] !== undefined ? Number(args[at + 2]) : 0.05;
+    const rows = await speedRepeat(runs, lambdaR);
+    process.stdout.write(`\n## colour stage: 1 MP of hole pixels, 200 iterations, K = 10, ${runs} runs\n\n`);
+    process.stdout.write(`${table(rows, ['config', ...SPEED_COLS, 'load', 'de00After'])}\n`);
+    process.stdout.write(`\nnode ${process.version}, ${cpus()[0]?.model}, ${availableParallelism()} cores\n`);
+    return;
+  }
   const t0 = performance.now();
   const rows = await benchColor();
   const acc = rows.filter((r) => r.kind === 'accuracy');
@@ -344,7 +434,7 @@ async function main() {
   );
   process.stdout.write('\n## colour stage: 1 MP of hole pixels, 200 iterations, K = 10\n\n');
   process.stdout.write(
-    `${table(speed, ['config', 'holePixels', 'wallMs', 'cpuMs', 'setupMs', 'countMs', 'tablesMs', 'updateMs', 'previewMs', 'previews', 'writeMs', 'de00Before', 'de00After'])}\n`,
+    `${table(speed, ['config', 'holePixels', 'wallMs', 'cpuMs', 'setupMs', 'countMs', 'tablesMs', 'updateMs', 'tvMs', 'postMs', 'previewMs', 'previews', 'writeMs', 'de00Before', 'de00After'])}\n`,
   );
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, 'color.json');

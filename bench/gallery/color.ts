@@ -2,7 +2,8 @@
  * Gallery strips of the colour stage: the input with its simulated colour defect (hole outlined in
  * magenta, so the defect stays visible), each method's result with its mean CIEDE2000 to the truth over
  * the hole, and the truth. Writes docs/gallery/color-<case>-<defect>.png, plus a 100% crop around the
- * hole for the 1 MP case.
+ * hole for the 1 MP case. "R–P raw ring" is Rabin–Peyré with the ring as it is and the solver's result as
+ * it is (ringWeighting off, changeSmoothing and seamWidth 0): what the stage did before those steps.
  */
 import path from 'node:path';
 import { cropImage, expandRect, maskBoundingBox } from '../../app/image/crop';
@@ -19,7 +20,7 @@ const METHODS: { label: string; params: Record<string, unknown> }[] = [
   { label: 'Reinhard', params: { method: 'reinhard' } },
   { label: 'Pitié', params: { method: 'pitie' } },
   { label: 'Rabin–Peyré', params: {} },
-  { label: 'R–P λB=0', params: { lambdaB: 0 } },
+  { label: 'R–P raw ring', params: { ringWeighting: false, changeSmoothing: 0, seamWidth: 0 } },
   { label: 'R–P λS=0', params: { lambdaS: 0 } },
 ];
 

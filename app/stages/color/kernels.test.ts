@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsKernels, type KernelInput, type SlicedKernels } from './kernels';
+import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { boundingBox, QuantileTables, type Colors } from './slicedWasserstein';
+import { rectMask, texturedImage } from './testScenes';
+import { totalVariation } from './tvProx';
 import { WasmKernels } from './wasm/wasmKernels';
 
 function colors(n: number, seed: number, centre: number[], spread: number): Colors {
@@ -90,4 +93,77 @@ describe('WebAssembly SIMD kernels against the TypeScript reference', () => {
       for (let c = 0; c < 3; c++) expect(wasm!.w[c * s + s - 1]).toBe(wasm!.w[c * s + n - 1]);
     },
   );
+});
+
+describe('the TV prox in WebAssembly against the TypeScript reference', () => {
+  /** A hole of 2 rectangles joined by a pixel, and a notch: rows of uneven length, absent neighbours. */
+  function tvInput(): { input: KernelInput; n: number } {
+    const W = 40;
+    const H = 30;
+    const image = texturedImage(W, H, 5, 7);
+    const mask = rectMask(W, H, 3, 2, 21, 17);
+    for (let y = 12; y < 27; y++) for (let x = 22; x < 37; x++) mask.data[y * W + x] = 1;
+    mask.data[16 * W + 21] = 1;
+    for (let y = 5; y < 9; y++) for (let x = 8; x < 11; x++) mask.data[y * W + x] = 0;
+    mask.data[26 * W + 36] = 0; // n not a multiple of 4
+    const region = buildRegion(image, mask, 'lab');
+    expect(region.n % 4).not.toBe(0);
+    const u = { n: region.n, stride: region.stride, data: region.u };
+    const input: KernelInput = {
+      u,
+      h: new Float32Array(3 * region.stride),
+      outCount: region.outCount,
+      v: u,
+      K: 3,
+      bins: 64,
+      grid: { right: region.right, down: region.down },
+    };
+    return { input, n: region.n };
+  }
+
+  it.each([1, 2])('agrees over warm-started calls on %i thread(s), box included', async (threads) => {
+    const { input, n } = tvInput();
+    const js = new JsKernels(input);
+    const wasm = WasmKernels.create(input, threads);
+    expect(wasm).not.toBeNull();
+    open.push(js, wasm!);
+    const s = input.u.stride;
+    const boxJs = new Float64Array(6);
+    const boxWasm = new Float64Array(6);
+    const grid = { n, stride: s, ...input.grid!, outCount: input.outCount };
+    const tv0 = totalVariation(grid as never, js.w);
+    for (const [t, iterations] of [
+      [0.8, 2],
+      [2.5, 3],
+      [0.3, 1],
+      [1.5, 4],
+    ]) {
+      await js.tvProx(t, 0.05, 0.2, iterations, boxJs);
+      await wasm!.tvProx(t, 0.05, 0.2, iterations, boxWasm);
+      let worst = 0;
+      let moved = 0;
+      for (let c = 0; c < 3; c++)
+        for (let k = 0; k < s; k++) {
+          worst = Math.max(worst, Math.abs(js.w[c * s + k] - wasm!.w[c * s + k]));
+          moved = Math.max(moved, Math.abs(js.w[c * s + k] - input.u.data[c * s + k]));
+        }
+      // float32 arithmetic against double: far below the moves themselves (several units)
+      expect(moved).toBeGreaterThan(1);
+      expect(worst).toBeLessThan(2e-3);
+      for (let c = 0; c < 6; c++) expect(boxWasm[c]).toBeCloseTo(boxJs[c], 3);
+    }
+    // the prox flattened the region, and the padding repeats the last pixel
+    expect(totalVariation(grid as never, wasm!.w)).toBeLessThan(0.8 * tv0);
+    for (let c = 0; c < 3; c++) expect(wasm!.w[c * s + s - 1]).toBe(wasm!.w[c * s + n - 1]);
+  });
+
+  it('refuses without the grid', async () => {
+    const { input } = tvInput();
+    const bare = { ...input, grid: undefined };
+    const wasm = WasmKernels.create(bare, 1)!;
+    const js = new JsKernels(bare);
+    open.push(wasm, js);
+    await expect(wasm.tvProx(1, 0, 0, 2, new Float64Array(6))).rejects.toThrow('region grid');
+    await expect(js.tvProx(1, 0, 0, 2, new Float64Array(6))).rejects.toThrow('region grid');
+  });
 });

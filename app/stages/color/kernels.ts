@@ -1,14 +1,16 @@
 /**
- * The solver's per-iteration work over the region, behind one interface with two implementations:
+ * The solver's per-iteration work over the region (counting, the update, and with λ_R > 0 the TV prox),
+ * behind one interface with two implementations:
  * - WebAssembly SIMD on one or more threads (wasm/wasmKernels.ts): the default, about 3.5 times faster
- *   per core than the TypeScript loops (bench/colorBench.ts);
- * - the plain TypeScript loops below: the fallback where WebAssembly SIMD or shared memory is missing,
- *   and the reference the tests hold the WebAssembly kernels to.
+ *   per core than the TypeScript loops (bench/colorBench.ts), about 10 times for the TV prox;
+ * - the plain TypeScript loops below (and tvProx.ts): the fallback where WebAssembly SIMD or shared memory
+ *   is missing, and the reference the tests hold the WebAssembly kernels to.
  *
  * Both keep their own copies of the colours, planar with a plane stride rounded up to 4 pixels; the
  * padding pixels repeat the last real one, so they move exactly like it and never change a bounding box.
  */
-import type { Box, Colors, QuantileTables } from './slicedWasserstein';
+import { boundingBox, type Box, type Colors, type QuantileTables } from './slicedWasserstein';
+import { TvProx } from './tvProx';
 
 export interface KernelInput {
   /** The region's starting colours (becomes w) and its stride. */
@@ -23,6 +25,11 @@ export interface KernelInput {
   K: number;
   /** Histogram bins per direction. */
   bins: number;
+  /**
+   * The region's grid (region.right, region.down: the neighbour inside the hole or −1), given when the
+   * TV prox will run (λ_R > 0); the kernels then hold its buffers too.
+   */
+  grid?: { right: Int32Array; down: Int32Array };
 }
 
 export interface SlicedKernels {
@@ -44,7 +51,13 @@ export interface SlicedKernels {
   count(step: number, phase: number): Promise<number>;
   /** One update pass (see wasm/kernelModule.ts); writes w's new bounding box into box. */
   update(tau: number, tauL: number, tauB: number, box: Box): Promise<void>;
-  /** Repeats pixel n−1 of w in the padding, after w was changed outside update() (the TV prox). */
+  /**
+   * Replaces w by the weighted TV prox argmin_x Σ D_i/2 ‖x_i − w_i‖² + t TV(x), D_i = 1 + tauL + tauB cnt_i,
+   * with `iterations` (>= 1) warm-started FGP steps (tvProx.ts), and writes w's new bounding box into box.
+   * Needs input.grid. t > 0.
+   */
+  tvProx(t: number, tauL: number, tauB: number, iterations: number, box: Box): Promise<void>;
+  /** Repeats pixel n−1 of w in the padding, after w was changed outside update(). */
   syncPadding(): void;
   /** Frees threads; the kernels are unusable afterwards. */
   close(): Promise<void>;
@@ -75,9 +88,14 @@ export class JsKernels implements SlicedKernels {
   private dirs: Float64Array = new Float64Array(0);
   private K = 0;
   private tables: QuantileTables | null = null;
+  private readonly tv: TvProx | null;
+  private readonly invD = new Float64Array(5);
 
   constructor(input: KernelInput) {
     const { u, K, bins } = input;
+    this.tv = input.grid
+      ? new TvProx({ n: u.n, stride: u.stride, ...input.grid, outCount: input.outCount })
+      : null;
     this.n = u.n;
     this.stride = u.stride;
     this.w = new Float32Array(3 * u.stride);
@@ -143,6 +161,14 @@ export class JsKernels implements SlicedKernels {
       box,
     );
     this.syncPadding();
+  }
+
+  async tvProx(t: number, tauL: number, tauB: number, iterations: number, box: Box): Promise<void> {
+    if (!this.tv) throw new Error('The kernels were built without the region grid the TV prox needs');
+    for (let c = 0; c <= 4; c++) this.invD[c] = 1 / (1 + tauL + tauB * c);
+    this.tv.apply(this.w, t, this.invD, iterations);
+    this.syncPadding();
+    boundingBox({ n: this.n, stride: this.stride, data: this.w }, box);
   }
 
   syncPadding(): void {

@@ -88,6 +88,8 @@ describe('sliced Wasserstein', () => {
     expect(defaultBins(100, 100)).toBe(256);
     expect(defaultBins(13_000, 2_000)).toBe(256);
     expect(defaultBins(1_000_000, 32_768)).toBe(2048);
+    // 2 √330 000 = 1149: nearer 1024 than 2048 (in log)
+    expect(defaultBins(330_000, 32_768)).toBe(1024);
     expect(defaultBins(4_000_000, 32_768)).toBe(4096);
     expect(defaultBins(50_000_000, 1)).toBe(4096);
   });

@@ -11,7 +11,8 @@
  * Per iteration (histogram quantiles): count the projections of w (all pixels, or an evenly spread
  * sample of at most `sampleLimit` for the CDF of large regions) and of v on K new directions; tabulate
  * the displacement per bin (O(K · bins)); one fused pass over every pixel computes its displacement,
- * takes the step, applies the prox and tracks the bounding box (kernels.ts, WebAssembly SIMD threads).
+ * takes the step, applies the prox and tracks the bounding box (kernels.ts, WebAssembly SIMD threads);
+ * with λ_R > 0 the TV prox follows, in the kernels too.
  */
 import type { ColorProblem, Weights } from './energy';
 import { orientationAdjoint, regionColors } from './energy';
@@ -83,7 +84,8 @@ function createKernels(
 ): SlicedKernels {
   const { region, v } = problem;
   const u = regionColors(region, region.u);
-  return selectKernels({ u, h, outCount: region.outCount, v, K: opts.directions, bins }, opts);
+  const grid = opts.weights.lambdaR > 0 ? { right: region.right, down: region.down } : undefined;
+  return selectKernels({ u, h, outCount: region.outCount, v, K: opts.directions, bins, grid }, opts);
 }
 
 /**
@@ -108,7 +110,9 @@ export async function solveRabinPeyre(problem: ColorProblem, opts: SolverOptions
   const w = kernels ? kernels.w : region.u.slice();
   const tables = new QuantileTables(bins, K);
   const grad = exact ? new Float64Array(3 * stride) : null;
-  const tv = lambdaR > 0 ? new TvProx(region) : null;
+  // The TV prox runs in the kernels; exact mode (no kernels) uses the TypeScript one.
+  const tv = lambdaR > 0 && exact ? new TvProx(region) : null;
+  const tvIterations = opts.tvIterations ?? 2;
   const dirs = new Float64Array(3 * K);
   const rng = createRng(opts.seed);
   const wColors = regionColors(region, w);
@@ -154,11 +158,11 @@ export async function solveRabinPeyre(problem: ColorProblem, opts: SolverOptions
         sampled = n;
       }
       const td = performance.now();
-      if (tv) {
-        tv.apply(w, tau * lambdaR, invD, opts.tvIterations ?? 2);
-        kernels?.syncPadding();
-        boundingBox(wColors, wBox);
-      } else if (!kernels) {
+      if (kernels) {
+        if (lambdaR > 0)
+          await kernels.tvProx(tau * lambdaR, tau * lambdaL, tau * lambdaB, tvIterations, wBox);
+      } else {
+        tv?.apply(w, tau * lambdaR, invD, tvIterations);
         boundingBox(wColors, wBox);
       }
       const te = performance.now();

@@ -3,6 +3,10 @@
  * full resolution, leaving every pixel outside the hole bit for bit as it was. Methods: the regularised
  * sliced-Wasserstein transfer of Rabin and Peyré with a border-continuity term (default), and the
  * Reinhard and Pitié baselines (baselines.ts). See params.ts for the parameters and their units.
+ *
+ * Per hole (or group of holes): the region and the reference (reference.ts; the automatic ring limited
+ * to the colours plausible for the hole, plausible.ts), the method, then, whatever the method, the
+ * guided smoothing of the colour change and the seam correction (postprocess.ts).
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues, Rect } from '../../common/params';
@@ -14,13 +18,16 @@ import { createProblem, type Weights } from './energy';
 import { COLOR_PARAMS, type ColorMethod } from './params';
 import { chooseReference, MAX_REFERENCE_SAMPLES, referenceSamples, usableRect } from './reference';
 import { holeGroups } from './holes';
+import { plausibleRingSamples } from './plausible';
+import { correctSeam, smoothChange } from './postprocess';
+import { PreviewCanvas } from './preview';
 import { buildRegion, writeRegionInto } from './region';
 import { createRng } from './rng';
 import { emptyTiming, solveRabinPeyre, type SolverResult } from './solver';
 
 /**
- * A preview costs a copy of the whole image and a conversion of the region (about 0.1 s at 8 MP): at most
- * one a second, after at least 10 iterations, and never more than a tenth of the run's time.
+ * Previews (preview.ts, at most 1024 pixels on the long side): at most one a second, after at least 10
+ * iterations, and never more than a tenth of the run's time.
  */
 const PREVIEW_EVERY_MS = 1000;
 const PREVIEW_MIN_ITERATIONS = 10;
@@ -29,6 +36,11 @@ const PREVIEW_SHARE = 0.1;
 /** Pixels counted per iteration for the CDFs of w (all holes together), and the least for one hole. */
 const SAMPLE_LIMIT = 131072;
 const SAMPLE_MIN = 16384;
+/**
+ * Reference samples of one hole: MAX_REFERENCE_SAMPLES shared out between the holes by size like the CDF
+ * sample (each counted every iteration), at least this many.
+ */
+const REFERENCE_MIN = 8192;
 
 function weightsOf(params: ParamValues): Weights {
   return {
@@ -104,7 +116,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const holePixels = maskArea(input.mask);
   const rng = createRng(ctx.seed ^ 0x5bd1e995);
   const timing = emptyTiming();
-  const extra = { previewMs: 0, setupMs: performance.now() - t0, writeMs: 0 };
+  const extra = { previewMs: 0, setupMs: performance.now() - t0, writeMs: 0, postMs: 0 };
+  const weighting = params.ringWeighting as boolean;
+  const smoothing = params.changeSmoothing as number;
+  const seamWidth = params.seamWidth as number;
+  let weighted = false;
   const total = method === 'reinhard' ? groups.length : groups.length * iterations;
   const label =
     method === 'pitie'
@@ -113,6 +129,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         ? 'Reinhard transfer'
         : 'Rabin–Peyré transfer';
   const reporter = new ProgressReporter(ctx, total, label, extra);
+  const canvas = new PreviewCanvas(out, conv);
   let result: SolverResult | null = null;
   let refPixels = 0;
   let samples = 0;
@@ -121,8 +138,14 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const ts = performance.now();
     // The first group's ring is `whole` already (chosen around groups[0]).
     const ref = g === 0 ? whole : chooseReference(input.mask, null, undefined, ringWidth, ctx.log, groups[g]);
-    const v = referenceSamples(input.image, ref.pixels, space, rng, MAX_REFERENCE_SAMPLES, conv);
     const region = buildRegion(input.image, groups[g], space, conv);
+    const share = region.n / holePixels;
+    const refLimit = Math.max(REFERENCE_MIN, Math.round(MAX_REFERENCE_SAMPLES * share));
+    const v =
+      ref.source === 'ring' && weighting
+        ? plausibleRingSamples(input.image, region, ref.pixels, space, rng, refLimit, conv).colors
+        : referenceSamples(input.image, ref.pixels, space, rng, refLimit, conv);
+    weighted ||= ref.source === 'ring' && weighting;
     const problem = createProblem(region, v);
     refPixels += ref.pixels.length;
     samples += v.n;
@@ -132,12 +155,8 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
 
     const seed = (ctx.seed ^ 0x2545f491) + g;
     // The CDF sample is shared out between the holes by size, so that many holes cost no more than one.
-    const sampleLimit = Math.max(SAMPLE_MIN, Math.round((SAMPLE_LIMIT * region.n) / holePixels));
-    const onIteration = reporter.hole(g * iterations, (w) => {
-      const img = cloneImage(out);
-      writeRegionInto(img, region, w, space, conv);
-      return img;
-    });
+    const sampleLimit = Math.max(SAMPLE_MIN, Math.round(SAMPLE_LIMIT * share));
+    const onIteration = reporter.hole(g * iterations, (w) => canvas.preview(region, w));
     let w: Float32Array;
     if (method === 'reinhard') {
       w = reinhard(problem);
@@ -160,8 +179,13 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       w = result.w;
     }
     throwIfAborted(ctx.signal);
+    const tp = performance.now();
+    if (smoothing > 0) smoothChange(region, w, smoothing, space);
+    if (seamWidth > 0) correctSeam(input.image, region, w, conv, seamWidth);
     const tw = performance.now();
+    extra.postMs += tw - tp;
     writeRegionInto(out, region, w, space, conv);
+    canvas.commit(region, w);
     extra.writeMs += performance.now() - tw;
   }
   return {
@@ -169,7 +193,14 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     info: {
       method,
       colorSpace: space,
-      reference: { source: whole.source, rect: whole.rect, holes: groups.length, pixels: refPixels, samples },
+      reference: {
+        source: whole.source,
+        rect: whole.rect,
+        holes: groups.length,
+        pixels: refPixels,
+        samples,
+        weighted,
+      },
       pixels,
       iterations: method === 'reinhard' ? 0 : iterations,
       kernels: result?.kernels,
@@ -182,6 +213,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         update: Math.round(timing.updateMs),
         tv: Math.round(timing.tvMs),
         previews: Math.round(extra.previewMs),
+        post: Math.round(extra.postMs),
         write: Math.round(extra.writeMs),
       },
     },

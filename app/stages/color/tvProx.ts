@@ -80,19 +80,35 @@ export function totalVariation(region: Region, w: Float32Array | Float64Array): 
   return sum;
 }
 
+/** What the TV prox needs of a region: its size, neighbours and outside-neighbour counts. */
+export type TvGrid = Pick<Region, 'n' | 'stride' | 'right' | 'down' | 'outCount'>;
+
+/** FGP momentum after each of `iterations` dual steps (Beck and Teboulle's t_k sequence from t_1 = 1). */
+export function fgpMomenta(iterations: number): number[] {
+  const out: number[] = [];
+  let tk = 1;
+  for (let it = 0; it < iterations; it++) {
+    const tNext = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
+    out.push((tk - 1) / tNext);
+    tk = tNext;
+  }
+  return out;
+}
+
 /**
  * The weighted TV prox with its dual variable and scratch buffers (allocated once per run). Its loops are
- * written out on Float32Arrays (the generic functions above are for the energy and the tests).
+ * written out on Float32Arrays (the generic functions above are for the energy and the tests). This is
+ * the reference the WebAssembly version (wasm/kernelModule.ts, tvPrimal and tvDual) is tested against.
  */
 export class TvProx {
-  private readonly region: Region;
+  private readonly region: TvGrid;
   /** Dual variable (6n), kept between calls. */
   readonly p: Float32Array;
   private readonly pPrev: Float32Array;
   private readonly r: Float32Array;
   private readonly x: Float32Array;
 
-  constructor(region: Region) {
+  constructor(region: TvGrid) {
     this.region = region;
     const n = region.n;
     this.p = new Float32Array(6 * n);
@@ -145,7 +161,7 @@ export class TvProx {
     const { p, pPrev, r, x } = this;
     const step = 1 / (8 * t);
     r.set(p);
-    let tk = 1;
+    const momenta = fgpMomenta(iterations);
     for (let it = 0; it < iterations; it++) {
       this.primal(z, r, t, invD);
       pPrev.set(p);
@@ -179,9 +195,7 @@ export class TvProx {
         p[q + 4] = b1 * f;
         p[q + 5] = b2 * f;
       }
-      const tNext = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
-      const mom = (tk - 1) / tNext;
-      tk = tNext;
+      const mom = momenta[it];
       for (let j = 0; j < 6 * n; j++) r[j] = p[j] + mom * (p[j] - pPrev[j]);
     }
     this.primal(z, p, t, invD);

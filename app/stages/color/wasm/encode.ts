@@ -42,12 +42,15 @@ export const SIMD = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   i32x4ExtractLane: 0x1b,
+  v128And: 0x4e,
+  load32Lane: 0x56,
   load64Lane: 0x57,
   i32x4Shl: 0xab,
   i32x4Add: 0xae,
   i32x4Sub: 0xb1,
   i32x4MinS: 0xb6,
   i32x4MaxS: 0xb8,
+  f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
@@ -147,6 +150,12 @@ export class FunctionBuilder {
     this.simd(sub);
     uleb(alignLog2, this.code);
     uleb(offset, this.code);
+    return this;
+  }
+  /** v128.load32_lane: memarg then the lane index. */
+  load32Lane(lane: number, offset = 0): this {
+    this.simdMem(SIMD.load32Lane, 0, offset);
+    this.code.push(lane);
     return this;
   }
   /** v128.load64_lane: memarg then the lane index. */

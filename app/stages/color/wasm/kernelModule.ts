@@ -1,7 +1,9 @@
 /**
- * The solver's two hot loops as WebAssembly SIMD functions, four pixels at a time (f32x4). Colours are
- * planar (plane stride in bytes given), pixel ranges are multiples of 4. Both read per-direction records
- * of 8 vectors (128 bytes, each value repeated in its 4 lanes so that one plain load fetches it):
+ * The solver's hot loops as WebAssembly SIMD functions, four pixels at a time (f32x4): the update and the
+ * count below, and the TV prox's two passes (buildTvPrimal, buildTvDual, further down). Colours are
+ * planar (plane stride in bytes given), pixel ranges are multiples of 4. The update and the count read
+ * per-direction records of 8 vectors (128 bytes, each value repeated in its 4 lanes so that one plain
+ * load fetches it):
  * e0 e1 e2 c θ0 θ1 θ2 (f32) and an address (i32), where t = e · colour + c + 1/2 is the colour's position
  * in the direction's histogram, in bins (c carries the −1/2).
  *
@@ -264,6 +266,174 @@ export function buildCount(K: number): FunctionBuilder {
     }
   }
   f.get(i).get(stepB).op(OP.i32Add).set(i);
+  f.br(0);
+  f.end();
+  f.end();
+  return f;
+}
+
+/**
+ * Planes of the TV prox (see tvProx.ts for the algorithm): x, and the dual variables p and r (6 planes
+ * each: dx0 dx1 dx2 dy0 dy1 dy2), each plane 16 bytes after a zero guard, so that the left neighbour of
+ * pixel 0 and an absent upper neighbour (byte offset −4) read 0. A dual component whose neighbour is
+ * absent is 0 from the start and stays 0, so the adjoint needs no test:
+ *   (∇ᵀq)_k = dx_{k−1} + dy_{up(k)} − dx_k − dy_k        (dx_{k−1} = 0 unless k − 1 has k on its right).
+ *
+ * tvPrimal(start, end, z, zStrideB, out, outStrideB, r, dStrideB, up, cnt, t, onePlusTl, tb, box):
+ *   out_c = z_c − f (∇ᵀr)_c,   f = t / (1 + τλ_L + τλ_B cnt),
+ * over pixels [start, end) (multiples of 4); up holds, per pixel, the byte offset of its upper neighbour
+ * in a plane (−4 when absent); writes the per-lane min and max of out at box like update. out may be z.
+ *
+ * tvDual(start, end, x, xStrideB, rm, down, p, r, dStrideB, step, mom): per pixel,
+ *   q = Π(r + step ∇x) (projection on the unit Frobenius ball), r ← q + mom (q − p), p ← q,
+ * where rm is −1 (all bits) when the right neighbour is in the hole, else 0, and down the byte offset of
+ * the lower neighbour in a plane (the pixel's own when absent, so that the difference is 0).
+ */
+export function buildTvPrimal(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, I32]);
+  const [start, end, zP, zS, outP, outS, rP, dS, upP, cntP, t, onePlusTl, tb, boxP] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+  ];
+  const i = f.local(I32);
+  const stop = f.local(I32);
+  const zc = [f.local(I32), f.local(I32), f.local(I32)];
+  const oc = [f.local(I32), f.local(I32), f.local(I32)];
+  const dc = Array.from({ length: 6 }, () => f.local(I32));
+  const v = () => f.local(V128);
+  const [fac, up, s, nv, tV, oneTl, tbV] = [v(), v(), v(), v(), v(), v(), v()];
+  const mins = [v(), v(), v()];
+  const maxs = [v(), v(), v()];
+  for (let c = 0; c < 3; c++) {
+    f.get(zP).get(zS).i32(c).op(OP.i32Mul).op(OP.i32Add).set(zc[c]);
+    f.get(outP).get(outS).i32(c).op(OP.i32Mul).op(OP.i32Add).set(oc[c]);
+    f.v128f32(Infinity).set(mins[c]);
+    f.v128f32(-Infinity).set(maxs[c]);
+  }
+  for (let j = 0; j < 6; j++) f.get(rP).get(dS).i32(j).op(OP.i32Mul).op(OP.i32Add).set(dc[j]);
+  f.get(t).simd(SIMD.f32x4Splat).set(tV);
+  f.get(onePlusTl).simd(SIMD.f32x4Splat).set(oneTl);
+  f.get(tb).simd(SIMD.f32x4Splat).set(tbV);
+  f.get(start).i32(2).op(OP.i32Shl).set(i);
+  f.get(end).i32(2).op(OP.i32Shl).set(stop);
+  f.begin(OP.block);
+  f.begin(OP.loop);
+  f.get(i).get(stop).op(OP.i32GeU).brIf(1);
+  // f = t / (1 + τλ_L + τλ_B cnt)
+  f.get(tV).get(oneTl).get(tbV);
+  f.get(cntP).get(i).op(OP.i32Add).simdMem(SIMD.load, 2);
+  f.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(fac);
+  f.get(upP).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).set(up);
+  for (let c = 0; c < 3; c++) {
+    // s = dx_{k−1} − dx_k − dy_k + dy_up
+    f.get(dc[c]).get(i).op(OP.i32Add).i32(4).op(OP.i32Sub).simdMem(SIMD.load, 2);
+    f.get(dc[c]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).simd(SIMD.f32x4Sub);
+    f.get(dc[3 + c])
+      .get(i)
+      .op(OP.i32Add)
+      .simdMem(SIMD.load, 2)
+      .simd(SIMD.f32x4Sub)
+      .set(s);
+    f.v128f32(0).set(nv);
+    for (let lane = 0; lane < 4; lane++) {
+      f.get(dc[3 + c])
+        .get(up)
+        .simdLane(SIMD.i32x4ExtractLane, lane)
+        .op(OP.i32Add);
+      f.get(nv).load32Lane(lane).set(nv);
+    }
+    f.get(s).get(nv).simd(SIMD.f32x4Add).set(s);
+    // out_c = z_c − f s
+    f.get(oc[c]).get(i).op(OP.i32Add);
+    f.get(zc[c]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2);
+    f.get(fac).get(s).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).tee(nv);
+    f.simdMem(SIMD.store, 2);
+    f.get(nv).get(mins[c]).simd(SIMD.f32x4PMin).set(mins[c]);
+    f.get(nv).get(maxs[c]).simd(SIMD.f32x4PMax).set(maxs[c]);
+  }
+  f.get(i).i32(16).op(OP.i32Add).set(i);
+  f.br(0);
+  f.end();
+  f.end();
+  for (let c = 0; c < 3; c++) {
+    f.get(boxP)
+      .get(mins[c])
+      .simdMem(SIMD.store, 2, 16 * c);
+    f.get(boxP)
+      .get(maxs[c])
+      .simdMem(SIMD.store, 2, 48 + 16 * c);
+  }
+  return f;
+}
+
+/** The dual step of the TV prox (see buildTvPrimal). */
+export function buildTvDual(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, F32]);
+  const [start, end, xP, xS, rmP, downP, pP, rP, dS, step, mom] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const i = f.local(I32);
+  const stop = f.local(I32);
+  const xc = [f.local(I32), f.local(I32), f.local(I32)];
+  const pc = Array.from({ length: 6 }, () => f.local(I32));
+  const rc = Array.from({ length: 6 }, () => f.local(I32));
+  const v = () => f.local(V128);
+  const a = Array.from({ length: 6 }, () => v());
+  const [m, dn, xk, g, n2, fac, stepV, momV, q] = [v(), v(), v(), v(), v(), v(), v(), v(), v()];
+  for (let c = 0; c < 3; c++) f.get(xP).get(xS).i32(c).op(OP.i32Mul).op(OP.i32Add).set(xc[c]);
+  for (let j = 0; j < 6; j++) {
+    f.get(pP).get(dS).i32(j).op(OP.i32Mul).op(OP.i32Add).set(pc[j]);
+    f.get(rP).get(dS).i32(j).op(OP.i32Mul).op(OP.i32Add).set(rc[j]);
+  }
+  f.get(step).simd(SIMD.f32x4Splat).set(stepV);
+  f.get(mom).simd(SIMD.f32x4Splat).set(momV);
+  f.get(start).i32(2).op(OP.i32Shl).set(i);
+  f.get(end).i32(2).op(OP.i32Shl).set(stop);
+  f.begin(OP.block);
+  f.begin(OP.loop);
+  f.get(i).get(stop).op(OP.i32GeU).brIf(1);
+  f.get(rmP).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).set(m);
+  f.get(downP).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).set(dn);
+  f.v128f32(0).set(n2);
+  for (let c = 0; c < 3; c++) {
+    f.get(xc[c]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).set(xk);
+    // a_c = r_c + step ((x_right − x) & rm)
+    f.get(rc[c]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2);
+    f.get(stepV);
+    f.get(xc[c]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2, 4);
+    f.get(xk).simd(SIMD.f32x4Sub).get(m).simd(SIMD.v128And);
+    f.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).tee(a[c]);
+    f.get(a[c]).simd(SIMD.f32x4Mul).get(n2).simd(SIMD.f32x4Add).set(n2);
+    // a_{3+c} = r_{3+c} + step (x_down − x)
+    f.v128f32(0).set(g);
+    for (let lane = 0; lane < 4; lane++) {
+      f.get(xc[c]).get(dn).simdLane(SIMD.i32x4ExtractLane, lane).op(OP.i32Add);
+      f.get(g).load32Lane(lane).set(g);
+    }
+    f.get(rc[3 + c])
+      .get(i)
+      .op(OP.i32Add)
+      .simdMem(SIMD.load, 2);
+    f.get(stepV).get(g).get(xk).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Mul);
+    f.simd(SIMD.f32x4Add).tee(a[3 + c]);
+    f.get(a[3 + c])
+      .simd(SIMD.f32x4Mul)
+      .get(n2)
+      .simd(SIMD.f32x4Add)
+      .set(n2);
+  }
+  // fac = 1 / max(1, ‖a‖)
+  f.v128f32(1);
+  f.v128f32(1).get(n2).simd(SIMD.f32x4Sqrt).simd(SIMD.f32x4PMax);
+  f.simd(SIMD.f32x4Div).set(fac);
+  for (let j = 0; j < 6; j++) {
+    // q = a fac;  r = q + mom (q − p);  p = q
+    f.get(a[j]).get(fac).simd(SIMD.f32x4Mul).set(q);
+    f.get(rc[j]).get(i).op(OP.i32Add);
+    f.get(q).get(momV).get(q);
+    f.get(pc[j]).get(i).op(OP.i32Add).simdMem(SIMD.load, 2);
+    f.simd(SIMD.f32x4Sub).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+    f.simdMem(SIMD.store, 2);
+    f.get(pc[j]).get(i).op(OP.i32Add).get(q).simdMem(SIMD.store, 2);
+  }
+  f.get(i).i32(16).op(OP.i32Add).set(i);
   f.br(0);
   f.end();
   f.end();

@@ -2,34 +2,72 @@
  * The SlicedKernels on WebAssembly SIMD (kernelModule.ts), on `threads` threads: this one and
  * threads − 1 worker threads running the same compiled module on one shared memory, each on its own
  * share of the pixels. A worker is a few lines of plain JavaScript (evaluated, so it needs no TypeScript
- * loader) that runs the function a message names and answers when done.
+ * loader) that waits on its control block in the shared memory (Atomics.wait), runs the function and
+ * arguments written there, and signals when done; this thread starts the workers, does its own share
+ * and waits for theirs (Atomics.wait, at most a few milliseconds). A postMessage round trip instead cost
+ * 0.1 ms at rest and about 1 ms on a busy machine, 1200 times a run.
  *
  * Memory (byte offsets, 16-byte aligned): w, h (3 planes each), cnt (1 plane, f32), v (3 planes), the
  * displacement table, one w histogram per thread, v's histogram, the direction records (update, count
- * per thread, count of v) and one box per thread.
+ * per thread, count of v), one box per thread and a spare one, one control block per worker (CONTROL
+ * bytes: i32 sequence number, function, done sequence number, error flag, argument count; then 16 f64
+ * arguments; then an error message, UTF-8); with the region grid (TV prox), its
+ * neighbour planes (right mask, lower and upper neighbour offsets) and the TV planes x (3), p and r (6
+ * each), every TV plane 16 bytes after a zero guard (kernelModule.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { padColors, type KernelInput, type SlicedKernels } from '../kernels';
 import { countRange } from '../kernels';
 import type { Box, QuantileTables } from '../slicedWasserstein';
+import { fgpMomenta } from '../tvProx';
 import { encodeModule } from './encode';
-import { buildCount, buildUpdate } from './kernelModule';
+import { buildCount, buildTvDual, buildTvPrimal, buildUpdate } from './kernelModule';
+
+/** The functions of the module, by the number a control block names them with. */
+const KERNEL_NAMES = ['update', 'count', 'tvPrimal', 'tvDual'] as const;
+type KernelName = (typeof KERNEL_NAMES)[number];
+
+/** Control block: 8 i32 (32 bytes), 16 f64 arguments (128 bytes), an error message (MESSAGE_BYTES). */
+const MESSAGE_BYTES = 256;
+const CONTROL = 32 + 128 + MESSAGE_BYTES;
+/** Longest wait for a worker's share before giving up on it (its share takes milliseconds). */
+const WAIT_LIMIT_MS = 60_000;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
-parentPort.on('message', (m) => {
+const { workerData } = require('node:worker_threads');
+const { module, memory, at, names, messageBytes } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+const ctl = new Int32Array(memory.buffer, at, 8);
+const args = new Float64Array(memory.buffer, at + 32, 16);
+const message = new Uint8Array(memory.buffer, at + 160, messageBytes);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, seen);
+  const seq = Atomics.load(ctl, 0);
+  if (seq === seen) continue;
+  seen = seq;
+  if (ctl[1] < 0) break;
   try {
-    instance.exports[m.fn](...m.args);
-    parentPort.postMessage({ ok: true });
+    const a = [];
+    for (let i = 0; i < ctl[4]; i++) a.push(args[i]);
+    instance.exports[names[ctl[1]]](...a);
+    ctl[3] = 0;
   } catch (e) {
-    parentPort.postMessage({ ok: false, message: String((e && e.message) || e) });
+    const bytes = new TextEncoder().encode(String((e && e.message) || e)).subarray(0, messageBytes - 1);
+    message.fill(0);
+    message.set(bytes);
+    ctl[3] = 1;
   }
-});
+  Atomics.store(ctl, 2, seq);
+  Atomics.notify(ctl, 2);
+}
 `;
 
 const PAGE = 65536;
-/** Below this many sampled pixels the count runs on this thread alone. */
+/**
+ * Below this many sampled pixels the count runs on this thread alone: each hand-over to the workers is a
+ * wait, and on a busy machine a wait for a descheduled thread costs more than the count it shares out.
+ */
 const PARALLEL_COUNT_MIN = 65536;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -45,10 +83,22 @@ interface Layout {
   cntDirs: number[];
   vDirs: number;
   box: number[];
+  spareBox: number;
+  /** Control block of each worker (thread 1, 2, ...). */
+  control: number[];
+  /** TV prox (only with the grid): neighbour planes, then x, p, r (plane base addresses, after the guard). */
+  tv: { rm: number; down: number; up: number; x: number; p: number; r: number; planeB: number } | null;
   bytes: number;
 }
 
-function layout(stride: number, vStride: number, K: number, B: number, threads: number): Layout {
+function layout(
+  stride: number,
+  vStride: number,
+  K: number,
+  B: number,
+  threads: number,
+  grid: boolean,
+): Layout {
   let at = 0;
   const take = (bytes: number) => {
     const o = at;
@@ -67,52 +117,93 @@ function layout(stride: number, vStride: number, K: number, B: number, threads: 
     cntDirs: Array.from({ length: threads }, () => take(128 * K)),
     vDirs: take(128 * K),
     box: Array.from({ length: threads }, () => take(96)),
+    spareBox: take(96),
+    control: Array.from({ length: threads - 1 }, () => take(CONTROL)),
+    tv: null,
     bytes: 0,
   };
+  if (grid) {
+    const planeB = 4 * (stride + 4);
+    l.tv = {
+      rm: take(4 * stride),
+      down: take(4 * stride),
+      up: take(4 * stride),
+      x: take(3 * planeB) + 16,
+      p: take(6 * planeB) + 16,
+      r: take(6 * planeB) + 16,
+      planeB,
+    };
+  }
   l.bytes = at;
   return l;
 }
 
-interface Call {
-  fn: 'update' | 'count';
-  args: number[];
-}
-
+/** A worker thread driven through its control block (see the file comment). */
 class WorkerHandle {
   private readonly worker: Worker;
-  private pending: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly message: Uint8Array;
+  private seq = 0;
   private failed: Error | null = null;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } });
-    this.worker.on('message', (m: { ok: boolean; message?: string }) => {
-      const p = this.pending;
-      this.pending = null;
-      if (!p) return;
-      if (m.ok) p.resolve();
-      else p.reject(new Error(`colour kernel thread: ${m.message}`));
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, at: number) {
+    this.ctl = new Int32Array(memory.buffer, at, 8);
+    this.args = new Float64Array(memory.buffer, at + 32, 16);
+    this.message = new Uint8Array(memory.buffer, at + 160, MESSAGE_BYTES);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, at, names: KERNEL_NAMES, messageBytes: MESSAGE_BYTES },
     });
-    const fail = (e: Error) => {
-      this.failed = e;
-      this.pending?.reject(e);
-      this.pending = null;
-    };
-    this.worker.on('error', fail);
+    this.worker.on('error', (e) => (this.failed = e));
     this.worker.on('exit', (code) => {
-      if (this.pending) fail(new Error(`colour kernel thread exited with code ${code}`));
+      this.failed ??= new Error(`colour kernel thread exited with code ${code}`);
     });
   }
 
-  call(c: Call): Promise<void> {
-    if (this.failed) return Promise.reject(this.failed);
-    return new Promise<void>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(c);
-    });
+  /** Starts fn(...args) on the worker. */
+  start(fn: KernelName, args: readonly number[]): void {
+    if (this.failed) throw this.failed;
+    this.args.set(args);
+    this.ctl[4] = args.length;
+    this.ctl[1] = KERNEL_NAMES.indexOf(fn);
+    Atomics.store(this.ctl, 0, ++this.seq);
+    Atomics.notify(this.ctl, 0);
+  }
+
+  /**
+   * Waits for the started call to finish.
+   * @throws Error when it failed in the worker, or the worker does not answer within WAIT_LIMIT_MS.
+   */
+  finish(): void {
+    const t0 = performance.now();
+    while (Atomics.load(this.ctl, 2) !== this.seq) {
+      Atomics.wait(this.ctl, 2, this.seq - 1, 100);
+      if (performance.now() - t0 > WAIT_LIMIT_MS)
+        throw this.failed ?? new Error('colour kernel thread does not answer');
+    }
+    if (this.ctl[3]) {
+      const end = this.message.indexOf(0);
+      const text = new TextDecoder().decode(this.message.slice(0, end < 0 ? undefined : end));
+      throw new Error(`colour kernel thread: ${text}`);
+    }
   }
 
   async terminate(): Promise<void> {
+    this.ctl[1] = -1;
+    Atomics.store(this.ctl, 0, ++this.seq);
+    Atomics.notify(this.ctl, 0);
     await this.worker.terminate();
+  }
+}
+
+/** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
+function canWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -130,7 +221,7 @@ export class WasmKernels implements SlicedKernels {
   private readonly bins: number;
   private readonly builtK: number;
   private readonly L: Layout;
-  private readonly exports: { update: (...a: number[]) => void; count: (...a: number[]) => void };
+  private readonly exports: Record<KernelName, (...a: number[]) => void>;
   private readonly workers: WorkerHandle[];
   private readonly histWT: Int32Array[];
   private readonly v: Float32Array;
@@ -171,11 +262,24 @@ export class WasmKernels implements SlicedKernels {
     this.histW = this.histWT[0];
     this.histV = new Int32Array(buf, L.histV, K * (bins + 2));
     this.boxes = L.box.map((o) => new Float32Array(buf, o, 24));
+    if (L.tv && input.grid) {
+      const { right, down } = input.grid;
+      const rm = new Int32Array(buf, L.tv.rm, u.stride);
+      const dn = new Int32Array(buf, L.tv.down, u.stride);
+      const up = new Int32Array(buf, L.tv.up, u.stride).fill(-4);
+      for (let k = 0; k < u.stride; k++) {
+        const r = k < u.n ? right[k] : -1;
+        const d = k < u.n ? down[k] : -1;
+        rm[k] = r >= 0 ? -1 : 0;
+        dn[k] = 4 * (d >= 0 ? d : k);
+        if (d >= 0) up[d] = 4 * k;
+      }
+    }
     this.recF = new Float32Array(buf);
     this.recI = new Int32Array(buf);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as WasmKernels['exports'];
-    this.workers = Array.from({ length: threads - 1 }, () => new WorkerHandle(module, memory));
+    this.workers = L.control.map((at) => new WorkerHandle(module, memory, at));
   }
 
   /**
@@ -184,14 +288,17 @@ export class WasmKernels implements SlicedKernels {
    */
   static create(input: KernelInput, threads: number): WasmKernels | null {
     const vStride = Math.ceil(input.v.n / 4) * 4;
-    const L = layout(input.u.stride, vStride, input.K, input.bins, threads);
+    const L = layout(input.u.stride, vStride, input.K, input.bins, threads, !!input.grid);
     const pages = Math.ceil(L.bytes / PAGE) + 1;
     const shared = threads > 1;
+    if (shared && !canWait()) return null;
     try {
       const bytes = encodeModule(
         [
           { name: 'update', fn: buildUpdate(input.K) },
           { name: 'count', fn: buildCount(input.K) },
+          { name: 'tvPrimal', fn: buildTvPrimal() },
+          { name: 'tvDual', fn: buildTvDual() },
         ],
         { pages, shared },
       );
@@ -231,10 +338,13 @@ export class WasmKernels implements SlicedKernels {
   }
 
   /** Runs fn with argsOf(t) on every thread (this one last) and waits for all. */
-  private async onAllThreads(fn: 'update' | 'count', argsOf: (t: number) => number[]): Promise<void> {
-    const pending = this.workers.map((wk, i) => wk.call({ fn, args: argsOf(i + 1) }));
-    this.exports[fn](...argsOf(0));
-    await Promise.all(pending);
+  private async onAllThreads(fn: KernelName, argsOf: (t: number) => number[]): Promise<void> {
+    this.workers.forEach((wk, i) => wk.start(fn, argsOf(i + 1)));
+    try {
+      this.exports[fn](...argsOf(0));
+    } finally {
+      for (const wk of this.workers) wk.finish();
+    }
   }
 
   async count(step: number, phase: number): Promise<number> {
@@ -246,19 +356,34 @@ export class WasmKernels implements SlicedKernels {
     const groups = Math.floor(n / 4); // whole groups; a partial last one is counted below
     const strideB = 4 * this.stride;
     const sampledGroups = phase < groups ? Math.floor((groups - 1 - phase) / step) + 1 : 0;
+    const countV = () => {
+      const vGroups = Math.floor(this.m / 4);
+      this.exports.count(0, 4 * vGroups, 4, this.L.v, 4 * this.vStride, this.L.vDirs, B - 1);
+      countRange(this.v, this.vStride, 4 * vGroups, this.m, this.dirs, K, t.loV, t.invHV, B, this.histV);
+    };
+    // Thread th of `of` counts the groups phase + th step, then every `of` step groups.
+    const argsOf = (th: number, of: number) => [
+      4 * (phase + th * step),
+      4 * groups,
+      4 * step * of,
+      this.L.w,
+      strideB,
+      this.L.cntDirs[th],
+      B - 1,
+    ];
     if (4 * sampledGroups < PARALLEL_COUNT_MIN || T === 1) {
       // A small sample: a round trip to the workers would cost more than it saves.
-      this.exports.count(4 * phase, 4 * groups, 4 * step, this.L.w, strideB, this.L.cntDirs[0], B - 1);
+      this.exports.count(...argsOf(0, 1));
+      countV();
     } else {
-      await this.onAllThreads('count', (th) => [
-        4 * (phase + th * step),
-        4 * groups,
-        4 * step * T,
-        this.L.w,
-        strideB,
-        this.L.cntDirs[th],
-        B - 1,
-      ]);
+      // The workers count their shares of w while this thread counts its share and v.
+      this.workers.forEach((wk, i) => wk.start('count', argsOf(i + 1, T)));
+      try {
+        this.exports.count(...argsOf(0, T));
+        countV();
+      } finally {
+        for (const wk of this.workers) wk.finish();
+      }
       for (let th = 1; th < T; th++) {
         const src = this.histWT[th];
         for (let j = 0; j < size; j++) this.histW[j] += src[j];
@@ -269,9 +394,6 @@ export class WasmKernels implements SlicedKernels {
       countRange(this.w, this.stride, 4 * groups, n, this.dirs, K, t.loW, t.invHW, B, this.histW);
       counted += n - 4 * groups;
     }
-    const vGroups = Math.floor(this.m / 4);
-    this.exports.count(0, 4 * vGroups, 4, this.L.v, 4 * this.vStride, this.L.vDirs, B - 1);
-    countRange(this.v, this.vStride, 4 * vGroups, this.m, this.dirs, K, t.loV, t.invHV, B, this.histV);
     return counted;
   }
 
@@ -292,6 +414,11 @@ export class WasmKernels implements SlicedKernels {
       1 + tauL,
       tauB,
     ]);
+    this.mergeBoxes(box);
+  }
+
+  /** The union of the threads' per-lane boxes. */
+  private mergeBoxes(box: Box): void {
     for (let c = 0; c < 6; c++) box[c] = c < 3 ? Infinity : -Infinity;
     for (const b of this.boxes) {
       for (let lane = 0; lane < 4; lane++) {
@@ -303,6 +430,67 @@ export class WasmKernels implements SlicedKernels {
         }
       }
     }
+  }
+
+  /** Pixel ranges [from, to) of each thread over the first `end` pixels (end a multiple of 4). */
+  private share(th: number, end: number): [number, number] {
+    const g4 = end / 4;
+    const T = this.threads;
+    return [4 * Math.floor((g4 * th) / T), 4 * Math.floor((g4 * (th + 1)) / T)];
+  }
+
+  async tvProx(t: number, tauL: number, tauB: number, iterations: number, box: Box): Promise<void> {
+    const tv = this.L.tv;
+    if (!tv) throw new Error('The kernels were built without the region grid the TV prox needs');
+    const { n, stride } = this;
+    const wS = 4 * stride;
+    const { planeB } = tv;
+    const primal = (
+      from: number,
+      to: number,
+      z: number,
+      zS: number,
+      out: number,
+      outS: number,
+      box: number,
+    ) => [from, to, z, zS, out, outS, tv.r, planeB, tv.up, this.L.cnt, t, 1 + tauL, tauB, box];
+    const momenta = fgpMomenta(iterations);
+    const step = 1 / (8 * t);
+    for (let it = 0; it < iterations; it++) {
+      // x = w − t D⁻¹ ∇ᵀr, then p = Π(r + ∇x / 8t), r = p + mom (p − p_old): the last step leaves r = p
+      await this.onAllThreads('tvPrimal', (th) =>
+        primal(...this.share(th, stride), this.L.w, wS, tv.x, planeB, this.L.box[th]),
+      );
+      const mom = it === iterations - 1 ? 0 : momenta[it];
+      await this.onAllThreads('tvDual', (th) => [
+        ...this.share(th, stride),
+        tv.x,
+        planeB,
+        tv.rm,
+        tv.down,
+        tv.p,
+        tv.r,
+        planeB,
+        step,
+        mom,
+      ]);
+    }
+    // w = w − t D⁻¹ ∇ᵀp in place, the box over the real pixels (a partial last group apart)
+    const n4 = 4 * Math.floor(n / 4);
+    await this.onAllThreads('tvPrimal', (th) =>
+      primal(...this.share(th, n4), this.L.w, wS, this.L.w, wS, this.L.box[th]),
+    );
+    if (n4 < stride)
+      this.exports.tvPrimal(...primal(n4, stride, this.L.w, wS, this.L.w, wS, this.L.spareBox));
+    this.mergeBoxes(box);
+    const w = this.w;
+    for (let k = n4; k < n; k++)
+      for (let c = 0; c < 3; c++) {
+        const x = w[c * stride + k];
+        if (x < box[c]) box[c] = x;
+        if (x > box[3 + c]) box[3 + c] = x;
+      }
+    this.syncPadding();
   }
 
   syncPadding(): void {

@@ -1,0 +1,455 @@
+/**
+ * Two spatial steps after the colour transfer, on the region's colours w (working space, planar, region
+ * stride), both outside the energy of energy.ts:
+ *
+ * - smoothChange: the colour change d = w − u is filtered by a guided filter (He, Sun and Tang, 2013)
+ *   whose guide is u's first channel (CIELab L; the mean of R, G, B in the RGB space), over the hole's
+ *   pixels only. This is the regularisation of the transport map of Rabin, Delon and Gousseau ("Removing
+ *   artefacts from color and contrast modifications", 2011): transfers move pixels of nearly the same
+ *   colour to different targets (a pixel of sky sent to a skin tone, grain where the map stretches), and
+ *   the filter makes the change follow u's structure instead: an isolated change is averaged with its
+ *   neighbours', a change that follows an edge of u stays sharp.
+ * - correctSeam: the colour difference left across the hole's edge (each untouched pixel next to the hole
+ *   minus the mean of its hole neighbours) is spread into the hole smoothly (push-pull interpolation over a
+ *   pyramid, Gortler et al. 1996), faded with the distance d to the edge (chamfer) as exp(−(d − 1) / width), and
+ *   added, so that the edge of the hole does not show as an outline. The fade keeps the hole's interior as
+ *   the transfer left it: when only the fill's interior was off, the transfer also moves the (right) edge,
+ *   and an unfaded correction would undo the interior's correction along with it.
+ */
+import type { RgbImage } from '../../image/types';
+import type { SpaceConverter, WorkingSpace } from './colorSpace';
+import type { Region } from './region';
+
+/** The region's bounding box and, over it, the region index of each cell (−1 outside the hole). */
+interface Grid {
+  x0: number;
+  y0: number;
+  W: number;
+  H: number;
+  index: Int32Array;
+}
+
+/** The region's bounding box grown by `margin` (clipped to the image). */
+function regionBox(region: Region, margin: number): { x0: number; y0: number; W: number; H: number } {
+  const { n, pixels, width, height } = region;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const x = pixels[k] % width;
+    const y = (pixels[k] - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  x0 = Math.max(0, x0 - margin);
+  y0 = Math.max(0, y0 - margin);
+  x1 = Math.min(width - 1, x1 + margin);
+  y1 = Math.min(height - 1, y1 + margin);
+  return { x0, y0, W: x1 - x0 + 1, H: y1 - y0 + 1 };
+}
+
+/** The region's bounding box grown by `margin` (clipped to the image), with region indices. */
+function regionGrid(region: Region, margin: number): Grid {
+  const { n, pixels, width } = region;
+  const { x0, y0, W, H } = regionBox(region, margin);
+  const index = new Int32Array(W * H).fill(-1);
+  for (let k = 0; k < n; k++) {
+    const x = pixels[k] % width;
+    const y = (pixels[k] - x) / width;
+    index[(y - y0) * W + x - x0] = k;
+  }
+  return { x0, y0, W, H, index };
+}
+
+/**
+ * Box sums of radius r (window 2r + 1, clipped at the borders) of src (W x H), into out; tmp is scratch of
+ * the same size and acc of length W.
+ */
+function boxSum(
+  src: Float32Array,
+  W: number,
+  H: number,
+  r: number,
+  out: Float32Array,
+  tmp: Float32Array,
+  acc: Float64Array,
+): void {
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    let s = 0;
+    for (let x = 0; x < r && x < W; x++) s += src[row + x];
+    for (let x = 0; x < W; x++) {
+      if (x + r < W) s += src[row + x + r];
+      if (x - r - 1 >= 0) s -= src[row + x - r - 1];
+      tmp[row + x] = s;
+    }
+  }
+  acc.fill(0);
+  for (let y = 0; y < r && y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) acc[x] += tmp[row + x];
+  }
+  for (let y = 0; y < H; y++) {
+    if (y + r < H) {
+      const add = (y + r) * W;
+      for (let x = 0; x < W; x++) acc[x] += tmp[add + x];
+    }
+    if (y - r - 1 >= 0) {
+      const sub = (y - r - 1) * W;
+      for (let x = 0; x < W; x++) acc[x] -= tmp[sub + x];
+    }
+    const row = y * W;
+    for (let x = 0; x < W; x++) out[row + x] = acc[x];
+  }
+}
+
+/** Guide units per CIELab L unit: the filter's ε is (EPS_L · scale)². */
+const EPS_L = 2;
+/** The fast guided filter's cells: radius / CELLS_PER_RADIUS pixels on a side (rounded, >= 1). */
+const CELLS_PER_RADIUS = 1;
+
+/**
+ * Replaces w by u + GF(w − u) over the hole (see the file comment): radius in pixels (>= 1), the guide's
+ * regularisation ε = (2 L units)². Pixels outside the hole are neither read nor written.
+ *
+ * The fast guided filter (He and Sun, 2015): the local statistics are pooled over cells of `sub` x `sub`
+ * pixels (sub = radius / CELLS_PER_RADIUS, rounded), box-filtered at that scale (radius / sub cells), and the local
+ * linear models a, b are read back per pixel by bilinear interpolation over the cells that hold hole
+ * pixels; d = a I + b. Its cost is one pass over the hole plus the box filters on the cell grid.
+ */
+export function smoothChange(region: Region, w: Float32Array, radius: number, space: WorkingSpace): void {
+  const { n, stride: s, u, pixels, width } = region;
+  const { x0, y0, W, H } = regionBox(region, 0);
+  const sub = Math.max(1, Math.round(radius / CELLS_PER_RADIUS));
+  const r = Math.max(1, Math.round(radius / sub));
+  const CW = Math.ceil(W / sub);
+  const CH = Math.ceil(H / sub);
+  const size = CW * CH;
+  const eps = (EPS_L * (space === 'lab' ? 1 : 2.55)) ** 2;
+  const lab = space === 'lab';
+  // One pass: the guide, each pixel's cell, and the pooled sums per cell (count, I, I², d and I d per
+  // channel, d = w − u).
+  const G = new Float32Array(n);
+  const cellOf = new Int32Array(n);
+  const N = new Float32Array(size);
+  const SI = new Float32Array(size);
+  const SII = new Float32Array(size);
+  const S = Array.from({ length: 6 }, () => new Float32Array(size));
+  const [SD0, SD1, SD2, SID0, SID1, SID2] = S;
+  for (let k = 0; k < n; k++) {
+    const p = pixels[k];
+    const y = (p / width) | 0;
+    const c = (((y - y0) / sub) | 0) * CW + (((p - y * width - x0) / sub) | 0);
+    cellOf[k] = c;
+    const u0 = u[k];
+    const u1 = u[s + k];
+    const u2 = u[2 * s + k];
+    const v = lab ? u0 : (u0 + u1 + u2) / 3;
+    G[k] = v;
+    const d0 = w[k] - u0;
+    const d1 = w[s + k] - u1;
+    const d2 = w[2 * s + k] - u2;
+    N[c]++;
+    SI[c] += v;
+    SII[c] += v * v;
+    SD0[c] += d0;
+    SD1[c] += d1;
+    SD2[c] += d2;
+    SID0[c] += v * d0;
+    SID1[c] += v * d1;
+    SID2[c] += v * d2;
+  }
+  const tmp = new Float32Array(size);
+  const acc = new Float64Array(CW);
+  const box = (src: Float32Array) => {
+    const out = new Float32Array(size);
+    boxSum(src, CW, CH, r, out, tmp, acc);
+    return out;
+  };
+  const bN = box(N);
+  const mI = box(SI);
+  const vI = box(SII);
+  for (let c = 0; c < size; c++) {
+    if (bN[c] > 0) {
+      mI[c] /= bN[c];
+      vI[c] = vI[c] / bN[c] - mI[c] * mI[c];
+    }
+  }
+  // Per channel: the local model d ≈ a I + b per cell, then a and b averaged over the window (weighted by
+  // the cells' pixel counts, as the pixels' windows would).
+  const A: Float32Array[] = [];
+  const B: Float32Array[] = [];
+  for (let ch = 0; ch < 3; ch++) {
+    const mD = box(S[ch]);
+    const mID = box(S[3 + ch]);
+    const wa = S[ch];
+    const wb = S[3 + ch];
+    for (let c = 0; c < size; c++) {
+      if (N[c] === 0) {
+        wa[c] = 0;
+        wb[c] = 0;
+        continue;
+      }
+      const md = mD[c] / bN[c];
+      const a = (mID[c] / bN[c] - mI[c] * md) / (vI[c] + eps);
+      wa[c] = a * N[c];
+      wb[c] = (md - a * mI[c]) * N[c];
+    }
+    const a = box(wa);
+    const b = box(wb);
+    for (let c = 0; c < size; c++) {
+      if (N[c] > 0) {
+        a[c] /= bN[c];
+        b[c] /= bN[c];
+      }
+    }
+    A.push(a);
+    B.push(b);
+  }
+  const [A0, A1, A2] = A;
+  const [B0, B1, B2] = B;
+  // Back to the pixels: bilinear over the neighbouring cell centres that hold hole pixels.
+  for (let k = 0; k < n; k++) {
+    const p = pixels[k];
+    const y = (p / width) | 0;
+    let fx = (p - y * width - x0 + 0.5) / sub - 0.5;
+    let fy = (y - y0 + 0.5) / sub - 0.5;
+    fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
+    fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
+    const cx = fx | 0;
+    const cy = fy | 0;
+    const ax = fx - cx;
+    const ay = fy - cy;
+    const c00 = cy * CW + cx;
+    const c01 = cx + 1 < CW ? c00 + 1 : c00;
+    const c10 = cy + 1 < CH ? c00 + CW : c00;
+    const c11 = cx + 1 < CW ? c10 + 1 : c10;
+    let w00 = N[c00] > 0 ? (1 - ax) * (1 - ay) : 0;
+    let w01 = N[c01] > 0 ? ax * (1 - ay) : 0;
+    let w10 = N[c10] > 0 ? (1 - ax) * ay : 0;
+    let w11 = N[c11] > 0 ? ax * ay : 0;
+    const sum = w00 + w01 + w10 + w11;
+    let c0 = c00;
+    if (sum > 1e-6) {
+      w00 /= sum;
+      w01 /= sum;
+      w10 /= sum;
+      w11 /= sum;
+    } else {
+      // the interpolation's weight is all on cells without hole pixels: the pixel's own cell
+      c0 = cellOf[k];
+      w00 = 1;
+      w01 = w10 = w11 = 0;
+    }
+    const v = G[k];
+    const a0 = w00 * A0[c0] + w01 * A0[c01] + w10 * A0[c10] + w11 * A0[c11];
+    const b0 = w00 * B0[c0] + w01 * B0[c01] + w10 * B0[c10] + w11 * B0[c11];
+    const a1 = w00 * A1[c0] + w01 * A1[c01] + w10 * A1[c10] + w11 * A1[c11];
+    const b1 = w00 * B1[c0] + w01 * B1[c01] + w10 * B1[c10] + w11 * B1[c11];
+    const a2 = w00 * A2[c0] + w01 * A2[c01] + w10 * A2[c10] + w11 * A2[c11];
+    const b2 = w00 * B2[c0] + w01 * B2[c01] + w10 * B2[c10] + w11 * B2[c11];
+    w[k] = u[k] + a0 * v + b0;
+    w[s + k] = u[s + k] + a1 * v + b1;
+    w[2 * s + k] = u[2 * s + k] + a2 * v + b2;
+  }
+}
+
+/**
+ * Push-pull interpolation of `val` (C planes, W x H) where `wt` > 0 (normalised values, confidence
+ * weights in 0..1) into every cell: returns the filled planes (the known cells keep their values where
+ * their weight is 1).
+ */
+function pushPull(val: Float32Array[], wt: Float32Array, W: number, H: number): Float32Array[] {
+  if (W <= 1 && H <= 1) return val.map((v) => Float32Array.from(v, (x, j) => (wt[j] > 0 ? x : 0)));
+  const W2 = Math.ceil(W / 2);
+  const H2 = Math.ceil(H / 2);
+  const w2 = new Float32Array(W2 * H2);
+  const v2 = val.map(() => new Float32Array(W2 * H2));
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const j = y * W + x;
+      const wj = wt[j];
+      if (wj === 0) continue;
+      const k = (y >> 1) * W2 + (x >> 1);
+      w2[k] += wj;
+      for (let c = 0; c < val.length; c++) v2[c][k] += wj * val[c][j];
+    }
+  for (let k = 0; k < W2 * H2; k++) {
+    if (w2[k] > 0) for (let c = 0; c < val.length; c++) v2[c][k] /= w2[k];
+    if (w2[k] > 1) w2[k] = 1;
+  }
+  const coarse = pushPull(v2, w2, W2, H2);
+  const out = val.map(() => new Float32Array(W * H));
+  for (let y = 0; y < H; y++) {
+    const fy = Math.min(H2 - 1, Math.max(0, (y - 0.5) / 2));
+    const yA = Math.floor(fy);
+    const yB = Math.min(H2 - 1, yA + 1);
+    const ay = fy - yA;
+    for (let x = 0; x < W; x++) {
+      const fx = Math.min(W2 - 1, Math.max(0, (x - 0.5) / 2));
+      const xA = Math.floor(fx);
+      const xB = Math.min(W2 - 1, xA + 1);
+      const ax = fx - xA;
+      const j = y * W + x;
+      const wj = wt[j] > 1 ? 1 : wt[j];
+      for (let c = 0; c < val.length; c++) {
+        const C = coarse[c];
+        const up =
+          (1 - ay) * ((1 - ax) * C[yA * W2 + xA] + ax * C[yA * W2 + xB]) +
+          ay * ((1 - ax) * C[yB * W2 + xA] + ax * C[yB * W2 + xB]);
+        out[c][j] = wj * val[c][j] + (1 - wj) * up;
+      }
+    }
+  }
+  return out;
+}
+
+/** Cell side (pixels) of the grid the seam's difference is interpolated on: it is smooth at that scale. */
+const SEAM_CELL = 4;
+
+/**
+ * Chamfer (3-4) distance, in thirds of a pixel, from each cell of a W x H grid to the nearest cell where
+ * `inside` is −1 (within 8% of the Euclidean distance), capped at `cap`.
+ */
+function chamferDistance(inside: Int32Array, W: number, H: number, cap: number): Int32Array {
+  const d = new Int32Array(W * H);
+  for (let j = 0; j < d.length; j++) d[j] = inside[j] < 0 ? 0 : cap;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const j = y * W + x;
+      let v = d[j];
+      if (v === 0) continue;
+      if (x > 0 && d[j - 1] + 3 < v) v = d[j - 1] + 3;
+      if (y > 0) {
+        if (d[j - W] + 3 < v) v = d[j - W] + 3;
+        if (x > 0 && d[j - W - 1] + 4 < v) v = d[j - W - 1] + 4;
+        if (x + 1 < W && d[j - W + 1] + 4 < v) v = d[j - W + 1] + 4;
+      }
+      d[j] = v;
+    }
+  for (let y = H - 1; y >= 0; y--)
+    for (let x = W - 1; x >= 0; x--) {
+      const j = y * W + x;
+      let v = d[j];
+      if (v === 0) continue;
+      if (x + 1 < W && d[j + 1] + 3 < v) v = d[j + 1] + 3;
+      if (y + 1 < H) {
+        if (d[j + W] + 3 < v) v = d[j + W] + 3;
+        if (x + 1 < W && d[j + W + 1] + 4 < v) v = d[j + W + 1] + 4;
+        if (x > 0 && d[j + W - 1] + 4 < v) v = d[j + W - 1] + 4;
+      }
+      d[j] = v;
+    }
+  return d;
+}
+
+/**
+ * Adds to w the smooth interpolation into the hole of the differences across its edge, faded over `width`
+ * pixels (see the file comment; > 0), read from `image` (the untouched pixels) in the working space. The
+ * differences are interpolated on a grid of SEAM_CELL-pixel cells and read back bilinearly.
+ */
+export function correctSeam(
+  image: RgbImage,
+  region: Region,
+  w: Float32Array,
+  conv: SpaceConverter,
+  width: number,
+): void {
+  const { n, stride: s, pixels, outCount } = region;
+  const { x0, y0, W, H, index } = regionGrid(region, 1);
+  const iw = region.width;
+  const plane = image.width * image.height;
+  const S = SEAM_CELL;
+  const CW = Math.ceil(W / S);
+  const CH = Math.ceil(H / S);
+  const val = [new Float32Array(CW * CH), new Float32Array(CW * CH), new Float32Array(CW * CH)];
+  const cnt = new Float32Array(CW * CH);
+  const seen = new Uint8Array(W * H);
+  const t = new Float64Array(3);
+  // The untouched cells next to the hole: each one's colour minus the mean of its hole neighbours.
+  const visit = (j: number) => {
+    if (seen[j] || index[j] >= 0) return;
+    seen[j] = 1;
+    const x = j % W;
+    const y = (j - x) / W;
+    let c = 0;
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    const add = (jj: number) => {
+      const k = index[jj];
+      if (k < 0) return;
+      c++;
+      m0 += w[k];
+      m1 += w[s + k];
+      m2 += w[2 * s + k];
+    };
+    if (x > 0) add(j - 1);
+    if (x + 1 < W) add(j + 1);
+    if (y > 0) add(j - W);
+    if (y + 1 < H) add(j + W);
+    const i = (y0 + y) * iw + x0 + x;
+    conv.toWorking(image.data[i], image.data[plane + i], image.data[2 * plane + i], t, 0);
+    const cell = ((y / S) | 0) * CW + ((x / S) | 0);
+    val[0][cell] += t[0] - m0 / c;
+    val[1][cell] += t[1] - m1 / c;
+    val[2][cell] += t[2] - m2 / c;
+    cnt[cell]++;
+  };
+  let known = 0;
+  for (let k = 0; k < n; k++) {
+    if (!outCount[k]) continue;
+    const p = pixels[k];
+    const y = ((p / iw) | 0) - y0;
+    const x = p - (y + y0) * iw - x0;
+    const j = y * W + x;
+    // outCount counts neighbours inside the image only, and the grid's margin holds them
+    if (x > 0) visit(j - 1);
+    if (x + 1 < W) visit(j + 1);
+    if (y > 0) visit(j - W);
+    if (y + 1 < H) visit(j + W);
+    known++;
+  }
+  if (known === 0) return;
+  for (let c = 0; c < CW * CH; c++) {
+    if (cnt[c] > 0) for (const v of val) v[c] /= cnt[c];
+    if (cnt[c] > 1) cnt[c] = 1;
+  }
+  const f = pushPull(val, cnt, CW, CH);
+  const [F0, F1, F2] = f;
+  // The fade by distance (thirds of a pixel), down to 1e-3: beyond that the hole is left as it is.
+  const cap = Math.ceil(3 * (1 + width * Math.log(1000)));
+  const fades = new Float32Array(cap + 1);
+  for (let i = 0; i < cap; i++) fades[i] = Math.exp(-(i / 3 - 1) / width);
+  const dist = chamferDistance(index, W, H, cap);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const j = y * W + x;
+      const k = index[j];
+      if (k < 0) continue;
+      const fade = fades[dist[j]];
+      if (fade === 0) continue;
+      let fx = (x + 0.5) / S - 0.5;
+      let fy = (y + 0.5) / S - 0.5;
+      fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
+      fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
+      const cx = fx | 0;
+      const cy = fy | 0;
+      const ax = fx - cx;
+      const ay = fy - cy;
+      const c00 = cy * CW + cx;
+      const c01 = cx + 1 < CW ? c00 + 1 : c00;
+      const c10 = cy + 1 < CH ? c00 + CW : c00;
+      const c11 = cx + 1 < CW ? c10 + 1 : c10;
+      const w00 = (1 - ax) * (1 - ay) * fade;
+      const w01 = ax * (1 - ay) * fade;
+      const w10 = (1 - ax) * ay * fade;
+      const w11 = ax * ay * fade;
+      w[k] += w00 * F0[c00] + w01 * F0[c01] + w10 * F0[c10] + w11 * F0[c11];
+      w[s + k] += w00 * F1[c00] + w01 * F1[c01] + w10 * F1[c10] + w11 * F1[c11];
+      w[2 * s + k] += w00 * F2[c00] + w01 * F2[c01] + w10 * F2[c10] + w11 * F2[c11];
+    }
+}
