@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cropImage } from '../../image/crop';
@@ -11,7 +10,8 @@ import { spectrumTarget } from './spectrum';
 import { logPowerSpectrum, spectrumDistance } from './statistics';
 import { synthesize, type SynthesisInput } from './synthesize';
 
-const FIXTURES = path.resolve('../shared/fixtures/images');
+/** The project's copies of the scikit-image textures (fixtures/README.md). */
+const FIXTURES = path.resolve('fixtures/images');
 const S = 96,
   HOLE = 32;
 const O = (S - HOLE) / 2;
@@ -60,7 +60,7 @@ function spectra(img: RgbImage, truth: RgbImage) {
  *   1.25× the farthest of four real windows of the same crop (the natural spread), starting from
  *   noise, which is farther than that.
  */
-describe.skipIf(!existsSync(FIXTURES))('texture statistics from noise on the fixtures', () => {
+describe('texture statistics from noise on the fixtures', () => {
   it.each(['brick', 'grass', 'gravel'])('%s', async (name) => {
     const full = (await loadImage(path.join(FIXTURES, `${name}.png`))).image;
     const { truth, noise, input } = setup(full);
