@@ -55,6 +55,7 @@ import { BLOCKMATCH_PARAMS } from '../app/stages/blockmatch/params';
 import { featherPaste, hardPaste } from '../app/stages/blockmatch/paste';
 import { poissonPaste } from '../app/stages/blockmatch/poisson';
 import { seamContrast } from '../app/stages/blockmatch/seams';
+import { table } from './table';
 import { blockmatchStage, matchOptionsOf } from '../app/stages/blockmatch/stage';
 import { SourceValidity } from '../app/stages/blockmatch/validity';
 import { Pipeline } from '../app/pipeline/run';
@@ -705,17 +706,6 @@ export async function benchBlockmatch(
   renameSync(`${file}.tmp`, file);
   log(`wrote ${file}`);
   return rows;
-}
-
-function table(rows: Row[], cols: (keyof Row)[]): string {
-  const list = rows as unknown as Record<string, unknown>[];
-  const w = cols.map((c) => Math.max(c.length, ...list.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(w.map((n) => '-'.repeat(n))),
-    ...list.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
-  ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--memory-child') {

@@ -40,6 +40,7 @@ import {
   type SolverTiming,
 } from '../app/stages/color/solver';
 import { blobMask } from './masks';
+import { table } from './table';
 
 export const FIXTURES = path.resolve('../shared/fixtures/images');
 const RESULTS = path.resolve('bench/results');
@@ -399,16 +400,6 @@ export async function speedRepeat(runs: number, lambdaR: number): Promise<Row[]>
 
 export async function benchColor(): Promise<Row[]> {
   return [...(await accuracyRows()), ...(await speedRows({ lambdaR: 0.05 }))];
-}
-
-function table(rows: Row[], cols: string[]): string {
-  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(w.map((n) => '-'.repeat(n))),
-    ...rows.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
-  ].join('\n');
 }
 
 async function main() {

@@ -23,6 +23,7 @@ import { patchMatchFill } from '../app/stages/lama/embeddedFill/patchMatch';
 import { pushPullFill } from '../app/stages/lama/embeddedFill/pushPull';
 import { blobMask } from './masks';
 import { mulberry32 } from '../app/common/random';
+import { table } from './table';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(HERE, '../../shared/fixtures/images');
@@ -230,18 +231,6 @@ export async function compareEmbeddedFills(
   return rows;
 }
 
-export function rowsTable(rows: Row[]): string {
-  if (rows.length === 0) return '';
-  const cols = Object.keys(rows[0]) as (keyof Row)[];
-  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(w.map((n) => '-'.repeat(n))),
-    ...rows.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
-  ].join('\n');
-}
-
 function writeJson(rows: Row[]): string {
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, 'embedded-fill.json');
@@ -263,6 +252,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const only = process.argv.slice(2);
   const cases = defaultCases().filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
   const rows = await compareEmbeddedFills(cases, (s) => process.stderr.write(s));
-  process.stdout.write(`${rowsTable(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n`);
   if (only.length === 0) process.stdout.write(`\nwrote ${writeJson(rows)}\n`);
 }

@@ -11,6 +11,7 @@ import { loadImage } from '../app/image/load';
 import { distanceTransform, featherWeights, growMask } from '../app/image/morphology';
 import { resizeImage, resizeMask } from '../app/image/resize';
 import { blobMask } from './masks';
+import { table } from './table';
 
 export interface Row {
   op: string;
@@ -68,17 +69,6 @@ export async function benchImageOps(image = IMAGE_OPS_FIXTURE, runs = 5): Promis
     time('growMask(-4)', big, runs, () => growMask(mask, -4)),
     time('featherWeights(3)', big, runs, () => featherWeights(mask, 3)),
   ];
-}
-
-function table(rows: Row[]): string {
-  const cols: (keyof Row)[] = ['op', 'size', 'medianMs', 'minMs', 'runs'];
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(width[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(width.map((n) => '-'.repeat(n))),
-    ...rows.map((r) => line(cols.map((c) => String(r[c])))),
-  ].join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

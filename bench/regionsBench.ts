@@ -31,6 +31,7 @@ import { psnr } from '../app/image/metrics';
 import { createMask, maskArea, type Mask } from '../app/image/types';
 import { blobMask } from './masks';
 import { mulberry32 } from '../app/common/random';
+import { table } from './table';
 
 export type Row = Record<string, string | number | null>;
 
@@ -278,17 +279,6 @@ export async function benchRegions(): Promise<Row[]> {
     ...batch.map((r) => ({ kind: 'batch', ...r })),
     ...margin.map((r) => ({ kind: 'margin', ...r })),
   ];
-}
-
-function table(rows: Row[]): string {
-  const cols = Object.keys(rows[0] ?? {});
-  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(w.map((n) => '-'.repeat(n))),
-    ...rows.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
-  ].join('\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

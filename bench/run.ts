@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { table } from './table';
 
 const FIXTURES = path.resolve('../shared/fixtures/images');
 const RESULTS = path.resolve('bench/results');
@@ -21,16 +22,6 @@ function runCase(image: string, mp: string, engine: string): Record<string, unkn
     maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').at(-1)!);
-}
-
-export function table(rows: Record<string, unknown>[], cols: string[]): string {
-  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i])).join(' | ')} |`;
-  return [
-    line(cols),
-    line(w.map((n) => '-'.repeat(n))),
-    ...rows.map((r) => line(cols.map((c) => String(r[c] ?? '')))),
-  ].join('\n');
 }
 
 export function writeResults(name: string, data: unknown): string {

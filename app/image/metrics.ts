@@ -50,6 +50,11 @@ export function psnr(a: RgbImage, b: RgbImage, mask?: Mask): number {
  */
 export function meanGradient(image: RgbImage, mask: Mask): number {
   assertSameSize(image, mask);
+  return meanGradientWhere(image, mask.data);
+}
+
+/** Mean luma gradient magnitude over the pixels where `use` is set (every pixel when null). */
+export function meanGradientWhere(image: RgbImage, use: ArrayLike<number> | null): number {
   const { width: W, height: H } = image;
   const n = W * H;
   const d = image.data;
@@ -59,7 +64,7 @@ export function meanGradient(image: RgbImage, mask: Mask): number {
   for (let y = 0; y < H - 1; y++)
     for (let x = 0; x < W - 1; x++) {
       const i = y * W + x;
-      if (!mask.data[i]) continue;
+      if (use && !use[i]) continue;
       const l = luma(i);
       sum += Math.hypot(luma(i + 1) - l, luma(i + W) - l);
       count++;

@@ -57,40 +57,11 @@ export function gaussianBlur(
   return out;
 }
 
-/** HP(v) = v − G_σ v, in place over `planes` planes. */
-export function highPassInPlace(
-  v: Float32Array,
-  width: number,
-  height: number,
-  planes: number,
-  sigma: number,
-): Float32Array {
-  const low = gaussianBlur(v, width, height, planes, sigma);
-  for (let i = 0; i < v.length; i++) v[i] -= low[i];
-  return v;
-}
-
 /** Rec. 601 luma plane of a planar RGB image. */
 export function luma(data: ArrayLike<number>, n: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = 0.299 * data[i] + 0.587 * data[n + i] + 0.114 * data[2 * n + i];
   return out;
-}
-
-/** Variance of `v` over the indices where `use` is 1 (0 when none). */
-export function varianceWhere(v: ArrayLike<number>, use: ArrayLike<number>): number {
-  let s = 0,
-    s2 = 0,
-    k = 0;
-  for (let i = 0; i < v.length; i++)
-    if (use[i]) {
-      s += v[i];
-      s2 += v[i] * v[i];
-      k++;
-    }
-  if (!k) return 0;
-  const m = s / k;
-  return Math.max(0, s2 / k - m * m);
 }
 
 /**

@@ -5,6 +5,7 @@
  * few strong features as well as by many weak ones), and no over-sharpened or washed-out fill. The
  * report's own correction (§3.2), matching each colour channel's histogram, is `matchColours`.
  */
+import { meanGradientWhere } from '../../image/metrics';
 import { distanceTransform } from '../../image/morphology';
 import type { Mask, RgbImage } from '../../image/types';
 import { gaussianBlur, luma } from './band';
@@ -51,22 +52,25 @@ export function detailSamples(ex: Exemplar, sigma: number): Float32Array {
   return sortedSamples(hp, any >= 64 ? inner : ex.valid);
 }
 
-export function variance(v: ArrayLike<number>): number {
-  if (!v.length) return 0;
+/** Variance of `v` over the indices where `use` is set (all when null); 0 when none. */
+export function variance(v: ArrayLike<number>, use: ArrayLike<number> | null = null): number {
   let s = 0,
-    s2 = 0;
-  for (let i = 0; i < v.length; i++) {
-    s += v[i];
-    s2 += v[i] * v[i];
-  }
-  const m = s / v.length;
-  return Math.max(0, s2 / v.length - m * m);
+    s2 = 0,
+    k = 0;
+  for (let i = 0; i < v.length; i++)
+    if (!use || use[i]) {
+      s += v[i];
+      s2 += v[i] * v[i];
+      k++;
+    }
+  if (!k) return 0;
+  const m = s / k;
+  return Math.max(0, s2 / k - m * m);
 }
 
 /** Variance of the detail of `img` inside the hole. */
 export function holeDetailVariance(img: RgbImage, hole: Mask, sigma: number): number {
-  const hp = highPassLuma(img, sigma);
-  return variance(sortedSamples(hp, hole.data));
+  return variance(highPassLuma(img, sigma), hole.data);
 }
 
 /** The hole's detail histogram matched to `samples` (sorted), added to all three channels. */
@@ -99,23 +103,6 @@ export function matchColours(img: RgbImage, hole: Mask, ex: Exemplar): RgbImage 
     idx.forEach((i, k) => (out[c * n + i] = matched[k]));
   }
   return { width: img.width, height: img.height, data: out };
-}
-
-/** Mean luma gradient magnitude (forward differences) over the pixels where `use` is set. */
-export function meanGradientWhere(img: RgbImage, use: ArrayLike<number> | null): number {
-  const { width: W, height: H } = img;
-  const n = W * H;
-  const l = luma(img.data, n);
-  let s = 0,
-    k = 0;
-  for (let y = 0; y < H - 1; y++)
-    for (let x = 0; x < W - 1; x++) {
-      const i = y * W + x;
-      if (use && !use[i]) continue;
-      s += Math.hypot(l[i + 1] - l[i], l[i + W] - l[i]);
-      k++;
-    }
-  return k ? s / k : 0;
 }
 
 /** The exemplar's mean gradient over its usable pixels away from unknown ones and the frame. */

@@ -12,7 +12,7 @@ import { throwIfAborted } from '../../common/errors';
 import type { Mask, RgbImage } from '../../image/types';
 import type { TensorValue } from '../../ort/types';
 import { maskedHighPass } from './band';
-import { meanGradientWhere } from './detail';
+import { meanGradientWhere } from '../../image/metrics';
 import { borderWeights } from './border';
 import type { FeatureNetwork } from './featureNetwork';
 import { exemplarModel, synthesisModel } from './gatysLoss';
