@@ -11,6 +11,7 @@
  */
 import { boundingBox, type Box, type Colors, type QuantileTables } from './slicedWasserstein';
 import { TvProx } from './tvProx';
+import { StudioError } from '../../common/errors';
 
 export interface KernelInput {
   /** The region's starting colours (becomes w) and its stride. */
@@ -164,7 +165,8 @@ export class JsKernels implements SlicedKernels {
   }
 
   async tvProx(t: number, tauL: number, tauB: number, iterations: number, box: Box): Promise<void> {
-    if (!this.tv) throw new Error('The kernels were built without the region grid the TV prox needs');
+    if (!this.tv)
+      throw new StudioError('INTERNAL', 'The kernels were built without the region grid the TV prox needs');
     for (let c = 0; c <= 4; c++) this.invD[c] = 1 / (1 + tauL + tauB * c);
     this.tv.apply(this.w, t, this.invD, iterations);
     this.syncPadding();

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { JsKernels, type KernelInput, type SlicedKernels } from './kernels';
 import { WasmKernels } from './wasm/wasmKernels';
+import { StudioError } from '../../common/errors';
 
 export interface KernelChoice {
   /** 'auto' (default): WebAssembly SIMD when available, else TypeScript; or force one. */
@@ -18,13 +19,14 @@ function defaultThreads(n: number): number {
   return n < 65536 ? 1 : Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** @throws Error when kernels = 'wasm' and WebAssembly SIMD is not available. */
+/** @throws StudioError INTERNAL when kernels = 'wasm' and WebAssembly SIMD is not available. */
 export function selectKernels(input: KernelInput, choice: KernelChoice = {}): SlicedKernels {
   if (choice.kernels !== 'js') {
     const threads = choice.threads ?? defaultThreads(input.u.n);
     const k = WasmKernels.create(input, threads) ?? (threads > 1 ? WasmKernels.create(input, 1) : null);
     if (k) return k;
-    if (choice.kernels === 'wasm') throw new Error('WebAssembly SIMD is not available in this runtime');
+    if (choice.kernels === 'wasm')
+      throw new StudioError('INTERNAL', 'WebAssembly SIMD is not available in this runtime');
   }
   return new JsKernels(input);
 }

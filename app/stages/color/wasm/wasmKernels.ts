@@ -22,6 +22,7 @@ import type { Box, QuantileTables } from '../slicedWasserstein';
 import { fgpMomenta } from '../tvProx';
 import { encodeModule } from './encode';
 import { buildCount, buildTvDual, buildTvPrimal, buildUpdate } from './kernelModule';
+import { StudioError } from '../../../common/errors';
 
 /** The functions of the module, by the number a control block names them with. */
 const KERNEL_NAMES = ['update', 'count', 'tvPrimal', 'tvDual'] as const;
@@ -185,7 +186,7 @@ class WorkerHandle {
     if (this.ctl[3]) {
       const end = this.message.indexOf(0);
       const text = new TextDecoder().decode(this.message.slice(0, end < 0 ? undefined : end));
-      throw new Error(`colour kernel thread: ${text}`);
+      throw new StudioError('INTERNAL', `colour kernel thread: ${text}`);
     }
   }
 
@@ -312,7 +313,8 @@ export class WasmKernels implements SlicedKernels {
 
   /** @throws Error when K differs from the K the kernels were built for. */
   setDirections(dirs: Float64Array, K: number, tables: QuantileTables): void {
-    if (K !== this.builtK) throw new Error(`These kernels take ${this.builtK} directions, not ${K}`);
+    if (K !== this.builtK)
+      throw new StudioError('INTERNAL', `These kernels take ${this.builtK} directions, not ${K}`);
     this.dirs = dirs;
     this.K = K;
     this.tables = tables;
@@ -441,7 +443,8 @@ export class WasmKernels implements SlicedKernels {
 
   async tvProx(t: number, tauL: number, tauB: number, iterations: number, box: Box): Promise<void> {
     const tv = this.L.tv;
-    if (!tv) throw new Error('The kernels were built without the region grid the TV prox needs');
+    if (!tv)
+      throw new StudioError('INTERNAL', 'The kernels were built without the region grid the TV prox needs');
     const { n, stride } = this;
     const wS = 4 * stride;
     const { planeB } = tv;
