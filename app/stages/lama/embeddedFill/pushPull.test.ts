@@ -124,18 +124,4 @@ describe('pushPullFill', () => {
     ac.abort();
     expectCode(() => pushPullFill(img, mask, { signal: ac.signal }), 'CANCELLED');
   });
-
-  it('is fast: a 5% hole in an 8 MP image in well under a second', () => {
-    const W = 3840;
-    const H = 2160;
-    const img = createImage(W, H);
-    for (let i = 0; i < img.data.length; i++) img.data[i] = (i % 977) / 977;
-    const r = Math.sqrt((0.05 * W * H) / Math.PI);
-    const mask = maskFrom(W, H, (x, y) => Math.hypot(x - 1900, y - 1000) < r);
-    const t0 = performance.now();
-    pushPullFill(img, mask);
-    const ms = performance.now() - t0;
-    // ~0.2 s on one core of the development machine; the bound leaves room for a loaded CI runner.
-    expect(ms).toBeLessThan(1500);
-  });
 });
