@@ -112,9 +112,15 @@ async function main() {
   if (only.length === 0 || only.includes('texture-quality')) {
     const { textureQuality, scaleRows } = await import('./textureQuality');
     const { textureNetworks } = await import('./textureNetworks');
-    const rows = await textureQuality(undefined, ['default', 'one-level', 'full-band', 'spectrum', 'adam']);
+    const rows = await textureQuality(undefined, [
+      'default',
+      'structure-off',
+      'one-level',
+      'spectrum',
+      'adam',
+    ]);
     process.stdout.write(
-      '\n## texture stage on a 112 px hole: detail (1 = truth), spectrum distance to the truth, coarse drift, time\n\n',
+      '\n## texture stage on a 112 px hole: detail (1 = truth), spectrum distance to the truth, coarse drift, detail placement, time\n\n',
     );
     process.stdout.write(
       `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,

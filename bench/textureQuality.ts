@@ -6,6 +6,11 @@
  * - detail: mean luma gradient / the truth's (1 = as much detail as the truth; aim 0.6–1.6);
  * - spectrum: RMS distance of the hole window's log power spectrum to the truth's (lower = closer);
  * - drift: RMS change of the 8 px-blurred luma against the base fill (how far the coarse picture moved);
+ * - placement: correlation, inside the hole, of the fill's detail band (luma minus its 8 px blur) with the
+ *   truth's: ~0 when detail is right in kind but not in place, up to 1 when lines and edges sit where the
+ *   truth has them. Meaningful with the `blurred` base (the truth blurred inside the hole, σ 3 px, a
+ *   stand-in for a LaMa fill that has the structure but not the detail): does the stage put the detail
+ *   where the start's picture says?
  * - seconds of the texture stage.
  *
  *   npx tsx bench/textureQuality.ts [case,…] [variant,…]
@@ -25,13 +30,25 @@ import { textureStage } from '../app/stages/texture/stage';
 import { cropImage } from '../app/image/crop';
 import { saveStrip, type StripPanel } from '../app/image/strip';
 import { FIXTURES } from './gallery/lama';
-import { TEXTURE_CASES } from './gallery/texture';
+import { blurredHole, TEXTURE_CASES } from './gallery/texture';
 
 export const QUALITY_CASES = ['brick', 'grass', 'gravel'];
+/** Starts: the embedded LaMa-stage fills (smooth push-pull; PatchMatch) and the blurred truth. */
+const BASES = (process.env.TEXTURE_BASES ?? 'pushpull,patchmatch,blurred').split(',');
 const SIDE = 112;
 
 export const VARIANTS: Record<string, Record<string, unknown>> = {
   default: {},
+  'structure-off': { structure: 'off' },
+  'structure-0': { structureScale: 0 },
+  'structure-4': { structureScale: 4 },
+  'structure-16': { structureScale: 16 },
+  'structure-32': { structureScale: 32 },
+  'patch-7': { patchSize: 7 },
+  'patch-13': { patchSize: 13 },
+  'structure-on': { structure: 'on' },
+  'structure-on-8': { structure: 'on', structureScale: 8 },
+  'structure-only': { iterations: 0 },
   'no-detail-match': { matchDetail: false },
   'full-band': { keepScale: 0 },
   'keep-8': { keepScale: 8 },
@@ -50,6 +67,38 @@ function squareHole(width: number, height: number, at: { x: number; y: number })
   for (let y = at.y; y < at.y + SIDE; y++)
     for (let x = at.x; x < at.x + SIDE; x++) mask.data[y * width + x] = 1;
   return mask;
+}
+
+/** Pearson correlation of the detail bands (luma − 8 px blur) of a and b over the mask. */
+function placement(a: RgbImage, b: RgbImage, mask: Mask): number {
+  const n = a.width * a.height;
+  const band = (img: RgbImage) => {
+    const l = luma(img.data, n);
+    const low = gaussianBlur(l, img.width, img.height, 1, 8);
+    for (let i = 0; i < n; i++) l[i] -= low[i];
+    return l;
+  };
+  const x = band(a),
+    y = band(b);
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0,
+    k = 0;
+  for (let i = 0; i < n; i++)
+    if (mask.data[i]) {
+      sx += x[i];
+      sy += y[i];
+      sxx += x[i] * x[i];
+      syy += y[i] * y[i];
+      sxy += x[i] * y[i];
+      k++;
+    }
+  const cov = sxy / k - (sx / k) * (sy / k);
+  const vx = sxx / k - (sx / k) ** 2,
+    vy = syy / k - (sy / k) ** 2;
+  return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
 }
 
 function drift(a: RgbImage, b: RgbImage, mask: Mask): number {
@@ -75,6 +124,7 @@ export interface QualityRow {
   detail: number;
   spectrum: number;
   drift: number;
+  placement: number;
   seconds: number;
 }
 
@@ -99,9 +149,12 @@ export async function textureQuality(
     const mask = squareHole(image.width, image.height, c.at);
     const truthDetail = meanGradient(image, mask);
     const truthSpectrum = logPowerSpectrum(image, box);
-    for (const fallback of ['pushpull', 'patchmatch']) {
+    for (const fallback of BASES) {
       const lama = { name: 'lama', params: { engine: 'embedded', fallback, feather: 0 } };
-      const base = (await pipeline.run({ image, mask, stages: [lama] })).image;
+      const blurred = fallback === 'blurred' ? blurredHole(image, mask, 3) : null;
+      const input = blurred ?? image;
+      const before = blurred ? [] : [lama];
+      const base = blurred ?? (await pipeline.run({ image, mask, stages: [lama] })).image;
       const row = (variant: string, img: RgbImage, seconds: number): QualityRow => ({
         case: name,
         base: fallback,
@@ -109,6 +162,7 @@ export async function textureQuality(
         detail: r2(meanGradient(img, mask) / truthDetail),
         spectrum: r2(spectrumDistance(logPowerSpectrum(img, box), truthSpectrum)),
         drift: Math.round(drift(img, base, mask) * 1000) / 1000,
+        placement: r2(placement(img, image, mask)),
         seconds: r2(seconds),
       });
       rows.push(row('(base fill)', base, 0));
@@ -117,9 +171,9 @@ export async function textureQuality(
       for (const v of variants) {
         const t = performance.now();
         const out = await pipeline.run({
-          image,
+          image: input,
           mask,
-          stages: [lama, { name: 'texture', params: VARIANTS[v] }],
+          stages: [...before, { name: 'texture', params: VARIANTS[v] }],
         });
         rows.push(row(v, out.image, (performance.now() - t) / 1000));
         const last = rows[rows.length - 1];
@@ -146,11 +200,11 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] =
   const variants = process.argv[3] ? process.argv[3].split(',') : undefined;
   const rows = await textureQuality(cases, variants);
   process.stdout.write(
-    '| case | base | variant | detail | spectrum | drift | s |\n|---|---|---|---|---|---|---|\n',
+    '| case | base | variant | detail | spectrum | drift | placement | s |\n|---|---|---|---|---|---|---|---|\n',
   );
   for (const r of rows)
     process.stdout.write(
-      `| ${r.case} | ${r.base} | ${r.variant} | ${r.detail} | ${r.spectrum} | ${r.drift} | ${r.seconds} |\n`,
+      `| ${r.case} | ${r.base} | ${r.variant} | ${r.detail} | ${r.spectrum} | ${r.drift} | ${r.placement} | ${r.seconds} |\n`,
     );
 }
 

@@ -95,3 +95,15 @@ export function expandRect(rect: Rect, margin: number, width: number, height: nu
   const y1 = Math.min(height, rect.y + rect.height + margin);
   return { x, y, width: x1 - x, height: y1 - y };
 }
+
+/** The smallest rectangle holding both. */
+export function rectHull(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return {
+    x,
+    y,
+    width: Math.max(a.x + a.width, b.x + b.width) - x,
+    height: Math.max(a.y + a.height, b.y + b.height) - y,
+  };
+}

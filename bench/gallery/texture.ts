@@ -2,7 +2,8 @@
  * Gallery strips of the texture stage on the brick, grass, gravel, Wood and Garden fixtures (the last two
  * GPL-2+: written when present, git-ignored), each with a 112 px square
  * hole (the size the issue's prototype used): the input with its hole, the embedded fills the LaMa stage
- * gives without a model (smooth push-pull; PatchMatch), the texture stage run on each of them with its
+ * gives without a model (smooth push-pull; PatchMatch) and the truth blurred by 3 px in the hole (a
+ * stand-in for a LaMa fill that is right but blurry), the texture stage run on each of them with its
  * defaults, and the original as truth. Shown as a 272 px crop around the hole, where the detail is.
  * Writes docs/gallery/texture-<case>.png.
  */
@@ -15,6 +16,7 @@ import { createMask, type Mask, type RgbImage } from '../../app/image/types';
 import { createSessionPool } from '../../app/ort/sessions';
 import { Pipeline } from '../../app/pipeline/run';
 import { lamaStage } from '../../app/stages/lama/stage';
+import { gaussianBlur } from '../../app/stages/texture/band';
 import { textureStage } from '../../app/stages/texture/stage';
 import { FIXTURES, GALLERY } from './lama';
 
@@ -28,6 +30,15 @@ export const TEXTURE_CASES = [
 ];
 
 const SIDE = 112;
+
+/** `image` with its hole replaced by the image blurred (Gaussian σ px). */
+export function blurredHole(image: RgbImage, mask: Mask, sigma: number): RgbImage {
+  const n = image.width * image.height;
+  const blur = gaussianBlur(image.data, image.width, image.height, 3, sigma);
+  const data = image.data.slice();
+  for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) if (mask.data[i]) data[c * n + i] = blur[c * n + i];
+  return { width: image.width, height: image.height, data };
+}
 
 function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
   const mask = createMask(width, height);
@@ -67,6 +78,15 @@ export async function textureGallery(): Promise<string[]> {
         { label: `${label} + texture (${seconds} s)`, image: fill(tex.image) },
       );
     }
+    // A right but blurry start, as LaMa gives over a large hole: the truth blurred in the hole.
+    const blurred = blurredHole(image, mask, 3);
+    const t = performance.now();
+    const tex = await pipeline.run({ image: blurred, mask, stages: [{ name: 'texture' }] });
+    const seconds = ((performance.now() - t) / 1000).toFixed(0);
+    panels.push(
+      { label: 'truth blurred 3 px', image: cropImage(blurred, VIEW) },
+      { label: `blurred + texture (${seconds} s)`, image: cropImage(tex.image, VIEW) },
+    );
     panels.push({ label: 'original (truth)', image: cropImage(image, VIEW) });
     const file = path.join(GALLERY, `texture-${c.name}.png`);
     await saveStrip(file, panels, VIEW.height);

@@ -63,7 +63,13 @@ describe('texture stage with VGG19', () => {
       })),
     );
     const inp = input();
-    const params = resolveParams(TEXTURE_PARAMS, { network: 'vgg19', iterations: 4, levels: 1, maxSide: 64 });
+    const params = resolveParams(TEXTURE_PARAMS, {
+      network: 'vgg19',
+      iterations: 4,
+      levels: 1,
+      maxSide: 64,
+      structure: 'off',
+    });
     const out = await textureStage.run(inp, params, context(file));
     const info = out.info as { network: string; lossStart: number; lossEnd: number };
     expect(info.network).toMatch(/vgg19/);

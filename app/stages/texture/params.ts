@@ -2,6 +2,7 @@
 import type { ParamSchema } from '../../common/params';
 
 export type TextureInit = 'previous' | 'noise' | 'masked' | 'mean';
+export type TextureStructure = 'auto' | 'on' | 'off';
 
 export const TEXTURE_PARAMS: ParamSchema = {
   stage: 'texture',
@@ -58,6 +59,41 @@ export const TEXTURE_PARAMS: ParamSchema = {
         { value: 'masked', label: 'Blanked hole' },
         { value: 'mean', label: 'Mean colour' },
       ],
+    },
+    {
+      kind: 'enum',
+      name: 'structure',
+      label: 'Copy structure',
+      help: "With 'Previous fill': before the optimisation, copy the exemplar's structure (mortar lines, blades, pebbles) into the hole with patches (PatchMatch from the exemplar, started from the fill), which Gram statistics alone cannot place. auto: when the fill is blurry (under 60% of the exemplar's detail); on: always; off: never (the optimisation alone then adds the detail: grain on a flat fill, blotches on a blurry one with the built-in network).",
+      default: 'auto',
+      options: [
+        { value: 'auto', label: 'When the fill is blurry' },
+        { value: 'on', label: 'Always' },
+        { value: 'off', label: 'Never' },
+      ],
+    },
+    {
+      kind: 'number',
+      name: 'structureScale',
+      label: 'Keep the fill above',
+      help: "When structure is copied into a fill that shows lines and shapes (blurred, as LaMa draws them over a large hole), the fill keeps its picture coarser than this (σ of a Gaussian, in working pixels) and takes the copy's finer detail. A flat fill (a colour wash, under 30% of the exemplar's structure) takes the copy whole: keeping its coarse picture left a lighter or darker box. 0 takes the copy whole always. The hole's edge is matched to the surroundings either way.",
+      default: 8,
+      min: 0,
+      max: 64,
+      step: 0.5,
+      unit: 'px',
+    },
+    {
+      kind: 'number',
+      name: 'patchSize',
+      label: 'Structure patch size',
+      help: 'Side of the patches the structure is copied with, in working pixels: larger keeps longer lines whole, smaller fits the hole edge more closely.',
+      default: 9,
+      min: 3,
+      max: 21,
+      step: 2,
+      integer: true,
+      unit: 'px',
     },
     {
       kind: 'number',

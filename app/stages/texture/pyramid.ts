@@ -7,14 +7,15 @@ import { throwIfAborted } from '../../common/errors';
 import { resizeImage, resizeMask } from '../../image/resize';
 import { createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
+import { meanGradientWhere } from '../../image/metrics';
 import { synthesize, type SynthesisInput, type SynthesisOptions, type SynthesisResult } from './synthesize';
 
 export interface PyramidOptions extends SynthesisOptions {
   /** Levels (1 = the working size only). */
   levels: number;
   /**
-   * Initial Δ of the coarsest level: white noise of this standard deviation (pixel values), from
-   * `seed`. It gives the texture loss something to shape where the start is flat (Gram gradients are
+   * Initial Δ of each level whose start is below the detail target: white noise of this standard
+   * deviation (pixel values), from `seed` (+ the level). It gives the texture loss something to shape where the start is flat (Gram gradients are
    * proportional to the features, which vanish on a flat fill).
    */
   grain?: { std: number; seed: number };
@@ -23,6 +24,9 @@ export interface PyramidOptions extends SynthesisOptions {
   /** Called when a level starts (0 = the finest). */
   onLevel?(level: number, width: number, height: number): void;
 }
+
+/** A level's start is flat below this fraction of the detail target. */
+const FLAT = 0.5;
 
 const size = (n: number, level: number) => Math.max(1, Math.round(n / 2 ** level));
 
@@ -86,8 +90,12 @@ export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions
     }
     const levelStart = start;
     let initialDetail: Float32Array | undefined;
-    if (!carried && o.grain && o.grain.std > 0) {
-      const rnd = new Random(o.grain.seed);
+    // Grain at every level whose start is flat, not only the coarsest: a flat start gives the texture
+    // loss nothing to shape but the hole's edge (features vanish on a flat fill), and the optimiser then
+    // draws a frame along it. A start with detail gets none (the grain would count as detail reached).
+    const flat = o.detailTarget === undefined || meanGradientWhere(start, hole.data) < FLAT * o.detailTarget;
+    if (flat && o.grain && o.grain.std > 0) {
+      const rnd = new Random(o.grain.seed + level);
       let m = 0;
       for (const v of hole.data) m += v;
       initialDetail = new Float32Array((o.lumaOnly ? 1 : 3) * m);

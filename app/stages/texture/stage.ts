@@ -1,18 +1,18 @@
 /**
  * The texture stage: Gatys texture synthesis inside the hole (report §3) with the embedded random
- * multi-scale feature network. It works on a crop around the hole (scaled down when larger than the
- * working size), starts from the previous stage's fill by default, matches the Gram matrices of an
- * exemplar (a chosen rectangle, block matching's choice, or the hole's surroundings), keeps the seam
- * continuous (border term) and the start's coarse picture (structure term), and changes nothing outside
- * the hole.
+ * multi-scale feature network or VGG19. It works on a crop around the hole (scaled down when larger than
+ * the working size), starts from the previous stage's fill by default, first copies structure into a
+ * blurry fill with patches (structure.ts; at the image's resolution), then matches the Gram matrices of
+ * an exemplar (a chosen rectangle, block matching's choice, or the hole's surroundings), keeps the seam
+ * continuous (border term) and the start's coarse picture (band.ts), and changes nothing outside the hole.
  */
 import type { ParamValues } from '../../common/params';
 import { resizeImage } from '../../image/resize';
-import { cloneImage, type RgbImage } from '../../image/types';
+import { cloneImage, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import type { Rect } from '../../common/params';
-import { maskBoundingBox } from '../../image/crop';
+import { cropImage, cropMask, maskBoundingBox } from '../../image/crop';
 import {
   detailSamples,
   exemplarGradient,
@@ -21,7 +21,8 @@ import {
   matchDetail,
   variance,
 } from './detail';
-import { TEXTURE_PARAMS, type TextureInit } from './params';
+import { TEXTURE_PARAMS, type TextureInit, type TextureStructure } from './params';
+import { copyStructure, detailRatio, structureShown } from './structure';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
 import { featureNetwork } from './networks';
 import { synthesizePyramid } from './pyramid';
@@ -83,6 +84,47 @@ function composite(input: StageInput, work: WorkPlan, crop: RgbImage): RgbImage 
   return { width: W, height: H, data: out };
 }
 
+/** Largest exemplar (pixels) the copy at the image's resolution takes; a larger one is copied at the working size. */
+const FULL_EXEMPLAR_PIXELS = 4_000_000;
+
+/** The crop, its hole and the exemplar at the image's resolution, or null when the exemplar is too large. */
+function fullResolution(input: StageInput, work: WorkPlan, params: ParamValues) {
+  const image = cropImage(input.image, work.crop);
+  const hole = cropMask(input.mask, work.crop);
+  const chosen = (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null;
+  if (!chosen) {
+    // The surroundings: the crop's known pixels (its margin already reaches past half the network's field).
+    return { image, hole, exemplar: { image, valid: Uint8Array.from(hole.data, (v) => 1 - v) } };
+  }
+  const ex = planExemplar(input.image, input.mask, { ...work, scale: 1 }, params, input.artifacts, 0);
+  if (ex.image.width * ex.image.height > FULL_EXEMPLAR_PIXELS) return null;
+  return { image, hole, exemplar: ex };
+}
+
+/** `base` with its hole pixels taken from `from` (same size). */
+function withHole(base: RgbImage, from: RgbImage, hole: Mask): RgbImage {
+  const out = cloneImage(base);
+  const n = base.width * base.height;
+  for (let i = 0; i < n; i++)
+    if (hole.data[i]) for (let c = 0; c < 3; c++) out.data[c * n + i] = from.data[c * n + i];
+  return out;
+}
+
+/**
+ * The input with the crop's hole from the full-resolution copy plus what the stage changed after it at
+ * the working size (result − start, scaled up; resizeImage clamps to 0..1, so it travels as 0.5 + d/2).
+ */
+function compositeOver(input: StageInput, work: WorkPlan, copy: RgbImage, start: RgbImage, result: RgbImage) {
+  const { width: w, height: h } = start;
+  const added = new Float32Array(start.data.length);
+  for (let i = 0; i < added.length; i++) added[i] = 0.5 + (result.data[i] - start.data[i]) / 2;
+  const up = resizeImage({ width: w, height: h, data: added }, copy.width, copy.height);
+  const full = cloneImage(copy);
+  for (let i = 0; i < full.data.length; i++)
+    full.data[i] = Math.min(1, Math.max(0, copy.data[i] + 2 * (up.data[i] - 0.5)));
+  return composite(input, { ...work, scale: 1 }, full);
+}
+
 async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
   const net = await featureNetwork(params, ctx);
   const maxSide = params.maxSide as number;
@@ -93,10 +135,38 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const neighbourhood = Math.max(net.receptiveField / work.scale, Math.max(box.width, box.height));
   const ex = planExemplar(input.image, input.mask, work, params, input.artifacts, neighbourhood);
   const init = params.init as TextureInit;
-  const start = startImage(work, ex, init, ctx.seed);
   const iterations = params.iterations as number;
   const levels = params.levels as number;
   const total = iterations * levels;
+  const exGradient = exemplarGradient(ex);
+  let start = startImage(work, ex, init, ctx.seed);
+  const startDetail = detailRatio(start, work.hole, exGradient);
+  const shown = structureShown(start, work.hole, ex);
+  const copy = init === 'previous' && wantStructure(params.structure as TextureStructure, startDetail);
+  // A flat start's coarse picture is a colour wash: keeping it left a lighter or darker box (brick).
+  const structureSigma = shown < FLAT ? 0 : (params.structureScale as number);
+  // The copy at the image's resolution when the stage works smaller (a large hole): copied detail is
+  // real detail, which a copy at the working scale would lose in the upsampling.
+  let fullCopy: RgbImage | null = null;
+  if (copy) {
+    const opts = {
+      sigma: structureSigma,
+      patchSize: params.patchSize as number,
+      seed: ctx.seed,
+      signal: ctx.signal,
+      onProgress: (step: number, steps: number) =>
+        ctx.progress({ step: 0, total, message: `texture: copying structure, round ${step}/${steps}` }),
+    };
+    const full = work.scale < 1 ? fullResolution(input, work, params) : null;
+    if (full) {
+      fullCopy = await copyStructure(full.image, full.hole, full.image, full.exemplar, {
+        ...opts,
+        sigma: structureSigma / work.scale,
+      });
+      start = withHole(work.image, resizeImage(fullCopy, work.image.width, work.image.height), work.hole);
+    } else start = await copyStructure(work.image, work.hole, start, ex, opts);
+  }
+  const copiedDetail = copy ? detailRatio(start, work.hole, exGradient) : startDetail;
   const keep = init === 'previous' ? (params.keepScale as number) : 0;
   const detailSigma = keep > 0 ? keep : 4;
   const exDetail = detailSamples(ex, detailSigma);
@@ -129,7 +199,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       bandSigma: keep,
       // Real patches of one texture differ in detail by ±10–20 %: a fill within 15 % of the exemplar
       // is already at its natural level.
-      detailTarget: 0.85 * exemplarGradient(ex),
+      // After a structure copy, no more detail than the copy holds: its patches are real patches of the
+      // surroundings that look like the start, so their detail is this spot's natural level. Asking for the
+      // whole exemplar's (which may hold edges the hole does not) makes the loss draw them, e.g. as a frame
+      // along the hole's edge; the optimisation then only refines.
+      detailTarget: copy ? Math.min(0.85 * exGradient, copiedDetail * exGradient) : 0.85 * exGradient,
       grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
       spectrumWeight,
       spectrumTarget:
@@ -156,14 +230,20 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   if (params.matchDetail) crop = matchDetail(crop, work.hole, exDetail, detailSigma);
   if (params.colorHistogram) crop = matchColours(crop, work.hole, ex);
   return {
-    image: composite(input, work, crop),
+    image: fullCopy ? compositeOver(input, work, fullCopy, start, crop) : composite(input, work, crop),
     info: {
       network: net.name,
       crop: work.crop,
       workingSize: `${work.image.width}x${work.image.height}`,
+      ...(fullCopy
+        ? { structureResolution: 'the image’s (the copy); the optimisation at the working size' }
+        : {}),
       scale: Number(work.scale.toFixed(4)),
       exemplar: { source: ex.source, rect: ex.rect },
       init,
+      structure: copy
+        ? `copied with patches (the fill had ${pct(startDetail)} of the exemplar's detail, now ${pct(copiedDetail)}; it showed ${pct(shown)} of its structure, so ${structureSigma > 0 ? `its picture above ${structureSigma} px was kept` : 'the copy was taken whole'})`
+        : `not copied (the start has ${pct(startDetail)} of the exemplar's detail and shows ${pct(shown)} of its structure)`,
       references: windows.length
         ? `${windows.length} hole-free windows of the crop's size nearby`
         : 'none: no hole-free window of the crop size nearby (no texture floor, no spectrum term)',
@@ -181,6 +261,23 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
 }
 
 /**
+ * auto copies structure into a start that is blurry (under BLURRY of the exemplar's detail, mean
+ * gradient). Also when the blurry start shows lines and shapes: the optimisation alone sharpens them in
+ * place (it keeps them where they are, bench/textureQuality.ts column placement) but, with the embedded
+ * network, into blotches with a frame along the hole's edge (docs/gallery/texture-*.png, column
+ * "blurred"); the copy looks like the texture. Such a start keeps its coarse picture (above
+ * structureScale); a flat one (showing under FLAT of the exemplar's structure) takes the copy whole.
+ */
+const BLURRY = 0.6;
+const FLAT = 0.3;
+
+function wantStructure(mode: TextureStructure, startDetail: number): boolean {
+  return mode === 'on' || (mode === 'auto' && startDetail < BLURRY);
+}
+
+const pct = (r: number) => `${Math.round(100 * r)}%`;
+
+/**
  * Context around the hole: half the network's receptive field (what a hole position's features can
  * see) plus a little, in image pixels, allowing for the scale-down when the crop exceeds the working size.
  */
@@ -196,7 +293,7 @@ export const textureStage: StageDef = {
   name: 'texture',
   label: 'Texture (experimental)',
   description:
-    'Re-synthesises the texture inside the hole by matching the feature statistics (Gram matrices) of an exemplar, as Gatys et al. did, with a built-in random multi-scale network.',
+    'Re-synthesises the texture inside the hole: copies the exemplar’s structure with patches into a blurry fill, then matches the feature statistics (Gram matrices) of the exemplar, as Gatys et al. did, with a built-in random multi-scale network or VGG19.',
   params: TEXTURE_PARAMS,
   run,
 };

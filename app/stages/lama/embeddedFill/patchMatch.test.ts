@@ -179,4 +179,44 @@ describe('patchMatchFill', () => {
     expect(changedOutside(out, img, mask)).toEqual([]);
     expect(psnr(out, img, mask)).toBeGreaterThan(20);
   });
+
+  it('takes patches only from the allowed sources, and starts from a given fill', () => {
+    // Left half dark, right half bright; the hole sits in the dark half.
+    const img = imageFrom(96, 48, (x) => (x < 48 ? [0.2, 0.2, 0.2] : [0.8, 0.8, 0.8]));
+    const mask = maskFrom(96, 48, (x, y) => x >= 12 && x < 36 && y >= 12 && y < 36);
+    const mean = (out: typeof img) => {
+      let s = 0,
+        k = 0;
+      for (let i = 0; i < mask.data.length; i++)
+        if (mask.data[i]) {
+          s += out.data[i];
+          k++;
+        }
+      return s / k;
+    };
+    expect(mean(patchMatchFill(img, mask))).toBeCloseTo(0.2, 2);
+    const sources = maskFrom(96, 48, (x) => x >= 60);
+    const out = patchMatchFill(img, mask, { sources });
+    expect(changedOutside(out, img, mask)).toEqual([]);
+    expect(mean(out)).toBeCloseTo(0.8, 2);
+    // A start is read in the hole only, and changes where the EM begins (here: nothing else to find).
+    const start = imageFrom(96, 48, () => [0.5, 0.5, 0.5]);
+    const started = patchMatchFill(img, mask, { start, sources });
+    expect(mean(started)).toBeCloseTo(0.8, 2);
+    expectCode(() => patchMatchFill(img, mask, { start: createImage(10, 10) }), 'MASK_SIZE');
+    expectCode(() => patchMatchFill(img, mask, { sources: createMask(10, 10) }), 'MASK_SIZE');
+  });
+
+  it('follows its start: a start drawn from another image changes what is copied where', () => {
+    const img = noiseImage(64, 64, 9);
+    const mask = maskFrom(64, 64, (x, y) => x >= 20 && x < 44 && y >= 20 && y < 44);
+    const plain = patchMatchFill(img, mask, { seed: 2 });
+    const start = noiseImage(64, 64, 10);
+    const started = patchMatchFill(img, mask, { seed: 2, start });
+    expect(changedOutside(started, img, mask)).toEqual([]);
+    let differ = 0;
+    for (let i = 0; i < mask.data.length; i++)
+      if (mask.data[i] && plain.data[i] !== started.data[i]) differ++;
+    expect(differ).toBeGreaterThan(100);
+  });
 });

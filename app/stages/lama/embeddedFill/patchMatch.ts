@@ -17,7 +17,8 @@
  */
 import { throwIfAborted } from '../../../common/errors';
 import type { Rect } from '../../../common/params';
-import { cloneImage, type Mask, type RgbImage } from '../../../image/types';
+import { maskBoundingBox, rectHull } from '../../../image/crop';
+import { assertSameSize, cloneImage, type Mask, type RgbImage } from '../../../image/types';
 import {
   checkFillInputs,
   checkIntegerOption,
@@ -50,6 +51,17 @@ export interface PatchMatchOptions {
   /** EM iterations (search + vote) per level at the small levels, 1..50. Default 5. */
   iterations?: number;
   signal?: AbortSignal;
+  /**
+   * Where the hole starts (only its hole pixels are read; the image's size), instead of the push-pull
+   * fill: the coarse levels then look for patches like this picture, so a rough fill (LaMa's) guides
+   * where the copied structure goes.
+   */
+  start?: RgbImage;
+  /**
+   * 1 = a pixel source patches may cover (the image's size); absent: every known pixel. Each group's
+   * context then also reaches over all the allowed pixels.
+   */
+  sources?: Mask;
   /** Called after every EM iteration; step runs 1..total. */
   onProgress?: (step: number, total: number) => void;
 }
@@ -82,6 +94,7 @@ interface LevelPlan {
   W: number;
   H: number;
   unknown: Uint8Array;
+  blocked?: Uint8Array;
   fill: Uint8Array;
   iterations: number;
   maxRadius: number;
@@ -139,26 +152,29 @@ function* patchMatchRounds(image: RgbImage, mask: Mask, opts: PatchMatchOptions)
   checkIntegerOption('iterations', iterations, 1, 50);
   checkIntegerOption('seed', seed, -(2 ** 31), 2 ** 32 - 1);
   const area = checkFillInputs(image, mask);
+  if (opts.start) assertSameSize(opts.start, mask);
+  if (opts.sources) assertSameSize(opts.sources, mask);
   const out = cloneImage(image);
   if (area === 0) return out;
   throwIfAborted(opts.signal);
 
-  // Push-pull start, in `out` itself: the coarsest level's initial hole, and a stand-in for other groups'
-  // holes inside a group's context crop (groups done earlier leave their PatchMatch result there instead).
-  pushPullHoles(out.data, 3, mask, opts.signal);
+  // The start (push-pull unless given), in `out` itself: the coarsest level's initial hole, and a stand-in
+  // for other groups' holes inside a group's context crop (groups done earlier leave their result there).
+  if (opts.start) copyHole(out, opts.start, mask);
+  else pushPullHoles(out.data, 3, mask, opts.signal);
   const texture = textureFeature(image, mask, p, TEXTURE_WEIGHT, opts.signal);
   const groups = groupHoles(mask, Math.max(32, 2 * p));
   yield;
   // Plans hold crop-sized masks: made once to count the rounds for progress, again just before use.
   let total = 0;
   for (let g = 1; g <= groups.boxes.length; g++) {
-    for (const l of planGroup(mask, groups, g, groups.boxes[g - 1], p, iterations).levels)
+    for (const l of planGroup(mask, opts.sources, groups, g, groups.boxes[g - 1], p, iterations).levels)
       total += l.iterations;
   }
   const progress = { step: 0, total };
   for (let g = 1; g <= groups.boxes.length; g++) {
     throwIfAborted(opts.signal);
-    const plan = planGroup(mask, groups, g, groups.boxes[g - 1], p, iterations);
+    const plan = planGroup(mask, opts.sources, groups, g, groups.boxes[g - 1], p, iterations);
     const rng = new Rng((Math.imul(seed | 0, 0x9e3779b1) + (g - 1) * 0x85ebca6b) | 0);
     yield* fillGroup(out, texture, plan, p, rng, progress, opts);
   }
@@ -167,6 +183,7 @@ function* patchMatchRounds(image: RgbImage, mask: Mask, opts: PatchMatchOptions)
 
 function planGroup(
   mask: Mask,
+  sources: Mask | undefined,
   groups: HoleGroups,
   g: number,
   box: Rect,
@@ -175,31 +192,38 @@ function planGroup(
 ): GroupPlan {
   const { width: IW, height: IH } = mask;
   const margin = Math.min(MAX_MARGIN, Math.max(3 * p, Math.round(CONTEXT * Math.max(box.width, box.height))));
-  const crop = growRect(box, margin, IW, IH);
+  let crop = growRect(box, margin, IW, IH);
+  const allowed = sources ? maskBoundingBox(sources) : null;
+  if (allowed) crop = rectHull(crop, allowed);
   const { width: W, height: H } = crop;
   const unknown = new Uint8Array(W * H);
   const fill = new Uint8Array(W * H);
+  const blocked = sources ? new Uint8Array(W * H) : undefined;
   for (let y = 0; y < H; y++) {
     const row = (crop.y + y) * IW + crop.x;
     for (let x = 0; x < W; x++) {
+      if (blocked && !sources!.data[row + x]) blocked[y * W + x] = 1;
       if (!mask.data[row + x]) continue;
       unknown[y * W + x] = 1;
+      if (blocked) blocked[y * W + x] = 1;
       if (groupAt(groups, crop.x + x, crop.y + y) === g) fill[y * W + x] = 1;
     }
   }
   const thickness = maxDepth(fill, W, box.x - crop.x, box.y - crop.y, box.width, box.height);
 
   const levels: LevelPlan[] = [];
-  if (countSources(unknown, W, H, p) === 0) return { crop, unknown, fill, levels };
-  levels.push({ W, H, unknown, fill, iterations: 0, maxRadius: 0 });
+  if (countSources(blocked ?? unknown, W, H, p) === 0) return { crop, unknown, fill, levels };
+  levels.push({ W, H, unknown, blocked, fill, iterations: 0, maxRadius: 0 });
   while (thickness / 2 ** (levels.length - 1) > COARSEST_THICKNESS * p) {
     const f = levels[levels.length - 1];
     const cw = (f.W + 1) >> 1;
     const ch = (f.H + 1) >> 1;
     if (cw < 2 * p || ch < 2 * p) break;
     const cu = downMask(f.unknown, f.W, f.H);
-    if (countSources(cu, cw, ch, p) < MIN_SOURCES) break;
-    levels.push({ W: cw, H: ch, unknown: cu, fill: downMask(f.fill, f.W, f.H), iterations: 0, maxRadius: 0 });
+    const cb = f.blocked ? downMask(f.blocked, f.W, f.H) : undefined;
+    if (countSources(cb ?? cu, cw, ch, p) < MIN_SOURCES) break;
+    const fill = downMask(f.fill, f.W, f.H);
+    levels.push({ W: cw, H: ch, unknown: cu, blocked: cb, fill, iterations: 0, maxRadius: 0 });
   }
   for (let l = 0; l < levels.length; l++) {
     const L = levels[l];
@@ -220,6 +244,13 @@ function planGroup(
     }
   }
   return { crop, unknown, fill, levels };
+}
+
+/** Copies `from`'s hole pixels into `to` (same size). */
+function copyHole(to: RgbImage, from: RgbImage, mask: Mask): void {
+  const n = mask.width * mask.height;
+  for (let i = 0; i < n; i++)
+    if (mask.data[i]) for (let c = 0; c < 3; c++) to.data[c * n + i] = from.data[c * n + i];
 }
 
 /** Largest distance from a pixel of `fill` (inside the given box) to the nearest pixel outside it. */
@@ -334,7 +365,7 @@ function* fillGroup(
   for (let l = 0; l < plan.levels.length; l++) {
     const lp = plan.levels[l];
     const img = l === 0 ? img0 : downImage(levels[l - 1].img, levels[l - 1].W, levels[l - 1].H);
-    levels.push({ W: lp.W, H: lp.H, p, img, unknown: lp.unknown, fill: lp.fill });
+    levels.push({ W: lp.W, H: lp.H, p, img, unknown: lp.unknown, blocked: lp.blocked, fill: lp.fill });
   }
   let prev: Field | null = null;
   let prevLevel: PatchLevel | null = null;

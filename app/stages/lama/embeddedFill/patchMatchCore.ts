@@ -32,6 +32,8 @@ export interface PatchLevel {
   img: Float32Array;
   /** 1 = pixel not known (this group's hole or another's). */
   unknown: Uint8Array;
+  /** 1 = pixel no source patch may cover (known pixels outside the allowed sources, and `unknown`). Absent: `unknown`. */
+  blocked?: Uint8Array;
   /** 1 = this group's hole: the pixels the level writes. */
   fill: Uint8Array;
 }
@@ -113,7 +115,7 @@ export function countSources(unknown: Uint8Array, W: number, H: number, p: numbe
 export function buildField(L: PatchLevel): Field {
   const { W, H, p } = L;
   const W1 = W + 1;
-  const Su = summedArea(L.unknown, W, H);
+  const Su = summedArea(L.blocked ?? L.unknown, W, H);
   const valid = new Uint8Array(W * H);
   let nValid = 0;
   for (let y = 0; y + p <= H; y++) {

@@ -1,5 +1,6 @@
 /** The crop a region is filled in: its hole's box grown by a context margin, optionally restricted. */
 import type { Rect } from '../../../common/params';
+import { rectHull } from '../../../image/crop';
 
 /** Smallest margin around a hole's box, in pixels: a tiny hole still gets some context. */
 export const MIN_CONTEXT_PX = 16;
@@ -23,17 +24,6 @@ function intersect(a: Rect, b: Rect): Rect | null {
   const x1 = Math.min(a.x + a.width, b.x + b.width);
   const y1 = Math.min(a.y + a.height, b.y + b.height);
   return x1 > x && y1 > y ? { x, y, width: x1 - x, height: y1 - y } : null;
-}
-
-function hull(a: Rect, b: Rect): Rect {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return {
-    x,
-    y,
-    width: Math.max(a.x + a.width, b.x + b.width) - x,
-    height: Math.max(a.y + a.height, b.y + b.height) - y,
-  };
 }
 
 /** The margin, in pixels, that `factor` gives a box: factor times the box's mean side, at least MIN_CONTEXT_PX. */
@@ -60,7 +50,7 @@ export function regionCrop(
   if (!context || !intersect(context, box)) return crop;
   const restricted = intersect(crop, context);
   const ring = grow(box, MIN_RING_PX, width, height);
-  return restricted ? hull(restricted, ring) : ring;
+  return restricted ? rectHull(restricted, ring) : ring;
 }
 
 /** Whether two rectangles share a pixel. */
