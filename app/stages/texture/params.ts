@@ -153,7 +153,7 @@ export const TEXTURE_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'spectrumWeight',
       label: 'Spectrum weight',
-      help: 'Weight of the spectrum constraint (Liu, Gousseau and Xia 2016): the Fourier modulus of the crop is pulled to that of hole-free windows of the exemplar or the neighbourhood, which keeps periodic structures (bricks, grilles) periodic. 0 = off.',
+      help: 'Weight of the spectrum constraint (Liu, Gousseau and Xia 2016): the Fourier modulus of the crop is pulled to that of hole-free windows of the exemplar or the neighbourhood (of the crop’s size, else estimated from smaller ones), which keeps periodic structures (bricks, grilles) periodic. It acts in the optimisation, which after a structure copy only refines. 0 = off.',
       default: 0,
       min: 0,
       max: 100,

@@ -154,6 +154,14 @@ describe('texture stage', () => {
       const v = out.image.data[24 * 64 + 30];
       expect(v).not.toBe(original.data[24 * 64 + 30]);
     }
+    // From noise the detail must come down to the texture's: the detail stop (for adding detail to a
+    // fill) does not end the synthesis before it starts.
+    const fromNoise = await textureStage.run(
+      { image: original, original, mask, artifacts: {} },
+      resolveParams(TEXTURE_PARAMS, { ...FAST, iterations: 5, init: 'noise' }),
+      context(),
+    );
+    expect((fromNoise.info as { iterations: number }).iterations).toBeGreaterThan(0);
     const ac = new AbortController();
     const ctx = context(ac.signal);
     ctx.progress = (u) => {

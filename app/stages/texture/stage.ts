@@ -28,6 +28,7 @@ import { featureNetwork } from './networks';
 import { synthesizePyramid } from './pyramid';
 import { pooledSessions } from './sessions';
 import { spectrumTarget, spectrumWindows } from './spectrum';
+import { estimatedSpectrumTarget } from './spectrumEstimate';
 import type { Optimizer } from './synthesize';
 
 /** The starting values of the hole (the rest of the crop is copied as is). */
@@ -58,13 +59,16 @@ function startImage(work: WorkPlan, ex: ExemplarPlan, init: TextureInit, seed: n
     init === 'mean'
       ? stats(work.image, (i) => hole[i] === 1)
       : stats(ex.image, (i) => !ex.valid || ex.valid[i] === 1);
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++)
-      if (hole[i]) {
-        const v =
-          init === 'masked' ? 0 : init === 'mean' ? st[c].mean : st[c].mean + st[c].std * rnd.normal();
+  // Noise: one draw per pixel for all three channels (each scaled by its own spread), so the noise is
+  // in brightness, not in hue: a luma-only optimisation could never remove colour noise.
+  for (let i = 0; i < n; i++)
+    if (hole[i]) {
+      const z = init === 'noise' ? rnd.normal() : 0;
+      for (let c = 0; c < 3; c++) {
+        const v = init === 'masked' ? 0 : init === 'mean' ? st[c].mean : st[c].mean + st[c].std * z;
         start.data[c * n + i] = Math.min(1, Math.max(0, v));
       }
+    }
   return start;
 }
 
@@ -185,6 +189,20 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     work.image,
     (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null,
   );
+  // The spectrum term's target per level: from those windows, else estimated from smaller hole-free
+  // windows of the exemplar (spectrumEstimate.ts), else none.
+  let spectrumFrom = 'off';
+  const spectrumSource = async (w: number, h: number): Promise<Float32Array | null> => {
+    if (windows.length) {
+      spectrumFrom = `on: target from ${windows.length} hole-free windows of the crop's size`;
+      return spectrumTarget(windows, w, h, sessions);
+    }
+    const est = await estimatedSpectrumTarget(ex, w / work.image.width, w, h, sessions);
+    spectrumFrom = est
+      ? `on: target estimated from ${est.count} hole-free ${est.side} px windows of the exemplar`
+      : 'off: no hole-free window of the exemplar';
+    return est?.target ?? null;
+  };
   ctx.progress({ step: 0, total, message: 'texture: building the loss' });
   let level = 0;
   const result = await synthesizePyramid(
@@ -203,11 +221,17 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       // surroundings that look like the start, so their detail is this spot's natural level. Asking for the
       // whole exemplar's (which may hold edges the hole does not) makes the loss draw them, e.g. as a frame
       // along the hole's edge; the optimisation then only refines.
-      detailTarget: copy ? Math.min(0.85 * exGradient, copiedDetail * exGradient) : 0.85 * exGradient,
+      // From noise, the blanked hole or the mean colour the detail has to go down or up to the texture's
+      // by synthesis (Gatys' setting): no detail stop there, the iterations (or the floor) decide.
+      detailTarget:
+        init !== 'previous'
+          ? undefined
+          : copy
+            ? Math.min(0.85 * exGradient, copiedDetail * exGradient)
+            : 0.85 * exGradient,
       grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
       spectrumWeight,
-      spectrumTarget:
-        windows.length && spectrumWeight > 0 ? (w, h) => spectrumTarget(windows, w, h, sessions) : undefined,
+      spectrumTarget: spectrumWeight > 0 ? spectrumSource : undefined,
       optimizer: params.optimizer as Optimizer,
       learningRate: params.learningRate as number,
       sessions,
@@ -246,8 +270,8 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         : `not copied (the start has ${pct(startDetail)} of the exemplar's detail and shows ${pct(shown)} of its structure)`,
       references: windows.length
         ? `${windows.length} hole-free windows of the crop's size nearby`
-        : 'none: no hole-free window of the crop size nearby (no texture floor, no spectrum term)',
-      spectrum: spectrumWeight > 0 && windows.length ? 'on' : 'off',
+        : 'none: no hole-free window of the crop size nearby (no texture floor)',
+      spectrum: spectrumFrom,
       grain: Number(((params.grain as number) * Math.sqrt(deficit)).toFixed(4)),
       iterations: result.iterations,
       evaluations: result.evaluations,

@@ -202,3 +202,22 @@ describe('texture stage: structure copied into a blurry fill', () => {
     expect((await run(start)).info.structure).toMatch(/^copied/);
   });
 });
+
+describe('texture stage on brick: the spectrum term', () => {
+  it('estimates the spectrum target where no hole-free window of the crop’s size exists', async () => {
+    const start = pushPullFill(brick, mask);
+    const t = logPowerSpectrum(brick, HOLE_RECT);
+    const distance = async (spectrumWeight: number) => {
+      const out = await run(start, { structure: 'off', spectrumWeight });
+      return {
+        d: spectrumDistance(logPowerSpectrum(out.image, HOLE_RECT), t),
+        spectrum: (out.info as unknown as { spectrum: string }).spectrum,
+      };
+    };
+    const without = await distance(0);
+    const withTerm = await distance(1);
+    expect(without.spectrum).toBe('off');
+    expect(withTerm.spectrum).toMatch(/estimated from \d+ hole-free \d+ px windows/);
+    expect(withTerm.d).toBeLessThan(0.9 * without.d);
+  });
+});
