@@ -45,6 +45,7 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
   'structure-16': { structureScale: 16 },
   'structure-32': { structureScale: 32 },
   'patch-7': { patchSize: 7 },
+  'patch-11': { patchSize: 11 },
   'patch-13': { patchSize: 13 },
   'structure-on': { structure: 'on' },
   'structure-on-8': { structure: 'on', structureScale: 8 },

@@ -169,6 +169,12 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       });
       start = withHole(work.image, resizeImage(fullCopy, work.image.width, work.image.height), work.hole);
     } else start = await copyStructure(work.image, work.hole, start, ex, opts);
+    ctx.progress({
+      step: 0,
+      total,
+      message: 'texture: structure copied',
+      preview: fullCopy ? compositeOver(input, work, fullCopy, start, start) : composite(input, work, start),
+    });
   }
   const copiedDetail = copy ? detailRatio(start, work.hole, exGradient) : startDetail;
   const keep = init === 'previous' ? (params.keepScale as number) : 0;

@@ -89,8 +89,12 @@ function edgeSteps(img: RgbImage): number[] {
 describe('texture stage: structure copied into a blurry fill', () => {
   it('brings brick’s detail and spectrum back from a flat fill, which the optimisation alone cannot', async () => {
     const start = pushPullFill(brick, mask);
-    const copied = await run(start);
+    const updates: ProgressUpdate[] = [];
+    const copied = await run(start, {}, context(undefined, updates));
     const alone = await run(start, { structure: 'off' });
+    // The user sees the copy as soon as it is made.
+    const shown = updates.find((u) => u.message === 'texture: structure copied');
+    expect(shown?.preview?.width).toBe(S);
     expect(copied.info.structure).toMatch(/^copied with patches/);
     expect(alone.info.structure).toMatch(/^not copied/);
     expect(changedOutside(copied.image, start)).toBe(0);
