@@ -30,12 +30,11 @@ import { textureStage } from '../app/stages/texture/stage';
 import { cropImage } from '../app/image/crop';
 import { saveStrip, type StripPanel } from '../app/image/strip';
 import { FIXTURES } from './gallery/lama';
-import { blurredHole, TEXTURE_CASES } from './gallery/texture';
+import { blurredHole, SIDE, squareHole, TEXTURE_CASES } from './gallery/texture';
 
 export const QUALITY_CASES = ['brick', 'grass', 'gravel'];
 /** Starts: the embedded LaMa-stage fills (smooth push-pull; PatchMatch) and the blurred truth. */
 const BASES = (process.env.TEXTURE_BASES ?? 'pushpull,patchmatch,blurred').split(',');
-const SIDE = 112;
 
 export const VARIANTS: Record<string, Record<string, unknown>> = {
   default: {},
@@ -67,13 +66,6 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
   'iter-20': { iterations: 20 },
   rgb: { channels: 'rgb' },
 };
-
-function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
-  const mask = createMask(width, height);
-  for (let y = at.y; y < at.y + SIDE; y++)
-    for (let x = at.x; x < at.x + SIDE; x++) mask.data[y * width + x] = 1;
-  return mask;
-}
 
 /** Pearson correlation of the detail bands (luma − 8 px blur) of a and b over the mask. */
 function placement(a: RgbImage, b: RgbImage, mask: Mask): number {

@@ -29,7 +29,8 @@ export const TEXTURE_CASES = [
   { name: 'garden', file: 'Garden.jpg', at: { x: 1224, y: 1104 } },
 ];
 
-const SIDE = 112;
+/** The hole's side (px): the size the issue's prototype used. */
+export const SIDE = 112;
 
 /** `image` with its hole replaced by the image blurred (Gaussian σ px). */
 export function blurredHole(image: RgbImage, mask: Mask, sigma: number): RgbImage {
@@ -40,7 +41,8 @@ export function blurredHole(image: RgbImage, mask: Mask, sigma: number): RgbImag
   return { width: image.width, height: image.height, data };
 }
 
-function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
+/** A SIDE × SIDE square hole with its top-left corner at `at`. */
+export function squareHole(width: number, height: number, at: { x: number; y: number }): Mask {
   const mask = createMask(width, height);
   for (let y = at.y; y < at.y + SIDE; y++)
     for (let x = at.x; x < at.x + SIDE; x++) mask.data[y * width + x] = 1;

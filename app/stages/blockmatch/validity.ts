@@ -6,6 +6,7 @@
  */
 import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { growMask } from '../../image/morphology';
+import { areaSum, summedArea } from '../../image/summedArea';
 import type { Mask } from '../../image/types';
 
 export class SourceValidity {
@@ -40,23 +41,10 @@ export class SourceValidity {
     this.by = box.y;
     this.bw = box.width;
     this.bh = box.height;
-    const W1 = box.width + 1;
-    const t = new Int32Array(W1 * (box.height + 1));
     if (hole) {
       const crop = cropMask(mask, box);
-      const d = (margin > 0 ? growMask(crop, margin) : crop).data;
-      for (let y = 0; y < box.height; y++) {
-        let run = 0;
-        const row = y * box.width;
-        const above = y * W1;
-        const here = (y + 1) * W1;
-        for (let x = 0; x < box.width; x++) {
-          run += d[row + x];
-          t[here + x + 1] = t[above + x + 1] + run;
-        }
-      }
-    }
-    this.table = t;
+      this.table = summedArea((margin > 0 ? growMask(crop, margin) : crop).data, box.width, box.height);
+    } else this.table = new Int32Array(1);
   }
 
   /** Grown-hole pixels in the w x h rectangle at (x, y) (which must lie inside the image). */
@@ -66,9 +54,7 @@ export class SourceValidity {
     const x1 = Math.min(this.bw, x + w - this.bx);
     const y1 = Math.min(this.bh, y + h - this.by);
     if (x0 >= x1 || y0 >= y1) return 0;
-    const W1 = this.bw + 1;
-    const t = this.table;
-    return t[y1 * W1 + x1] - t[y0 * W1 + x1] - t[y1 * W1 + x0] + t[y0 * W1 + x0];
+    return areaSum(this.table, this.bw, x0, y0, x1 - x0, y1 - y0);
   }
 
   /** Whether a b x b source block may start at the whole-pixel position (x, y). */

@@ -11,7 +11,8 @@ import type { Mask, RgbImage } from '../../image/types';
 import { gaussianBlur, luma } from './band';
 import { matchQuantiles, sortedSamples } from './histogram';
 
-interface Exemplar {
+/** A texture sample with the pixels it may use (null = all). */
+export interface Exemplar {
   image: RgbImage;
   valid: Uint8Array | null;
 }
@@ -111,4 +112,9 @@ export function exemplarGradient(ex: Exemplar): number {
   let any = 0;
   for (const v of inner) any += v;
   return meanGradientWhere(ex.image, any >= 64 ? inner : ex.valid);
+}
+
+/** The hole's detail (mean luma gradient) as a fraction of `reference`'s; 0 when the reference is flat. */
+export function detailRatio(image: RgbImage, hole: Mask, reference: number): number {
+  return reference > 0 ? meanGradientWhere(image, hole.data) / reference : 0;
 }

@@ -9,35 +9,23 @@
  */
 import { cropImage } from '../../image/crop';
 import { resizeImage, resizeMask } from '../../image/resize';
+import { areaSum, summedArea } from '../../image/summedArea';
 import { createMask, type RgbImage } from '../../image/types';
 import type { SessionSource } from './sessions';
+import type { Exemplar } from './detail';
 import { spectrumTarget } from './spectrum';
-
-export interface SpectrumSource {
-  image: RgbImage;
-  /** Pixels that may be used; null = all. */
-  valid: Uint8Array | null;
-}
 
 /** Smallest window side tried, and how many windows are enough (nearest sides first, largest first). */
 const MIN_SIDE = 24;
 const WANT = 8;
 
 /** Hole-free square windows of the largest side ≤ `maxSide` that gives at least 2 (up to WANT), or none. */
-export function welchWindows(src: SpectrumSource, maxSide: number): { side: number; windows: RgbImage[] } {
+export function welchWindows(src: Exemplar, maxSide: number): { side: number; windows: RgbImage[] } {
   const { width: W, height: H } = src.image;
   const valid = src.valid;
-  // Summed-area table of invalid pixels: a window is clean when its sum is 0.
-  const S = new Int32Array((W + 1) * (H + 1));
-  for (let y = 0; y < H; y++) {
-    let row = 0;
-    for (let x = 0; x < W; x++) {
-      row += valid && !valid[y * W + x] ? 1 : 0;
-      S[(y + 1) * (W + 1) + x + 1] = S[y * (W + 1) + x + 1] + row;
-    }
-  }
-  const bad = (x: number, y: number, s: number) =>
-    S[(y + s) * (W + 1) + x + s] - S[y * (W + 1) + x + s] - S[(y + s) * (W + 1) + x] + S[y * (W + 1) + x];
+  // A window is clean when it holds no invalid pixel.
+  const S = summedArea(valid ? Uint8Array.from(valid, (v) => (v ? 0 : 1)) : new Uint8Array(W * H), W, H);
+  const bad = (x: number, y: number, s: number) => areaSum(S, W, x, y, s, s);
   for (let side = Math.min(maxSide, W, H); side >= MIN_SIDE; side = Math.floor(side * 0.75)) {
     const step = Math.max(1, side >> 1);
     const at: { x: number; y: number }[] = [];
@@ -99,7 +87,7 @@ export function resampleSpectrum(
  * holds no two hole-free windows of MIN_SIDE.
  */
 export async function estimatedSpectrumTarget(
-  src: SpectrumSource,
+  src: Exemplar,
   scale: number,
   width: number,
   height: number,

@@ -14,6 +14,7 @@ import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipe
 import type { Rect } from '../../common/params';
 import { cropImage, cropMask, maskBoundingBox } from '../../image/crop';
 import {
+  detailRatio,
   detailSamples,
   exemplarGradient,
   holeDetailVariance,
@@ -22,7 +23,7 @@ import {
   variance,
 } from './detail';
 import { TEXTURE_PARAMS, type TextureInit, type TextureStructure } from './params';
-import { copyStructure, detailRatio, structureShown } from './structure';
+import { copyStructure, structureShown } from './structure';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
 import { featureNetwork } from './networks';
 import { synthesizePyramid } from './pyramid';

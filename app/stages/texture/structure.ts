@@ -13,16 +13,10 @@
  */
 import type { Mask, RgbImage } from '../../image/types';
 import { createMask } from '../../image/types';
-import { meanGradientWhere } from '../../image/metrics';
 import { patchMatchFillAsync } from '../lama/embeddedFill/patchMatch';
 import { pushPullHoles } from '../lama/embeddedFill/pushPull';
 import { gaussianBlur, luma, maskedHighPass } from './band';
-
-export interface StructureExemplar {
-  image: RgbImage;
-  /** Pixels the exemplar may use; null = all. */
-  valid: Uint8Array | null;
-}
+import type { Exemplar } from './detail';
 
 export interface StructureOptions {
   /** σ (px) below which the copied detail is kept; the start keeps everything coarser. */
@@ -34,17 +28,12 @@ export interface StructureOptions {
   onProgress?: (step: number, total: number) => void;
 }
 
-/** The hole's detail (mean luma gradient) as a fraction of `reference`'s; 0 when the reference is flat. */
-export function detailRatio(image: RgbImage, hole: Mask, reference: number): number {
-  return reference > 0 ? meanGradientWhere(image, hole.data) / reference : 0;
-}
-
 /**
  * The canvas the completion runs on: the crop (with its hole) at the left, the exemplar beside it; the
  * allowed sources are the exemplar's valid pixels only (the crop's ring is context, not a source, so a
  * chosen exemplar is honoured; with the default exemplar, the surroundings, the ring is in it anyway).
  */
-function canvas(crop: RgbImage, hole: Mask, ex: StructureExemplar, start: RgbImage) {
+function canvas(crop: RgbImage, hole: Mask, ex: Exemplar, start: RgbImage) {
   const cw = crop.width,
     chh = crop.height;
   const ew = ex.image.width,
@@ -99,7 +88,7 @@ function bandSpread(l: Float32Array, w: number, h: number, use: (i: number) => b
  * its spread in the exemplar, capped at 1. A flat fill (push-pull) shows 0.1–0.2 on the fixtures, the
  * truth blurred by 3 px 0.4–0.55.
  */
-export function structureShown(start: RgbImage, hole: Mask, ex: StructureExemplar): number {
+export function structureShown(start: RgbImage, hole: Mask, ex: Exemplar): number {
   const { width: cw, height: chh } = start;
   const { width: ew, height: eh } = ex.image;
   const inHole = bandSpread(luma(start.data, cw * chh), cw, chh, (i) => hole.data[i] === 1);
@@ -174,7 +163,7 @@ export async function copyStructure(
   crop: RgbImage,
   hole: Mask,
   start: RgbImage,
-  ex: StructureExemplar,
+  ex: Exemplar,
   opts: StructureOptions,
 ): Promise<RgbImage> {
   const c = canvas(crop, hole, ex, start);

@@ -11,6 +11,7 @@
  * context crop.
  */
 import { throwIfAborted } from '../../../common/errors';
+import { summedArea } from '../../../image/summedArea';
 import { distanceToKnown } from './holeGeometry';
 
 /** Confidence of a target patch falls by this factor per pixel of its centre's distance into the hole. */
@@ -79,19 +80,6 @@ export class Rng {
   below(n: number): number {
     return Math.floor((this.next() / 4294967296) * n);
   }
-}
-
-/** Summed-area table of a byte mask, (W+1)*(H+1). */
-function summedArea(m: Uint8Array, W: number, H: number): Int32Array {
-  const S = new Int32Array((W + 1) * (H + 1));
-  for (let y = 0; y < H; y++) {
-    let row = 0;
-    for (let x = 0; x < W; x++) {
-      row += m[y * W + x];
-      S[(y + 1) * (W + 1) + x + 1] = S[y * (W + 1) + x + 1] + row;
-    }
-  }
-  return S;
 }
 
 /** Number of valid source patches at a level (to decide how deep the pyramid may go). */
