@@ -8,6 +8,7 @@ export default defineConfig({
       'native-models/**/*.test.ts',
       'bench/**/*.test.ts',
       'renderer/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

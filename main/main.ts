@@ -2,8 +2,11 @@
  * Electron main: one window, the app menu (with Open Recent), native dialogs, and the engine in a
  * utility process. Thin wiring: the logic (IPC gate, file allow-list, recent files, images to open,
  * crash-restart) lives in main/logic and app/host and is tested in plain Node; the renderer acts on the
- * menu and on opened and dropped files (renderer/state/fileControl.ts). Security per Electron's checklist: context isolation, sandbox, no node integration,
- * a strict CSP, no remote content, navigation and new windows denied, every IPC message validated.
+ * menu and on opened and dropped files (renderer/state/fileControl.ts). Security per Electron's checklist:
+ * context isolation, sandbox, no node integration, a strict CSP (header and <meta>), no remote content and
+ * file:// only inside the app's folder (main/logic/webGuards.ts), every permission denied, navigation and
+ * new windows denied, external links only from an allow-list, every IPC message validated, and the
+ * packaging fuses of electron-builder.yml.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +29,12 @@ import { FileAccess } from './logic/fileAccess';
 import { guardInvoke, isTrustedSender } from './logic/ipcGuard';
 import { IMAGE_EXTENSIONS, PendingOpens, imagePathsInArgv } from './logic/openFiles';
 import { RecentFiles, jsonRecentStore, recentLabel } from './logic/recentFiles';
+import {
+  denyAllPermissions,
+  isAllowedExternalUrl,
+  isAllowedRequestUrl,
+  saveDialogDefaultPath,
+} from './logic/webGuards';
 
 const here = __dirname;
 const INDEX = path.join(here, '..', 'renderer', 'index.html');
@@ -33,6 +42,8 @@ const APP_URL = `file://${INDEX.split(path.sep).join('/')}`;
 const files = new FileAccess();
 let win: BrowserWindow | undefined;
 let recent: RecentFiles | undefined;
+/** The folder of the last save dialog (the page proposes a file name only, never a folder). */
+let saveFolder: string | undefined;
 
 function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
   win?.webContents.send(IPC.event, name, payload);
@@ -92,9 +103,15 @@ async function shellMethod(method: keyof typeof SHELL_METHODS, raw: unknown): Pr
     if (p) files.grant(p, 'read');
     return { path: p };
   }
-  const r = await dialog.showSaveDialog(win!, { defaultPath: params.suggestedName });
+  saveFolder ??= app.getPath('pictures');
+  const r = await dialog.showSaveDialog(win!, {
+    defaultPath: saveDialogDefaultPath(params.suggestedName, saveFolder),
+  });
   const p = r.canceled || !r.filePath ? null : r.filePath;
-  if (p) files.grant(p, 'write');
+  if (p) {
+    files.grant(p, 'write');
+    saveFolder = path.dirname(p);
+  }
   return { path: p };
 }
 
@@ -157,18 +174,12 @@ app.whenReady().then(() => {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
     });
   });
-  // No remote content at all.
+  // No remote content at all, and file:// only inside the app's own folder.
+  const appDir = path.dirname(INDEX);
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const u = details.url;
-    callback({
-      cancel: !(
-        u.startsWith('file://') ||
-        u.startsWith('devtools://') ||
-        u.startsWith('data:') ||
-        u.startsWith('blob:')
-      ),
-    });
+    callback({ cancel: !isAllowedRequestUrl(details.url, appDir) });
   });
+  denyAllPermissions(session.defaultSession);
   const bridge = new EngineBridge({ fork: forkEngine, emit });
   ipcMain.handle(IPC.invoke, async (event, method: string, params: unknown) => {
     const sender = event.senderFrame?.url ?? '';
@@ -223,7 +234,7 @@ app.whenReady().then(() => {
     pending.pageLoaded();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void win.loadFile(INDEX);

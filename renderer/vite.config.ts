@@ -1,13 +1,15 @@
 // The renderer build: `npx vite build --config renderer/vite.config.ts`, run from the repository root
 // (as npm scripts are), writes dist/renderer, which the browser host (app/host/webMain.ts) and Electron
-// serve. Relative asset paths, and no inline scripts (the CSP allows none).
+// serve. Relative asset paths, and no inline scripts (the CSP allows none); the CSP is also written into
+// index.html as a <meta> (scripts/cspMeta.ts).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { cspMetaPlugin } from '../scripts/cspMeta';
 
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMetaPlugin()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
