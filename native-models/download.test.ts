@@ -10,6 +10,7 @@ import {
   dropAfter,
   makePayload,
   serveBytes,
+  serveOverlong,
   stallAfter,
   startTestServer,
   type Payload,
@@ -165,6 +166,20 @@ describe('ModelStore.download over HTTP', () => {
     expect(await readdir(path.join(dir, 'alpha'))).toEqual([]);
   });
 
+  it('stops a chunked body at the expected size, keeping no oversized partial', async () => {
+    // No Content-Length, and the server sends 8 MiB more than the manifest's size.
+    server = await startTestServer(serveOverlong(alpha.data, 8 << 20));
+    const store = storeFor(server);
+    const events: DownloadProgress[] = [];
+    const err = await store.download('alpha', { onProgress: (p) => events.push(p) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('MODEL_INTEGRITY');
+    expect((err as StudioError).message).toContain(`${SIZE} bytes`);
+    expect(Math.max(...events.map((e) => e.received))).toBeLessThanOrEqual(SIZE);
+    expect(await readdir(path.join(dir, 'alpha'))).toEqual([]);
+    expect(await store.get('alpha')).toBeNull();
+  });
+
   it('follows relative and absolute redirects, and gives up after five', async () => {
     server = await startTestServer((req, res) => {
       if (req.url === '/a') res.writeHead(302, { location: '/b' }).end();
@@ -252,6 +267,23 @@ describe('fetchToFile', () => {
     const r = await fetchToFile({ url: server.url('/x'), dest, label: 'x', expectedBytes: SIZE });
     expect(r.bytes).toBe(SIZE);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('fails on a body longer than expectedBytes and deletes what it wrote', async () => {
+    server = await startTestServer(serveOverlong(alpha.data, 8 << 20));
+    const dest = path.join(dir, 'x.partial');
+    const sizes: number[] = [];
+    const err = await fetchToFile({
+      url: server.url('/x'),
+      dest,
+      label: 'x',
+      expectedBytes: SIZE,
+      progressIntervalMs: 0,
+      onProgress: (p) => sizes.push(p.received),
+    }).catch((e: unknown) => e);
+    expect((err as StudioError).code).toBe('MODEL_INTEGRITY');
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SIZE);
+    await expect(stat(dest)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('parses Content-Range', () => {

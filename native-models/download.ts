@@ -55,7 +55,8 @@ export interface FetchResult {
  * discarded and the transfer restarted once).
  * @throws StudioError MODEL_DOWNLOAD on network failure, HTTP errors, too many redirects or a connection
  *   that ends early (the partial file is kept for a later resume); MODEL_INTEGRITY when the server
- *   announces a size other than `expectedBytes` (the partial file is removed); CANCELLED when `signal`
+ *   announces a size other than `expectedBytes` or sends more than that (the transfer stops at
+ *   `expectedBytes` and the partial file is removed); CANCELLED when `signal`
  *   fires (the partial file is kept); IO when the destination cannot be written.
  */
 export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
@@ -128,7 +129,21 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
       }
       total = o.expectedBytes ?? announcedTotal ?? 0;
       const bodyLength = contentLength(res);
-      const got = await writeBody(res, o.dest, start === 0 ? 'w' : 'a', start, total, gate, o.signal);
+      // Never write past the expected size: a chunked body (no Content-Length) that goes on is refused.
+      const limit = o.expectedBytes === undefined ? Infinity : o.expectedBytes - start;
+      let got: number;
+      try {
+        got = await writeBody(res, o.dest, start === 0 ? 'w' : 'a', start, total, gate, o.signal, limit);
+      } catch (e) {
+        if (!(e instanceof Error && (e as { overLimit?: boolean }).overLimit)) throw e;
+        await rm(o.dest, { force: true });
+        throw new StudioError(
+          'MODEL_INTEGRITY',
+          `The server sent more than the ${o.expectedBytes} bytes expected for ${o.label} (${url}); the ` +
+            'download was stopped and deleted. Nothing was installed.',
+          { cause: e },
+        );
+      }
       if (bodyLength !== undefined && got < bodyLength) throw new Error('the connection ended early');
       const bytes = start + got;
       gate.final({ received: bytes, total: total || bytes });

@@ -94,7 +94,8 @@ function requestOnce(url: string, range: string | undefined, o: RequestOptions):
  * arrived is flushed to the file before it rejects, so a later resume loses nothing. A write failure is
  * rejected with the file system's error marked `writing: true`.
  * @param start bytes already in the destination (for progress).
- * @param limit stop with an error when the body brings more than this many bytes.
+ * @param limit stop with an error (marked `overLimit: true`) when the body brings more than this many
+ *   bytes; the bytes past the limit are not written.
  */
 export function writeBody(
   res: IncomingMessage,
@@ -123,7 +124,11 @@ export function writeBody(
     res.on('data', (chunk: Buffer) => {
       if (failure !== undefined) return;
       if (received + chunk.length > limit) {
-        fail(new Error(`the server sent more than the ${limit} bytes asked for`));
+        fail(
+          Object.assign(new Error(`the server sent more than the ${limit} bytes asked for`), {
+            overLimit: true,
+          }),
+        );
         return;
       }
       received += chunk.length;

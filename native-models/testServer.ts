@@ -134,6 +134,19 @@ function sendChunked(res: ServerResponse, body: Buffer, chunk: number, delayMs: 
   next();
 }
 
+/**
+ * A chunked body (no Content-Length) that brings `data` and then keeps going: `extra` more bytes of
+ * filler, sent in `chunk`-sized pieces until they are all out or the client hangs up. A server that does
+ * not stop at the file's size.
+ */
+export function serveOverlong(data: Buffer, extra: number, chunk = 16 * 1024): Handler {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const body = Buffer.concat([data, Buffer.alloc(extra, 0x5a)]);
+    sendChunked(res, body, chunk, 0);
+  };
+}
+
 /** Sends headers for the whole file and the first `bytes` of it, then drops the connection. */
 export function dropAfter(data: Buffer, bytes: number): Handler {
   return (_req, res) => {
