@@ -47,8 +47,16 @@ describe('MANIFEST', () => {
       purpose: 'inpaint',
       convention: 'lama-fixed-rgb',
     });
-    expect(findModel('lama-opencv-int8')).toMatchObject({ purpose: 'inpaint', convention: 'lama-fixed-bgr' });
+    expect(findModel('lama-opencv-int8')).toMatchObject({ purpose: 'inpaint', convention: 'lama-fixed-rgb' });
     expect(findModel('nope')).toBeUndefined();
+  });
+
+  it('reads the OpenCV Zoo int8 LaMa as RGB: it is the Carve network, trained on RGB', () => {
+    // OpenCV's demo feeds it BGR (blobFromImage without swapRB), which is the demo's choice, not the
+    // network's: the int8 file is the Carve export quantised, so it takes what the Carve export takes.
+    const int8 = findModel('lama-opencv-int8')!;
+    expect(int8.inputs.find((t) => t.name === 'image')?.range).toMatch(/^RGB 0\.\.1/);
+    expect(int8.outputs[0].range).toMatch(/^RGB 0\.\.255/);
   });
 
   it('names installed files after the URL, and tensor models after their file', () => {

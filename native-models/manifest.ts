@@ -119,7 +119,10 @@ export const MANIFEST: readonly ModelEntry[] = [
     id: 'lama-opencv-int8',
     purpose: 'inpaint',
     label: 'LaMa, OpenCV Zoo block-quantised int8 (512x512, smaller, for CPU)',
-    convention: 'lama-fixed-bgr',
+    // The Carve network quantised: trained on RGB, so it takes RGB like lama-fp32. OpenCV's demo feeds it
+    // BGR (blobFromImage(image, 1/255, swapRB=false)), which is only the demo's habit: fed BGR, reds and
+    // blues trade places in the fill.
+    convention: 'lama-fixed-rgb',
     // Hugging Face mirror of OpenCV Zoo's file, revision aee6d22…. The same bytes are in the opencv_zoo
     // GitHub repository as a Git LFS object (pointer at commit 966be4cb6eefc2a4f586ed0581bf4bbaa2533070:
     // oid sha256:7df918…, size 92591623), served from
@@ -130,13 +133,14 @@ export const MANIFEST: readonly ModelEntry[] = [
     licence: 'Apache-2.0',
     homepage: 'https://github.com/opencv/opencv_zoo/tree/main/models/inpainting_lama',
     inputs: [
-      { name: 'image', dtype: 'float32', dims: [1, 3, 512, 512], range: 'BGR 0..1' },
+      { name: 'image', dtype: 'float32', dims: [1, 3, 512, 512], range: 'RGB 0..1' },
       { name: 'mask', dtype: 'float32', dims: [1, 1, 512, 512], range: '> 0 = hole (feed 0 or 1)' },
     ],
-    outputs: [{ name: 'output', dtype: 'float32', dims: [1, 3, 512, 512], range: 'BGR 0..255' }],
+    outputs: [{ name: 'output', dtype: 'float32', dims: [1, 3, 512, 512], range: 'RGB 0..255' }],
     notes:
       'The Carve LaMa export block-quantised to int8 weights by OpenCV (models/inpainting_lama in ' +
-      "opencv_zoo). Input names are those OpenCV's demo sets; the output name is from a third-party user " +
+      "opencv_zoo), so RGB in and out like the Carve export; OpenCV's demo feeds BGR, the network was " +
+      "trained on RGB. Input names are those OpenCV's demo sets; the output name is from a third-party user " +
       'and the export it derives from, so the adapter should read names and dims from the session.',
   },
   vgg19ConvEntry(),

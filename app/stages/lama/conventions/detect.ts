@@ -3,10 +3,10 @@
  *
  * Order of evidence:
  * 1. `hint`: the convention a manifest entry declares for the model. It must fit the model's
- *    signature. This is how the real OpenCV Zoo LaMa (inpainting_lama_2025jan.onnx) is recognised:
- *    it is derived from the Carve LaMa-ONNX export and has the same tensor names (image, mask,
- *    output), dtypes and 512x512 dims, and no metadata saying it wants BGR, so nothing inside the
- *    file tells the two apart; its manifest entry declares 'lama-fixed-bgr'.
+ *    signature. Nothing inside a fixed 512x512 LaMa file says which colour order it wants, so the
+ *    hint (or the first-use self-check, selfCheck.ts) decides. The OpenCV Zoo int8 LaMa
+ *    (inpainting_lama_2025jan.onnx) is the Carve network quantised, trained on RGB, so its entry
+ *    declares 'lama-fixed-rgb' (OpenCV's demo feeds it BGR, but that is the demo's habit).
  * 2. metadata_props `inpaint_studio.convention` (the generated models carry it), then
  *    `inpaint_studio.color_order` = BGR for a fixed LaMa signature.
  * 3. The signature alone: two uint8 inputs -> migan; one float32 [1,4,H,W] input -> lama-dynamic-4ch;
