@@ -5,7 +5,9 @@
  * (`texture-quality`: detail, spectrum distance, working scale, network designs), and the texture loss
  * through our ONNX gradient graph side by side with PyTorch autograd (`texture-torch`,
  * bench/textureTorch.ts). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
- * texture, texture-quality, texture-torch, fill). Results: bench/results/*.json.
+ * texture, texture-quality, texture-torch, fill, corrections). `corrections` (bench/corrections.ts): do the
+ * correction stages make good stand-in fills worse; its --flags (--quick, --cases=…, --fills=…,
+ * --configs=…, --no-strips) pass through. Results: bench/results/*.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -160,6 +162,10 @@ async function main() {
     process.stdout.write(
       `\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`,
     );
+  }
+  if (only.length === 0 || only.includes('corrections')) {
+    const { correctionsMain } = await import('./corrections');
+    await correctionsMain(only.filter((a) => a.startsWith('--')));
   }
 }
 
