@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'IMAGE_DECODE',
   'IMAGE_TOO_LARGE',
   'IMAGE_WRITE',
+  /** An image (or a result) the engine freed: closed by the client, or evicted to stay in its memory budget. */
+  'IMAGE_CLOSED',
   'MASK_SIZE',
   'MASK_DECODE',
   'PARAM_INVALID',
@@ -20,6 +22,8 @@ export const ERROR_CODES = [
   'CANCELLED',
   'ENGINE_CRASHED',
   'IO',
+  /** A host that takes no file paths (the browser host) refused a path-based method. */
+  'PATH_REFUSED',
   'INTERNAL',
 ] as const;
 
@@ -73,6 +77,8 @@ export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'IMAGE_DECODE':
     case 'IMAGE_TOO_LARGE':
+    case 'IMAGE_CLOSED':
+    case 'PATH_REFUSED':
     case 'MASK_SIZE':
     case 'MASK_DECODE':
     case 'PARAM_INVALID':

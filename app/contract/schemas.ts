@@ -122,6 +122,11 @@ export const METHODS = {
     params: z.object({ name: z.string().min(1).max(255), bytes }),
     result: OpenedImageSchema,
   },
+  /**
+   * Frees an open image and its results in the engine (the editor calls it when it opens another).
+   * `closed` is false when the engine held no such image (already closed or evicted).
+   */
+  closeImage: { params: z.object({ imageId: id }), result: z.object({ closed: z.boolean() }) },
   listStages: { params: z.object({}), result: z.array(StageInfoSchema) },
   run: {
     params: z.object({
@@ -183,7 +188,27 @@ export const METHODS = {
     params: z.object({}),
     result: z.array(z.object({ id: z.string(), status: z.string(), message: z.string().optional() })),
   },
+  /**
+   * Starts the engine process again after its host gave up on a crash loop (onEngineState 'failed'),
+   * with a fresh crash history; the open images are re-opened as after any restart. `restarted` is false
+   * when there was nothing to restart (the engine is ready or already restarting, or runs in the host's
+   * own process).
+   */
+  restartEngine: { params: z.object({}), result: z.object({ restarted: z.boolean() }) },
 } as const;
+
+/**
+ * The methods that take a path on the engine's machine. Electron main forwards them only for paths the
+ * user granted (its dialogs, drops); the browser host refuses them (a page has no paths: it uses
+ * openImageData, encodeResult and importModelData). A test checks that every method with a path
+ * parameter is listed here.
+ */
+export const PATH_METHODS = [
+  'openImage',
+  'exportImage',
+  'importModel',
+] as const satisfies readonly (keyof typeof METHODS)[];
+export type PathMethodName = (typeof PATH_METHODS)[number];
 
 /** Events the engine pushes, named onX. */
 export const EVENTS = {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from './wire';
+import type { z } from 'zod';
 import { parseMessage, parseParams } from './messages';
+import { METHODS, PATH_METHODS } from './schemas';
 
 describe('wire frames', () => {
   it('round-trips messages with ArrayBuffers', () => {
@@ -51,5 +53,18 @@ describe('wire frames from a pooled Node Buffer', () => {
     const back = decodeFrame(pooled.subarray(32, 32 + frame.length)) as { a: ArrayBuffer };
     expect(back.a.byteLength).toBe(3);
     expect([...new Uint8Array(back.a)]).toEqual([7, 8, 9]);
+  });
+});
+
+describe('path methods', () => {
+  it('lists every method with a path parameter in PATH_METHODS (the browser host refuses them)', () => {
+    const withPath = Object.entries(METHODS)
+      .filter(([, m]) => Object.keys((m.params as z.ZodObject).shape).some((k) => /path|file|dir/i.test(k)))
+      .map(([name]) => name)
+      .sort();
+    expect(withPath).toEqual([...PATH_METHODS].sort());
+    // The data methods a page uses instead take no path.
+    for (const m of ['openImageData', 'encodeResult', 'importModelData', 'closeImage', 'restartEngine'])
+      expect(PATH_METHODS as readonly string[]).not.toContain(m);
   });
 });

@@ -17,20 +17,20 @@ import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
 import { createMask, type LoadedImage, type RgbImage } from '../image/types';
 import { STAGES } from '../stages/registry';
+import { HeldImages } from './heldImages';
 import { ProviderTracker } from './providerReport';
 import type { EngineServices } from './services';
 import { validateInpaintModel } from './validateModel';
 
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
-interface Opened extends LoadedImage {
-  name: string;
-  path: string;
-}
-
-interface Result {
-  image: RgbImage;
-  source: Opened;
+export interface EngineHostOptions {
+  version?: string;
+  /**
+   * Bytes of images and results held at most beyond the most recently used ones (default: see
+   * defaultImageBudget: $INPAINT_STUDIO_IMAGE_MEMORY MiB, else min(2 GiB, a quarter of the memory)).
+   */
+  imageBudgetBytes?: number;
 }
 
 const MAX_RESULTS = 6;
@@ -55,15 +55,23 @@ function previewRaster(image: RgbImage) {
 }
 
 export class EngineHost {
-  private readonly images = new Map<string, Opened>();
-  private readonly results = new Map<string, Result>();
+  private readonly held: HeldImages;
   private readonly jobs = new Map<string, AbortController>();
+  private readonly version: string;
 
   constructor(
     private readonly services: EngineServices,
     private readonly emit: Emit,
-    private readonly version = '0.1.0',
-  ) {}
+    opts: EngineHostOptions = {},
+  ) {
+    this.version = opts.version ?? '0.1.0';
+    this.held = new HeldImages(opts.imageBudgetBytes, MAX_RESULTS);
+  }
+
+  /** Bytes of the images and results held now (see HeldImages). */
+  get heldBytes(): number {
+    return this.held.heldBytes;
+  }
 
   /** Answers one request; never throws (errors become error responses). */
   async handle(req: RequestMessage): Promise<ResponseMessage> {
@@ -102,6 +110,9 @@ export class EngineHost {
           path.basename(q.name),
           '',
         ),
+      closeImage: async (q) => ({ closed: this.held.close(q.imageId) }),
+      // This engine runs in its host's process: there is no engine process to restart.
+      restartEngine: async () => ({ restarted: false }),
       listStages: async () =>
         STAGES.map((s) => ({
           name: s.name,
@@ -119,7 +130,7 @@ export class EngineHost {
       },
       exportImage: (q) => this.exportImage(q),
       encodeResult: async (q) => {
-        const r = this.result(q.resultId);
+        const r = this.held.result(q.resultId);
         const buf = await encodeImage(r.image, {
           format: q.format,
           quality: q.quality,
@@ -200,7 +211,7 @@ export class EngineHost {
 
   private register(loaded: LoadedImage, name: string, source: string): MethodResult<'openImage'> {
     const imageId = randomUUID();
-    this.images.set(imageId, { ...loaded, name, path: source });
+    this.held.addImage(imageId, { ...loaded, name, path: source });
     return {
       imageId,
       name,
@@ -213,16 +224,8 @@ export class EngineHost {
     };
   }
 
-  private result(resultId: string): Result {
-    const r = this.results.get(resultId);
-    if (!r) throw new StudioError('PARAM_INVALID', `No result with id "${resultId}"; run the pipeline first`);
-    return r;
-  }
-
   private run(q: MethodParams<'run'>): Promise<MethodResult<'run'>> {
-    const source = this.images.get(q.imageId);
-    if (!source)
-      throw new StudioError('PARAM_INVALID', `No open image with id "${q.imageId}"; open it first`);
+    const source = this.held.image(q.imageId);
     const m = new Uint8Array(q.mask.data as ArrayBuffer);
     const mask = createMask(q.mask.width, q.mask.height);
     for (let i = 0; i < m.length; i++) mask.data[i] = m[i] ? 1 : 0;
@@ -257,8 +260,7 @@ export class EngineHost {
         },
       );
       const resultId = randomUUID();
-      this.results.set(resultId, { image: result.image, source });
-      while (this.results.size > MAX_RESULTS) this.results.delete(this.results.keys().next().value!);
+      this.held.addResult(resultId, q.imageId, result.image);
       return {
         jobId: q.jobId,
         resultId,
@@ -270,9 +272,7 @@ export class EngineHost {
   }
 
   private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {
-    const r = this.results.get(q.resultId);
-    if (!r)
-      throw new StudioError('PARAM_INVALID', `No result with id "${q.resultId}"; run the pipeline first`);
+    const r = this.held.result(q.resultId);
     const target = path.resolve(q.path);
     if (r.source.path && target === r.source.path && !q.overwriteOriginal) {
       throw new StudioError(
