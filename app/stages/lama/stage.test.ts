@@ -1,7 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { addFill } from '../../../native-models/generated/fillNetwork';
+import { GraphBuilder } from '../../../native-models/generated/onnxBuilder';
 import { ModelStore } from '../../../native-models/store';
 import { StudioError } from '../../common/errors';
 import { resolveParams } from '../../common/params';
@@ -11,7 +13,7 @@ import { createImage, createMask, type Mask, type RgbImage } from '../../image/t
 import { createSessionPool } from '../../ort/sessions';
 import type { SessionPool, TensorValue } from '../../ort/types';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
-import type { StageDef } from '../../pipeline/types';
+import type { ResolvedModel, StageDef } from '../../pipeline/types';
 import { LAMA_PARAMS } from './params';
 import { lamaStage } from './stage';
 
@@ -445,6 +447,23 @@ describe('lama sizing strategies', () => {
   });
 });
 
+/**
+ * A 4-channel dynamic-size model with a symbolic batch ([batch,4,H,W]), built like the generated
+ * lama-dynamic-4ch one, written to a temporary folder (the generated one's batch is fixed at 1).
+ */
+async function dynamicBatchModel(): Promise<ResolvedModel> {
+  const g = new GraphBuilder('lama_dynamic_4ch_batch');
+  const input = g.input('input', 'float32', ['batch', 4, 'height', 'width']);
+  const [rgb, hole] = g.node('Split', [input, g.int64s('split_rgb_mask', [2], [3, 1])], { axis: 1 }, 2);
+  const [zero, one] = [g.scalar(0, 'zero'), g.scalar(1, 'one')];
+  const filled = addFill(g, rgb, g.op('Sub', [one, g.op('Clip', [hole, zero, one])]));
+  g.output(g.op('Clip', [filled, zero, one]), 'output', 'float32', ['batch', 3, 'height', 'width']);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lama-stage-custom-'));
+  const file = path.join(dir, 'dynamic-batch.onnx');
+  writeFileSync(file, g.build());
+  return { id: 'custom-dynamic-batch', path: file, convention: 'lama-dynamic-4ch' };
+}
+
 /** A pool whose sessions call `hook` after every run (with its feeds), and may refuse a run first. */
 function hookedPool(
   hook: (feeds: Record<string, TensorValue>) => void,
@@ -502,10 +521,27 @@ describe('regions in batches (lama.batchSize)', () => {
     return { image: r.image, info: r.stages[0].info!, runs, logs: logs.join('\n') };
   }
 
-  it.each([
-    ['generated-lama-fixed-rgb', [2, 3, 4, 16]],
-    ['generated-migan', [2, 4]],
-  ])(
+  /** As fill, with a model that the resolver hands out as is (not a generated one). */
+  async function fillWith(
+    model: ResolvedModel,
+    params: Record<string, unknown>,
+    mask = four,
+    pool?: SessionPool,
+  ) {
+    const sessions = pool ?? createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+    const resolver = { resolve: () => Promise.resolve(model) };
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models: resolver });
+    const r = await pipeline.run({
+      image,
+      mask,
+      stages: [{ name: 'lama', params: { sizing: 'regions', ...params } }],
+    });
+    const runs = totalRuns(sessions);
+    if (!pool) await sessions.releaseAll();
+    return { image: r.image, info: r.stages[0].info!, runs };
+  }
+
+  it.each([['generated-lama-fixed-rgb', [2, 3, 4, 16]]])(
     '%s (dynamic batch): 4 holes on 4000x3000 in ceil(4 / batchSize) calls, bit-exact with the sequential run',
     async (modelId, sizes) => {
       const seq = await fill(modelId, { batchSize: 1 });
@@ -553,20 +589,37 @@ describe('regions in batches (lama.batchSize)', () => {
     },
   );
 
+  it('generated-migan: one call per region whatever lama.batchSize, because MI-GAN works only with batch 1', async () => {
+    const r = await fill('generated-migan', { batchSize: 4 });
+    expect(r.runs).toBe(4);
+    expect(r.info).toMatchObject({
+      regions: 4,
+      modelCalls: 4,
+      batchSize: 1,
+      batches: 4,
+      modelBatch: 'batch_size',
+    });
+    expect(r.info.batching).toMatch(
+      /^one region per call: MI-GAN's ONNX pipeline declares a symbolic batch, but its graph works only with batch 1 \(/,
+    );
+    expectOutsideUntouched(r.image, image, four);
+  });
+
   it('a dynamic-size model batches only the crops that pad to the same size', async () => {
-    // Two 60x40 holes (110x90 crops, padded to 112x96) and two 120x80 ones (220x180, padded to 224x184).
+    // Two 60x40 holes (110x90 crops, padded to 128x96) and two 120x80 ones (220x180, padded to 224x192).
     const mixed = union(
       rectMask(W, H, 300, 200, 360, 240),
       rectMask(W, H, 3400, 200, 3520, 280),
       rectMask(W, H, 300, 2600, 360, 2640),
       rectMask(W, H, 3400, 2600, 3520, 2680),
     );
+    const custom = await dynamicBatchModel();
     const feeds: string[] = [];
-    const pool = hookedPool((f) => feeds.push(`[${f.image.dims.join(',')}]`));
-    const r = await fill('generated-migan', { batchSize: 4 }, mixed, pool);
+    const pool = hookedPool((f) => feeds.push(`[${f.input.dims.join(',')}]`));
+    const r = await fillWith(custom, { batchSize: 4 }, mixed, pool);
     expect(r.runs).toBe(2);
-    expect(feeds).toEqual(['[2,3,96,112]', '[2,3,184,224]']);
-    const seq = await fill('generated-migan', { batchSize: 1 }, mixed);
+    expect(feeds).toEqual(['[2,4,96,128]', '[2,4,192,224]']); // multiples of 32
+    const seq = await fillWith(custom, { batchSize: 1 }, mixed);
     expect(bytes(r.image).equals(bytes(seq.image))).toBe(true);
     expectOutsideUntouched(r.image, image, mixed);
     await pool.releaseAll();

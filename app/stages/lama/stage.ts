@@ -105,7 +105,9 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
       ? { dynamic: true, why: `the model's batch dimension is dynamic (${inputs})` }
       : {
           dynamic: false,
-          why: `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
+          why: adapter.batchReason
+            ? `${adapter.batchReason} (${inputs})`
+            : `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
         },
   };
 }

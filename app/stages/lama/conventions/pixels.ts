@@ -43,7 +43,8 @@ function planeOrder(order: ColorOrder): readonly number[] {
 
 /**
  * The images of one batched call: at least one, all of one size, each accepted by the model
- * (see checkSize), as many masks as images; more than one only when the model takes a batch.
+ * (see checkSize), as many masks as images; more than one only when the model takes a batch
+ * (`oneReason` says why it does not, in the message).
  * @throws StudioError INTERNAL otherwise (the caller groups and pads before calling an adapter);
  *   MASK_SIZE when an image and its mask differ.
  */
@@ -54,6 +55,7 @@ export function checkBatch(
   fixedSize: number | null,
   multiple: number,
   dynamicBatch: boolean,
+  oneReason = 'its batch dimension is fixed',
 ): void {
   if (images.length === 0 || images.length !== masks.length) {
     throw new StudioError(
@@ -64,7 +66,7 @@ export function checkBatch(
   if (images.length > 1 && !dynamicBatch) {
     throw new StudioError(
       'INTERNAL',
-      `The ${convention} model takes one image per call (its batch dimension is fixed) but was given ${images.length}`,
+      `The ${convention} model takes one image per call (${oneReason}) but was given ${images.length}`,
     );
   }
   const { width, height } = images[0];

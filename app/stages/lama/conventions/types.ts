@@ -32,6 +32,8 @@ export interface InpaintAdapter {
    * dimension of every input, and of the output where it is declared, is symbolic.
    */
   readonly dynamicBatch: boolean;
+  /** Why one image per call although the batch dimension is symbolic (e.g. MI-GAN), for messages. */
+  readonly batchReason?: string;
   /**
    * Runs the model on an image whose size the model accepts (fixedSize x fixedSize, or multiples of
    * `multiple`). Mask 1 = hole. Returns the model's fill as sRGB 0..1 at the same size (not composited).
