@@ -3,14 +3,22 @@
  * and import of a local file (a manifest model's file, checked the same way, or a custom model). The
  * caller (ModelStore) holds the model's lock and has checked the id.
  */
-import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../app/common/errors';
+import { tempPathFor } from '../app/image/atomicWrite';
 import { fetchToFile } from './download';
 import { modelFileName, type FileModelEntry } from './manifest';
 import { sha256File } from './sha256';
-import { customFileName, folderOf, installModel, type StoreContext } from './storeState';
+import {
+  customFileName,
+  dropEmptyFolder,
+  folderOf,
+  installModel,
+  namingUserFile,
+  openModelFolder,
+  type StoreContext,
+} from './storeState';
 import type { DownloadOptions, ImportOptions, InstalledModel } from './storeTypes';
 
 /**
@@ -26,7 +34,7 @@ export async function downloadFileModel(
 ): Promise<InstalledModel> {
   const id = entry.id;
   const folder = folderOf(ctx, id);
-  await mkdir(folder, { recursive: true });
+  await openModelFolder(folder);
   const file = modelFileName(entry);
   const partial = path.join(folder, `${file}.partial`);
   const url = options.urlOverride ?? entry.url;
@@ -77,8 +85,11 @@ export async function importFileModel(
   options: ImportOptions,
 ): Promise<InstalledModel> {
   const folder = folderOf(ctx, id);
-  await mkdir(folder, { recursive: true });
-  const tmp = path.join(folder, `.import-${process.pid}-${randomUUID()}.tmp`);
+  const shown = options.sourceName ?? source;
+  const file = entry ? modelFileName(entry) : customFileName(source);
+  await openModelFolder(folder);
+  const tmp = tempPathFor(path.join(folder, file));
+  let installed = false;
   try {
     await copyFile(source, tmp);
     const bytes = (await stat(tmp)).size;
@@ -88,7 +99,7 @@ export async function importFileModel(
       if (problem) {
         throw new StudioError(
           'MODEL_INTEGRITY',
-          `${source} is not the ${id} model: ${problem}. Nothing was installed.`,
+          `${shown} is not the ${id} model: ${problem}. Nothing was installed.`,
         );
       }
       sha256 = entry.sha256;
@@ -96,21 +107,27 @@ export async function importFileModel(
       sha256 = await sha256File(tmp, options.signal);
     }
     const detected = await options.validate?.(tmp);
-    return await installModel(ctx, folder, tmp, {
+    const m = await installModel(ctx, folder, tmp, {
       id,
-      file: entry ? modelFileName(entry) : customFileName(source),
+      file,
       purpose: entry?.purpose ?? 'inpaint',
       label: entry ? undefined : (options.label ?? id),
       sha256,
       bytes,
       sourceKind: 'import',
-      source,
+      source: shown,
       custom: !entry,
       convention:
         (typeof detected === 'string' ? detected : undefined) ?? options.convention ?? entry?.convention,
     });
+    installed = true;
+    return m;
+  } catch (e) {
+    // Messages name the user's file, never the store's temporary copy or a caller's private copy.
+    throw namingUserFile(namingUserFile(e, tmp, shown), source, shown);
   } finally {
     await rm(tmp, { force: true });
+    if (!installed) await dropEmptyFolder(folder);
   }
 }
 

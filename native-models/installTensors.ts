@@ -8,16 +8,24 @@
  * is installed only when the user opts in (trust on first use), and the computed hashes are recorded so
  * that `verify` and later loads are checked against them. The caller (ModelStore) holds the model's lock.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../app/common/errors';
+import { tempPathFor } from '../app/image/atomicWrite';
 import type { TensorModelEntry } from './manifest';
 import { fetchTensorRanges } from './rangeFetch';
 import type { ContentTrust } from './record';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, type TensorData } from './safetensors';
 import { sha256File } from './sha256';
-import { folderOf, installModel, TRUST_UNPINNED_ENV, type StoreContext } from './storeState';
+import {
+  dropEmptyFolder,
+  folderOf,
+  installModel,
+  namingUserFile,
+  openModelFolder,
+  TRUST_UNPINNED_ENV,
+  type StoreContext,
+} from './storeState';
 import type { DownloadOptions, ImportOptions, InstalledModel } from './storeTypes';
 import {
   EXTRACTED_METADATA,
@@ -53,7 +61,7 @@ export async function downloadTensorModel(
     );
   }
   const folder = folderOf(ctx, id);
-  await mkdir(folder, { recursive: true });
+  await openModelFolder(folder);
   const partial = path.join(folder, `${entry.file}.partial`);
   const url = options.urlOverride ?? entry.url;
   const onProgress = options.onProgress;
@@ -113,6 +121,19 @@ export async function importTensorModel(
   source: string,
   options: ImportOptions,
 ): Promise<InstalledModel> {
+  try {
+    return await importTensors(ctx, entry, source, options);
+  } catch (e) {
+    throw namingUserFile(e, source, options.sourceName ?? source);
+  }
+}
+
+async function importTensors(
+  ctx: StoreContext,
+  entry: TensorModelEntry,
+  source: string,
+  options: ImportOptions,
+): Promise<InstalledModel> {
   const id = entry.id;
   const header = await readSafetensorsHeader(source);
   matchTensors(header, entry.tensors, source, entry.contentLabel);
@@ -151,7 +172,7 @@ export async function importTensorModel(
   }
   return installTensors(ctx, entry, tensors, digest, trust, {
     sourceKind: 'import',
-    source,
+    source: options.sourceName ?? source,
     signal: options.signal,
   });
 }
@@ -166,13 +187,14 @@ async function installTensors(
   from: { sourceKind: 'download' | 'import'; source: string; signal?: AbortSignal },
 ): Promise<InstalledModel> {
   const folder = folderOf(ctx, entry.id);
-  await mkdir(folder, { recursive: true });
-  const tmp = path.join(folder, `.extract-${process.pid}-${randomUUID()}.tmp`);
+  await openModelFolder(folder);
+  const tmp = tempPathFor(path.join(folder, entry.file));
+  let installed = false;
   try {
     await writeSafetensors(tmp, tensors, { ...EXTRACTED_METADATA });
     const bytes = (await stat(tmp)).size;
     const sha256 = await sha256File(tmp, from.signal);
-    return await installModel(ctx, folder, tmp, {
+    const m = await installModel(ctx, folder, tmp, {
       id: entry.id,
       file: entry.file,
       purpose: entry.purpose,
@@ -186,7 +208,10 @@ async function installTensors(
       tensors: digest.tensors,
       trust,
     });
+    installed = true;
+    return m;
   } finally {
     await rm(tmp, { force: true });
+    if (!installed) await dropEmptyFolder(folder);
   }
 }

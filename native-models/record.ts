@@ -3,10 +3,10 @@
  * SHA-256. Written only after the file's hash was checked, atomically (temp file + rename), so a reader
  * sees either the old record or the new one.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { tempPathFor } from '../app/image/atomicWrite';
 
 export const RECORD_FILE = 'model.json';
 
@@ -79,7 +79,7 @@ export async function readRecord(modelDir: string): Promise<ModelRecord | null> 
 export async function writeRecord(modelDir: string, record: ModelRecord): Promise<void> {
   const valid = RecordSchema.parse(record);
   const target = path.join(modelDir, RECORD_FILE);
-  const tmp = path.join(modelDir, `.${RECORD_FILE}.${process.pid}.${randomUUID()}.tmp`);
+  const tmp = tempPathFor(target);
   try {
     await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
     await rename(tmp, target);

@@ -5,10 +5,9 @@
  * header (refusing anything malformed with a message that names the problem), reads tensors from a
  * file, and writes files.
  */
-import { randomUUID } from 'node:crypto';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { StudioError } from '../app/common/errors';
+import { tempPathFor } from '../app/image/atomicWrite';
 
 /** Bytes per element of every dtype the format defines. */
 export const DTYPE_BYTES = {
@@ -316,7 +315,7 @@ export async function writeSafetensors(
     }
   }
   const header = encodeSafetensorsHeader(tensors, metadata);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
+  const tmp = tempPathFor(file);
   try {
     await writeFile(tmp, [header, ...tensors.map((t) => t.data)]);
     await rename(tmp, file);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,7 +103,7 @@ describe('importFile', () => {
     const err = await failure(store.importFile('alpha', await source('bad.onnx', wrong)));
     expect(err.code).toBe('MODEL_INTEGRITY');
     expect(err.message).toContain(alpha.sha256);
-    expect(await readdir(path.join(dir, 'alpha'))).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
 
     const short = await failure(
       store.importFile('alpha', await source('short.onnx', alpha.data.subarray(0, 10))),
@@ -143,9 +144,59 @@ describe('importFile', () => {
     );
     expect(err).toBe(boom);
     await expect(stat(seen)).rejects.toThrow();
-    expect(await readdir(path.join(dir, 'custom'))).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
     expect(await store.get('custom')).toBeNull();
     expect((await store.list()).map((l) => l.id)).toEqual(['alpha', 'beta', 'feat']);
+  });
+
+  it("names the user's file, not the store's temporary copy, when validate fails", async () => {
+    const file = await source('mine.onnx', Buffer.from('not a model'));
+    const err = await failure(
+      store.importFile('custom', file, {
+        // Like the ONNX loader: its message names the path it was given.
+        validate: async (p) => {
+          throw new StudioError('MODEL_UNSUPPORTED', `Cannot load the model ${p}: protobuf parsing failed`);
+        },
+      }),
+    );
+    expect(err.code).toBe('MODEL_UNSUPPORTED');
+    expect(err.message).toBe(`Cannot load the model ${file}: protobuf parsing failed`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('names the file by sourceName when the path is a private copy', async () => {
+    const copy = await source('upload-3f9a.onnx', alpha.data.subarray(0, 100));
+    const err = await failure(store.importFile('alpha', copy, { sourceName: 'big-lama.onnx' }));
+    expect(err.code).toBe('MODEL_INTEGRITY');
+    expect(err.message).toMatch(/^big-lama\.onnx is not the alpha model/);
+    expect(err.message).not.toContain(copy);
+    const bad = await failure(
+      store.importFile('custom', copy, {
+        sourceName: 'mine.onnx',
+        validate: async (p) => {
+          throw new StudioError('MODEL_UNSUPPORTED', `Cannot load the model ${p}`);
+        },
+      }),
+    );
+    expect(bad.message).toBe('Cannot load the model mine.onnx');
+    const m = await store.importFile('alpha', await source('x.onnx', alpha.data), {
+      sourceName: 'big-lama.onnx',
+    });
+    expect(m.source).toBe('big-lama.onnx');
+  });
+
+  it('removes temporaries a killed install left in the model folder, and nothing else', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const folder = path.join(dir, 'alpha');
+    await mkdir(folder, { recursive: true });
+    const leftovers = [
+      `.alpha.onnx.${dead}.0badf00d.tmp`,
+      `.model.json.${dead}.0b7c2a4e-1f00-4d2b-9a6e-3c2d1e0f9a8b.tmp`,
+      `.import-${dead}-0b7c2a4e-1f00-4d2b-9a6e-3c2d1e0f9a8b.tmp`,
+    ];
+    for (const name of [...leftovers, 'notes.txt']) await writeFile(path.join(folder, name), 'x');
+    await store.importFile('alpha', await source('a.onnx', alpha.data));
+    expect((await readdir(folder)).sort()).toEqual(['alpha.onnx', 'model.json', 'notes.txt']);
   });
 
   it('rejects ids that cannot name a folder and files that do not exist', async () => {

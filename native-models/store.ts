@@ -105,7 +105,8 @@ export class ModelStore implements ModelResolver {
    * file must have the manifest's size and SHA-256; for a tensor model it is a safetensors file holding
    * the model's tensors (names, dtypes and shapes checked, then their content hash); any other id makes a
    * custom model (purpose 'inpaint'). `validate` sees the store's temporary copy of a model file before
-   * it is installed (not called for tensor models).
+   * it is installed (not called for tensor models); error messages name the user's file
+   * (`options.sourceName`, else `file`), never that copy. A failed import leaves no empty model folder.
    * @throws StudioError PARAM_INVALID for an id that cannot name a model; IO when the file cannot be read
    *   or the store written; MODEL_INTEGRITY when a manifest model's file does not match (the message
    *   names the tensor for a tensor model); whatever `validate` throws (nothing is installed then);
@@ -121,15 +122,15 @@ export class ModelStore implements ModelResolver {
     }
     const entry = findModel(id, this.manifest);
     const source = path.resolve(file);
+    const shown = options.sourceName ?? source;
     let isFile: boolean;
     try {
       isFile = (await stat(source)).isFile();
     } catch (e) {
-      throw new StudioError('IO', `Cannot read the model file ${source}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      const reason = (e as Error).message.split(source).join(shown);
+      throw new StudioError('IO', `Cannot read the model file ${shown}: ${reason}`, { cause: e });
     }
-    if (!isFile) throw new StudioError('IO', `${source} is not a file.`);
+    if (!isFile) throw new StudioError('IO', `${shown} is not a file.`);
     return this.exclusive(id, () =>
       entry && isTensorModel(entry)
         ? importTensorModel(this.ctx, entry, source, options)

@@ -4,8 +4,10 @@
  * install ends with (rename the checked file into place, then write the record). Shared by the query,
  * install and verify modules; holds no policy of its own.
  */
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { StudioError } from '../app/common/errors';
+import { TEMP_NAME, removeStaleTemps } from '../app/image/atomicWrite';
 import { findModel, isTensorModel, isValidModelId, type ModelEntry } from './manifest';
 import { readRecord, writeRecord, type ModelRecord } from './record';
 import type { InstalledModel, ModelListing } from './storeTypes';
@@ -31,6 +33,37 @@ export function trustOnFirstUseFromEnv(env: NodeJS.ProcessEnv = process.env): bo
 
 export function folderOf(ctx: Pick<StoreContext, 'dir'>, id: string): string {
   return path.join(ctx.dir, id);
+}
+
+/** Temporary names the store used before it shared atomicWrite's: `.import-<pid>-<uuid>.tmp`, `.extract-…`. */
+const LEGACY_TEMP =
+  /^\.(?:import|extract)-(?<pid>\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Creates the model's folder when needed and removes temporary files that a killed install left there
+ * (removeStaleTemps: only our own temporary names, of dead writers or older than an hour).
+ * @throws the file system's error when the folder cannot be created.
+ */
+export async function openModelFolder(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  await removeStaleTemps(folder, { patterns: [TEMP_NAME, LEGACY_TEMP] });
+}
+
+/** Removes the model's folder when it is empty (after a failed install); anything in it is kept. */
+export async function dropEmptyFolder(folder: string): Promise<void> {
+  await rmdir(folder).catch(() => undefined);
+}
+
+/**
+ * `e` with every mention of the path `internal` (the store's temporary copy, or a private copy the
+ * caller made) replaced by `shown`, the file as the user knows it; other errors pass through unchanged.
+ */
+export function namingUserFile(e: unknown, internal: string, shown: string): unknown {
+  if (!(e instanceof Error) || internal === shown || !e.message.includes(internal)) return e;
+  const message = e.message.split(internal).join(shown);
+  if (e instanceof StudioError) return new StudioError(e.code, message, { cause: e });
+  // A file system error (it names both paths): the store's caller would report it as IO anyway.
+  return 'syscall' in e ? new StudioError('IO', `Cannot import ${shown}: ${message}`, { cause: e }) : e;
 }
 
 export type NewRecord = Omit<ModelRecord, 'version' | 'installedAt' | 'verifiedAt' | 'status'>;

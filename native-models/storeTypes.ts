@@ -125,6 +125,12 @@ export interface ImportOptions {
   convention?: string;
   /** Display name for a custom model (default: the id). */
   label?: string;
+  /**
+   * The file as the user knows it, when the path given to importFile is a private copy (e.g. bytes sent
+   * by the editor, written to a temporary folder): errors and the record's `source` name this instead.
+   * Default: the absolute path of the file.
+   */
+  sourceName?: string;
   signal?: AbortSignal;
   /** Tensor models without a pinned content hash: install them and record the hash (overrides the store's default). */
   trustOnFirstUse?: boolean;

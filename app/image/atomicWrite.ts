@@ -2,6 +2,9 @@
  * Atomic file replacement: the bytes go to a temporary file in the destination's folder, are flushed, and
  * the temporary file is renamed over the destination. A reader sees the old file or the new one, never a
  * half-written one; on failure the temporary file is removed and an existing destination is untouched.
+ * A process killed mid-write (`kill -9`, a power cut) leaves its temporary file behind: the next write
+ * into that folder removes such leftovers (removeStaleTemps). Used by the image writers and the model
+ * store, so every temporary file of ours has the one name pattern below.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -30,7 +33,17 @@ export function describeFsError(e: unknown, target: string): string {
   }
 }
 
-/** Name of the temporary file used while writing `target` (same folder, hidden, unique). */
+/**
+ * Our temporary files: `.<target name>.<writer pid>.<8 hex digits>.tmp` (tempPathFor). Earlier versions
+ * of the model store used a UUID in place of the 8 hex digits; those names match too.
+ */
+export const TEMP_NAME =
+  /^\..+\.(?<pid>\d+)\.(?:[0-9a-f]{8}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.tmp$/;
+
+/** A temporary file of ours older than this is a leftover even when its writer's pid is alive (pid reuse). */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Name of the temporary file used while writing `target` (same folder, hidden, unique; see TEMP_NAME). */
 export function tempPathFor(target: string): string {
   return path.join(
     path.dirname(target),
@@ -38,8 +51,63 @@ export function tempPathFor(target: string): string {
   );
 }
 
+/** True when process `pid` exists (on this machine); EPERM means it exists but belongs to someone else. */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface StaleTempOptions {
+  /** Age (by modification time) past which a temporary file is removed whatever its pid. Default STALE_TEMP_MS. */
+  maxAgeMs?: number;
+  /** Name patterns of temporary files, each with a named group `pid`. Default [TEMP_NAME]. */
+  patterns?: readonly RegExp[];
+}
+
 /**
- * Writes `data` to `target` atomically (see the file comment).
+ * Removes leftover temporary files of ours from `folder`: files whose name matches one of `patterns`
+ * and whose writer (the pid in the name) is no longer running, or that were last written more than
+ * `maxAgeMs` ago. A file of this process is removed only by age; nothing else is ever touched. Best
+ * effort: a folder or file that cannot be read or removed is left alone. Returns the names removed.
+ */
+export async function removeStaleTemps(folder: string, options: StaleTempOptions = {}): Promise<string[]> {
+  const maxAgeMs = options.maxAgeMs ?? STALE_TEMP_MS;
+  const patterns = options.patterns ?? [TEMP_NAME];
+  let names: string[];
+  try {
+    names = await fs.readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = patterns.map((p) => p.exec(name)).find((m) => m?.groups?.pid !== undefined);
+    if (!match) continue;
+    const file = path.join(folder, name);
+    try {
+      const st = await fs.lstat(file);
+      if (!st.isFile()) continue;
+      const pid = Number(match.groups!.pid);
+      const old = Date.now() - st.mtimeMs > maxAgeMs;
+      const orphan = pid !== process.pid && !processAlive(pid);
+      if (!old && !orphan) continue;
+      await fs.rm(file);
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Writes `data` to `target` atomically (see the file comment), first removing leftover temporary files of
+ * ours from the folder (removeStaleTemps).
  * @throws StudioError with `code` (IMAGE_WRITE by default) naming the path and the reason.
  */
 export async function writeFileAtomic(
@@ -48,6 +116,7 @@ export async function writeFileAtomic(
   code: 'IMAGE_WRITE' | 'IO' = 'IMAGE_WRITE',
 ): Promise<void> {
   const temp = tempPathFor(target);
+  await removeStaleTemps(path.dirname(target));
   let created = false;
   try {
     const handle = await fs.open(temp, 'wx');
