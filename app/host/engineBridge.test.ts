@@ -182,3 +182,132 @@ describe('engine bridge, more', () => {
     bridge.dispose();
   });
 });
+
+/** A fake engine process that gives each opened image its own id and frees it on closeImage. */
+class HoldingChild extends EventEmitter {
+  static count = 0;
+  readonly n = ++HoldingChild.count;
+  readonly held = new Set<string>();
+  readonly opens: string[] = [];
+  private k = 0;
+  postMessage(message: unknown): void {
+    const m = message as { id: number; method: string; params: Record<string, unknown> };
+    const answer = (result: unknown) =>
+      this.emit('message', { type: 'response', id: m.id, ok: true, result });
+    const fail = (code: string, message: string) =>
+      this.emit('message', { type: 'response', id: m.id, ok: false, error: { code, message } });
+    queueMicrotask(() => {
+      if (m.method === 'openImage') {
+        const id = `p${this.n}-i${++this.k}`;
+        this.held.add(id);
+        this.opens.push(m.params.path as string);
+        answer({ imageId: id });
+      } else if (m.method === 'closeImage') answer({ closed: this.held.delete(m.params.imageId as string) });
+      else if (m.method === 'evict') {
+        this.held.clear();
+        answer({});
+      } else if (m.method === 'run') {
+        if (this.held.has(m.params.imageId as string)) answer({ ran: m.params.imageId });
+        else fail('IMAGE_CLOSED', `Image "${String(m.params.imageId)}" was freed`);
+      } else if (m.method === 'engineInfo') answer({ process: this.n });
+    });
+  }
+  kill(): void {
+    this.emit('exit', 0);
+  }
+}
+
+function holdingBridge(policy?: RestartPolicy) {
+  const children: HoldingChild[] = [];
+  const states: string[] = [];
+  const bridge = new EngineBridge({
+    fork: () => {
+      const c = new HoldingChild();
+      children.push(c);
+      return c as unknown as EngineChild;
+    },
+    emit: (name, payload) => {
+      if (name === 'onEngineState') states.push((payload as { state: string }).state);
+    },
+    ...(policy ? { policy } : {}),
+    schedule: (fn) => fn(),
+  });
+  return { bridge, children, states };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
+describe('engine bridge: closed images and restartEngine', () => {
+  it('forgets a closed image: the engine frees it and a crash does not re-open it', async () => {
+    const { bridge, children } = holdingBridge();
+    const a = (await bridge.request('openImage', { path: '/a.png' })) as { imageId: string };
+    const b = (await bridge.request('openImage', { path: '/b.png' })) as { imageId: string };
+    await expect(bridge.request('closeImage', { imageId: a.imageId })).resolves.toEqual({ closed: true });
+    expect([...children[0].held]).toEqual([b.imageId]);
+    children[0].emit('exit', 139);
+    await settle();
+    // Only b is re-opened, under its old id.
+    expect(children[1].opens).toEqual(['/b.png']);
+    await expect(bridge.request('run', { imageId: b.imageId })).resolves.toEqual({ ran: `p${children[1].n}-i1` });
+    bridge.dispose();
+  });
+
+  it('forgets an image the engine evicted (IMAGE_CLOSED), and one closed while the engine was down', async () => {
+    const scheduled: (() => void)[] = [];
+    const children: HoldingChild[] = [];
+    const bridge = new EngineBridge({
+      fork: () => {
+        const c = new HoldingChild();
+        children.push(c);
+        return c as unknown as EngineChild;
+      },
+      emit: () => {},
+      schedule: (fn) => scheduled.push(fn),
+    });
+    const a = (await bridge.request('openImage', { path: '/a.png' })) as { imageId: string };
+    const b = (await bridge.request('openImage', { path: '/b.png' })) as { imageId: string };
+    await bridge.request('evict' as never, {});
+    await expect(bridge.request('run', { imageId: a.imageId })).rejects.toMatchObject({
+      code: 'IMAGE_CLOSED',
+    });
+    children[0].emit('exit', 139);
+    // Down (the restart is scheduled): closing b is answered here and b is not re-opened either.
+    await expect(bridge.request('closeImage', { imageId: b.imageId })).resolves.toEqual({ closed: true });
+    scheduled.shift()!();
+    await settle();
+    expect(children[1].opens).toEqual([]);
+    bridge.dispose();
+  });
+
+  it('restartEngine starts a given-up engine again with a fresh crash history and its images re-opened', async () => {
+    const { bridge, children, states } = holdingBridge(new RestartPolicy(1, 60_000, 0));
+    const a = (await bridge.request('openImage', { path: '/a.png' })) as { imageId: string };
+    // Nothing to restart while it runs.
+    await expect(
+      bridge.handle({ type: 'request', id: 1, method: 'restartEngine', params: {} }),
+    ).resolves.toMatchObject({
+      ok: true,
+      result: { restarted: false },
+    });
+    expect(children).toHaveLength(1);
+    children[0].emit('exit', 1);
+    await settle();
+    children[1].emit('exit', 1);
+    expect(bridge.engineState().state).toBe('failed');
+    await expect(bridge.request('run', { imageId: a.imageId })).rejects.toMatchObject({
+      code: 'ENGINE_CRASHED',
+    });
+    await expect(bridge.request('restartEngine', {})).resolves.toEqual({ restarted: true });
+    await settle();
+    expect(states.slice(-2)).toEqual(['restarting', 'ready']);
+    expect(children).toHaveLength(3);
+    expect(children[2].opens).toEqual(['/a.png']);
+    await expect(bridge.request('run', { imageId: a.imageId })).resolves.toEqual({ ran: `p${children[2].n}-i1` });
+    // Its history is fresh: one crash is restarted again, not given up on.
+    children[2].emit('exit', 1);
+    await settle();
+    expect(bridge.engineState().state).toBe('ready');
+    expect(children).toHaveLength(4);
+    bridge.dispose();
+  });
+});

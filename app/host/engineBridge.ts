@@ -5,7 +5,9 @@
  * the RestartPolicy, and the images the front end had open are re-opened in the new process under their
  * old ids, so the user's image, mask and parameters survive and the next run works. The front end hears
  * of it through onEngineState: 'restarting' (with the reason), then 'ready', or 'failed' after a crash
- * loop. Transport-free (no Electron, no child_process): the caller supplies `fork`.
+ * loop; from 'failed' the front end may ask for a new start (restartEngine). An image the front end
+ * closes (closeImage), or that the engine evicted (IMAGE_CLOSED), is forgotten: a restart does not
+ * re-open it. Transport-free (no Electron, no child_process): the caller supplies `fork`.
  */
 import { StudioError, asStudioError, fromWire } from '../common/errors';
 import { isMethod, parseMessage, parseParams } from '../contract/messages';
@@ -115,9 +117,14 @@ export class EngineBridge {
   private async restart(): Promise<void> {
     if (this.stopped) return;
     this.start();
-    for (const [frontEndId, o] of this.opened) {
+    for (const [frontEndId, o] of [...this.opened]) {
       try {
         const r = (await this.send(o.method, o.params)) as { imageId: string };
+        if (!this.opened.has(frontEndId)) {
+          // Closed by the front end while it was being re-opened: free it in the new process too.
+          void this.send('closeImage', { imageId: r.imageId }).catch(() => {});
+          continue;
+        }
         this.idMap.set(frontEndId, r.imageId);
       } catch (e) {
         // Crashed again: the next restart re-opens it. Any other failure: the image cannot be opened.
@@ -162,25 +169,56 @@ export class EngineBridge {
     });
   }
 
+  /**
+   * After a crash loop ('failed'): starts the engine again with a fresh crash history and re-opens the
+   * front end's images. Returns false when there is nothing to restart (ready, or already restarting).
+   */
+  private restartAfterFailure(): boolean {
+    if (!this.failed || this.stopped) return false;
+    this.failed = false;
+    this.policy.reset();
+    this.setState({ state: 'restarting', message: 'Starting the engine again, as asked.' });
+    void this.restart();
+    return true;
+  }
+
+  private forget(frontEndId: string): void {
+    this.opened.delete(frontEndId);
+    this.idMap.delete(frontEndId);
+  }
+
   /** Sends a validated request (see ipcGuard) and resolves with the engine's result. */
   async request(method: MethodName, params: Record<string, unknown>): Promise<unknown> {
+    // The bridge's own method: the engine process cannot restart itself.
+    if (method === 'restartEngine') return { restarted: this.restartAfterFailure() };
+    const p = { ...params };
+    const frontEndId = typeof p.imageId === 'string' ? p.imageId : undefined;
+    if (frontEndId) p.imageId = this.idMap.get(frontEndId) ?? frontEndId;
+    if (method === 'closeImage' && frontEndId) {
+      const known = this.opened.has(frontEndId);
+      this.forget(frontEndId);
+      // No process (restarting or stopped): it holds nothing, and a restart will not re-open it.
+      if (!this.child || this.failed) return { closed: known };
+    }
     if (this.failed)
       throw new StudioError(
         'ENGINE_CRASHED',
-        'The engine keeps crashing and was stopped; restart the application.',
+        'The engine keeps crashing and was stopped; use Restart engine, or restart the application.',
       );
-    const p = { ...params };
-    if (typeof p.imageId === 'string') p.imageId = this.idMap.get(p.imageId) ?? p.imageId;
-    const result = await this.send(method, p);
+    let result: unknown;
+    try {
+      result = await this.send(method, p);
+    } catch (e) {
+      // The engine freed it (its memory budget): nothing to re-open after a crash either.
+      if (frontEndId && (e as StudioError).code === 'IMAGE_CLOSED') this.forget(frontEndId);
+      throw e;
+    }
     if (method === 'openImage' || method === 'openImageData') {
       const id = (result as { imageId: string }).imageId;
       this.opened.set(id, { method, params });
       this.idMap.set(id, id);
       // The editor holds one image at a time; a few recent ones are plenty to re-open.
-      for (const old of [...this.opened.keys()].slice(0, -MAX_REOPENED)) {
-        this.opened.delete(old);
-        this.idMap.delete(old);
-      }
+      for (const old of [...this.opened.keys()].slice(0, -MAX_REOPENED)) this.forget(old);
     }
     return result;
   }
