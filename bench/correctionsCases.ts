@@ -2,7 +2,7 @@
  * Cases, stand-in fills and metrics of the corrections benchmark (bench/corrections.ts).
  *
  * Cases: four texture crops with a 128 px square hole in the middle (brick, grass, gravel: the whole
- * 512 px scikit-image fixture; wood: a 512 px crop of the sharp part of Wood.jpg) and four photographs
+ * 512 px scikit-image fixture; wood: a 512 px crop of Wood.jpg on its in-focus grain) and four photographs
  * with a blob hole over an object (astronaut: the mission patch; chelsea: the cat's left eye; garden:
  * the marigold's stamens; elephants: the small elephant's head, on a 1600 px-wide downscale).
  *
@@ -62,7 +62,7 @@ export const CORRECTION_CASES: readonly CorrectionCase[] = [
     name: 'wood',
     kind: 'texture',
     file: 'Wood.jpg',
-    crop: { x: 300, y: 1300, width: 512, height: 512 },
+    crop: { x: 1000, y: 600, width: 512, height: 512 },
     hole: { x: 192, y: 192 },
     gpl: true,
   },
