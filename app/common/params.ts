@@ -37,10 +37,16 @@ export interface EnumParam<T extends string = string> extends ParamBase {
   options: readonly { value: T; label: string }[];
 }
 
-/** A rectangle in image pixels, or null when unset (e.g. an exemplar region). */
+/**
+ * A rectangle in image pixels, or null when unset (e.g. an exemplar region). A set rectangle must lie
+ * inside the image and be at least `minSize` pixels on each side: the pipeline checks it against the
+ * image before any stage runs (app/pipeline/validate.ts).
+ */
 export interface RectParam extends ParamBase {
   kind: 'rect';
   default: null;
+  /** Smallest width and height the stage can use, in image pixels (default 1). */
+  minSize?: number;
 }
 
 export type ParamDecl = NumberParam | BooleanParam | EnumParam | RectParam;
@@ -166,6 +172,8 @@ export function checkDeclaration(schema: ParamSchema): string[] {
       if (!(d.step > 0)) problems.push(`${key} step must be positive`);
       if (d.log && d.min < 0) problems.push(`${key} is log-scaled but its minimum is negative`);
     }
+    if (d.kind === 'rect' && d.minSize !== undefined && !(Number.isInteger(d.minSize) && d.minSize >= 1))
+      problems.push(`${key} minSize must be a whole number of at least 1`);
     if (d.kind === 'enum' && !d.options.some((o) => o.value === d.default)) {
       problems.push(`${key} default ${d.default} is not one of its options`);
     }

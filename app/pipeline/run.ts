@@ -8,6 +8,7 @@ import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/typ
 import type { SessionPool } from '../ort/types';
 import { StageCache, chainKey, imageKey, maskKey } from './cache';
 import { Throttle } from './throttle';
+import { assertUniqueStages, validateRun } from './validate';
 import type { ModelResolver, StageArtifacts, StageDef, StageInput, StageName, StageOutput } from './types';
 
 export interface StageRequest {
@@ -67,6 +68,7 @@ export function resolveStageList(
   registry: readonly StageDef[],
   stages: readonly StageRequest[],
 ): { def: StageDef; params: ParamValues }[] {
+  assertUniqueStages(stages.map((s) => s.name));
   return stages.map((s) => {
     const def = registry.find((d) => d.name === s.name);
     if (!def) {
@@ -88,13 +90,16 @@ export class Pipeline {
   /**
    * Runs the stages in order. Each stage's result is cached under (its inputs, its parameters), so a
    * re-run after a later stage's parameter changed starts from that stage.
-   * @throws StudioError PARAM_INVALID / STAGE_UNKNOWN / MASK_SIZE before running; CANCELLED when the
-   *   signal fires (promptly, even while a stage is inside a model call); the stage's error otherwise.
+   * @throws StudioError PARAM_INVALID / STAGE_UNKNOWN / MASK_SIZE before running (a stage listed twice,
+   *   a rectangle parameter outside the image or too small, a mask over the whole image: validate.ts);
+   *   CANCELLED when the signal fires (promptly, even while a stage is inside a model call); the
+   *   stage's error otherwise.
    */
   async run(req: PipelineRequest, opts: RunOptions = {}): Promise<PipelineResult> {
     const t0 = performance.now();
     assertSameSize(req.image, req.mask);
     const plan = resolveStageList(this.deps.stages, req.stages);
+    validateRun(plan, req.image, req.mask);
     const signal = opts.signal ?? new AbortController().signal;
     const emit = opts.onEvent ?? (() => {});
     const seed = req.seed ?? 0;

@@ -46,6 +46,9 @@ export const TEXTURE_PARAMS: ParamSchema = {
       label: 'Exemplar',
       help: 'The region whose texture the hole should take. Unset: the exemplar chosen by block matching if it ran, else the known pixels around the hole.',
       default: null,
+      // The feature networks pool three to four times: a smaller region has no position left at the
+      // deepest layer (8x8 fails with the embedded network).
+      minSize: 16,
     },
     {
       kind: 'enum',
