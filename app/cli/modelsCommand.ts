@@ -1,11 +1,28 @@
 /** `inpaint-studio models list | download ID | import ID FILE | verify`. */
+import { stat } from 'node:fs/promises';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { findModel, isTensorModel } from '../../native-models/manifest';
 import { TRUST_UNPINNED_ENV } from '../../native-models/store';
 import type { InstalledModel } from '../../native-models/store';
+import { StudioError } from '../common/errors';
 import type { EngineServices } from '../host/services';
+import { describeFsError } from '../image/atomicWrite';
 import { validateInpaintModel } from '../host/validateModel';
+
+/**
+ * The file `models import` reads must exist and be a file: said in words that name it, before the store
+ * is touched (not a raw ENOENT).
+ * @throws StudioError PARAM_INVALID naming the file.
+ */
+async function checkImportFile(file: string): Promise<void> {
+  const st = await stat(file).catch((e: NodeJS.ErrnoException) => e);
+  if (st instanceof Error) {
+    const why = st.code === 'ENOENT' ? 'the file does not exist' : describeFsError(st, file);
+    throw new StudioError('PARAM_INVALID', `Cannot import ${file}: ${why}`, { cause: st });
+  }
+  if (!st.isFile()) throw new StudioError('PARAM_INVALID', `Cannot import ${file}: it is not a file`);
+}
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
@@ -111,6 +128,7 @@ export function modelsCommands(
     )
     .option('--trust-on-first-use', TRUST_HELP)
     .action(async (id: string, file: string, flags: { convention?: string; trustOnFirstUse?: boolean }) => {
+      await checkImportFile(file);
       const entry = findModel(id, svc().store.manifest);
       if (entry && isTensorModel(entry)) {
         const m = await svc().store.importFile(id, file, { signal, trustOnFirstUse: flags.trustOnFirstUse });

@@ -10,6 +10,7 @@ import { loadMask } from '../image/mask';
 import { saveImage } from '../image/save';
 import type { EngineServices } from '../host/services';
 import { STAGES } from '../stages/registry';
+import { checkBatchOut, checkNotInput, checkSingleOut } from './outTarget';
 import { createReporter } from './reporter';
 import { buildStageRequests, parseStageList } from './stageFlags';
 
@@ -41,8 +42,8 @@ async function planJobs(flags: RunFlags): Promise<Job[]> {
   if (!(await isDir(flags.image))) {
     if (await isDir(flags.mask))
       throw new StudioError('MASK_DECODE', `--mask ${flags.mask} is a folder but --image is a single file`);
-    const out = (await isDir(flags.out)) ? path.join(flags.out, path.basename(flags.image)) : flags.out;
-    return [{ image: flags.image, mask: flags.mask, out }];
+    await checkSingleOut(flags.out, flags.image, flags.mask);
+    return [{ image: flags.image, mask: flags.mask, out: flags.out }];
   }
   const names = (await readdir(flags.image))
     .filter((n) => IMAGE_EXT.has(path.extname(n).toLowerCase()))
@@ -52,6 +53,7 @@ async function planJobs(flags: RunFlags): Promise<Job[]> {
       'IMAGE_DECODE',
       `The folder ${flags.image} holds no PNG, JPEG, WebP or TIFF images`,
     );
+  await checkBatchOut(flags.out, flags.image, flags.mask);
   const maskDir = await isDir(flags.mask);
   const masks = maskDir ? await readdir(flags.mask) : [];
   return names.map((n) => {
@@ -85,12 +87,7 @@ export async function runCommand(
   const failures: { file: string; code: number }[] = [];
   for (const job of jobs) {
     try {
-      if (path.resolve(job.out) === path.resolve(job.image)) {
-        throw new StudioError(
-          'IMAGE_WRITE',
-          `Refusing to overwrite the original ${job.image}; choose another --out`,
-        );
-      }
+      await checkNotInput(job.out, job.image, job.mask);
       const loaded = await loadImage(job.image);
       const mask = await loadMask(job.mask, loaded.image);
       const result = await services.pipeline.run(

@@ -3,6 +3,7 @@ import { StudioError } from '../common/errors';
 import { parseParamText, type ParamDecl } from '../common/params';
 import type { StageRequest } from '../pipeline/run';
 import type { StageDef } from '../pipeline/types';
+import { assertUniqueStages } from '../pipeline/validate';
 
 export function parseStageList(text: string, registry: readonly StageDef[]): string[] {
   const names = text
@@ -11,6 +12,7 @@ export function parseStageList(text: string, registry: readonly StageDef[]): str
     .filter(Boolean);
   if (names.length === 0)
     throw new StudioError('PARAM_INVALID', 'Expected at least one stage for --stages but received ""');
+  assertUniqueStages(names);
   for (const n of names) {
     if (!registry.some((d) => d.name === n)) {
       throw new StudioError(
@@ -72,6 +74,6 @@ export function describeParam(stage: string, d: ParamDecl): string {
     case 'enum':
       return `  ${key}  ${d.options.map((o) => o.value).join('|')}, default ${d.default}\n      ${d.label}: ${d.help}`;
     case 'rect':
-      return `  ${key}  x,y,width,height in pixels, default none\n      ${d.label}: ${d.help}`;
+      return `  ${key}  x,y,width,height in pixels inside the image${d.minSize ? `, at least ${d.minSize}x${d.minSize}` : ''}, default none\n      ${d.label}: ${d.help}`;
   }
 }
