@@ -1,11 +1,21 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelSession } from '../../app/ort/sessions';
 import type { TensorValue } from '../../app/ort/types';
-import { GENERATED_MODELS, GENERATED_MODEL_IDS, ensureGeneratedModel, sha256 } from './index';
+import {
+  GENERATED_MODELS,
+  GENERATED_MODEL_IDS,
+  MODEL_CACHE_ENV,
+  defaultModelCacheDir,
+  ensureGeneratedModel,
+  generatedModel,
+  sha256,
+  writeCachedModel,
+} from './index';
 
 const { onnx } = onnxProto;
 
@@ -86,6 +96,60 @@ function feedsFor(id: string, size: number): Record<string, TensorValue> {
       };
   }
 }
+
+describe('the model cache', () => {
+  it("lives in the user's cache folder, or where INPAINT_STUDIO_CACHE says; never the shared temp folder", async () => {
+    const d = defaultModelCacheDir({});
+    expect(d).toContain('inpaint-studio');
+    expect(d.startsWith(tmpdir())).toBe(false);
+    const own = join(dir, 'env-cache');
+    const before = process.env[MODEL_CACHE_ENV];
+    process.env[MODEL_CACHE_ENV] = own;
+    try {
+      const path = await ensureGeneratedModel('generated-migan');
+      expect(path.startsWith(own + '/')).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env[MODEL_CACHE_ENV];
+      else process.env[MODEL_CACHE_ENV] = before;
+    }
+  });
+
+  it('replaces a planted or damaged file of the expected name with the built bytes', async () => {
+    const cache = join(dir, 'planted');
+    await mkdir(cache);
+    const m = generatedModel('generated-lama-fixed-rgb');
+    const bytes = m.build();
+    const name = `${m.id}-${sha256(bytes).slice(0, 16)}.onnx`;
+    await writeFile(join(cache, name), 'a model someone else put here');
+    const path = await ensureGeneratedModel(m.id, cache);
+    expect(path).toBe(join(cache, name));
+    expect(sha256(await readFile(path))).toBe(sha256(bytes));
+
+    // A link to a file of the right bytes is not trusted either: the link can be re-pointed later.
+    const elsewhere = join(dir, 'elsewhere.onnx');
+    await writeFile(elsewhere, bytes);
+    await rm(path);
+    await symlink(elsewhere, path);
+    await ensureGeneratedModel(m.id, cache);
+    expect((await lstat(path)).isFile()).toBe(true);
+  });
+
+  it("removes a killed writer's temporary file when it writes", async () => {
+    const cache = join(dir, 'leftovers');
+    await mkdir(cache);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const stale = [
+      `.texture-a-0123456789abcdef.onnx.${dead}.deadbeef.tmp`,
+      `x-0123456789abcdef.onnx.${dead}.1733390000000.k3j4h5.tmp`,
+    ];
+    for (const n of [...stale, 'keep.tmp']) await writeFile(join(cache, n), 'x');
+    await writeCachedModel(new Uint8Array([1, 2, 3]), 'tiny', cache);
+    expect((await readdir(cache)).sort()).toEqual([
+      'keep.tmp',
+      `tiny-${sha256(new Uint8Array([1, 2, 3])).slice(0, 16)}.onnx`,
+    ]);
+  });
+});
 
 describe('speed', () => {
   it.each(GENERATED_MODELS.map((m) => [m.id] as const))(

@@ -1,13 +1,17 @@
 /**
  * The generated inpainting models: small real ONNX networks built by code (never committed as
  * binaries), one per model convention, cached on disk under a name that hashes the builder's output.
+ * The cache is the user's own cache folder (never a shared temporary folder, where another user could
+ * plant a file), and a cached file is used only when its bytes hash to what the builder made.
  */
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import envPaths from 'env-paths';
 import { StudioError } from '../../app/common/errors';
+import { TEMP_NAME, removeStaleTemps, tempPathFor } from '../../app/image/atomicWrite';
+import { sha256File } from '../sha256';
 import type { ConventionId } from '../../app/stages/lama/conventions/types';
 import { buildLamaDynamic4ch, buildLamaFixedBgr, buildLamaFixedRgb, buildMigan } from './models';
 
@@ -55,7 +59,7 @@ export const GENERATED_MODELS: readonly GeneratedModel[] = [
   },
 ];
 
-/** `<repo>/.cache/models` (git-ignored). */
+/** `<repo>/.cache/models` (git-ignored): where `npm run models:build` writes the models it packages. */
 export const DEFAULT_MODEL_CACHE = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -63,6 +67,20 @@ export const DEFAULT_MODEL_CACHE = resolve(
   '.cache',
   'models',
 );
+
+/** Environment variable that overrides the generated-model cache folder (tests, portable installs). */
+export const MODEL_CACHE_ENV = 'INPAINT_STUDIO_CACHE';
+
+/**
+ * The generated-model cache: `$INPAINT_STUDIO_CACHE` when set and not empty, else `models/` in the
+ * user's cache folder (Linux `~/.cache/inpaint-studio/models`, macOS `~/Library/Caches/inpaint-studio/models`,
+ * Windows `%LOCALAPPDATA%\inpaint-studio\Cache\models`). Only computes the path.
+ */
+export function defaultModelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[MODEL_CACHE_ENV]?.trim();
+  if (override) return resolve(override);
+  return join(envPaths('inpaint-studio', { suffix: '' }).cache, 'models');
+}
 
 export function generatedModel(id: string): GeneratedModel {
   const m = GENERATED_MODELS.find((g) => g.id === id);
@@ -80,9 +98,9 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /**
- * Builds the model and writes it (atomically) to `cacheDir` as `<id>-<hash16>.onnx`, unless a file
- * of that name is already there; returns its absolute path. When `cacheDir` is not given and
- * `<repo>/.cache/models` is not writable, a folder under the OS temp dir is used.
+ * Builds the model and writes it (atomically) to `cacheDir` (default defaultModelCacheDir()) as
+ * `<id>-<hash16>.onnx` unless a file of that name holding exactly these bytes is there; returns its
+ * absolute path.
  * @throws StudioError MODEL_MISSING for an unknown id; IO when the folder cannot be written.
  */
 export async function ensureGeneratedModel(id: string, cacheDir?: string): Promise<string> {
@@ -90,21 +108,28 @@ export async function ensureGeneratedModel(id: string, cacheDir?: string): Promi
   return writeCachedModel(model.build(), model.id, cacheDir);
 }
 
+/** Temporary names of earlier versions of writeCachedModel: `<file>.<pid>.<ms>.<random>.tmp`. */
+const LEGACY_TEMP = /^[^.].*\.onnx\.(?<pid>\d+)\.\d+\.[0-9a-z]+\.tmp$/;
+
 /**
- * Writes built model bytes (atomically) as `<stem>-<hash16>.onnx` into `cacheDir` (default
- * `<repo>/.cache/models`, or a folder under the OS temp dir when that is not writable), unless that
- * file exists; returns its absolute path. Shared by every generated model.
+ * Writes built model bytes as `<stem>-<hash16>.onnx` into `cacheDir` (default defaultModelCacheDir(),
+ * created private to the user) and returns its absolute path. A file already there is used only when
+ * it is a regular file whose SHA-256 is that of `bytes` (the builders are deterministic); anything else
+ * (a damaged, truncated or planted file) is replaced atomically. Shared by every generated model and
+ * every cached generated graph (texture losses, block matching).
  * @throws StudioError IO when the folder cannot be written.
  */
 export async function writeCachedModel(bytes: Uint8Array, stem: string, cacheDir?: string): Promise<string> {
-  const dir = cacheDir ? resolve(cacheDir) : await writableDefaultDir();
-  const path = join(dir, `${stem}-${sha256(bytes).slice(0, 16)}.onnx`);
-  if (await exists(path)) return path;
+  const dir = resolve(cacheDir ?? defaultModelCacheDir());
+  const hash = sha256(bytes);
+  const path = join(dir, `${stem}-${hash.slice(0, 16)}.onnx`);
+  if (await holds(path, hash)) return path;
   try {
-    await mkdir(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await removeStaleTemps(dir, { patterns: [TEMP_NAME, LEGACY_TEMP] });
+    const tmp = tempPathFor(path);
     try {
-      await writeFile(tmp, bytes);
+      await writeFile(tmp, bytes, { flag: 'wx', mode: 0o600 });
       await rename(tmp, path);
     } finally {
       await rm(tmp, { force: true });
@@ -121,20 +146,11 @@ export async function writeCachedModel(bytes: Uint8Array, stem: string, cacheDir
   return path;
 }
 
-async function writableDefaultDir(): Promise<string> {
+/** True when `path` is a regular file (not a link) whose SHA-256 is `hash`. */
+async function holds(path: string, hash: string): Promise<boolean> {
   try {
-    await mkdir(DEFAULT_MODEL_CACHE, { recursive: true });
-    await access(DEFAULT_MODEL_CACHE, constants.W_OK);
-    return DEFAULT_MODEL_CACHE;
-  } catch {
-    return join(tmpdir(), 'inpaint-studio', 'models');
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.R_OK);
-    return true;
+    if (!(await lstat(path)).isFile()) return false;
+    return (await sha256File(path)) === hash;
   } catch {
     return false;
   }

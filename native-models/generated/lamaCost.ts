@@ -416,9 +416,9 @@ export function buildLamaCostModel(options: LamaCostOptions = {}): Uint8Array {
 }
 
 /**
- * Builds the stand-in and writes it (atomically) to `cacheDir` (default `<repo>/.cache/models`, or
- * a folder under the OS temp dir when that is not writable) as
- * `lama-cost-standin-b<blocks>-s<size>-<fft>-<hash16>.onnx`, unless that file exists; returns its path.
+ * Builds the stand-in and writes it (atomically, writeCachedModel) to `cacheDir` (default the user's
+ * model cache, defaultModelCacheDir()) as `lama-cost-standin-b<blocks>-s<size>-<fft>-<hash16>.onnx`,
+ * unless that file holds these bytes already; returns its path.
  * Building the default model takes a few seconds and ~0.5 GB of memory.
  * @throws StudioError PARAM_INVALID for bad options; IO when the folder cannot be written.
  */
