@@ -14,7 +14,7 @@
  *
  * Scores (correctionsCases.ts): S, the mean CIEDE2000 between σ 4 low-passes of result and truth in the
  * hole (lower is better); D, the hole's detail variance over the truth's (1 = the truth's level) and
- * |ln D|; seam, the boundary band's gradient over the truth's; the pipeline's wall time. Prints the
+ * |ln D|; seam, the mean colour jump across the hole's edge over the truth's; the pipeline's wall time. Prints the
  * per-run and summary tables and the issue's acceptance checks (PASS/FAIL), writes
  * bench/results/corrections.json and docs/gallery/corrections-<case>-<fill>.png (fill, each config,
  * truth, cropped around the hole; the GPL-2+ fixtures' strips are git-ignored).
@@ -303,7 +303,7 @@ const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : String(v)
 export function correctionsMarkdown(r: Awaited<ReturnType<typeof runCorrections>>, quick: boolean): string {
   const lines: string[] = [];
   lines.push(
-    `\n## corrections on good fills${quick ? ' (quick: brick, astronaut, chelsea)' : ''}: S = mean CIEDE2000 of σ 4 low-passes vs the truth in the hole (lower is better), D = detail variance / truth's, seam = boundary-band gradient / truth's, time\n`,
+    `\n## corrections on good fills${quick ? ' (quick: brick, astronaut, chelsea)' : ''}: S = mean CIEDE2000 of σ 4 low-passes vs the truth in the hole (lower is better), D = detail variance / truth's, seam = colour jump across the hole edge / truth's, time\n`,
   );
   lines.push(
     `configs: ${Object.entries(r.configs)

@@ -15,23 +15,23 @@
  *   correction keep the fill's shapes, shading and colour (lower is better).
  * - D: the result's detail variance (luma − its σ 2 Gaussian blur) over the truth's: 1 = the truth's
  *   detail level, < 1 blurry, > 1 too busy; |ln D| is the distance from the truth's level.
- * - seam: mean luma gradient magnitude over the boundary band (the pixels with a pixel of the other side
- *   among their 8 neighbours: 1 px inside and 1 px outside the hole, 2 px wide) in the result, over the
- *   same in the truth. 1 = the boundary looks like the truth; > 1 a visible edge (paste seam, colour
- *   step), < 1 a smoother boundary than the truth (a blurry fill).
+ * - seam: the mean colour jump across the hole's edge (CIELab distance between each hole pixel on the
+ *   edge and its 4-neighbours outside: the 2 px band straddling the boundary; colorBench's meanEdgeJump)
+ *   in the result, over the same in the truth. 1 = the edge is as continuous as in the truth; > 1 a
+ *   visible seam (paste edge, colour step), < 1 smoother across the edge than the truth.
  */
 import path from 'node:path';
 import type { Rect } from '../app/common/params';
 import { mulberry32 } from '../app/common/random';
 import { cropImage, cropMask, expandRect, maskBoundingBox, pasteImage } from '../app/image/crop';
 import { loadImage } from '../app/image/load';
-import { meanGradientWhere } from '../app/image/metrics';
 import { resizeImage } from '../app/image/resize';
 import { cloneImage, createMask, type Mask, type RgbImage } from '../app/image/types';
 import { labToSrgb, meanCiede2000, srgbToLab } from '../app/stages/color/colorSpace';
 import { embeddedFillAsync } from '../app/stages/lama/embeddedFill';
 import { gaussianBlur } from '../app/stages/texture/band';
 import { holeDetailVariance } from '../app/stages/texture/detail';
+import { meanEdgeJump } from './colorBench';
 import { blurredHole } from './gallery/texture';
 
 export const FIXTURES = path.resolve('../shared/fixtures/images');
@@ -243,27 +243,6 @@ export function metricRect(mask: Mask): Rect {
   return expandRect(maskBoundingBox(mask)!, 32, mask.width, mask.height);
 }
 
-/** The pixels with a pixel of the other side (hole / not hole) among their 8 neighbours. */
-export function boundaryBand(mask: Mask): Uint8Array {
-  const { width: W, height: H, data } = mask;
-  const band = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const m = data[y * W + x];
-      search: for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx,
-            yy = y + dy;
-          if (xx < 0 || yy < 0 || xx >= W || yy >= H) continue;
-          if (data[yy * W + xx] !== m) {
-            band[y * W + x] = 1;
-            break search;
-          }
-        }
-    }
-  return band;
-}
-
 function lowPass(img: RgbImage, sigma: number): RgbImage {
   return {
     width: img.width,
@@ -276,24 +255,21 @@ function lowPass(img: RgbImage, sigma: number): RgbImage {
 export interface TruthRef {
   rect: Rect;
   mask: Mask;
-  band: Uint8Array;
   low: RgbImage;
   detail: number;
-  seamGradient: number;
+  seamJump: number;
 }
 
 export function truthRef(truth: RgbImage, mask: Mask): TruthRef {
   const rect = metricRect(mask);
   const t = cropImage(truth, rect);
   const m = cropMask(mask, rect);
-  const band = boundaryBand(m);
   return {
     rect,
     mask: m,
-    band,
     low: lowPass(t, 4),
     detail: holeDetailVariance(t, m, 2),
-    seamGradient: meanGradientWhere(t, band),
+    seamJump: meanEdgeJump(t, m),
   };
 }
 
@@ -304,7 +280,7 @@ export interface Scores {
   D: number;
   /** |ln D|. */
   lnD: number;
-  /** Boundary-band gradient over the truth's. */
+  /** Mean colour jump across the hole's edge over the truth's. */
   seam: number;
 }
 
@@ -312,6 +288,6 @@ export function score(result: RgbImage, ref: TruthRef): Scores {
   const r = cropImage(result, ref.rect);
   const S = meanCiede2000(lowPass(r, 4), ref.low, ref.mask);
   const D = ref.detail > 0 ? holeDetailVariance(r, ref.mask, 2) / ref.detail : NaN;
-  const seam = ref.seamGradient > 0 ? meanGradientWhere(r, ref.band) / ref.seamGradient : NaN;
+  const seam = ref.seamJump > 0 ? meanEdgeJump(r, ref.mask) / ref.seamJump : NaN;
   return { S, D, lnD: Math.abs(Math.log(D)), seam };
 }
