@@ -83,6 +83,44 @@ describe('provider report', () => {
     await pool.releaseAll();
   });
 
+  it('reports the provider a run moved to, read after the run (issue 14 item 15)', async () => {
+    // A session that starts on dml and whose run moves it to the CPU, as app/ort does when a run
+    // fails on a GPU provider.
+    let provider: ProviderName = 'dml';
+    const attempts = [{ provider: 'dml' as ProviderName, ok: true }];
+    const session = {
+      source: 'm.onnx',
+      name: 'm.onnx',
+      opset: 17,
+      get provider() {
+        return provider;
+      },
+      attempts,
+      inputs: [],
+      outputs: [],
+      metadata: {},
+      run: async () => {
+        provider = 'cpu';
+        attempts.push({ provider: 'dml', ok: false }, { provider: 'cpu', ok: true });
+        return {};
+      },
+      release: async () => {},
+    };
+    const pool = {
+      runCounts: new Map<string, number>(),
+      size: 1,
+      get: async () => session,
+      releaseAll: async () => {},
+    };
+    const t = new ProviderTracker(PROVIDER_ORDER, () => null);
+    const s = await t.track(pool).get('m.onnx');
+    expect(s.provider).toBe('dml');
+    await s.run({});
+    expect(s.provider).toBe('cpu');
+    expect(t.report().lastProvider).toBe('cpu');
+    expect(t.report().details.find((d) => d.name === 'dml')?.status).not.toBe('available');
+  });
+
   it("engineInfo reports this machine's providers (CPU here), not a fixed list", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'provider-report-'));
     const host = new EngineHost(createEngineServices({ modelsDir: path.join(dir, 'models') }), () => {});

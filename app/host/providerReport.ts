@@ -88,13 +88,20 @@ export class ProviderTracker {
     const wrap = (s: Session): Session => {
       let w = wrapped.get(s);
       if (!w) {
-        w = {
-          ...s,
-          run: (feeds, signal) => {
-            this.ran(s.provider);
-            return s.run(feeds, signal);
+        // Inherits from the session (not a copy of it): its provider and attempts change when a failed
+        // run moves it to the next provider, so both are read after the run.
+        w = Object.create(s, {
+          run: {
+            value: async (...args: Parameters<Session['run']>) => {
+              try {
+                return await s.run(...args);
+              } finally {
+                this.ran(s.provider);
+                this.observe(s.attempts);
+              }
+            },
           },
-        };
+        }) as Session;
         wrapped.set(s, w);
       }
       return w;

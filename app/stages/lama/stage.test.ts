@@ -270,6 +270,53 @@ function union(...masks: Mask[]): Mask {
   return m;
 }
 
+describe('lama stage provider', () => {
+  it('says which provider ran when a failed run moved the session to the next one', async () => {
+    // A session that loaded on dml; its first run "fails there" and moves to the CPU, as app/ort does.
+    const inner = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+    let provider = 'dml';
+    const attempts = [
+      { provider: 'dml', ok: true },
+      { provider: 'dml', ok: false, reason: 'failed: a run failed: The parameter is incorrect.' },
+      { provider: 'cpu', ok: true },
+    ];
+    const pool: SessionPool = {
+      runCounts: inner.runCounts,
+      releaseAll: () => inner.releaseAll(),
+      async get(p, c) {
+        const s = await inner.get(p, c);
+        return new Proxy(s, {
+          get(target, prop) {
+            if (prop === 'provider') return provider;
+            if (prop === 'attempts') return provider === 'dml' ? attempts.slice(0, 1) : attempts;
+            if (prop === 'run')
+              return async (f: Record<string, TensorValue>, signal?: AbortSignal) => {
+                provider = 'cpu';
+                return target.run(f, signal);
+              };
+            return Reflect.get(target, prop) as unknown;
+          },
+        });
+      },
+    };
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions: pool, models });
+    const image = twoTone(256, 256);
+    const r = await pipeline.run({
+      image,
+      mask: rectMask(256, 256, 100, 100, 140, 140),
+      stages: [{ name: 'lama', params: { sizing: 'resize' } }],
+      modelId: 'generated-lama-dynamic-4ch',
+    });
+    expect(r.stages[0].info).toMatchObject({
+      provider: 'cpu',
+      providerNote: expect.stringMatching(
+        /^the model loaded on dml but a run failed there \(a run failed: The parameter is incorrect\.\); it ran on cpu$/,
+      ),
+    });
+    await pool.releaseAll();
+  });
+});
+
 describe('lama sizing strategies', () => {
   it('fills two small holes far apart on a 4000x3000 image with two model calls on two crops, never resizing the image', async () => {
     const image = twoTone(4000, 3000);

@@ -69,6 +69,22 @@ interface Engine {
   clock?: { ms: number; calls: number };
   /** Whether the engine fills several crops in one call, and why (or why not). */
   batch: { dynamic: boolean; why: string };
+  /** The model's session: its provider is read after the fill (a failed run may move it on). */
+  session?: ModelSession;
+}
+
+/**
+ * Which provider ran the model: the session's provider after the fill, and, when a failed run moved
+ * it from the one it loaded on, a note saying so with the failure.
+ */
+function providerInfo(session: ModelSession, loadedOn: unknown): Record<string, unknown> {
+  const ran = session.provider;
+  if (ran === loadedOn) return { provider: ran };
+  const failed = [...session.attempts].reverse().find((a) => a.provider === loadedOn && !a.ok);
+  return {
+    provider: ran,
+    providerNote: `the model loaded on ${String(loadedOn)} but a run failed there${failed?.reason ? ` (${failed.reason.replace(/^failed: /, '')})` : ''}; it ran on ${ran}`,
+  };
 }
 
 function describeInputs(session: ModelSession): string {
@@ -94,6 +110,7 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
   return {
     filler,
     clock,
+    session,
     info: {
       engine: 'model',
       model: model.id,
@@ -287,6 +304,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     reason: choice.reason,
     ...details,
   };
+  if (engine.session) Object.assign(info, providerInfo(engine.session, engine.info.provider));
   if (engine.clock) {
     info.sessionRunMs = engine.clock.ms;
     info.modelCalls = engine.clock.calls;
