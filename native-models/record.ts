@@ -29,6 +29,12 @@ const RecordSchema = z.object({
   /** Lower-case hex SHA-256 of the installed file. */
   sha256: sha256Hex,
   bytes: z.number().int().nonnegative(),
+  /**
+   * The file's modification time (ms since the epoch, as `stat` gives it) when its hash last matched.
+   * A load whose file has another size or mtime re-hashes it first (store.ts). Absent in records written
+   * before it existed: the first load then hashes and records it.
+   */
+  mtimeMs: z.number().nonnegative().optional(),
   /** `download`: `source` is the URL; `import`: `source` is the absolute path of the imported file. */
   sourceKind: z.enum(['download', 'import']),
   source: z.string(),
@@ -36,7 +42,7 @@ const RecordSchema = z.object({
   installedAt: z.string(),
   /** ISO 8601: when the hash was last checked and matched. */
   verifiedAt: z.string(),
-  /** `corrupt` once `verify` found the file's hash changed; such a model is not resolved. */
+  /** `corrupt` once `verify` or a load found the file's hash changed; such a model is not resolved. */
   status: z.enum(['verified', 'corrupt']),
   /** True for a model that is not in the manifest (imported by the user). */
   custom: z.boolean(),

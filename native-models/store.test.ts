@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -238,6 +249,56 @@ describe('verify', () => {
   });
 });
 
+describe('the check at load', () => {
+  const record = async (id: string) =>
+    JSON.parse(await readFile(path.join(dir, id, 'model.json'), 'utf8')) as Record<string, unknown>;
+  const later = new Date(Date.now() + 60_000);
+
+  it('records the size and mtime at install', async () => {
+    const a = await store.importFile('alpha', await source('a.onnx', alpha.data));
+    const st = await stat(a.path);
+    expect(await record('alpha')).toMatchObject({ bytes: st.size, mtimeMs: st.mtimeMs });
+  });
+
+  it('refuses a model whose bytes changed after install, marks it corrupt and keeps the file', async () => {
+    const a = await store.importFile('alpha', await source('a.onnx', alpha.data));
+    await flipByte(a.path, 777);
+    await utimes(a.path, later, later); // whatever the file system's mtime resolution
+    const err = await failure(store.resolve('inpaint', 'alpha'));
+    expect(err.code).toBe('MODEL_INTEGRITY');
+    expect(err.message).toMatch(/^Model alpha changed after it was installed/);
+    expect(err.message).toContain(alpha.sha256);
+    expect(await record('alpha')).toMatchObject({ status: 'corrupt' });
+    expect((await stat(a.path)).size).toBe(alpha.data.length);
+    expect((await store.list()).find((l) => l.id === 'alpha')?.state).toBe('corrupt');
+    expect(await store.resolve('inpaint')).toBeNull();
+    expect((await failure(store.path('alpha'))).code).toBe('MODEL_MISSING');
+  });
+
+  it('path() reports a changed file as MODEL_INTEGRITY', async () => {
+    const a = await store.importFile('beta', await source('b.onnx', beta.data));
+    await flipByte(a.path, 5);
+    await utimes(a.path, later, later);
+    expect((await failure(store.path('beta'))).code).toBe('MODEL_INTEGRITY');
+  });
+
+  it('uses a touched model whose hash still matches, and records its new mtime', async () => {
+    const a = await store.importFile('alpha', await source('a.onnx', alpha.data));
+    await utimes(a.path, later, later);
+    expect(await store.resolve('inpaint')).toMatchObject({ id: 'alpha', path: a.path });
+    const rec = await record('alpha');
+    expect(rec).toMatchObject({ status: 'verified', mtimeMs: (await stat(a.path)).mtimeMs });
+  });
+
+  it('hashes a record written before mtimes were recorded once, then records it', async () => {
+    const a = await store.importFile('alpha', await source('a.onnx', alpha.data));
+    const { mtimeMs: _drop, ...old } = await record('alpha');
+    await writeFile(path.join(dir, 'alpha', 'model.json'), JSON.stringify(old));
+    expect(await store.get('alpha')).toMatchObject({ id: 'alpha' });
+    expect((await record('alpha')).mtimeMs).toBe((await stat(a.path)).mtimeMs);
+  });
+});
+
 describe('resolve', () => {
   it('prefers the requested model, then the default, then any installed model of the purpose', async () => {
     expect(await store.resolve('inpaint')).toBeNull();
@@ -258,8 +319,11 @@ describe('resolve', () => {
     expect((await store.resolve('inpaint', 'feat'))?.id).toBe('alpha'); // wrong purpose: skipped
     expect(await store.resolve('features')).toEqual({ id: 'feat', path: f.path });
 
-    // A file whose size no longer matches its record is not resolved (without re-hashing).
+    // A file whose size no longer matches its record is refused once, loudly, then passed over.
     await truncate(a.path, 100);
+    const err = await failure(store.resolve('inpaint'));
+    expect(err.code).toBe('MODEL_INTEGRITY');
+    expect(err.message).toMatch(/^Model alpha changed after it was installed: .* has 100 bytes/);
     expect((await store.resolve('inpaint'))?.id).toBe('beta');
   });
 

@@ -23,6 +23,7 @@ import {
 } from './manifest';
 import { readRecord } from './record';
 import {
+  changedSinceInstall,
   customIds,
   folderOf,
   sizeOf,
@@ -215,26 +216,26 @@ export class ModelStore implements ModelResolver {
 
   /**
    * The installed model `id` when its record says verified, the file exists with the recorded size and
-   * (for manifest models) the record matches the manifest's hash; otherwise null. Does not re-hash.
+   * (for manifest models) the record matches the manifest's hash; otherwise null. Hashes the file only
+   * when its size or modification time differ from the record's: a file whose bytes changed after
+   * install is then marked corrupt (and null returned; the file is kept), a merely touched one gets its
+   * new mtime recorded.
+   * @throws StudioError IO when the file cannot be read.
    */
   async get(id: string): Promise<InstalledModel | null> {
-    if (!isValidModelId(id)) return null;
-    const folder = folderOf(this, id);
-    const rec = await readRecord(folder);
-    if (!rec || rec.id !== id) return null;
-    const entry = findModel(id, this.manifest);
-    const state = await stateOf(folder, rec, entry);
-    return state.installed ? toInstalled(folder, rec, entry) : null;
+    return (await this.usable(id)).model;
   }
 
   /**
-   * Absolute path of the installed model `id`.
+   * Absolute path of the installed model `id`, checked as get() does.
    * @throws StudioError MODEL_MISSING when the id is unknown (the message lists the known ids) or the
-   *   model is not installed or failed its check (the message says how to install it).
+   *   model is not installed or failed its check (the message says how to install it); MODEL_INTEGRITY
+   *   when the file changed after install (the model is marked corrupt, the file kept).
    */
   async path(id: string): Promise<string> {
-    const m = await this.get(id);
-    if (m) return m.path;
+    const u = await this.usable(id);
+    if (u.model) return u.model.path;
+    if (u.changed) throw u.changed;
     const entry = findModel(id, this.manifest);
     const rec = isValidModelId(id) ? await readRecord(folderOf(this, id)) : null;
     if (!entry && !rec) throw await this.unknownModel(id);
@@ -247,7 +248,9 @@ export class ModelStore implements ModelResolver {
   /**
    * ModelResolver: the preferred model if installed (and of this purpose), else the purpose's default if
    * installed, else any installed model of the purpose (manifest order, then custom models by id; custom
-   * models count as 'inpaint'); null when none is installed. Checks file presence and size, not the hash.
+   * models count as 'inpaint'); null when none is installed. Checks each candidate as get() does.
+   * @throws StudioError MODEL_INTEGRITY when the model it would return changed after install (it is
+   *   marked corrupt, so the next call passes over it); IO when a model file cannot be read.
    */
   async resolve(purpose: string, preferredId?: string): Promise<ResolvedModel | null> {
     const candidates: string[] = [];
@@ -257,12 +260,32 @@ export class ModelStore implements ModelResolver {
     for (const e of this.manifest) if (e.purpose === purpose) candidates.push(e.id);
     candidates.push(...(await customIds(this)));
     for (const id of new Set(candidates)) {
-      const m = await this.get(id);
+      const { model: m, changed, purpose: of } = await this.usable(id);
+      if (changed && of === purpose) throw changed;
       if (m && m.purpose === purpose) {
         return m.convention ? { id, path: m.path, convention: m.convention } : { id, path: m.path };
       }
     }
     return null;
+  }
+
+  /** get()'s answer, with the error to report when the file changed after install. */
+  private async usable(
+    id: string,
+  ): Promise<{ model: InstalledModel | null; changed?: StudioError; purpose?: ModelPurpose }> {
+    if (!isValidModelId(id)) return { model: null };
+    const folder = folderOf(this, id);
+    let rec = await readRecord(folder);
+    if (!rec || rec.id !== id) return { model: null };
+    if (rec.status === 'verified' && (await sizeOf(path.join(folder, rec.file))) !== null) {
+      const changed = await changedSinceInstall(folder, rec);
+      if (changed) return { model: null, changed, purpose: rec.purpose };
+      rec = await readRecord(folder);
+      if (!rec || rec.id !== id) return { model: null };
+    }
+    const entry = findModel(id, this.manifest);
+    const state = await stateOf(folder, rec, entry);
+    return { model: state.installed ? toInstalled(folder, rec, entry) : null, purpose: rec.purpose };
   }
 
   /** Deletes the model's folder (file, record, partial download). Returns false when there was nothing. */

@@ -10,6 +10,7 @@ import { StudioError } from '../app/common/errors';
 import { TEMP_NAME, removeStaleTemps } from '../app/image/atomicWrite';
 import { findModel, isTensorModel, isValidModelId, type ModelEntry } from './manifest';
 import { readRecord, writeRecord, type ModelRecord } from './record';
+import { sha256File } from './sha256';
 import type { InstalledModel, ModelListing } from './storeTypes';
 
 /** What the install and verify modules need of a ModelStore. */
@@ -79,9 +80,18 @@ export async function installModel(
   r: NewRecord,
 ): Promise<InstalledModel> {
   const previous = await readRecord(folder);
-  await rename(from, path.join(folder, r.file));
+  const file = path.join(folder, r.file);
+  await rename(from, file);
+  const { mtimeMs } = await stat(file);
   const now = new Date().toISOString();
-  const record: ModelRecord = { version: 1, ...r, installedAt: now, verifiedAt: now, status: 'verified' };
+  const record: ModelRecord = {
+    version: 1,
+    ...r,
+    mtimeMs,
+    installedAt: now,
+    verifiedAt: now,
+    status: 'verified',
+  };
   for (const key of ['label', 'convention', 'contentSha256', 'tensors', 'trust'] as const) {
     if (record[key] === undefined) delete record[key];
   }
@@ -108,7 +118,7 @@ export async function stateOf(
   const size = await sizeOf(path.join(folder, rec.file));
   if (size === null)
     return { ...common, state: 'missing-file', installed: false, problem: 'the model file is missing' };
-  if (rec.status === 'corrupt') return corrupt('verify found a SHA-256 mismatch');
+  if (rec.status === 'corrupt') return corrupt('its SHA-256 no longer matches the one recorded at install');
   if (size !== rec.bytes) return corrupt(`the file has ${size} bytes, not ${rec.bytes}`);
   if (entry && isTensorModel(entry)) {
     if (!rec.contentSha256) return corrupt('the record has no content SHA-256');
@@ -119,6 +129,42 @@ export async function stateOf(
     return corrupt('the manifest now names another file');
   }
   return { ...common, state: 'installed', installed: true };
+}
+
+/**
+ * The check a model gets before it is used: when the file's size or modification time differs from
+ * the record's (or the record predates `mtimeMs`), the file is hashed again. Same hash (the file was
+ * only touched): the new mtime is recorded and null returned. Another hash or size: the record is
+ * marked corrupt (the file is kept) and the MODEL_INTEGRITY error to report is returned.
+ * @throws StudioError IO when the file cannot be read.
+ */
+export async function changedSinceInstall(folder: string, rec: ModelRecord): Promise<StudioError | null> {
+  const file = path.join(folder, rec.file);
+  const st = await stat(file);
+  if (st.size === rec.bytes && rec.mtimeMs === st.mtimeMs) return null;
+  const actual = st.size === rec.bytes ? await sha256File(file) : null;
+  // Another process may have installed the model anew while this one hashed: judge against the newest record.
+  const now = await readRecord(folder);
+  if (!now || now.sha256 !== rec.sha256 || now.installedAt !== rec.installedAt || now.file !== rec.file) {
+    return null;
+  }
+  if (actual === rec.sha256) {
+    await writeRecord(folder, { ...now, mtimeMs: st.mtimeMs, verifiedAt: new Date().toISOString() });
+    return null;
+  }
+  await writeRecord(folder, { ...now, status: 'corrupt' });
+  const what =
+    actual === null
+      ? `it has ${st.size} bytes, not the ${rec.bytes} recorded at install`
+      : `its SHA-256 is ${actual}, not the ${rec.sha256} recorded at install`;
+  const how = rec.custom
+    ? `Import it again with \`inpaint-studio models import ${rec.id} <file>\``
+    : `Replace it with \`inpaint-studio models download ${rec.id} --force\``;
+  return new StudioError(
+    'MODEL_INTEGRITY',
+    `Model ${rec.id} changed after it was installed: ${file} ${what}. It is marked corrupt and will not ` +
+      `be used; the file was kept. ${how}.`,
+  );
 }
 
 export function toInstalled(folder: string, rec: ModelRecord, entry: ModelEntry | undefined): InstalledModel {

@@ -37,8 +37,9 @@ export async function verifyModels(
     const expectedBytes = entry && !tensorModel ? entry.bytes : rec.bytes;
     const base = { id, path: file, expectedSha256, expectedBytes };
     let actualBytes: number;
+    let mtimeMs: number;
     try {
-      actualBytes = (await stat(file)).size;
+      ({ size: actualBytes, mtimeMs } = await stat(file));
     } catch {
       results.push({ ...base, status: 'missing', message: `${id}: the model file ${file} is missing.` });
       continue;
@@ -69,7 +70,14 @@ export async function verifyModels(
       folder,
       problem
         ? { ...rec, status: 'corrupt' }
-        : { ...rec, status: 'verified', verifiedAt: now, sha256: fileSha256, bytes: actualBytes },
+        : {
+            ...rec,
+            status: 'verified',
+            verifiedAt: now,
+            sha256: fileSha256,
+            bytes: actualBytes,
+            mtimeMs,
+          },
     );
   }
   return results;
