@@ -1,4 +1,7 @@
-/** The banner over the canvas when the engine process stopped: why, that the work is kept, and the restart. */
+/**
+ * The banner over the canvas when the engine process stopped: why, that the work is kept, and the
+ * restart; once the host gave up on the engine (a crash loop), a button to start it again.
+ */
 import { useEditor, useEditorState } from './useEditor';
 
 const ICON = { info: '✓', warning: '⟳', error: '⚠' } as const;
@@ -19,6 +22,15 @@ export function EngineBanner() {
         {ICON[banner.tone]}
       </span>
       <span className="text">{banner.text}</span>
+      {banner.action === 'restartEngine' && (
+        <button
+          className="small"
+          onClick={() => void editor.restartEngine()}
+          data-testid="engine-banner-restart"
+        >
+          Restart engine
+        </button>
+      )}
       {banner.dismissible && (
         <button
           className="small"

@@ -197,6 +197,22 @@ export class Editor extends Store<EditorState> {
     this.update({ engineStatus: dismissEngineBanner(this.state.engineStatus) });
   }
 
+  /**
+   * The banner's "Restart engine": asks the host to start an engine it gave up on after a crash loop (it
+   * re-opens the image; onEngineState reports the way back).
+   */
+  async restartEngine(): Promise<void> {
+    const api = this.core.requireApi();
+    if (!api) return;
+    try {
+      const { restarted } = await api.restartEngine({});
+      if (!restarted && this.state.engineStatus.health === 'failed')
+        this.notify('error', 'The engine could not be restarted; restart Inpaint Studio.');
+    } catch (e) {
+      this.notify('error', wireError(e).message);
+    }
+  }
+
   // ---- rasters and mask for the canvas adapter ----
 
   get beforeRaster(): Raster | null {
@@ -254,6 +270,10 @@ export class Editor extends Store<EditorState> {
     this.update({ busy: `Opening ${label}…`, notice: null });
     try {
       const r = await open();
+      // The editor holds one image: the engine frees the one it replaces (its results too).
+      const previous = this.state.doc?.imageId;
+      if (previous && previous !== r.imageId)
+        void this.api?.closeImage({ imageId: previous }).catch(() => {});
       this.runs.newImage(r.preview);
       this.masks.reset(r.width, r.height);
       this.update({

@@ -89,6 +89,35 @@ describe('engine crash and restart', () => {
     expect(s.engineStatus.health).toBe('failed');
     expect(s.engineStatus.banner?.tone).toBe('error');
   });
+
+  it("the banner's Restart engine asks the host, and the editor runs again once it is back", async () => {
+    engine.emit('onEngineState', { state: 'failed', reason: 'exit code 1' });
+    engine.down = true;
+    await editor.restartEngine();
+    expect(calls('restartEngine')).toHaveLength(1);
+    engine.down = false;
+    engine.emit('onEngineState', { state: 'restarting', message: 'Starting the engine again' });
+    engine.emit('onEngineState', { state: 'ready' });
+    expect(editor.getSnapshot().engineStatus.health).toBe('ready');
+    await editor.run();
+    expect(editor.getSnapshot().run.status).toBe('done');
+  });
+});
+
+describe('images held by the engine', () => {
+  it('closes the previous image in the engine when another is opened', async () => {
+    const first = editor.getSnapshot().doc!.imageId;
+    await editor.openImageData('second.png', new ArrayBuffer(8));
+    await settle();
+    expect(calls('closeImage').map((c) => c.params)).toEqual([{ imageId: first }]);
+    expect(editor.getSnapshot().doc!.imageId).not.toBe(first);
+    // A failed open keeps the current image open.
+    engine.down = true;
+    await editor.openImageData('third.png', new ArrayBuffer(8));
+    engine.down = false;
+    await settle();
+    expect(calls('closeImage')).toHaveLength(1);
+  });
 });
 
 describe('model manager', () => {

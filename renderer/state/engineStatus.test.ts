@@ -38,4 +38,21 @@ describe('engine status', () => {
     expect(failed.banner).toMatchObject({ tone: 'error', dismissible: false });
     expect(failed.banner!.text).toMatch(/^The engine stopped \(exit code 134\) and keeps crashing/);
   });
+
+  it('offers Restart engine once the engine was given up on; the restart asked for is not a crash', () => {
+    const failed = applyEngineState(ENGINE_READY, { state: 'failed', reason: 'exit code 1' });
+    expect(failed.banner).toMatchObject({ action: 'restartEngine', dismissible: false });
+    expect(failed.banner!.text).toMatch(/restart the engine to run again/);
+    const restarting = applyEngineState(failed, {
+      state: 'restarting',
+      message: 'Starting the engine again',
+    });
+    expect(restarting).toMatchObject({ health: 'restarting', crashes: failed.crashes });
+    expect(restarting.banner?.action).toBeUndefined();
+    const ready = applyEngineState(restarting, { state: 'ready' });
+    expect(ready).toMatchObject({ health: 'ready', banner: { dismissible: true } });
+    expect(ready.banner?.action).toBeUndefined();
+    // A crash while running still offers no button: the host restarts it by itself.
+    expect(applyEngineState(ENGINE_READY, { state: 'restarting' }).banner?.action).toBeUndefined();
+  });
 });

@@ -12,6 +12,8 @@ export interface EngineBanner {
   text: string;
   /** Whether the user may close it (not while the engine is restarting or stopped). */
   dismissible: boolean;
+  /** A button the banner offers: 'restartEngine' once the host gave up on the engine (a crash loop). */
+  action?: 'restartEngine';
 }
 
 export interface EngineStatus {
@@ -48,7 +50,8 @@ export function applyEngineState(s: EngineStatus, e: EventPayload<'onEngineState
       return {
         health: 'restarting',
         reason,
-        crashes: s.crashes + 1,
+        // From 'failed' it restarts because the user asked (Restart engine), not after a new crash.
+        crashes: s.health === 'failed' ? s.crashes : s.crashes + 1,
         banner: {
           tone: 'warning',
           text: `${stopped(reason)}; restarting it… ${capitalise(KEPT)}.`,
@@ -65,9 +68,10 @@ export function applyEngineState(s: EngineStatus, e: EventPayload<'onEngineState
         banner: {
           tone: 'error',
           text:
-            `${stopped(reason)} and keeps crashing, so it was not restarted. You can still export the ` +
-            'mask; restart Inpaint Studio to run again.',
+            `${stopped(reason)} and keeps crashing, so it was not restarted. ${capitalise(KEPT)}: ` +
+            'restart the engine to run again.',
           dismissible: false,
+          action: 'restartEngine',
         },
       };
     }

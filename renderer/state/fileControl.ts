@@ -3,7 +3,8 @@
  * dialogs: Open asks main's open dialog for a path (which main's allow-list then lets the engine read),
  * Export asks its save dialog and the engine writes the file; dropped files and Open Recent arrive as
  * paths main granted (onFileDropped, onOpenFile). In a browser there are no paths: the page registers a
- * file picker and a download (PageFiles), and a dropped file is opened from its bytes.
+ * file picker and a download (PageFiles), a dropped file is opened from its bytes, and no method that
+ * takes a path (PATH_METHODS, refused by the browser host) is called.
  */
 import type { StudioApi } from '../../app/contract/schemas';
 import type { EditorCore, EncodedFile } from './editorState';
@@ -90,8 +91,18 @@ export class FileControl {
     }
   }
 
-  /** A path main granted (a drop on the window, Open Recent, a file the system handed the app). */
+  /**
+   * A path main granted (a drop on the window, Open Recent, a file the system handed the app). Only
+   * Electron opens by path: in a browser the host refuses paths, so the page never sends one.
+   */
   async openGranted(path: string): Promise<void> {
+    if (!this.hasDialogs) {
+      this.core.notify(
+        'error',
+        `This page cannot open files by path (${fileName(path)}): use Open or drop the file here.`,
+      );
+      return;
+    }
     if (!isImageName(path)) {
       this.core.notify(
         'error',

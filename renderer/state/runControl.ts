@@ -144,7 +144,7 @@ export class RunControl {
         'error',
         this.core.state.engineStatus.health === 'restarting'
           ? 'The engine is restarting; run again in a moment.'
-          : 'The engine stopped and was not restarted; restart Inpaint Studio to run again.',
+          : 'The engine stopped and was not restarted; use Restart engine in the banner to run again.',
       );
       return;
     }

@@ -131,6 +131,14 @@ export function fakeEngine(): FakeEngine {
       api.calls.push({ method: 'openImageData', params: p });
       return opened(p.name);
     },
+    async closeImage(p: MethodParams<'closeImage'>) {
+      api.calls.push({ method: 'closeImage', params: p });
+      return { closed: true };
+    },
+    async restartEngine(p: MethodParams<'restartEngine'>) {
+      api.calls.push({ method: 'restartEngine', params: p });
+      return { restarted: true };
+    },
     async exportImage(p: MethodParams<'exportImage'>) {
       api.calls.push({ method: 'exportImage', params: p });
       return { path: p.path };
@@ -199,7 +207,8 @@ export function fakeEngine(): FakeEngine {
   };
   // A crashed engine answers nothing: every method fails as the host's bridge makes it fail.
   for (const [name, f] of Object.entries(api)) {
-    if (typeof f !== 'function' || ['on', 'emit', 'release'].includes(name)) continue;
+    // restartEngine is the host's own method (its bridge answers it while the engine is down).
+    if (typeof f !== 'function' || ['on', 'emit', 'release', 'restartEngine'].includes(name)) continue;
     (api as Record<string, unknown>)[name] = (...args: unknown[]) =>
       api.down
         ? Promise.reject(
