@@ -77,6 +77,17 @@ export const COLOR_PARAMS: ParamSchema = {
     },
     {
       kind: 'number',
+      name: 'matchFactor',
+      label: 'Leave matching colours',
+      help: 'A hole whose colour shift across its edge is at most this many times the shift the surroundings show on their own (and at most 2 ΔE at least) already has the right colours and is left as it is. 0 corrects every hole. Not used with a reference rectangle.',
+      default: 3,
+      min: 0,
+      max: 10,
+      step: 0.1,
+      unit: '×',
+    },
+    {
+      kind: 'number',
       name: 'changeSmoothing',
       label: 'Change smoothing',
       help: 'Radius of the edge-aware (guided) filter applied to the colour change, guided by the hole’s lightness: removes isolated pixels sent to far colours and grain while keeping the fill’s edges. 0 keeps the per-pixel result.',

@@ -10,6 +10,8 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues, Rect } from '../../common/params';
+import { holeEdgeShift, ringGeometry } from '../../image/holeRing';
+import { maskBoundingBox } from '../../image/crop';
 import { cloneImage, maskArea, type RgbImage } from '../../image/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { pitie, reinhard } from './baselines';
@@ -41,6 +43,37 @@ const SAMPLE_MIN = 16384;
  * sample (each counted every iteration), at least this many.
  */
 const REFERENCE_MIN = 8192;
+/**
+ * A hole whose colour shift across its edge (image/holeRing.ts) is at most max(MATCH_FLOOR ΔE,
+ * color.matchFactor × the ring's own level) already has the colours of its surroundings: the stage
+ * leaves it as it is (a correction there could only move a right fill away from itself).
+ */
+const MATCH_FLOOR = 2;
+
+/** What the stage did with one hole (or group of small holes), for the info. */
+interface HoleReport {
+  box: Rect;
+  pixels: number;
+  applied: boolean;
+  /** Colour shift across the hole's edge and across the ring's inner/outer contour (ΔE, CIELab). */
+  shift?: number;
+  natural?: number;
+  reason: string;
+}
+
+/** Whether the hole's colours already continue its surroundings (see MATCH_FLOOR), with the numbers. */
+function alreadyMatches(
+  image: RgbImage,
+  hole: StageInput['mask'],
+  mask: StageInput['mask'],
+  factor: number,
+): { matches: boolean; shift: number; natural: number } {
+  const { shift, natural } = holeEdgeShift(image, ringGeometry(hole, mask));
+  const limit = Math.max(MATCH_FLOOR, factor * natural);
+  return { matches: factor > 0 && shift <= limit, shift, natural };
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 function weightsOf(params: ParamValues): Weights {
   return {
@@ -129,6 +162,8 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         ? 'Reinhard transfer'
         : 'Rabin–Peyré transfer';
   const reporter = new ProgressReporter(ctx, total, label, extra);
+  const matchFactor = params.matchFactor as number;
+  const holes: HoleReport[] = [];
   const canvas = new PreviewCanvas(out, conv);
   let result: SolverResult | null = null;
   let refPixels = 0;
@@ -136,6 +171,32 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   let pixels = 0;
   for (let g = 0; g < groups.length; g++) {
     const ts = performance.now();
+    const box = maskBoundingBox(groups[g])!;
+    // A user's rectangle is an explicit request: the stage corrects whatever the edge shows.
+    const check = rect ? null : alreadyMatches(input.image, groups[g], input.mask, matchFactor);
+    const numbers = check ? { shift: round2(check.shift), natural: round2(check.natural) } : {};
+    if (check?.matches) {
+      holes.push({
+        box,
+        pixels: maskArea(groups[g]),
+        applied: false,
+        ...numbers,
+        reason: `colours already match the surroundings (edge colour shift ΔE ${numbers.shift} ≤ ${round2(Math.max(MATCH_FLOOR, matchFactor * check.natural))})`,
+      });
+      const step = method === 'reinhard' ? g + 1 : (g + 1) * iterations;
+      ctx.progress({ step, total, message: `${label}: hole ${g + 1} of ${groups.length} already matches` });
+      extra.setupMs += performance.now() - ts;
+      continue;
+    }
+    holes.push({
+      box,
+      pixels: maskArea(groups[g]),
+      applied: true,
+      ...numbers,
+      reason: check
+        ? `colour shift of ΔE ${numbers.shift} across the edge (surroundings ${numbers.natural}) corrected`
+        : 'corrected towards the reference rectangle',
+    });
     // The first group's ring is `whole` already (chosen around groups[0]).
     const ref = g === 0 ? whole : chooseReference(input.mask, null, undefined, ringWidth, ctx.log, groups[g]);
     const region = buildRegion(input.image, groups[g], space, conv);
@@ -202,6 +263,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         weighted,
       },
       pixels,
+      holes,
       iterations: method === 'reinhard' ? 0 : iterations,
       kernels: result?.kernels,
       threads: result?.threads,
