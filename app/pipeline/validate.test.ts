@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../common/errors';
 import type { Rect } from '../common/params';
 import { createImage, createMask } from '../image/types';
+import { createSessionPool } from '../ort/sessions';
 import type { SessionPool } from '../ort/types';
 import { STAGES } from '../stages/registry';
 import { Pipeline, type PipelineEvent } from './run';
@@ -90,7 +91,7 @@ describe('pipeline run validation', () => {
     },
   );
 
-  it('a rectangle below its declared minimum size is refused (texture.exemplar: 16x16)', async () => {
+  it('a rectangle below its declared minimum size is refused (texture.exemplar: 8x8)', async () => {
     const p = new Pipeline({ stages: STAGES, sessions, models });
     const { image, mask } = fixture();
     const e = await refusal(p, {
@@ -98,13 +99,44 @@ describe('pipeline run validation', () => {
       mask,
       stages: [
         { name: 'lama' },
-        { name: 'texture', params: { exemplar: { x: 0, y: 0, width: 8, height: 20 } } },
+        { name: 'texture', params: { exemplar: { x: 0, y: 0, width: 4, height: 20 } } },
       ],
     });
     expect(e.code).toBe('PARAM_INVALID');
     expect(e.message).toBe(
-      'Expected a rectangle of at least 16x16 px for texture.exemplar but received 0,0,8,20 (x,y,width,height), which is 8x20',
+      'Expected a rectangle of at least 8x8 px for texture.exemplar but received 0,0,4,20 (x,y,width,height), which is 4x20',
     );
+  });
+
+  it('a minimum-size texture.exemplar runs, also when the stage works at a scale below 1', async () => {
+    const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+    try {
+      const p = new Pipeline({ stages: STAGES, sessions: pool, models });
+      const image = createImage(200, 160);
+      for (let i = 0; i < image.data.length; i++) image.data[i] = 0.5 + 0.3 * Math.sin(i * 0.7);
+      const mask = createMask(200, 160);
+      for (let y = 30; y < 130; y++) for (let x = 50; x < 170; x++) mask.data[y * 200 + x] = 1;
+      const r = await p.run({
+        image,
+        mask,
+        stages: [
+          {
+            name: 'texture',
+            // maxSide 64 against a crop of the whole 200 px image: the stage works at a third of the
+            // image's scale, and its coarse pyramid level at half that.
+            params: {
+              exemplar: { x: 0, y: 0, width: 8, height: 8 },
+              maxSide: 64,
+              iterations: 2,
+              structure: 'off',
+            },
+          },
+        ],
+      });
+      expect(r.stages[0].info).toMatchObject({ exemplar: { source: 'rect' } });
+    } finally {
+      await pool.releaseAll();
+    }
   });
 
   it('a rectangle inside the image passes (the whole image included)', () => {

@@ -4,6 +4,13 @@ import type { ParamSchema } from '../../common/params';
 export type TextureInit = 'previous' | 'noise' | 'masked' | 'mean';
 export type TextureStructure = 'auto' | 'on' | 'off';
 
+/**
+ * Smallest exemplar side the feature networks take, in pixels: they pool three times (the embedded
+ * network fails on 4 px, VGG19's floor pooling below 8). The texture.exemplar rectangle must be at least
+ * this large, and the stage never scales an exemplar below it (working scale, coarse pyramid levels).
+ */
+export const MIN_EXEMPLAR_SIDE = 8;
+
 export const TEXTURE_PARAMS: ParamSchema = {
   stage: 'texture',
   params: [
@@ -46,9 +53,7 @@ export const TEXTURE_PARAMS: ParamSchema = {
       label: 'Exemplar',
       help: 'The region whose texture the hole should take. Unset: the exemplar chosen by block matching if it ran, else the known pixels around the hole.',
       default: null,
-      // The feature networks pool three to four times: a smaller region has no position left at the
-      // deepest layer (8x8 fails with the embedded network).
-      minSize: 16,
+      minSize: MIN_EXEMPLAR_SIDE,
     },
     {
       kind: 'enum',

@@ -8,6 +8,7 @@ import { cropImage, cropMask, expandRect, maskBoundingBox } from '../../image/cr
 import { resizeImage, resizeMask } from '../../image/resize';
 import type { Mask, RgbImage } from '../../image/types';
 import type { StageArtifacts } from '../../pipeline/types';
+import { MIN_EXEMPLAR_SIDE } from './params';
 
 export interface WorkPlan {
   /** The crop in image pixels. */
@@ -89,8 +90,11 @@ export function planExemplar(
   let ex = cropImage(image, rect);
   let hole = cropMask(mask, rect);
   if (work.scale < 1) {
-    const w = scaled(rect.width, work.scale),
-      h = scaled(rect.height, work.scale);
+    // Scaled with a large crop, a small exemplar would leave the feature networks no position at their
+    // deepest layer: it is never made smaller than MIN_EXEMPLAR_SIDE (nor than it is).
+    const least = (n: number) => Math.max(Math.min(MIN_EXEMPLAR_SIDE, n), scaled(n, work.scale));
+    const w = least(rect.width),
+      h = least(rect.height);
     ex = resizeImage(ex, w, h);
     hole = resizeMask(hole, w, h);
   }

@@ -8,6 +8,7 @@ import { resizeImage, resizeMask } from '../../image/resize';
 import { createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import { meanGradientWhere } from '../../image/metrics';
+import { MIN_EXEMPLAR_SIDE } from './params';
 import { synthesize, type SynthesisInput, type SynthesisOptions, type SynthesisResult } from './synthesize';
 
 export interface PyramidOptions extends SynthesisOptions {
@@ -37,8 +38,9 @@ function scaleMask(mask: Mask, w: number, h: number): Mask {
 function scaleExemplar(ex: SynthesisInput['exemplar'], level: number): SynthesisInput['exemplar'] {
   if (level === 0) return ex;
   const { width, height } = ex.image;
-  const w = size(width, level),
-    h = size(height, level);
+  // Never below what the feature networks take (a coarse level of a small exemplar would be too small).
+  const w = Math.max(Math.min(MIN_EXEMPLAR_SIDE, width), size(width, level)),
+    h = Math.max(Math.min(MIN_EXEMPLAR_SIDE, height), size(height, level));
   if (!ex.valid) return { image: resizeImage(ex.image, w, h), valid: null };
   // Conservative: a coarse pixel is invalid when it covers any invalid pixel.
   const invalid = createMask(

@@ -137,7 +137,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const work = planWork(input.image, input.mask, margin, maxSide);
   if (!work) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
   const box = maskBoundingBox(input.mask)!;
-  const neighbourhood = Math.max(net.receptiveField / work.scale, Math.max(box.width, box.height));
+  const neighbourhood = Math.max(Math.ceil(net.receptiveField / work.scale), Math.max(box.width, box.height));
   const ex = planExemplar(input.image, input.mask, work, params, input.artifacts, neighbourhood);
   const init = params.init as TextureInit;
   const iterations = params.iterations as number;
