@@ -18,7 +18,7 @@ import { createLamaDynamic4chAdapter } from './lamaDynamic4ch';
 import { createLamaFixedAdapter } from './lamaFixed';
 import { createMiganAdapter } from './migan';
 import { CONVENTION_IDS, EXPECTED, familyOf, matchFamily, type Binding } from './signatures';
-import type { ConventionId, InpaintAdapter } from './types';
+import type { ConventionId, InpaintAdapter, Reading } from './types';
 
 export const CONVENTION_METADATA_KEY = 'inpaint_studio.convention';
 export const COLOR_ORDER_METADATA_KEY = 'inpaint_studio.color_order';
@@ -29,10 +29,12 @@ export function isConventionId(v: unknown): v is ConventionId {
 
 /**
  * @param hint the convention the model's manifest entry declares, if any
+ * @param reading how to read the model (colour order, output range, mask polarity) when not the
+ *   convention's default: what the self-check found (selfCheck.ts)
  * @throws StudioError MODEL_UNSUPPORTED when the model matches no convention (or not the declared
  *   one); the message lists the model's inputs and outputs and what each convention expects.
  */
-export function createAdapter(session: ModelSession, hint?: ConventionId): InpaintAdapter {
+export function createAdapter(session: ModelSession, hint?: ConventionId, reading?: Reading): InpaintAdapter {
   const declared = hint ?? metadataConvention(session);
   if (declared) {
     const binding = matchFamily(familyOf(declared), session.inputs, session.outputs);
@@ -43,14 +45,14 @@ export function createAdapter(session: ModelSession, hint?: ConventionId): Inpai
         `It is declared as ${declared} by ${by}, but its tensors do not fit: ${declared} expects ${EXPECTED[declared]}.`,
       );
     }
-    return adapterFor(declared, session, binding);
+    return adapterFor(declared, session, binding, reading);
   }
   for (const family of ['migan', 'lama-dynamic-4ch', 'lama-fixed'] as const) {
     const binding = matchFamily(family, session.inputs, session.outputs);
     if (!binding) continue;
-    if (family !== 'lama-fixed') return adapterFor(family, session, binding);
+    if (family !== 'lama-fixed') return adapterFor(family, session, binding, reading);
     const bgr = session.metadata[COLOR_ORDER_METADATA_KEY]?.toUpperCase() === 'BGR';
-    return adapterFor(bgr ? 'lama-fixed-bgr' : 'lama-fixed-rgb', session, binding);
+    return adapterFor(bgr ? 'lama-fixed-bgr' : 'lama-fixed-rgb', session, binding, reading);
   }
   throw unsupported(
     session,
@@ -63,15 +65,20 @@ function metadataConvention(session: ModelSession): ConventionId | undefined {
   return isConventionId(v) ? v : undefined;
 }
 
-function adapterFor(convention: ConventionId, session: ModelSession, binding: Binding): InpaintAdapter {
+function adapterFor(
+  convention: ConventionId,
+  session: ModelSession,
+  binding: Binding,
+  reading?: Reading,
+): InpaintAdapter {
   switch (convention) {
     case 'lama-fixed-rgb':
     case 'lama-fixed-bgr':
-      return createLamaFixedAdapter(session, binding, convention);
+      return createLamaFixedAdapter(session, binding, convention, reading);
     case 'lama-dynamic-4ch':
-      return createLamaDynamic4chAdapter(session, binding);
+      return createLamaDynamic4chAdapter(session, binding, reading);
     case 'migan':
-      return createMiganAdapter(session, binding);
+      return createMiganAdapter(session, binding, reading);
   }
 }
 

@@ -7,11 +7,17 @@ import type { Mask, RgbImage } from '../../../image/types';
 import type { ModelSession } from '../../../ort/types';
 import { checkBatch, readOutputs, writeImageF32 } from './pixels';
 import type { Binding } from './signatures';
-import type { InpaintAdapter } from './types';
+import { defaultReading, type InpaintAdapter, type Reading } from './types';
 
 export const LAMA_DYNAMIC_MULTIPLE = 32;
 
-export function createLamaDynamic4chAdapter(session: ModelSession, binding: Binding): InpaintAdapter {
+export function createLamaDynamic4chAdapter(
+  session: ModelSession,
+  binding: Binding,
+  reading: Reading = defaultReading('lama-dynamic-4ch'),
+): InpaintAdapter {
+  const { order, outputScale, maskInverted } = reading;
+  const [hole, known] = maskInverted ? [0, 1] : [1, 0];
   const fixedSize = binding.fixedSize;
   const multiple = fixedSize === null ? LAMA_DYNAMIC_MULTIPLE : 1;
   const runBatch = async (
@@ -32,18 +38,28 @@ export function createLamaDynamic4chAdapter(session: ModelSession, binding: Bind
     const data = new Float32Array(images.length * 4 * n);
     for (let k = 0; k < images.length; k++) {
       const o = k * 4 * n;
-      writeImageF32(data, o, images[k], 'RGB', masks[k]);
+      writeImageF32(data, o, images[k], order, masks[k]);
       const m = masks[k].data;
-      for (let i = 0; i < n; i++) data[o + 3 * n + i] = m[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) data[o + 3 * n + i] = m[i] ? hole : known;
     }
     const outputs = await session.run(
       { [binding.image]: { dtype: 'float32', dims: [images.length, 4, height, width], data } },
       signal,
     );
-    return readOutputs(outputs, binding.output, session.source, images.length, width, height, 'RGB', 1);
+    return readOutputs(
+      outputs,
+      binding.output,
+      session.source,
+      images.length,
+      width,
+      height,
+      order,
+      outputScale,
+    );
   };
   return {
     convention: 'lama-dynamic-4ch',
+    reading,
     fixedSize,
     multiple,
     batchDim: binding.batch ?? 1,

@@ -8,14 +8,15 @@ import type { Mask, RgbImage } from '../../../image/types';
 import type { ModelSession } from '../../../ort/types';
 import { checkBatch, imageBatchF32, maskBatch, readOutputs } from './pixels';
 import type { Binding } from './signatures';
-import type { InpaintAdapter } from './types';
+import { defaultReading, type InpaintAdapter, type Reading } from './types';
 
 export function createLamaFixedAdapter(
   session: ModelSession,
   binding: Binding,
   convention: 'lama-fixed-rgb' | 'lama-fixed-bgr',
+  reading: Reading = defaultReading(convention),
 ): InpaintAdapter {
-  const order = convention === 'lama-fixed-bgr' ? 'BGR' : 'RGB';
+  const { order, outputScale, maskInverted } = reading;
   const size = binding.fixedSize ?? 512;
   const runBatch = async (
     images: readonly RgbImage[],
@@ -26,14 +27,24 @@ export function createLamaFixedAdapter(
     const outputs = await session.run(
       {
         [binding.image]: imageBatchF32(images, order),
-        [binding.mask]: maskBatch(masks, 'float32', 1, 0),
+        [binding.mask]: maskBatch(masks, 'float32', maskInverted ? 0 : 1, maskInverted ? 1 : 0),
       },
       signal,
     );
-    return readOutputs(outputs, binding.output, session.source, images.length, size, size, order, 255);
+    return readOutputs(
+      outputs,
+      binding.output,
+      session.source,
+      images.length,
+      size,
+      size,
+      order,
+      outputScale,
+    );
   };
   return {
     convention,
+    reading,
     fixedSize: size,
     multiple: 1,
     batchDim: binding.batch ?? 1,

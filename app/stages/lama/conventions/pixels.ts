@@ -124,17 +124,21 @@ export function imageTensorF32(image: RgbImage, order: ColorOrder, mask?: Mask):
   return imageBatchF32([image], order, mask ? [mask] : undefined);
 }
 
-/** uint8 [N,3,H,W] RGB of N images of one size, round(v*255) clamped. */
-export function imageBatchU8(images: readonly RgbImage[]): TensorValue {
+/** uint8 [N,3,H,W] of N images of one size, planes in `order` (default RGB), round(v*255) clamped. */
+export function imageBatchU8(images: readonly RgbImage[], order: ColorOrder = 'RGB'): TensorValue {
   const { width, height } = images[0];
-  const per = 3 * width * height;
+  const n = width * height;
+  const per = 3 * n;
+  const src = planeOrder(order);
   const data = new Uint8Array(images.length * per);
   images.forEach((img, k) => {
-    const src = img.data;
-    const o = k * per;
-    for (let i = 0; i < per; i++) {
-      const v = Math.round(src[i] * 255);
-      data[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    for (let c = 0; c < 3; c++) {
+      const from = img.data.subarray(src[c] * n, src[c] * n + n);
+      const o = k * per + c * n;
+      for (let i = 0; i < n; i++) {
+        const v = Math.round(from[i] * 255);
+        data[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
     }
   });
   return { dtype: 'uint8', dims: [images.length, 3, height, width], data };

@@ -19,8 +19,42 @@ export type ConventionId =
   /** MI-GAN: uint8 image + uint8 mask (255 = known, 0 = hole), any size. */
   | 'migan';
 
+/**
+ * How the engine reads a model of a convention: the colour order of its image planes (in and out),
+ * the range of its output, and whether its mask means the opposite of the convention's. Each
+ * convention has a default (defaultReading); the self-check (selfCheck.ts) may find another.
+ */
+export interface Reading {
+  order: 'RGB' | 'BGR';
+  /** The output spans 0..outputScale (1 or 255). */
+  outputScale: 1 | 255;
+  /** The model takes holes where the convention says known pixels, and the other way round. */
+  maskInverted: boolean;
+}
+
+/** The reading each convention's documentation gives (see the ConventionId comments). */
+export function defaultReading(convention: ConventionId): Reading {
+  switch (convention) {
+    case 'lama-fixed-rgb':
+      return { order: 'RGB', outputScale: 255, maskInverted: false };
+    case 'lama-fixed-bgr':
+      return { order: 'BGR', outputScale: 255, maskInverted: false };
+    case 'lama-dynamic-4ch':
+      return { order: 'RGB', outputScale: 1, maskInverted: false };
+    case 'migan':
+      return { order: 'RGB', outputScale: 255, maskInverted: false };
+  }
+}
+
+/** `RGB, output 0..255, mask as documented` (for info and messages). */
+export function describeReading(r: Reading): string {
+  return `${r.order}, output 0..${r.outputScale}, mask ${r.maskInverted ? 'inverted' : 'as documented'}`;
+}
+
 export interface InpaintAdapter {
   readonly convention: ConventionId;
+  /** How the model's tensors are read and written (colour order, output range, mask polarity). */
+  readonly reading: Reading;
   /** Square input size the model requires, or null when it takes any size. */
   readonly fixedSize: number | null;
   /** For models without a fixed size: height and width must be multiples of this (1 = any). */
