@@ -1,36 +1,25 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { embedPngMetadata, exifWithUprightOrientation } from './embedMetadata';
-import { iccDescription, isSrgbProfile, srgbProfile } from './iccProfile';
+import { embedPngMetadata } from './embedMetadata';
+import { iccDescription, isRgbProfile, isSrgbProfile, srgbProfile } from './iccProfile';
+import { EXIF_MARKERS, buildExif } from './metadataFixtures';
 
-async function exifWithOrientation(orientation: number): Promise<Buffer> {
-  const jpg = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } })
-    .withExif({ IFD0: { Make: 'TestCam' } })
-    .withMetadata({ orientation })
-    .jpeg()
-    .toBuffer();
-  return (await sharp(jpg).metadata()).exif!;
-}
-
-describe('exifWithUprightOrientation', () => {
-  it('sets Orientation to 1, drops the Exif prefix and keeps the rest', async () => {
-    const exif = await exifWithOrientation(6);
-    const fixed = exifWithUprightOrientation(exif)!;
-    expect(fixed.subarray(0, 2).toString('latin1')).toMatch(/II|MM/);
-    expect(fixed.includes(Buffer.from('TestCam'))).toBe(true);
+describe('embedPngMetadata', () => {
+  it('embeds EXIF and XMP chunks that sharp reads back, replacing what was there', async () => {
+    const xmp = Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- first --></x:xmpmeta>');
     const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- old --></x:xmpmeta>')
       .png()
       .toBuffer();
-    const tagged = embedPngMetadata(png, { exif: fixed });
+    const exif = buildExif();
+    const tagged = embedPngMetadata(png, { exif, xmp });
     const m = await sharp(tagged).metadata();
-    expect(m.orientation).toBe(1);
-    expect(m.exif!.includes(Buffer.from('TestCam'))).toBe(true);
-    // and the unmodified block really said 6
-    expect((await sharp(embedPngMetadata(png, { exif: exif.subarray(6) })).metadata()).orientation).toBe(6);
-  });
-
-  it('returns undefined for something that is not EXIF', () => {
-    expect(exifWithUprightOrientation(Buffer.from('hello world'))).toBeUndefined();
+    expect(m.xmp!.toString()).toBe(xmp.toString());
+    expect(m.exif!.includes(Buffer.from(EXIF_MARKERS.make))).toBe(true);
+    expect(tagged.includes(Buffer.from('<!-- old -->'))).toBe(false);
+    // Carried over by sharp's keepXmp into another format.
+    const jpeg = await sharp(tagged).keepXmp().jpeg().toBuffer();
+    expect((await sharp(jpeg).metadata()).xmp!.toString()).toBe(xmp.toString());
   });
 });
 
@@ -46,6 +35,13 @@ describe('ICC helpers', () => {
     const p3 = (await sharp(p3png).metadata()).icc!;
     expect(isSrgbProfile(p3)).toBe(false);
     expect(isSrgbProfile(Buffer.alloc(10))).toBe(false);
+    expect([isRgbProfile(srgb), isRgbProfile(p3)]).toEqual([true, true]);
+    const cmyk = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .withIccProfile('cmyk')
+      .jpeg()
+      .toBuffer();
+    expect(isRgbProfile((await sharp(cmyk).metadata()).icc!)).toBe(false);
+    expect(isRgbProfile(Buffer.alloc(200))).toBe(false);
   });
 
   it('embeds a profile into a PNG that sharp reads back', async () => {

@@ -1,44 +1,12 @@
 /**
- * Byte-level metadata embedding for export. sharp can keep a source's EXIF and ICC blobs only when they
+ * Byte-level metadata embedding for export. sharp can keep a source's EXIF, ICC and XMP blobs only when they
  * arrive inside an input file, and raw pixels carry none; so save.ts encodes a PNG, embeds the blobs here as
- * PNG chunks (iCCP, eXIf), and, for other formats, lets sharp carry them over with keepExif/keepIccProfile.
+ * PNG chunks (iCCP, eXIf, iTXt "XML:com.adobe.xmp"), and, for other formats, lets sharp carry them over with
+ * keepExif/keepIccProfile/keepXmp.
  */
 import zlib from 'node:zlib';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const EXIF_PREFIX = Buffer.from('Exif\0\0', 'latin1');
-const ORIENTATION_TAG = 0x0112;
-const SHORT = 3;
-
-/**
- * Returns a copy of an EXIF block as a bare TIFF structure (any leading "Exif\0\0" removed) with its IFD0
- * Orientation set to 1, because exported pixels are already upright. Returns undefined when the block is
- * not a readable TIFF structure (such a block is dropped rather than written half-understood).
- * Never throws.
- */
-export function exifWithUprightOrientation(exif: Buffer): Buffer | undefined {
-  const tiff = Buffer.from(exif.subarray(0, 6).equals(EXIF_PREFIX) ? exif.subarray(6) : exif);
-  if (tiff.length < 8) return undefined;
-  const order = tiff.toString('latin1', 0, 2);
-  if (order !== 'II' && order !== 'MM') return undefined;
-  const le = order === 'II';
-  const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
-  const u32 = (o: number) => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
-  if (u16(2) !== 42) return undefined;
-  const ifd = u32(4);
-  if (ifd + 2 > tiff.length) return undefined;
-  const entries = u16(ifd);
-  for (let e = 0; e < entries; e++) {
-    const o = ifd + 2 + e * 12;
-    if (o + 12 > tiff.length) return undefined;
-    if (u16(o) === ORIENTATION_TAG && u16(o + 2) === SHORT) {
-      if (le) tiff.writeUInt16LE(1, o + 8);
-      else tiff.writeUInt16BE(1, o + 8);
-    }
-  }
-  return tiff;
-}
-
 function pngChunk(type: string, data: Buffer): Buffer {
   const chunk = Buffer.alloc(12 + data.length);
   chunk.writeUInt32BE(data.length, 0);
@@ -48,12 +16,22 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return chunk;
 }
 
+const XMP_KEYWORD = 'XML:com.adobe.xmp';
+
+/** True for a text chunk (iTXt, or zTXt/tEXt as libvips writes it) that holds XMP. */
+function isXmpChunk(png: Buffer, offset: number, type: string): boolean {
+  if (type !== 'iTXt' && type !== 'zTXt' && type !== 'tEXt') return false;
+  const start = offset + 8;
+  return png.toString('latin1', start, start + XMP_KEYWORD.length + 1) === `${XMP_KEYWORD}\0`;
+}
+
 /**
- * Returns a PNG with the given ICC profile (iCCP chunk) and EXIF block (eXIf chunk, bare TIFF structure)
- * placed right after IHDR, replacing any iCCP, sRGB or eXIf chunk already there.
+ * Returns a PNG with the given ICC profile (iCCP chunk), EXIF block (eXIf chunk, bare TIFF structure) and
+ * XMP packet (uncompressed iTXt chunk "XML:com.adobe.xmp", as the XMP specification places it) right after
+ * IHDR, replacing any iCCP, sRGB, eXIf or XMP text chunk already there.
  * @throws Error when `png` is not a PNG (a programming error: the input comes from sharp).
  */
-export function embedPngMetadata(png: Buffer, meta: { icc?: Buffer; exif?: Buffer }): Buffer {
+export function embedPngMetadata(png: Buffer, meta: { icc?: Buffer; exif?: Buffer; xmp?: Buffer }): Buffer {
   if (!png.subarray(0, 8).equals(PNG_SIGNATURE) || png.toString('latin1', 12, 16) !== 'IHDR') {
     throw new Error('embedPngMetadata needs a PNG that starts with IHDR');
   }
@@ -64,7 +42,8 @@ export function embedPngMetadata(png: Buffer, meta: { icc?: Buffer; exif?: Buffe
     const length = png.readUInt32BE(offset);
     const type = png.toString('latin1', offset + 4, offset + 8);
     const end = offset + 12 + length;
-    if (type !== 'iCCP' && type !== 'sRGB' && type !== 'eXIf') parts.push(png.subarray(offset, end));
+    const replaced = type === 'iCCP' || type === 'sRGB' || type === 'eXIf' || isXmpChunk(png, offset, type);
+    if (!replaced) parts.push(png.subarray(offset, end));
     if (type === 'IHDR' && !inserted) {
       if (meta.icc) {
         // iCCP: profile name, NUL, compression method 0 (deflate), compressed profile.
@@ -76,6 +55,11 @@ export function embedPngMetadata(png: Buffer, meta: { icc?: Buffer; exif?: Buffe
         );
       }
       if (meta.exif) parts.push(pngChunk('eXIf', meta.exif));
+      if (meta.xmp) {
+        // keyword, NUL, compression flag 0, method 0, empty language tag, empty translated keyword, text.
+        const head = Buffer.from(`${XMP_KEYWORD}\0\0\0\0\0`, 'latin1');
+        parts.push(pngChunk('iTXt', Buffer.concat([head, meta.xmp])));
+      }
       inserted = true;
     }
     offset = end;

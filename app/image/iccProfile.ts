@@ -87,6 +87,15 @@ export function isSrgbProfile(icc: Buffer): boolean {
   return true;
 }
 
+/** True when `icc` is an ICC profile of the RGB colour space (its header's data colour space). */
+export function isRgbProfile(icc: Buffer): boolean {
+  return (
+    icc.length >= 132 &&
+    icc.toString('latin1', 36, 40) === 'acsp' &&
+    icc.toString('latin1', 16, 20) === 'RGB '
+  );
+}
+
 let srgbBytes: Promise<Buffer> | undefined;
 
 /** The bytes of sharp's built-in sRGB profile (what `withIccProfile('srgb')` embeds), cached. */

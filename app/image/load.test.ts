@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../common/errors';
 import { embedPngMetadata } from './embedMetadata';
 import { srgbProfile } from './iccProfile';
+import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegWithBlocks } from './metadataFixtures';
 import { MAX_PIXELS, loadImage, loadImageFromBuffer } from './load';
 
 let dir: string;
@@ -130,20 +131,7 @@ describe('loadImage: EXIF orientation', () => {
 });
 
 describe('loadImage: colour profiles', () => {
-  const lin = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-  const enc = (v: number) => (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
-  // Display P3 (D65) linear to sRGB linear.
-  const P3_TO_SRGB = [
-    [1.2249401, -0.2249404, 0],
-    [-0.0420569, 1.0420571, 0],
-    [-0.0196376, -0.0786361, 1.0982735],
-  ];
-  const p3ToSrgb = (rgb: number[]) =>
-    P3_TO_SRGB.map((r) =>
-      enc(Math.min(1, Math.max(0, r[0] * lin(rgb[0]) + r[1] * lin(rgb[1]) + r[2] * lin(rgb[2])))),
-    );
-
-  it('converts an 8-bit Display P3 image to sRGB', async () => {
+  it("keeps an 8-bit Display P3 image's own values and its profile", async () => {
     const original = new Uint8Array([255, 0, 0, 40, 180, 90, 200, 200, 200]);
     // sharp converts the sRGB values to P3 and tags the file P3.
     const buf = await sharp(original, { raw: { width: 3, height: 1, channels: 3 } })
@@ -152,14 +140,15 @@ describe('loadImage: colour profiles', () => {
       .toBuffer();
     const stored = await sharp(buf, { ignoreIcc: true }).raw().toBuffer();
     const { image, meta } = await loadImageFromBuffer(buf, 'p3.png');
-    expect(meta.icc).toBeDefined();
+    expect(meta.icc!.equals((await sharp(buf).metadata()).icc!)).toBe(true);
+    expect(meta.pixelsInIcc).toBe(true);
     const loaded = [0, 1, 2].flatMap((i) => [0, 1, 2].map((c) => Math.round(image.data[c * 3 + i] * 255)));
-    // The stored red is desaturated P3 red (~234, 51, 34); loading brings back sRGB red.
+    // The stored red is desaturated P3 red (~234, 51, 34): it is what is loaded, not sRGB red.
     expect(Math.abs(stored[0] - 255)).toBeGreaterThan(10);
-    for (let k = 0; k < 9; k++) expect(Math.abs(loaded[k] - original[k])).toBeLessThanOrEqual(3);
+    expect(loaded).toEqual([...stored]);
   });
 
-  it('converts a 16-bit Display P3 image to sRGB at 16 bits', async () => {
+  it("keeps a 16-bit Display P3 image's values bit-exact", async () => {
     const p3 = [
       [0.6, 0.5, 0.4],
       [0.3, 0.6, 0.5],
@@ -175,12 +164,39 @@ describe('loadImage: colour profiles', () => {
       .toBuffer();
     const { image, meta } = await loadImageFromBuffer(buf, 'p3-16.png');
     expect(meta.bitDepth).toBe(16);
+    expect(meta.pixelsInIcc).toBe(true);
     for (let i = 0; i < 4; i++) {
-      const expected = p3ToSrgb(p3[i]);
-      for (let c = 0; c < 3; c++) expect(Math.abs(image.data[c * 4 + i] - expected[c])).toBeLessThan(0.006);
+      for (let c = 0; c < 3; c++) expect(Math.round(image.data[c * 4 + i] * 65535)).toBe(px[i * 3 + c]);
     }
-    // The second colour moves a lot in red (0.3 -> ~0.14): the conversion really happened.
-    expect(image.data[1]).toBeLessThan(0.2);
+  });
+
+  it('converts a CMYK JPEG to sRGB (its profile is not one its values can keep)', async () => {
+    const rgb = new Uint8Array([200, 60, 40, 40, 160, 90, 90, 90, 200]);
+    const buf = await sharp(rgb, { raw: { width: 3, height: 1, channels: 3 } })
+      .withIccProfile('cmyk')
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect((await sharp(buf).metadata()).space).toBe('cmyk');
+    const { image, meta } = await loadImageFromBuffer(buf, 'cmyk.jpg');
+    expect(meta.icc).toBeDefined();
+    expect(meta.pixelsInIcc).toBeUndefined();
+    const loaded = [0, 1, 2].flatMap((i) => [0, 1, 2].map((c) => Math.round(image.data[c * 3 + i] * 255)));
+    // As sharp converts it to sRGB, and far from the raw CMYK samples.
+    const reference = await sharp(buf).toColourspace('srgb').raw().toBuffer();
+    for (let k = 0; k < 9; k++) expect(Math.abs(loaded[k] - reference[k])).toBeLessThanOrEqual(1);
+  });
+
+  it('reads XMP, IPTC and density for export', async () => {
+    const jpeg = await sharp(new Uint8Array(12).fill(100), { raw: { width: 2, height: 2, channels: 3 } })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- loaded --></x:xmpmeta>')
+      .withDensity(240)
+      .jpeg()
+      .toBuffer();
+    const irb = buildPhotoshopIrb([{ id: 0x0404, data: buildIim() }]);
+    const { meta } = await loadImageFromBuffer(jpegWithBlocks(jpeg, { irb }), 'meta.jpg');
+    expect(meta.xmp!.toString()).toContain('<!-- loaded -->');
+    expect(meta.iptc!.includes(Buffer.from(IPTC_CAPTION))).toBe(true);
+    expect(meta.density).toBe(240);
   });
 
   it('loads a 16-bit sRGB-tagged image bit-exact (no round trip through another profile)', async () => {

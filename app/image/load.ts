@@ -1,13 +1,16 @@
 /**
  * Image decoding: any PNG, JPEG, WebP or TIFF (also GIF, AVIF) at 8 or 16 bits, grey or colour, with or
- * without alpha, becomes upright sRGB float planes plus an optional alpha plane and the metadata export
- * needs (raw EXIF, raw ICC, source depth/format/channels).
+ * without alpha, becomes upright RGB float planes plus an optional alpha plane and the metadata export
+ * needs (raw EXIF, ICC, XMP and IPTC blocks, density, source depth/format/channels).
  *
  * - Size is checked from the header before any pixel is decoded (and sharp's limitInputPixels backs it up).
  * - EXIF orientation is applied (sharp autoOrient); the raw EXIF block is kept as it was in the file.
- * - Colour: a source whose ICC profile is not sRGB is converted to sRGB by sharp (LittleCMS, perceptual
- *   intent); 16-bit sources are converted at 16 bits. A profile that already is sRGB is not applied, so
- *   sRGB-tagged and untagged files load bit-exact (see iccProfile.ts for why this matters at 16 bits).
+ * - Colour, as Photoshop does it: an RGB image with an RGB ICC profile (sRGB, Display P3, Adobe RGB...) keeps
+ *   its own values, not converted (meta.pixelsInIcc), so export can write them back unchanged with the same
+ *   profile; untagged files are taken as sRGB. A CMYK, grey or Lab profile is converted to sRGB by sharp
+ *   (LittleCMS, perceptual intent), at 16 bits for 16-bit sources. Either way no file goes through a
+ *   profile round trip, so 8- and 16-bit RGB files load bit-exact (see iccProfile.ts for why this matters
+ *   at 16 bits).
  * - 16-bit sources are read as 16-bit samples (raw ushort), so no precision is lost on the way to float.
  * - Grey is expanded to R = G = B.
  * - Decoding stops on libvips errors but tolerates warnings (failOn 'error'), so slightly damaged photos
@@ -18,8 +21,11 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { StudioError, describeValue } from '../common/errors';
 import { describeFsError } from './atomicWrite';
 import { interleavedToPlanar } from './convert';
-import { isSrgbProfile } from './iccProfile';
+import { isRgbProfile } from './iccProfile';
 import type { ImageMeta, LoadedImage } from './types';
+
+/** sharp's colour spaces of an RGB source, whose values are kept in their own profile. */
+const RGB_SPACES: readonly string[] = ['srgb', 'rgb', 'rgb16'];
 
 /** Largest image accepted by default, in pixels (width * height): 100 megapixels. */
 export const MAX_PIXELS = 100_000_000;
@@ -33,7 +39,7 @@ export interface LoadOptions {
 }
 
 /**
- * Loads an image file as upright sRGB float planes (0..1), alpha plane (0..1) when the file has alpha, and
+ * Loads an image file as upright RGB float planes (0..1; sRGB or the file's own RGB profile, see above), alpha plane (0..1) when the file has alpha, and
  * its metadata (`meta.sourcePath` = `path`). Multi-page files give their first page.
  * @throws StudioError IMAGE_DECODE when the file is missing, unreadable, not an image or of an unsupported
  *   format (the message names the path); IMAGE_TOO_LARGE when its header says it has more than
@@ -107,15 +113,17 @@ async function decode(
   }
 
   const is16 = header.depth !== 'uchar' && header.depth !== 'char';
-  const srgbTagged = header.icc === undefined || isSrgbProfile(header.icc);
+  const pixelsInIcc =
+    header.icc !== undefined && isRgbProfile(header.icc) && RGB_SPACES.includes(header.space ?? '');
+  const convert = header.icc !== undefined && !pixelsInIcc;
   let pipeline = sharp(input, {
     limitInputPixels: maxPixels,
     autoOrient: true,
-    ignoreIcc: srgbTagged,
+    ignoreIcc: !convert,
     failOn: 'error',
   });
   // sharp converts 16-bit RGB to P3, not sRGB; ask for sRGB explicitly (converted at 16 bits).
-  if (is16 && !srgbTagged) pipeline = pipeline.withIccProfile('srgb', { attach: false });
+  if (is16 && convert) pipeline = pipeline.withIccProfile('srgb', { attach: false });
   pipeline = pipeline.toColourspace(is16 ? 'rgb16' : 'srgb').raw({ depth: is16 ? 'ushort' : 'uchar' });
 
   let raw: { data: Buffer; info: OutputInfo };
@@ -136,6 +144,10 @@ async function decode(
   };
   if (header.exif) meta.exif = header.exif;
   if (header.icc) meta.icc = header.icc;
+  if (pixelsInIcc) meta.pixelsInIcc = true;
+  if (header.xmp) meta.xmp = header.xmp;
+  if (header.iptc) meta.iptc = header.iptc;
+  if (header.density && header.density > 0) meta.density = header.density;
   if (sourcePath !== undefined) meta.sourcePath = sourcePath;
   return alpha ? { image, alpha, meta } : { image, meta };
 }

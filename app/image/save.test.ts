@@ -176,18 +176,19 @@ describe('saveImage metadata', () => {
     }
   });
 
-  it('TIFF: tagged sRGB and upright, but without EXIF (libvips writes none)', async () => {
+  it('TIFF: tagged sRGB, upright, with the EXIF tags in its IFD0', async () => {
     const loaded = await loadImage(await orientedSource());
     const out = path.join(dir, 'meta-out.tiff');
     await saveImage(out, loaded.image, { meta: loaded.meta });
     const m = await sharp(out).metadata();
     expect(m.icc && isSrgbProfile(m.icc)).toBe(true);
     expect(m.orientation ?? 1).toBe(1);
+    expect((await fs.readFile(out)).includes(Buffer.from('TestCam'))).toBe(true);
     const again = await loadImage(out);
     expect([again.image.width, again.image.height]).toEqual([8, 12]);
   });
 
-  it('writes sRGB even when the source had another profile, without changing the pixel values', async () => {
+  it("keeps the source's P3 profile without changing the pixel values; srgb converts", async () => {
     const img = gradient(10, 10);
     const file = path.join(dir, 'p3src.png');
     await sharp(new Uint8Array(300).fill(128), { raw: { width: 10, height: 10, channels: 3 } })
@@ -198,9 +199,13 @@ describe('saveImage metadata', () => {
     const out = path.join(dir, 'p3out.png');
     await saveImage(out, img, { meta: loaded.meta, bitDepth: 16 });
     const m = await sharp(out).metadata();
-    expect(isSrgbProfile(m.icc!)).toBe(true);
+    expect(m.icc!.equals(loaded.meta.icc!)).toBe(true);
     const back = await loadImage(out);
     expect(maxDiff(back.image.data, img.data)).toBeLessThan(1e-4);
+
+    await saveImage(out, img, { meta: loaded.meta, bitDepth: 16, colorProfile: 'srgb' });
+    expect(isSrgbProfile((await sharp(out).metadata()).icc!)).toBe(true);
+    expect(maxDiff((await loadImage(out)).image.data, img.data)).toBeGreaterThan(0.02);
   });
 });
 

@@ -1,32 +1,49 @@
 /**
  * Image encoding and atomic export.
  *
- * How metadata survives export:
- * - Colour: pixels are sRGB, so every file is tagged with sharp's sRGB ICC profile, embedded without any
- *   colour transform (the pixel values written are exactly the values given). A source profile in
- *   `meta.icc` is NOT re-applied: a P3 or Adobe RGB photo is exported as sRGB.
- * - EXIF: `meta.exif` is written back byte for byte except IFD0 Orientation, which is set to 1 because the
- *   pixels were made upright on load. PNG (eXIf), JPEG (APP1) and WebP (EXIF chunk) keep it; TIFF output
- *   has no EXIF (libvips does not write it).
+ * How metadata survives export (what each format can hold is in the table of the README):
+ * - Colour: with `colorProfile: 'keep'` (default) the pixel values are written as they are and tagged with
+ *   the profile they are in: the source's own RGB profile (meta.pixelsInIcc), else sRGB; a P3 or Adobe RGB
+ *   photo stays P3 or Adobe RGB, as in Photoshop. With 'srgb' values in another profile are converted to
+ *   sRGB (LittleCMS, perceptual; at 16 bits for 16-bit output) and tagged sRGB; sRGB values are only tagged.
+ * - EXIF (exifEdit.ts): written back with Orientation 1 (the pixels were made upright on load), without
+ *   IFD1 - the thumbnail, a small copy of the original picture that still shows what was removed - and,
+ *   with `stripLocation`, without the GPS IFD. PNG (eXIf), JPEG (APP1), WebP (EXIF chunk) and TIFF (Exif and
+ *   GPS sub-IFDs, tiffMetadata.ts) keep it.
+ * - XMP (xmpEdit.ts): kept in every format, without its thumbnails, with Orientation 1, and without GPS
+ *   properties when `stripLocation`.
+ * - IPTC-IIM (iptc.ts): kept in JPEG (APP13) and TIFF (tag 33723); PNG and WebP have no place for it.
+ * - Resolution: the source's density (else 72 dpi) is written: PNG pHYs, JPEG JFIF, TIFF X/YResolution,
+ *   WebP only through EXIF's X/YResolution.
  * - Alpha: written for PNG, WebP and TIFF (fully transparent stays alpha 0). JPEG has no alpha: the image is
  *   flattened onto white (c * a + 1 - a).
  * - Depth: PNG and TIFF are written at `bitDepth` (default meta.bitDepth, else 8), so 16-bit in gives
  *   16-bit out; JPEG and WebP are always 8-bit.
  *
- * Mechanism: the pixels are encoded by sharp as a PNG, the sRGB profile and EXIF are embedded as PNG chunks
- * (embedMetadata.ts); other formats are re-encoded from that PNG with sharp's keepIccProfile/keepExif,
- * which carry the blobs over without a colour transform (sharp's own withIccProfile would convert 16-bit
- * data from Display P3).
+ * Mechanism: the pixels are encoded by sharp as a PNG, the profile, EXIF and XMP are embedded as PNG chunks
+ * (embedMetadata.ts); other formats are re-encoded from that PNG with sharp's keepIccProfile/keepExif/
+ * keepXmp, which carry the blobs over without a colour transform (sharp's own withIccProfile would convert
+ * 16-bit data from Display P3); IPTC and TIFF's EXIF are then added to the bytes sharp wrote.
  */
 import sharp from 'sharp';
 import { StudioError, describeValue } from '../common/errors';
 import { writeFileAtomic } from './atomicWrite';
 import { planarToInterleaved } from './convert';
-import { embedPngMetadata, exifWithUprightOrientation } from './embedMetadata';
-import { srgbProfile } from './iccProfile';
+import { embedPngMetadata } from './embedMetadata';
+import { exifForExport } from './exifEdit';
+import { isSrgbProfile, srgbProfile } from './iccProfile';
+import { iimFromIptc, jpegWithIptc } from './iptc';
+import { tiffWithMetadata } from './tiffMetadata';
 import type { ImageMeta, RgbImage } from './types';
+import { xmpForExport } from './xmpEdit';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'tiff';
+
+/** What export does with colour: keep the values and their profile, or convert them to sRGB. */
+export type ColorProfileMode = 'keep' | 'srgb';
+
+/** Resolution written when the source states none, in pixels per inch. */
+export const DEFAULT_DENSITY = 72;
 
 export const DEFAULT_QUALITY = 92;
 
@@ -37,10 +54,17 @@ export interface SaveOptions {
   quality?: number;
   /** Alpha plane (width*height, 0..1) to write; JPEG flattens it onto white. */
   alpha?: Float32Array;
-  /** The source's metadata: its EXIF is kept (orientation reset to 1) and its bitDepth is the default. */
+  /**
+   * The source's metadata: its EXIF, XMP, IPTC, density and colour profile are written (see the file
+   * comment) and its bitDepth is the default.
+   */
   meta?: ImageMeta;
   /** 8 or 16 bits per sample for PNG and TIFF; default meta.bitDepth, else 8. JPEG and WebP are 8-bit. */
   bitDepth?: 8 | 16;
+  /** 'keep' (default): values unchanged, tagged with their profile; 'srgb': converted to sRGB. */
+  colorProfile?: ColorProfileMode;
+  /** Leave out location: the EXIF GPS IFD and XMP's GPS properties. Default false. */
+  stripLocation?: boolean;
 }
 
 const EXTENSIONS: Record<string, ImageFormat> = {
@@ -79,7 +103,7 @@ export function formatFromPath(path: string): ImageFormat {
  */
 export async function encodeImage(image: RgbImage, opts: SaveOptions = {}): Promise<Buffer> {
   const format = opts.format ?? 'png';
-  const { quality, bitDepth } = checkOptions(opts, format);
+  const { quality, bitDepth, colorProfile, stripLocation } = checkOptions(opts, format);
   const n = image.width * image.height;
   if (image.data.length !== n * 3) {
     throw new StudioError(
@@ -94,31 +118,61 @@ export async function encodeImage(image: RgbImage, opts: SaveOptions = {}): Prom
     alpha = undefined;
   }
   const samples = planarToInterleaved(pixels, alpha, bitDepth);
+  const meta = opts.meta;
+  const density = meta?.density ?? DEFAULT_DENSITY;
+  const exif = meta?.exif ? exifForExport(meta.exif, { stripLocation }) : undefined;
+  const xmp = meta?.xmp ? xmpForExport(meta.xmp, { stripLocation }) : undefined;
+  const iim = meta?.iptc ? iimFromIptc(meta.iptc) : undefined;
+  const space = bitDepth === 16 ? 'rgb16' : 'srgb';
   try {
-    const carrier = await sharp(samples, {
+    // The profile the values are in; converted to sRGB first when asked and it is not sRGB already.
+    const own = meta?.pixelsInIcc ? meta.icc : undefined;
+    const convert = colorProfile === 'srgb' && own !== undefined && !isSrgbProfile(own);
+    const finalPng = format === 'png' && !convert;
+    let png: Buffer = await sharp(samples, {
       raw: { width: image.width, height: image.height, channels: alpha ? 4 : 3 },
     })
-      .toColourspace(bitDepth === 16 ? 'rgb16' : 'srgb')
-      .png({ compressionLevel: format === 'png' ? 6 : 0 })
+      .toColourspace(space)
+      .withDensity(density)
+      .png({ compressionLevel: finalPng ? 6 : 0 })
       .toBuffer();
-    const exif = opts.meta?.exif ? exifWithUprightOrientation(opts.meta.exif) : undefined;
-    const png = embedPngMetadata(carrier, { icc: await srgbProfile(), exif });
+    let icc = colorProfile === 'keep' && own ? own : await srgbProfile();
+    if (convert) {
+      let converter = sharp(embedPngMetadata(png, { icc: own }), { limitInputPixels: false });
+      // sharp converts 16-bit RGB to P3, not sRGB; ask for sRGB explicitly (as load.ts does).
+      if (bitDepth === 16) converter = converter.withIccProfile('srgb', { attach: false });
+      png = await converter
+        .toColourspace(space)
+        .withDensity(density)
+        .png({ compressionLevel: format === 'png' ? 6 : 0 })
+        .toBuffer();
+      icc = await srgbProfile();
+    }
+    png = embedPngMetadata(png, { icc, exif, xmp });
     if (format === 'png') return png;
 
-    const reencode = sharp(png, { limitInputPixels: false }).keepIccProfile().keepExif();
+    const reencode = sharp(png, { limitInputPixels: false })
+      .keepIccProfile()
+      .keepExif()
+      .keepXmp()
+      .withDensity(density);
     switch (format) {
-      case 'jpeg':
-        return await reencode
+      case 'jpeg': {
+        const jpeg = await reencode
           .toColourspace('srgb')
           .jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' })
           .toBuffer();
+        return iim ? jpegWithIptc(jpeg, iim) : jpeg;
+      }
       case 'webp':
         return await reencode.toColourspace('srgb').webp({ quality }).toBuffer();
-      case 'tiff':
-        return await reencode
-          .toColourspace(bitDepth === 16 ? 'rgb16' : 'srgb')
+      case 'tiff': {
+        const tiff = await reencode
+          .toColourspace(space)
           .tiff({ compression: 'deflate', predictor: 'horizontal' })
           .toBuffer();
+        return tiffWithMetadata(tiff, { exif, iim });
+      }
     }
   } catch (e) {
     throw new StudioError(
@@ -152,7 +206,14 @@ export async function saveImage(path: string, image: RgbImage, opts: SaveOptions
   await writeFileAtomic(path, bytes);
 }
 
-function checkOptions(opts: SaveOptions, format: ImageFormat): { quality: number; bitDepth: 8 | 16 } {
+interface CheckedOptions {
+  quality: number;
+  bitDepth: 8 | 16;
+  colorProfile: ColorProfileMode;
+  stripLocation: boolean;
+}
+
+function checkOptions(opts: SaveOptions, format: ImageFormat): CheckedOptions {
   if (!['png', 'jpeg', 'webp', 'tiff'].includes(format)) {
     throw new StudioError(
       'PARAM_INVALID',
@@ -174,7 +235,21 @@ function checkOptions(opts: SaveOptions, format: ImageFormat): { quality: number
     );
   }
   const bitDepth = format === 'png' || format === 'tiff' ? requested : 8;
-  return { quality, bitDepth };
+  const colorProfile = opts.colorProfile ?? 'keep';
+  if (colorProfile !== 'keep' && colorProfile !== 'srgb') {
+    throw new StudioError(
+      'PARAM_INVALID',
+      `Expected keep or srgb for colorProfile but received ${describeValue(colorProfile)}`,
+    );
+  }
+  const stripLocation = opts.stripLocation ?? false;
+  if (typeof stripLocation !== 'boolean') {
+    throw new StudioError(
+      'PARAM_INVALID',
+      `Expected true or false for stripLocation but received ${describeValue(stripLocation)}`,
+    );
+  }
+  return { quality, bitDepth, colorProfile, stripLocation };
 }
 
 function flattenOntoWhite(image: RgbImage, alpha: Float32Array): RgbImage {

@@ -1,6 +1,7 @@
 /**
  * The engine's pixel types. Pixels are planar Float32Array planes (channel-major, like ONNX's NCHW),
- * sRGB-encoded values in 0..1. A mask has the image's size; 1 = hole (to be filled), 0 = known.
+ * gamma-encoded RGB values in 0..1: sRGB, or the source's own RGB colour space when `ImageMeta.pixelsInIcc`
+ * says so. A mask has the image's size; 1 = hole (to be filled), 0 = known.
  */
 import { StudioError } from '../common/errors';
 import { byteSum } from './scan';
@@ -8,7 +9,7 @@ import { byteSum } from './scan';
 export interface RgbImage {
   readonly width: number;
   readonly height: number;
-  /** 3 planes of width*height: R then G then B, sRGB 0..1. */
+  /** 3 planes of width*height: R then G then B, 0..1 (sRGB or the source's RGB space, see ImageMeta). */
   readonly data: Float32Array;
 }
 
@@ -30,8 +31,21 @@ export interface ImageMeta {
   hasAlpha: boolean;
   /** Raw EXIF block (orientation already applied to the pixels), if the file had one. */
   exif?: Buffer;
-  /** The source's ICC profile, if any (pixels are converted to sRGB on load). */
+  /** The source's ICC profile, if any. */
   icc?: Buffer;
+  /**
+   * True when the pixel values are the file's own, in the colour space of `icc` (an RGB profile: sRGB,
+   * Display P3, Adobe RGB...), as Photoshop keeps them; export tags them with `icc` again or converts them
+   * to sRGB on request. False or absent: the values are sRGB (an untagged file, or one whose CMYK, grey or
+   * Lab profile was converted to sRGB on load).
+   */
+  pixelsInIcc?: boolean;
+  /** Raw XMP packet, if the file had one. */
+  xmp?: Buffer;
+  /** Raw IPTC block as sharp reads it (JPEG: Photoshop APP13 resources; TIFF: the IPTC tag), if any. */
+  iptc?: Buffer;
+  /** Resolution in pixels per inch, when the file states one. */
+  density?: number;
   /** Path the image was loaded from, if any. */
   sourcePath?: string;
 }
