@@ -23,6 +23,15 @@ const intArg = (name: string, min: number, max: number) => (v: string) => {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+function colorProfileArg(v: string): 'keep' | 'srgb' {
+  if (v !== 'keep' && v !== 'srgb') {
+    throw new InvalidArgumentError(
+      `Expected keep or srgb for --color-profile but received ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
 function providersArg(v: string): ProviderName[] {
   const list = v.split(',').map((s) => s.trim()) as ProviderName[];
   for (const p of list) {
@@ -85,6 +94,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option('--seed <n>', 'random seed', intArg('--seed', 0, 2 ** 31 - 1), 0)
     .option('--quality <n>', 'JPEG/WebP quality 1..100', intArg('--quality', 1, 100))
+    .option(
+      '--color-profile <mode>',
+      "keep: the input's colour values and ICC profile; srgb: convert them to sRGB",
+      colorProfileArg,
+      'keep',
+    )
+    .option('--strip-location', 'leave out location data (EXIF GPS, XMP GPS properties)', false)
     .option('--json', 'print JSON lines of progress and a final summary', false)
     .action(async (flags) => exit(await runCommand(flags, svc(), ac.signal)));
 

@@ -24,6 +24,8 @@ export interface RunFlags {
   model?: string;
   seed: number;
   quality?: number;
+  colorProfile?: 'keep' | 'srgb';
+  stripLocation?: boolean;
 }
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff']);
@@ -98,6 +100,8 @@ export async function runCommand(
         alpha: loaded.alpha,
         meta: loaded.meta,
         quality: flags.quality,
+        colorProfile: flags.colorProfile,
+        stripLocation: flags.stripLocation,
       });
       reporter.done();
       const summary = {

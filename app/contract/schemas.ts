@@ -153,6 +153,10 @@ export const METHODS = {
       format: z.enum(['png', 'jpeg', 'webp', 'tiff']).optional(),
       quality: int(1, 100).optional(),
       overwriteOriginal: z.boolean().optional(),
+      /** keep (default): the source's colour values and ICC profile; srgb: converted to sRGB. */
+      colorProfile: z.enum(['keep', 'srgb']).optional(),
+      /** Leave out location data (EXIF GPS IFD, XMP GPS properties). Default false. */
+      stripLocation: z.boolean().optional(),
     }),
     result: z.object({ path: z.string() }),
   },
@@ -162,6 +166,8 @@ export const METHODS = {
       resultId: id,
       format: z.enum(['png', 'jpeg', 'webp', 'tiff']),
       quality: int(1, 100).optional(),
+      colorProfile: z.enum(['keep', 'srgb']).optional(),
+      stripLocation: z.boolean().optional(),
     }),
     result: z.object({ name: z.string(), mime: z.string(), bytes }),
   },

@@ -136,6 +136,8 @@ export class EngineHost {
           quality: q.quality,
           alpha: r.source.alpha,
           meta: r.source.meta,
+          colorProfile: q.colorProfile,
+          stripLocation: q.stripLocation,
         });
         const ext = { png: 'png', jpeg: 'jpg', webp: 'webp', tiff: 'tif' }[q.format];
         return {
@@ -286,6 +288,8 @@ export class EngineHost {
       quality: q.quality,
       alpha: r.source.alpha,
       meta: r.source.meta,
+      colorProfile: q.colorProfile,
+      stripLocation: q.stripLocation,
     });
     return { path: target };
   }

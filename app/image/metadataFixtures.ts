@@ -2,6 +2,7 @@
  * Test fixtures: metadata blocks written byte by byte, independently of the code under test (exifEdit.ts,
  * tiffMetadata.ts, iptc.ts), so a test can check what export keeps and drops. Used only by tests.
  */
+import sharp from 'sharp';
 
 export interface FixtureEntry {
   tag: number;
@@ -226,4 +227,18 @@ export function jpegWithBlocks(jpeg: Buffer, blocks: { exif?: Buffer; irb?: Buff
     o += 2 + len;
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * A JPEG photo for tests outside app/image (which may not import sharp): width x height of varied colours,
+ * stored in Display P3 (tagged with sharp's P3 profile), with buildExif()'s EXIF block (GPS, no thumbnail).
+ */
+export async function p3JpegWithExif(width: number, height: number): Promise<Buffer> {
+  const px = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 53) % 256;
+  const jpeg = await sharp(px, { raw: { width, height, channels: 3 } })
+    .withIccProfile('p3')
+    .jpeg({ quality: 95 })
+    .toBuffer();
+  return jpegWithBlocks(jpeg, { exif: buildExif() });
 }
