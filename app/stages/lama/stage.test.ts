@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -661,9 +661,30 @@ describe('regions in batches (lama.batchSize)', () => {
       rectMask(W, H, 3400, 2600, 3520, 2680),
     );
     const custom = await dynamicBatchModel();
+    // First use (issue 14 items 18, 19): the self-check (4 calls: 2 colour orders x 2 mask
+    // polarities), then, as regions would batch, the batch check (2 single calls and a batch of 2),
+    // both recorded next to the model; then the two batched fills.
+    const first = await fillWith(custom, { batchSize: 4 }, mixed);
+    expect(first.runs).toBe(4 + 3 + 2);
+    expect(first.info).toMatchObject({
+      selfCheck: 'ran now (4 model calls) and recorded',
+      reading: 'RGB, output 0..1, mask as documented',
+      batchSize: 4,
+      batches: 2,
+      batching: expect.stringMatching(
+        /and batching was checked now: a batch of two gave the single calls' fills \(largest difference 0\.0000\)/,
+      ),
+    });
+    const recorded = JSON.parse(readFileSync(path.join(path.dirname(custom.path), 'checks.json'), 'utf8'));
+    expect(recorded.files['dynamic-batch.onnx'].checks).toMatchObject({
+      selfCheck: { convention: 'lama-dynamic-4ch', orderDecided: false },
+      batch: { capable: true, maxDiff: 0 },
+    });
+    // Later uses read the record and run no check.
     const feeds: string[] = [];
     const pool = hookedPool((f) => feeds.push(`[${f.input.dims.join(',')}]`));
     const r = await fillWith(custom, { batchSize: 4 }, mixed, pool);
+    expect(r.info).toMatchObject({ selfCheck: 'recorded earlier' });
     expect(r.runs).toBe(2);
     expect(feeds).toEqual(['[2,4,96,128]', '[2,4,192,224]']); // multiples of 32
     const seq = await fillWith(custom, { batchSize: 1 }, mixed);

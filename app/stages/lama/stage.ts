@@ -15,6 +15,7 @@ import type { ModelSession } from '../../ort/types';
 import type { ResolvedModel, StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { compositeFill } from './composite';
 import { createAdapter } from './conventions/detect';
+import { checkAndRecordBatching, modelFacts } from './conventions/firstUse';
 import type { ConventionId } from './conventions/types';
 import { embeddedFillAsync, type EmbeddedFillMethod } from './embeddedFill';
 import { LAMA_PARAMS, type MultiscaleVariant, type SizingParam, type SizingStrategy } from './params';
@@ -67,8 +68,15 @@ interface Engine {
   filler: Filler;
   info: Record<string, unknown>;
   clock?: { ms: number; calls: number };
-  /** Whether the engine fills several crops in one call, and why (or why not). */
-  batch: { dynamic: boolean; why: string };
+  /**
+   * Whether the engine fills several crops in one call, and why (or why not); `verify` checks a
+   * model whose batching is not verified yet (and records the answer), giving the batch to use.
+   */
+  batch: {
+    dynamic: boolean;
+    why: string;
+    verify?: (signal: AbortSignal) => Promise<{ dynamic: boolean; why: string }>;
+  };
   /** The model's session: its provider is read after the fill (a failed run may move it on). */
   session?: ModelSession;
 }
@@ -94,7 +102,10 @@ function describeInputs(session: ModelSession): string {
 async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: StageContext): Promise<Engine> {
   const clock = { ms: 0, calls: 0 };
   const session = await ctx.sessions.get(model.path);
-  const adapter = createAdapter(timed(session, clock), model.convention as ConventionId | undefined);
+  const hint = model.convention as ConventionId | undefined;
+  // First use: the self-check's reading (recorded in the model's checks.json), untimed.
+  const facts = await modelFacts(model, session, hint, ctx.signal);
+  const adapter = createAdapter(timed(session, clock), hint, facts.reading);
   const dynamic = adapter.fixedSize === null;
   const filler: Filler = {
     label: `${model.id} on ${session.provider}`,
@@ -107,6 +118,33 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
     runBatch: (images, masks, signal) => adapter.runBatch(images, masks, signal),
   };
   const inputs = describeInputs(session);
+  const declared = `the model's batch dimension is dynamic (${inputs})`;
+  let batch: Engine['batch'];
+  if (!adapter.dynamicBatch) {
+    batch = {
+      dynamic: false,
+      why: adapter.batchReason
+        ? `${adapter.batchReason} (${inputs})`
+        : `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
+    };
+  } else if (facts.trusted) {
+    batch = { dynamic: true, why: declared };
+  } else if (facts.batchCapable !== null) {
+    batch = {
+      dynamic: facts.batchCapable,
+      why: `${declared} and batching was checked: ${facts.batchReason ?? ''}`,
+    };
+  } else {
+    // Unverified: one image per call until a batch of two is shown to fill as two single calls.
+    batch = {
+      dynamic: false,
+      why: `${declared} but batching it is not verified yet`,
+      verify: async (signal) => {
+        const r = await checkAndRecordBatching(model, session, hint, facts.reading, signal);
+        return { dynamic: r.capable, why: `${declared} and batching was checked now: ${r.reason}` };
+      },
+    };
+  }
   return {
     filler,
     clock,
@@ -117,15 +155,9 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
       convention: adapter.convention,
       provider: session.provider,
       modelBatch: adapter.batchDim,
+      ...facts.info,
     },
-    batch: adapter.dynamicBatch
-      ? { dynamic: true, why: `the model's batch dimension is dynamic (${inputs})` }
-      : {
-          dynamic: false,
-          why: adapter.batchReason
-            ? `${adapter.batchReason} (${inputs})`
-            : `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
-        },
+    batch,
   };
 }
 
@@ -267,6 +299,19 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     ));
   } else {
     const resizeLimit = params.resizeLimit as number;
+    if (
+      engine.batch.verify &&
+      choice.strategy === 'regions' &&
+      (params.batchSize as number) > 1 &&
+      getJobs().length > 1
+    ) {
+      ctx.progress({
+        step: 0,
+        total: 1,
+        message: `Checking that ${engine.filler.label} fills a batch as single calls`,
+      });
+      engine.batch = await engine.batch.verify(ctx.signal);
+    }
     const batching = batchingFor(choice.strategy, params.batchSize as number, engine, resizeLimit);
     if (choice.strategy === 'regions' && getJobs().length > 1) ctx.log(`Regions: ${batching.reason}`);
     const r = await fillRegions(input.image, hole, getJobs(), engine.filler, {
