@@ -100,6 +100,10 @@ export class ProviderTracker {
                 this.observe(s.attempts);
               }
             },
+            // As an ordinary property: a stage may wrap the session in a Proxy (lama's timed()), and a
+            // Proxy must return a read-only, non-configurable property's own value.
+            writable: true,
+            configurable: true,
           },
         }) as Session;
         wrapped.set(s, w);
