@@ -147,3 +147,31 @@ test('kills the engine mid-session: banner, Run waits, image and mask survive, t
   await expect(banner).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('after a crash loop the banner offers Restart engine, which brings the engine back with the image', async () => {
+  const before = await editorView(page);
+  const banner = page.getByTestId('engine-banner');
+  // Kill each engine process as it starts until the host gives up (more than 4 crashes in a minute).
+  for (let i = 0; i < 8 && engineStates.at(-1) !== 'failed'; i++) {
+    const n = host.enginePids.length;
+    process.kill(host.enginePids[n - 1], 'SIGKILL');
+    await expect
+      .poll(() => engineStates.at(-1) === 'failed' || host.enginePids.length > n, { timeout: 20_000 })
+      .toBe(true);
+  }
+  await expect(banner).toHaveAttribute('data-health', 'failed');
+  await expect(banner).toContainText('keeps crashing');
+  const pids = host.enginePids.length;
+  await page.getByTestId('engine-banner-restart').click();
+  await expect(banner).toHaveAttribute('data-health', 'ready');
+  expect(host.enginePids).toHaveLength(pids + 1);
+  await expect(page.getByTestId('engine-banner-restart')).toHaveCount(0);
+  // The host re-opened the page's image in the new process: same image, same mask, and a run works.
+  const after = await editorView(page);
+  expect(after.imageId).toBe(before.imageId);
+  expect(after.maskArea).toBe(before.maskArea);
+  await page.getByTestId('run-button').click();
+  const run = await waitForRun(page, before.run.jobId);
+  expect(run.run.resultId).not.toBeNull();
+  expect(pageErrors).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from './wire';
+import { MAX_MESSAGE_BYTES, attachedBytes, checkMessageSize, decodeFrame, encodeFrame } from './wire';
 import type { z } from 'zod';
 import { parseMessage, parseParams } from './messages';
 import { METHODS, PATH_METHODS } from './schemas';
@@ -59,12 +59,37 @@ describe('wire frames from a pooled Node Buffer', () => {
 describe('path methods', () => {
   it('lists every method with a path parameter in PATH_METHODS (the browser host refuses them)', () => {
     const withPath = Object.entries(METHODS)
-      .filter(([, m]) => Object.keys((m.params as z.ZodObject).shape).some((k) => /path|file|dir/i.test(k)))
+      .filter(([, m]) =>
+        Object.keys((m.params as z.ZodObject).shape).some((k) =>
+          /^(path|file|dir|folder)s?$|(Path|File|Dir|Folder)s?$/.test(k),
+        ),
+      )
       .map(([name]) => name)
       .sort();
     expect(withPath).toEqual([...PATH_METHODS].sort());
     // The data methods a page uses instead take no path.
     for (const m of ['openImageData', 'encodeResult', 'importModelData', 'closeImage', 'restartEngine'])
       expect(PATH_METHODS as readonly string[]).not.toContain(m);
+  });
+});
+
+describe('message size', () => {
+  it('refuses before sending a request whose data would not fit in one socket message', () => {
+    expect(attachedBytes({ a: new ArrayBuffer(3), b: [new ArrayBuffer(4), { c: new ArrayBuffer(5) }] })).toBe(
+      12,
+    );
+    const fits = { method: 'openImageData', params: { bytes: new ArrayBuffer(16) } };
+    expect(() => checkMessageSize(fits)).not.toThrow();
+    // Sizes only (a fake ArrayBuffer of the limit's size would take 400 MB).
+    const huge = Object.create(ArrayBuffer.prototype, { byteLength: { value: MAX_MESSAGE_BYTES } });
+    expect(() => checkMessageSize({ method: 'openImageData', params: { bytes: huge } })).toThrow(
+      expect.objectContaining({
+        code: 'IMAGE_TOO_LARGE',
+        message: expect.stringMatching(/at most 382 MiB of data for openImageData/),
+      }),
+    );
+    expect(() => checkMessageSize({ method: 'importModelData', params: { bytes: huge } })).toThrow(
+      expect.objectContaining({ code: 'PARAM_INVALID' }),
+    );
   });
 });

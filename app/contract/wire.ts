@@ -41,6 +41,40 @@ function restore(v: unknown, bufs: ArrayBuffer[]): unknown {
   return v;
 }
 
+/**
+ * The largest message the browser host's socket accepts: the largest image the engine opens (MAX_PIXELS,
+ * 100 megapixels, in app/image/load.ts) as RGBA bytes, and 1 MiB for the frame's JSON and lengths. A
+ * larger frame closes the socket (WebSocket code 1009), so the page checks before sending
+ * (checkMessageSize).
+ */
+export const MAX_MESSAGE_BYTES = 100_000_000 * 4 + 1024 * 1024;
+
+/** The bytes of the ArrayBuffers a message carries. */
+export function attachedBytes(v: unknown): number {
+  if (v instanceof ArrayBuffer) return v.byteLength;
+  if (Array.isArray(v)) return v.reduce((s: number, x) => s + attachedBytes(x), 0);
+  if (v && typeof v === 'object') return Object.values(v).reduce((s: number, x) => s + attachedBytes(x), 0);
+  return 0;
+}
+
+/**
+ * Refuses, before it is sent, a request whose files or pixels would not fit in one socket message.
+ * @throws StudioError IMAGE_TOO_LARGE (openImageData) or PARAM_INVALID (any other method), naming the
+ *   size and the limit.
+ */
+export function checkMessageSize(message: { method?: unknown; params?: unknown }): void {
+  const bytes = attachedBytes(message);
+  const limit = MAX_MESSAGE_BYTES - 1024 * 1024;
+  if (bytes <= limit) return;
+  const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+  const method = typeof message.method === 'string' ? message.method : 'this request';
+  throw new StudioError(
+    method === 'openImageData' ? 'IMAGE_TOO_LARGE' : 'PARAM_INVALID',
+    `Expected at most ${mib(limit)} of data for ${method} (the browser host's limit: an image of up to ` +
+      `100 megapixels) but received ${mib(bytes)}`,
+  );
+}
+
 /** Encodes a message (any JSON-like value holding ArrayBuffers) into one binary frame. */
 export function encodeFrame(message: unknown): ArrayBuffer {
   const bufs: ArrayBuffer[] = [];

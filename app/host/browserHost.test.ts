@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { createEngineClient } from '../contract/client';
 import { decodeFrame, encodeFrame } from '../contract/wire';
 import type { EngineApi } from '../contract/schemas';
-import { loadImage, loadImageFromBuffer } from '../image/load';
+import { MAX_PIXELS, loadImage, loadImageFromBuffer } from '../image/load';
 import { saveImage } from '../image/save';
 import { createImage } from '../image/types';
 import { MAX_FRAME_BYTES, startBrowserHost, type BrowserHost } from './browserHost';
@@ -320,7 +320,7 @@ describe('browser host: hostile requests', () => {
 
   it('sizes a message to the largest image the engine opens, and closes the socket on a larger one', async () => {
     // RGBA of MAX_PIXELS (100 MP) and a header, not 1 GiB.
-    expect(MAX_FRAME_BYTES).toBe(100_000_000 * 4 + 1024 * 1024);
+    expect(MAX_FRAME_BYTES).toBe(MAX_PIXELS * 4 + 1024 * 1024);
     const small = await startBrowserHost({
       services: createEngineServices({ modelsDir: path.join(dir, 'models'), providers: ['cpu'] }),
       maxFrameBytes: 4096,

@@ -21,8 +21,7 @@ import { StudioError, asStudioError } from '../common/errors';
 import { parseMessage, type RequestMessage, type ResponseMessage } from '../contract/messages';
 import { CONTENT_SECURITY_POLICY } from '../contract/security';
 import { PATH_METHODS, type EventName, type EventPayload, type PathMethodName } from '../contract/schemas';
-import { decodeFrame, encodeFrame } from '../contract/wire';
-import { MAX_PIXELS } from '../image/load';
+import { MAX_MESSAGE_BYTES, decodeFrame, encodeFrame } from '../contract/wire';
 import { EngineHost } from './engineHost';
 import type { EngineServices } from './services';
 
@@ -50,11 +49,11 @@ export interface BrowserHostOptions {
 }
 
 /**
- * The largest socket message: the largest image the engine opens (MAX_PIXELS) as RGBA bytes, and room for
- * the frame's JSON header. Image files and models (a few hundred MB) fit; a larger frame closes the
- * socket (1009) before it is buffered whole.
+ * The largest socket message (the contract's MAX_MESSAGE_BYTES): the largest image the engine opens
+ * (MAX_PIXELS in app/image/load.ts, checked by a test) as RGBA bytes, and room for the frame's JSON header. Image files and models (a few
+ * hundred MB) fit; a larger frame closes the socket (1009) before it is buffered whole.
  */
-export const MAX_FRAME_BYTES = MAX_PIXELS * 4 + 1024 * 1024;
+export const MAX_FRAME_BYTES = MAX_MESSAGE_BYTES;
 
 /** What a page uses instead of each path method. */
 const DATA_METHOD: Record<PathMethodName, string> = {

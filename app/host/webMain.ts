@@ -6,7 +6,9 @@
  * restarts the utility process, and the page keeps its image, mask and parameters.
  *   tsx app/host/webMain.ts [--port <n>] [--models-dir <dir>] [--static-dir <dir>] [--providers cpu,cuda]
  * Environment: INPAINT_STUDIO_MODELS (the model store), INPAINT_STUDIO_MANIFEST (a JSON file or http(s)
- * address listing the downloadable models instead of the built-in manifest; see manifestOverride.ts).
+ * address listing the downloadable models instead of the built-in manifest; see manifestOverride.ts),
+ * INPAINT_STUDIO_IMAGE_MEMORY (MiB of images and results the engine holds; see heldImages.ts).
+ * The page gets the data methods only: the browser host refuses methods that take a file path.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { PROVIDER_ORDER, type ProviderName } from '../ort/types';
 import { startBrowserHost } from './browserHost';
 import { forkEngineChild } from './childEngine';
 import { EngineBridge } from './engineBridge';
+import { defaultImageBudget } from './heldImages';
 import { MANIFEST_ENV, loadManifest } from './manifestOverride';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,6 +66,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // The engine process reads it as it starts: a bad value is reported here, not as a crash loop.
+  defaultImageBudget();
   const manifestSource = process.env[MANIFEST_ENV]?.trim();
   const manifest = manifestSource ? await loadManifest(manifestSource) : undefined;
   if (manifestSource && manifest)

@@ -7,7 +7,7 @@
 import { StudioError } from '../../app/common/errors';
 import { createEngineClient, type Transport } from '../../app/contract/client';
 import type { EngineApi } from '../../app/contract/schemas';
-import { decodeFrame, encodeFrame } from '../../app/contract/wire';
+import { checkMessageSize, decodeFrame, encodeFrame } from '../../app/contract/wire';
 import type { FromSocketWorker, ToSocketWorker } from './socketWorkerProtocol';
 import { engineSocketUrl, tokenFromHash } from './token';
 
@@ -97,6 +97,8 @@ export function connectEngine(loc: Pick<Location, 'hash' | 'host'> = location): 
       send(message) {
         if (!open)
           throw new StudioError('ENGINE_CRASHED', 'The connection to the engine is closed; reload the page.');
+        // A message over the host's limit would close the socket (and lose the page's work): refuse it here.
+        checkMessageSize(message as { method?: unknown; params?: unknown });
         link.send(message);
       },
       onMessage(handler) {
