@@ -63,6 +63,14 @@ describe('model checks (checks.json next to the model)', () => {
     expect(await readModelChecks(m)).toEqual({ selfCheck });
   });
 
+  it('records nothing for a model file that is itself named checks.json', async () => {
+    const sub = await mkdtemp(join(dir, 'named-'));
+    const m = join(sub, CHECKS_FILE);
+    await writeFile(m, 'model bytes');
+    await recordModelChecks(m, { batch });
+    expect(await readFile(m, 'utf8')).toBe('model bytes');
+  });
+
   it('refuses to record for a missing model file with IO', async () => {
     await expect(recordModelChecks(join(dir, 'nope.onnx'), { batch })).rejects.toMatchObject({ code: 'IO' });
   });

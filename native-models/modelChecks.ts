@@ -57,10 +57,12 @@ export async function readModelChecks(modelPath: string): Promise<ModelChecks> {
 
 /**
  * Merges `checks` into the model's entry (an entry of an older version of the file is dropped first)
- * and writes checks.json atomically.
+ * and writes checks.json atomically. Records nothing for a model file named checks.json.
  * @throws StudioError IO when the model file cannot be read or checks.json cannot be written.
  */
 export async function recordModelChecks(modelPath: string, checks: ModelChecks): Promise<void> {
+  // A model file that is itself named checks.json (a custom import may be) has nowhere to keep them.
+  if (path.basename(modelPath) === CHECKS_FILE) return;
   const info = await stat(modelPath).catch((e: unknown) => {
     throw new StudioError('IO', `Cannot read the model file ${modelPath}: ${(e as Error).message}`, {
       cause: e,

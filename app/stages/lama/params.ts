@@ -81,6 +81,7 @@ export const LAMA_PARAMS: ParamSchema = {
       label: 'Regions per model call',
       help:
         'regions: how many region crops one model call may fill when the model takes a batch (its batch dimension is dynamic). ' +
+        'A model is batched only once batching it is verified: the first time it would batch, a batch of two is compared with two single calls and the answer is kept with the model; until then, and when they differ, it runs one crop per call. ' +
         'Crops share a call only when they pad to the same size (every crop, for a fixed-size model), and a call holds at most lama.resizeLimit squared pixels. ' +
         '1 = one call per region. A model whose batch dimension is fixed at 1, the embedded fill and the multiscale strategy run one crop per call; the stage info says which ran.',
       default: 4,

@@ -511,6 +511,30 @@ async function dynamicBatchModel(): Promise<ResolvedModel> {
   return { id: 'custom-dynamic-batch', path: file, convention: 'lama-dynamic-4ch' };
 }
 
+/**
+ * A custom (not generated) model of the Carve signature with a symbolic batch, output `body`'s
+ * (image 0..1, known weight) times 255, in a temporary folder; declared lama-fixed-rgb.
+ */
+async function customFixedModel(
+  name: string,
+  body: (g: GraphBuilder, image: string, known: string) => string,
+): Promise<ResolvedModel> {
+  const g = new GraphBuilder(name.replace(/-/g, '_'));
+  const image = g.input('image', 'float32', ['N', 3, 512, 512]);
+  const mask = g.input('mask', 'float32', ['N', 1, 512, 512]);
+  const known = g.op('Sub', [g.scalar(1, 'one'), mask]);
+  g.output(g.op('Mul', [body(g, image, known), g.scalar(255, 'to255')]), 'output', 'float32', [
+    'N',
+    3,
+    512,
+    512,
+  ]);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lama-stage-custom-'));
+  const file = path.join(dir, `${name}.onnx`);
+  writeFileSync(file, g.build());
+  return { id: `custom-${name}`, path: file, convention: 'lama-fixed-rgb' };
+}
+
 /** A pool whose sessions call `hook` after every run (with its feeds), and may refuse a run first. */
 function hookedPool(
   hook: (feeds: Record<string, TensorValue>) => void,
@@ -691,6 +715,53 @@ describe('regions in batches (lama.batchSize)', () => {
     expect(bytes(r.image).equals(bytes(seq.image))).toBe(true);
     expectOutsideUntouched(r.image, image, mixed);
     await pool.releaseAll();
+  });
+
+  it('first use: a model declared lama-fixed-rgb whose output is 0..1 is driven with the reading the self-check found', async () => {
+    const model = await customFixedModel('output-0-1', (g, image, known) =>
+      g.op('Mul', [addFill(g, image, known), g.scalar(1 / 255, 'cancel255')]),
+    );
+    const r = await fillWith(model, { batchSize: 1 });
+    expect(r.info).toMatchObject({
+      convention: 'lama-fixed-rgb',
+      selfCheck: 'ran now (4 model calls) and recorded',
+      reading: 'RGB, output 0..1, mask as documented',
+    });
+    // Read as 0..255 the fill would be black; read as found, the left holes take the red side's colour.
+    expect(meanInHole(r.image, four, 0, 0, 2000)).toBeGreaterThan(0.6);
+  });
+
+  it('first use: a model no reading makes fill its holes is refused with MODEL_UNSUPPORTED', async () => {
+    const model = await customFixedModel('constant', (g, image) =>
+      g.op('Add', [g.op('Mul', [image, g.scalar(0, 'zero')]), g.scalar(0.5, 'grey')]),
+    );
+    await expect(fillWith(model, { batchSize: 1 })).rejects.toMatchObject({
+      code: 'MODEL_UNSUPPORTED',
+      message: expect.stringMatching(/failed the self-check/),
+    });
+  });
+
+  it('first use: a symbolic batch whose samples leak into each other is checked, recorded, and not batched', async () => {
+    // fill + (batch mean - image): a batch of two mixes the two images.
+    const model = await customFixedModel('leaky-batch', (g, image, known) =>
+      g.op('Add', [
+        addFill(g, image, known),
+        g.op('Sub', [g.op('ReduceMean', [image], { axes: [0], keepdims: 1 }), image]),
+      ]),
+    );
+    const first = await fillWith(model, { batchSize: 4 });
+    expect(first.runs).toBe(4 + 3 + 4); // self-check, batch check, then one call per region
+    expect(first.info).toMatchObject({
+      batchSize: 1,
+      batches: 4,
+      batching: expect.stringMatching(
+        /batching was checked now: a batch of two gave other fills than single calls/,
+      ),
+    });
+    const again = await fillWith(model, { batchSize: 4 });
+    expect(again.runs).toBe(4); // recorded: no check runs again, still one call per region
+    expect(again.info.batching).toMatch(/batching was checked: a batch of two gave other fills/);
+    expect(bytes(again.image).equals(bytes(first.image))).toBe(true);
   });
 
   it('bounds a batch by its pixels: lama.resizeLimit squared per call', async () => {
