@@ -11,11 +11,11 @@ import { StudioError, asStudioError } from '../common/errors';
 import type { RequestMessage, ResponseMessage } from '../contract/messages';
 import { isMethod, parseParams, parseResult } from '../contract/messages';
 import type { EventName, EventPayload, MethodName, MethodParams, MethodResult } from '../contract/schemas';
-import { planarToRgba8 } from '../image/convert';
+import { displayRgba8 } from '../image/displayColour';
 import { loadImage, loadImageFromBuffer } from '../image/load';
 import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
-import { createMask, type LoadedImage, type RgbImage } from '../image/types';
+import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../image/types';
 import { STAGES } from '../stages/registry';
 import { HeldImages } from './heldImages';
 import { ProviderTracker } from './providerReport';
@@ -36,12 +36,13 @@ export interface EngineHostOptions {
 const MAX_RESULTS = 6;
 const PREVIEW_LONG_SIDE = 1024;
 
-function raster(image: RgbImage, alpha?: Float32Array) {
-  return { width: image.width, height: image.height, rgba: planarToRgba8(image, alpha) };
+/** RGBA8 for the renderer, in sRGB: an image kept in its own profile (meta.pixelsInIcc) is converted. */
+function raster(image: RgbImage, alpha?: Float32Array, meta?: ImageMeta) {
+  return { width: image.width, height: image.height, rgba: displayRgba8(image, alpha, meta) };
 }
 
 /** A preview no larger than PREVIEW_LONG_SIDE, for progress events. */
-function previewRaster(image: RgbImage) {
+function previewRaster(image: RgbImage, meta?: ImageMeta) {
   const s = Math.min(1, PREVIEW_LONG_SIDE / Math.max(image.width, image.height));
   return raster(
     s === 1
@@ -51,6 +52,8 @@ function previewRaster(image: RgbImage) {
           Math.max(1, Math.round(image.width * s)),
           Math.max(1, Math.round(image.height * s)),
         ),
+    undefined,
+    meta,
   );
 }
 
@@ -222,7 +225,7 @@ export class EngineHost {
       format: loaded.meta.format,
       bitDepth: loaded.meta.bitDepth,
       hasAlpha: loaded.meta.hasAlpha,
-      preview: raster(loaded.image, loaded.alpha),
+      preview: raster(loaded.image, loaded.alpha, loaded.meta),
     };
   }
 
@@ -256,7 +259,7 @@ export class EngineHost {
                 step: e.step,
                 total: e.total,
                 message: e.message,
-                preview: e.preview ? previewRaster(e.preview) : undefined,
+                preview: e.preview ? previewRaster(e.preview, source.meta) : undefined,
               });
           },
         },
@@ -268,7 +271,7 @@ export class EngineHost {
         resultId,
         totalMs: result.totalMs,
         stages: result.stages.map((s) => ({ stage: s.stage, ms: s.ms, cached: s.cached, info: s.info })),
-        image: raster(result.image, source.alpha),
+        image: raster(result.image, source.alpha, source.meta),
       };
     });
   }

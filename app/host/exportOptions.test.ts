@@ -86,6 +86,20 @@ describe('export options through the engine host', () => {
     expect(dm.icc!.equals(p3)).toBe(true);
   });
 
+  it("the editor's preview of a P3 image is converted to sRGB; the engine keeps the P3 values", async () => {
+    const src = await p3JpegWithExif(W, H);
+    const bytes = src.buffer.slice(src.byteOffset, src.byteOffset + src.byteLength) as ArrayBuffer;
+    const opened = await call('openImageData', { name: 'p3.jpg', bytes });
+    const preview = opened.result!.preview as { rgba: ArrayBuffer };
+    const rgba = new Uint8Array(preview.rgba);
+    const { image, meta } = await loadImageFromBuffer(src, 'p3.jpg');
+    expect(meta.pixelsInIcc).toBe(true);
+    let moved = 0;
+    for (let i = 0; i < W * H; i++)
+      moved += Math.abs(rgba[i * 4] - Math.round(image.data[i] * 255)) > 4 ? 1 : 0;
+    expect(moved).toBeGreaterThan((W * H) / 10);
+  });
+
   it('refuses an unknown colorProfile', async () => {
     const r = await call('encodeResult', { resultId, format: 'png', colorProfile: 'p3' });
     expect(r.ok).toBe(false);

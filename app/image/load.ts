@@ -10,7 +10,7 @@
  *   profile; untagged files are taken as sRGB. A CMYK, grey or Lab profile is converted to sRGB by sharp
  *   (LittleCMS, perceptual intent), at 16 bits for 16-bit sources. Either way no file goes through a
  *   profile round trip, so 8- and 16-bit RGB files load bit-exact (see iccProfile.ts for why this matters
- *   at 16 bits).
+ *   at 16 bits). Display copies of such an image are converted to sRGB (displayColour.ts).
  * - 16-bit sources are read as 16-bit samples (raw ushort), so no precision is lost on the way to float.
  * - Grey is expanded to R = G = B.
  * - Decoding stops on libvips errors but tolerates warnings (failOn 'error'), so slightly damaged photos
@@ -20,6 +20,7 @@ import fs from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { StudioError, describeValue } from '../common/errors';
 import { describeFsError } from './atomicWrite';
+import { prepareDisplay } from './displayColour';
 import { interleavedToPlanar } from './convert';
 import { isRgbProfile } from './iccProfile';
 import type { ImageMeta, LoadedImage } from './types';
@@ -149,6 +150,17 @@ async function decode(
   if (header.iptc) meta.iptc = header.iptc;
   if (header.density && header.density > 0) meta.density = header.density;
   if (sourcePath !== undefined) meta.sourcePath = sourcePath;
+  try {
+    await prepareDisplay(meta);
+  } catch (e) {
+    throw new StudioError(
+      'IMAGE_DECODE',
+      `Cannot decode ${name}: its colour profile is unusable (${reason(e)})`,
+      {
+        cause: e,
+      },
+    );
+  }
   return alpha ? { image, alpha, meta } : { image, meta };
 }
 
