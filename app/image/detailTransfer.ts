@@ -376,10 +376,13 @@ function transferOne(
   const capEnergy = o.cap * ringEnergy;
   // The detail to add, then its own low-pass removed (over the hole): blended blocks and the gain's
   // variation leave some coarse residue, which would shift the fill's picture.
+  // A fill that is close to the ring's level overall has its detail, only distributed a little
+  // differently from the sources': then little is added (full where under half the level is missing).
+  const missing = Math.min(1, (2 * (capEnergy - fillEnergy)) / capEnergy);
   const delta = new Float32Array(3 * n);
   for (let i = 0; i < n; i++) {
     if (!own[i]) continue;
-    const want = Math.min(targetLocal[i], capEnergy) - fillLocal[i];
+    const want = missing * (Math.min(targetLocal[i], capEnergy) - fillLocal[i]);
     const gain = want > 0 && addLocal[i] > 1e-9 ? Math.min(MAX_GAIN, Math.sqrt(want / addLocal[i])) : 0;
     for (let c = 0; c < 3; c++) delta[c * n + i] = gain * add[c * n + i];
   }

@@ -40,8 +40,12 @@ export function blurredFill(truth: RgbImage, mask: Mask, sigma = 3): RgbImage {
   return { width: truth.width, height: truth.height, data };
 }
 
-/** `base` with the hole's pixels taken from another place of `base`, shifted by (dx, dy): a sharp fill. */
-export function shiftedFill(base: RgbImage, mask: Mask, dx: number, dy: number): RgbImage {
+/**
+ * `base` with the hole's pixels taken from another place of `base`, shifted by (dx, dy): a sharp fill.
+ * `mirror` flips the copy left to right (x ← width − 1 − x + dx), so that no block of it exists as is
+ * among the known pixels.
+ */
+export function shiftedFill(base: RgbImage, mask: Mask, dx: number, dy: number, mirror = false): RgbImage {
   const { width: W, height: H } = base;
   const n = W * H;
   const data = base.data.slice();
@@ -49,7 +53,7 @@ export function shiftedFill(base: RgbImage, mask: Mask, dx: number, dy: number):
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
       if (!mask.data[i]) continue;
-      const sx = Math.min(W - 1, Math.max(0, x + dx)),
+      const sx = Math.min(W - 1, Math.max(0, (mirror ? W - 1 - x : x) + dx)),
         sy = Math.min(H - 1, Math.max(0, y + dy));
       for (let c = 0; c < 3; c++) data[c * n + i] = base.data[c * n + sy * W + sx];
     }

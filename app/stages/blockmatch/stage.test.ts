@@ -18,6 +18,7 @@ describe('blockmatch stage', () => {
   it('declares its parameters soundly', () => {
     expect(checkDeclaration(BLOCKMATCH_PARAMS)).toEqual([]);
     expect(resolveParams(BLOCKMATCH_PARAMS).blockSize).toBe(32);
+    expect(resolveParams(BLOCKMATCH_PARAMS).mode).toBe('detail');
     expect(() => resolveParams(BLOCKMATCH_PARAMS, { blockSize: 4 })).toThrow(
       /Expected an integer between 8 and 128 for blockmatch.blockSize but received 4/,
     );
@@ -40,7 +41,13 @@ describe('blockmatch stage', () => {
     const before = psnr(image, truth, mask);
     expect(before).toBeLessThan(30);
     const at = async (params: Record<string, unknown>) =>
-      (await pipeline().run({ image, mask, stages: [{ name: 'blockmatch', params }] })).image;
+      (
+        await pipeline().run({
+          image,
+          mask,
+          stages: [{ name: 'blockmatch', params: { mode: 'paste', ...params } }],
+        })
+      ).image;
     const hard = await at({ blend: 'none', blockSize: 16 });
     expect(psnr(hard, truth, mask)).toBe(Infinity);
     expect(psnr(await at({ blend: 'poisson', blockSize: 16 }), truth, mask)).toBeGreaterThan(90);
@@ -48,24 +55,27 @@ describe('blockmatch stage', () => {
     expect(psnr(await at({ blend: 'feather', blockSize: 16 }), truth, mask)).toBeGreaterThan(before + 6);
   });
 
-  it.each(['none', 'feather', 'poisson'])(
-    'leaves every pixel outside the hole bit-exact (%s)',
-    async (blend) => {
-      const truth = noiseTexture(160, 128, 21);
-      const mask = discMask(160, 128, 70, 60, 26);
-      const image = roughFill(truth, mask, 0.1);
-      const r = await pipeline().run({
-        image,
-        mask,
-        stages: [{ name: 'blockmatch', params: { blend, blockSize: 16 } }],
-      });
-      expect(changedOutside(r.image, image, mask)).toBe(0);
-      // And it did change the hole.
+  it.each([
+    ['paste', 'none'],
+    ['paste', 'feather'],
+    ['paste', 'poisson'],
+    ['detail', 'feather'],
+  ])('leaves every pixel outside the hole bit-exact (%s, %s)', async (mode, blend) => {
+    const truth = noiseTexture(160, 128, 21);
+    const mask = discMask(160, 128, 70, 60, 26);
+    const image = roughFill(truth, mask, 0.1);
+    const r = await pipeline().run({
+      image,
+      mask,
+      stages: [{ name: 'blockmatch', params: { mode, blend, blockSize: 16 } }],
+    });
+    expect(changedOutside(r.image, image, mask)).toBe(0);
+    // And a paste did change the hole (the noisy rough fill has detail enough for the detail mode).
+    if (mode === 'paste')
       expect(changedOutside(r.image, image, { ...mask, data: mask.data.map((v) => 1 - v) })).toBeGreaterThan(
         0,
       );
-    },
-  );
+  });
 
   it('hands on an exemplar and a colour reference of known pixels, and the matches', async () => {
     const truth = noiseTexture(400, 300, 23);
@@ -108,7 +118,11 @@ describe('blockmatch stage', () => {
     const mask = discMask(320, 240, 150, 120, 40);
     const controller = new AbortController();
     const run = pipeline().run(
-      { image: roughFill(truth, mask), mask, stages: [{ name: 'blockmatch', params: { blend: 'poisson' } }] },
+      {
+        image: roughFill(truth, mask),
+        mask,
+        stages: [{ name: 'blockmatch', params: { mode: 'paste', blend: 'poisson' } }],
+      },
       { signal: controller.signal, onEvent: (e) => e.type === 'progress' && controller.abort() },
     );
     await expect(run).rejects.toSatisfy((e) => e instanceof StudioError && e.code === 'CANCELLED');

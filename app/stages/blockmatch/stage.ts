@@ -1,8 +1,11 @@
 /**
  * The block-matching stage (report §5, made robust and fast): every grid block holding hole pixels is
- * matched to the most similar block of known pixels of the current (filled) image, the hole is rebuilt
- * from those sources with blended seams, and the regions the sources gather in are handed on as the
- * texture stage's exemplar and the colour stage's reference. Pixels outside the hole never change.
+ * matched to the most similar block of known pixels of the current (filled) image, and the regions the
+ * sources gather in are handed on as the texture stage's exemplar and the colour stage's reference.
+ * By default (mode detail) the fill keeps its picture and only gains the fine detail it lacks
+ * (app/image/detailTransfer.ts: sources matched on the low-pass, their high-pass added up to the ring's
+ * detail level); mode paste rebuilds the hole from the matched blocks with blended seams, as the report
+ * did. Pixels outside the hole never change.
  *
  * Plain functions for the editor: `computeCorrespondence` (the matches as data it can draw),
  * `correlationHeatmap` (one block's similarity everywhere, the report's Figure 17), `heatmapImage`
@@ -10,6 +13,8 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues } from '../../common/params';
+import { transferDetail } from '../../image/detailTransfer';
+import { classifyHoles } from '../../image/stationarity';
 import type { Mask, RgbImage } from '../../image/types';
 import type { SessionPool } from '../../ort/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
@@ -90,14 +95,39 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     progress: (fraction, message) => ctx.progress({ step: Math.round(80 * fraction), total: 100, message }),
   });
   throwIfAborted(ctx.signal);
-  ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });
+  const mode = params.mode as BlockmatchMode;
   const blend = params.blend as BlendMode;
   const seam = params.seamWidth as number;
-  const info: Record<string, unknown> = { ...summary(result), blend };
+  const info: Record<string, unknown> = { ...summary(result), mode, ...(mode === 'paste' ? { blend } : {}) };
   const t0 = performance.now();
   let out: RgbImage;
-  if (blend === 'none') out = hardPaste(image, mask, result.matches);
-  else {
+  if (mode === 'detail') {
+    ctx.progress({ step: 80, total: 100, message: 'Adding the missing detail' });
+    const kinds = classifyHoles(image, mask);
+    const t = transferDetail(image, mask, {
+      sigma: params.detailScale as number,
+      cap: params.detailCap as number,
+      seed: ctx.seed,
+      signal: ctx.signal,
+    });
+    out = t.image;
+    info.holes = t.holes.map((h, i) => ({
+      box: h.box,
+      kind: kinds[i].kind,
+      applied: h.applied,
+      reason: h.applied
+        ? `detail added up to the ring's level (${kinds[i].kind}: ${kinds[i].reason})`
+        : h.reason,
+      ringLevel: h.ringLevel,
+      fillLevel: h.fillLevel,
+      resultLevel: h.resultLevel,
+    }));
+    info.detailMs = Math.round(performance.now() - t0);
+  } else if (blend === 'none') {
+    ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });
+    out = hardPaste(image, mask, result.matches);
+  } else {
+    ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });
     out = featherPaste(image, mask, result.matches, seam);
     if (blend === 'poisson') {
       await new Promise((r) => setImmediate(r));
@@ -109,7 +139,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       info.poissonLevels = p.levels.length;
     }
   }
-  info.pasteMs = Math.round(performance.now() - t0);
+  if (mode === 'paste') info.pasteMs = Math.round(performance.now() - t0);
   throwIfAborted(ctx.signal);
   ctx.progress({ step: 95, total: 100, message: 'Choosing the exemplar and the colour reference' });
   const validity = new SourceValidity(mask, options.margin, result.blockSize);
@@ -134,7 +164,9 @@ export const blockmatchStage: StageDef = {
   name: 'blockmatch',
   label: 'Block matching',
   description:
-    'Replaces each block of the hole with the most similar block of known pixels (normalised correlation, histogram rejection, distance limit), blends the seams, and picks the exemplar and colour reference for the later stages.',
+    'Matches each block of the hole to the most similar block of known pixels (normalised correlation, histogram rejection, distance limit) and picks the exemplar and colour reference for the later stages. By default it keeps the fill’s picture and adds only the fine detail it lacks, from known pixels whose coarse picture matches; optionally it pastes whole blocks with blended seams.',
   params: BLOCKMATCH_PARAMS,
   run,
 };
+
+export type BlockmatchMode = 'detail' | 'paste';
