@@ -22,6 +22,7 @@ import {
   type ModelPurpose,
 } from './manifest';
 import { readRecord } from './record';
+import { acquireModelLock } from './storeLock';
 import {
   changedSinceInstall,
   customIds,
@@ -51,12 +52,15 @@ export class ModelStore implements ModelResolver {
   readonly manifest: readonly ModelEntry[];
   private readonly defaults: Partial<Record<ModelPurpose, string>>;
   private readonly ctx: StoreContext;
-  private readonly busy = new Set<string>();
+  private readonly lockWaitMs?: number;
+  private readonly lockStaleMs?: number;
 
   constructor(options: ModelStoreOptions) {
     this.dir = path.resolve(options.dir);
     this.manifest = options.manifest ?? MANIFEST;
     this.defaults = options.defaults ?? { inpaint: DEFAULT_INPAINT_MODEL_ID };
+    this.lockWaitMs = options.lockWaitMs;
+    this.lockStaleMs = options.lockStaleMs;
     this.ctx = {
       dir: this.dir,
       manifest: this.manifest,
@@ -71,12 +75,14 @@ export class ModelStore implements ModelResolver {
    * Downloads a manifest model and installs it once checked: a whole-file model resumably, checked
    * against the manifest's size and SHA-256; a tensor model by HTTP Range requests for its tensors only,
    * checked against its content SHA-256 (see installTensors.ts for models the manifest does not pin).
-   * Returns at once when it is already installed and `force` is not set.
+   * Returns at once when it is already installed and `force` is not set. While another process (or
+   * call) downloads, imports or removes the same model, waits for it (`onWaiting` says so once; at most
+   * `lockWaitMs`), then returns the model it installed.
    * @throws StudioError MODEL_MISSING for an id that is not in the manifest; MODEL_DOWNLOAD on network
    *   failure (what arrived is kept for a resume); MODEL_INTEGRITY on a size or hash mismatch, a bad
    *   tensor or an unpinned tensor model without trust on first use (the partial download is deleted, an
    *   installed file is never touched); CANCELLED when `signal` fires (what arrived is kept); IO when the
-   *   store cannot be written.
+   *   store cannot be written or another process held the model's lock past `lockWaitMs`.
    */
   async download(id: string, options: DownloadOptions = {}): Promise<InstalledModel> {
     const entry = findModel(id, this.manifest);
@@ -90,15 +96,21 @@ export class ModelStore implements ModelResolver {
       }
       throw await this.unknownModel(id);
     }
-    return this.exclusive(id, async () => {
-      if (!options.force) {
-        const existing = await this.get(id);
-        if (existing) return existing;
-      }
-      return isTensorModel(entry)
-        ? downloadTensorModel(this.ctx, entry, options)
-        : downloadFileModel(this.ctx, entry, options);
-    });
+    return this.exclusive(
+      id,
+      `download of ${id}`,
+      async () => {
+        // Checked under the lock: a download that another process finished meanwhile is not repeated.
+        if (!options.force) {
+          const existing = await this.get(id);
+          if (existing) return existing;
+        }
+        return isTensorModel(entry)
+          ? downloadTensorModel(this.ctx, entry, options)
+          : downloadFileModel(this.ctx, entry, options);
+      },
+      options,
+    );
   }
 
   /**
@@ -132,10 +144,14 @@ export class ModelStore implements ModelResolver {
       throw new StudioError('IO', `Cannot read the model file ${shown}: ${reason}`, { cause: e });
     }
     if (!isFile) throw new StudioError('IO', `${shown} is not a file.`);
-    return this.exclusive(id, () =>
-      entry && isTensorModel(entry)
-        ? importTensorModel(this.ctx, entry, source, options)
-        : importFileModel(this.ctx, id, entry, source, options),
+    return this.exclusive(
+      id,
+      `import of ${id}`,
+      () =>
+        entry && isTensorModel(entry)
+          ? importTensorModel(this.ctx, entry, source, options)
+          : importFileModel(this.ctx, id, entry, source, options),
+      options,
     );
   }
 
@@ -293,7 +309,7 @@ export class ModelStore implements ModelResolver {
     if (!isValidModelId(id)) return false;
     const folder = folderOf(this, id);
     if ((await sizeOf(folder)) === null) return false;
-    await this.exclusive(id, () => rm(folder, { recursive: true, force: true }));
+    await this.exclusive(id, `removal of ${id}`, () => rm(folder, { recursive: true, force: true }));
     return true;
   }
 
@@ -307,15 +323,24 @@ export class ModelStore implements ModelResolver {
     );
   }
 
-  private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
-    if (this.busy.has(id)) {
-      throw new StudioError(
-        'IO',
-        `Model ${id} is already being downloaded, imported or removed; wait for that to finish.`,
-      );
-    }
-    this.busy.add(id);
+  /**
+   * Runs `work` holding model `id`'s lock (storeLock.ts), which serialises downloads, imports and
+   * removals of one model across store instances and processes; a second caller waits for the first.
+   */
+  private async exclusive<T>(
+    id: string,
+    what: string,
+    work: () => Promise<T>,
+    wait: { signal?: AbortSignal; onWaiting?: (message: string) => void } = {},
+  ): Promise<T> {
+    let release: (() => Promise<void>) | undefined;
     try {
+      release = await acquireModelLock(this.dir, id, what, {
+        waitMs: this.lockWaitMs,
+        staleMs: this.lockStaleMs,
+        signal: wait.signal,
+        onWaiting: wait.onWaiting,
+      });
       return await work();
     } catch (e) {
       // File system failures (permissions, a full disk) become IO; everything else passes through as is.
@@ -324,7 +349,7 @@ export class ModelStore implements ModelResolver {
       }
       throw e;
     } finally {
-      this.busy.delete(id);
+      await release?.();
     }
   }
 }

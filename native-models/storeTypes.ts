@@ -22,6 +22,10 @@ export interface ModelStoreOptions {
   retries?: number;
   /** Tensor-model downloads: wait before retry k, k x this (default 500 ms). */
   retryDelayMs?: number;
+  /** Longest wait for another process working on the same model (default 30 minutes; storeLock.ts). */
+  lockWaitMs?: number;
+  /** A model lock its holder has not refreshed for this long is broken (default 2 minutes). */
+  lockStaleMs?: number;
 }
 
 /** A model whose file is present and whose hash was verified. */
@@ -112,6 +116,8 @@ export interface DownloadOptions {
   force?: boolean;
   /** Tensor models without a pinned content hash: install them and record the hash (overrides the store's default). */
   trustOnFirstUse?: boolean;
+  /** Called once when another process is working on this model and the download waits for it. */
+  onWaiting?: (message: string) => void;
 }
 
 export interface ImportOptions {
@@ -131,6 +137,8 @@ export interface ImportOptions {
    * Default: the absolute path of the file.
    */
   sourceName?: string;
+  /** Called once when another process is working on this model and the import waits for it. */
+  onWaiting?: (message: string) => void;
   signal?: AbortSignal;
   /** Tensor models without a pinned content hash: install them and record the hash (overrides the store's default). */
   trustOnFirstUse?: boolean;
