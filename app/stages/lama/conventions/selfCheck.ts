@@ -229,6 +229,9 @@ function memoised(session: ModelSession): { session: ModelSession; runs: () => n
         }
         return result;
       },
+      // An ordinary property, so that a Proxy around this session keeps its invariants.
+      writable: true,
+      configurable: true,
     },
   }) as ModelSession;
   return { session: wrapped, runs: () => runs };
