@@ -250,7 +250,7 @@ function checks(summary: SummaryRow[]): Check[] {
     if (blur && none) {
       const drop = 1 - blur.meanLnD / none.meanLnD;
       add(
-        'blur: mean |ln D| falls by ≥ 25% vs none',
+        'blur: mean abs ln D falls by ≥ 25% vs none',
         config,
         `${f(none.meanLnD)} -> ${f(blur.meanLnD)} (${(100 * drop).toFixed(0)}%)`,
         drop >= 0.25,
