@@ -248,7 +248,9 @@ describe('engine bridge: closed images and restartEngine', () => {
     await settle();
     // Only b is re-opened, under its old id.
     expect(children[1].opens).toEqual(['/b.png']);
-    await expect(bridge.request('run', { imageId: b.imageId })).resolves.toEqual({ ran: `p${children[1].n}-i1` });
+    await expect(bridge.request('run', { imageId: b.imageId })).resolves.toEqual({
+      ran: `p${children[1].n}-i1`,
+    });
     bridge.dispose();
   });
 
@@ -302,7 +304,9 @@ describe('engine bridge: closed images and restartEngine', () => {
     expect(states.slice(-2)).toEqual(['restarting', 'ready']);
     expect(children).toHaveLength(3);
     expect(children[2].opens).toEqual(['/a.png']);
-    await expect(bridge.request('run', { imageId: a.imageId })).resolves.toEqual({ ran: `p${children[2].n}-i1` });
+    await expect(bridge.request('run', { imageId: a.imageId })).resolves.toEqual({
+      ran: `p${children[2].n}-i1`,
+    });
     // Its history is fresh: one crash is restarted again, not given up on.
     children[2].emit('exit', 1);
     await settle();

@@ -15,6 +15,7 @@ import { displayRgba8 } from '../image/displayColour';
 import { loadImage, loadImageFromBuffer } from '../image/load';
 import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
+import { sameFile } from '../image/sameFile';
 import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../image/types';
 import { STAGES } from '../stages/registry';
 import { HeldImages } from './heldImages';
@@ -193,6 +194,7 @@ export class EngineHost {
       const file = path.join(dir, name || 'model.onnx');
       await writeFile(file, new Uint8Array(q.bytes as ArrayBuffer));
       const m = await this.services.store.importFile(q.id, file, {
+        sourceName: q.name,
         convention: q.convention,
         validate: (f) => validateInpaintModel(f, q.convention),
       });
@@ -279,7 +281,8 @@ export class EngineHost {
   private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {
     const r = this.held.result(q.resultId);
     const target = path.resolve(q.path);
-    if (r.source.path && target === r.source.path && !q.overwriteOriginal) {
+    // File identity (device and inode), not path strings: a link or a case variant is the original too.
+    if (r.source.path && (await sameFile(r.source.path, target)) && !q.overwriteOriginal) {
       throw new StudioError(
         'IMAGE_WRITE',
         `Refusing to overwrite the original ${r.source.path} without confirmation`,
