@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../app/common/errors';
 import { processAlive } from '../app/image/atomicWrite';
@@ -99,20 +99,22 @@ function describe(h: LockHolder | null | undefined): string {
   return `another ${h.what} is in progress (process ${h.pid}${where}, since ${h.since})`;
 }
 
+/**
+ * Creates the lock with its holder already in it: the holder is written to a private file that is then
+ * hard-linked to the lock's name (link fails if the name exists), so a waiter never reads an empty lock.
+ */
 async function tryCreate(file: string, me: LockHolder): Promise<boolean> {
-  let handle;
+  const draft = `${file}.${me.pid}.${me.token}.draft`;
+  await writeFile(draft, JSON.stringify(me), { flag: 'wx' });
   try {
-    handle = await open(file, 'wx');
+    await link(draft, file);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
-  }
-  try {
-    await handle.writeFile(JSON.stringify(me));
   } finally {
-    await handle.close();
+    await rm(draft, { force: true });
   }
-  return true;
 }
 
 async function readHolder(file: string): Promise<{ holder: LockHolder | null } | null> {
