@@ -18,7 +18,8 @@ import { STAGES } from '../app/stages/registry';
 import { writeScene } from './fixtures/scene';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
+/** The renderer build under test: dist/renderer, or RENDERER_OUT (as the build was given it). */
+export const rendererDir = path.join(repoRoot, process.env.RENDERER_OUT ?? path.join('dist', 'renderer'));
 
 export interface Harness {
   host: BrowserHost;

@@ -5,7 +5,9 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
-  outputDir: '../test-results',
+  outputDir: process.env.RENDERER_OUT
+    ? `../test-results-${process.env.RENDERER_OUT.replace(/\W/g, '-')}`
+    : '../test-results',
   timeout: 90_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,

@@ -43,6 +43,8 @@ export async function startWebHost(env: Record<string, string> = {}): Promise<We
       path.join(dir, 'models'),
       '--providers',
       'cpu',
+      '--static-dir',
+      rendererDir,
     ],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

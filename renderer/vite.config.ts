@@ -11,7 +11,8 @@ export default defineConfig({
   base: './',
   plugins: [react(), cspMetaPlugin()],
   build: {
-    outDir: '../dist/renderer',
+    // RENDERER_OUT (relative to the repository root) lets parallel test runs build side by side.
+    outDir: process.env.RENDERER_OUT ? `../${process.env.RENDERER_OUT}` : '../dist/renderer',
     emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },
