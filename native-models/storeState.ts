@@ -9,7 +9,8 @@ import path from 'node:path';
 import { StudioError } from '../app/common/errors';
 import { TEMP_NAME, removeStaleTemps } from '../app/image/atomicWrite';
 import { findModel, isTensorModel, isValidModelId, type ModelEntry } from './manifest';
-import { readRecord, writeRecord, type ModelRecord } from './record';
+import { CHECKS_FILE } from './modelChecks';
+import { RECORD_FILE, readRecord, writeRecord, type ModelRecord } from './record';
 import { sha256File } from './sha256';
 import type { InstalledModel, ModelListing } from './storeTypes';
 
@@ -211,11 +212,15 @@ export async function storeIds(ctx: Pick<StoreContext, 'dir' | 'manifest'>): Pro
   return [...ctx.manifest.map((m) => m.id), ...(await customIds(ctx))];
 }
 
-/** A safe file name for a custom model: the source's name when plain, else `model.onnx`. */
+/**
+ * A safe file name for a custom model: the source's name when plain and not one of the store's own files
+ * (model.json, checks.json, *.partial), else `model.onnx`.
+ */
 export function customFileName(source: string): string {
   const base = path.basename(source);
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(base) &&
-    base !== 'model.json' &&
+    base !== RECORD_FILE &&
+    base !== CHECKS_FILE &&
     !base.endsWith('.partial')
     ? base
     : 'model.onnx';

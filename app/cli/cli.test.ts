@@ -7,11 +7,14 @@ import {
   writeFileSync,
   copyFileSync,
   statSync,
+  rmSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureGeneratedModel } from '../../native-models/generated/index';
+import { lockPath } from '../../native-models/storeLock';
 import { serveRanges, startTestServer } from '../../native-models/testServer';
 import { makeVgg19Source } from '../../native-models/testVgg19';
 import { loadImage } from '../image/load';
@@ -180,6 +183,30 @@ describe('inpaint-studio run', () => {
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/lama-fp32.*not installed/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('says on stderr when another process holds the model and the import waits for it', async () => {
+    const storeDir = path.join(dir, 'models-locked');
+    mkdirSync(storeDir, { recursive: true });
+    const gen = await ensureGeneratedModel('generated-lama-fixed-rgb');
+    // A live holder (this process) is importing the same id; it lets go a moment later.
+    const lock = lockPath(storeDir, 'locked-lama');
+    const holder = {
+      pid: process.pid,
+      host: hostname(),
+      since: new Date().toISOString(),
+      what: 'importing',
+      token: 't',
+    };
+    writeFileSync(lock, JSON.stringify(holder));
+    const letGo = setTimeout(() => rmSync(lock, { force: true }), 800);
+    try {
+      const r = await cli('models', 'import', 'locked-lama', gen, '--models-dir', storeDir);
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/locked-lama.*waiting for it to finish/);
+    } finally {
+      clearTimeout(letGo);
+    }
   });
 
   it('exit 3 and no output for a corrupted model file', async () => {

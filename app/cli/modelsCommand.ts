@@ -50,6 +50,8 @@ export function modelsCommands(
   signal: AbortSignal,
 ): Command {
   const models = new Command('models').description('List, download, import and verify models.');
+  /** Another process holds the model's lock: say so once on stderr, so a wait never looks like a hang. */
+  const say = (message: string) => process.stderr.write(`${message}\n`);
 
   models
     .command('list')
@@ -101,6 +103,7 @@ export function modelsCommands(
         urlOverride: flags.url,
         force: flags.force,
         trustOnFirstUse: flags.trustOnFirstUse,
+        onWaiting: say,
         onProgress: (p) => {
           if (!bar) return;
           if (!started) bar.start(p.total, p.received);
@@ -131,13 +134,19 @@ export function modelsCommands(
       await checkImportFile(file);
       const entry = findModel(id, svc().store.manifest);
       if (entry && isTensorModel(entry)) {
-        const m = await svc().store.importFile(id, file, { signal, trustOnFirstUse: flags.trustOnFirstUse });
+        const m = await svc().store.importFile(id, file, {
+          signal,
+          trustOnFirstUse: flags.trustOnFirstUse,
+          onWaiting: say,
+        });
         process.stdout.write(`Installed ${id} at ${m.path} (${checkedBy(m)})\n`);
         exit(0);
         return;
       }
       let convention: string | undefined;
       const m = await svc().store.importFile(id, file, {
+        signal,
+        onWaiting: say,
         convention: flags.convention,
         validate: async (p) => {
           convention = await validateInpaintModel(p, flags.convention);
