@@ -40,6 +40,8 @@ export const ParamDeclSchema = z.object({
   integer: z.boolean().optional(),
   log: z.boolean().optional(),
   unit: z.string().optional(),
+  // rect: the smallest side the stage takes, in pixels (the editor refuses a smaller pick before a run).
+  minSize: z.number().optional(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
 });
 

@@ -102,7 +102,22 @@ export class RunControl {
 
   /** The region picker's box becomes a rect parameter's value. */
   setRectParam(stage: string, param: string, box: Box): void {
-    this.setParam(stage, param, { x: box.x0, y: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 });
+    const decl = this.core.state.stageInfos
+      .find((i) => i.name === stage)
+      ?.params.find((p) => p.name === param);
+    const width = box.x1 - box.x0,
+      height = box.y1 - box.y0;
+    if (decl?.minSize !== undefined && (width < decl.minSize || height < decl.minSize)) {
+      // The stage would refuse it at run time; say so now, and keep the previous value.
+      this.core.update({
+        notice: {
+          kind: 'error',
+          text: `${decl.label}: the rectangle is ${width}×${height} px; it must be at least ${decl.minSize} px on each side.`,
+        },
+      });
+      return;
+    }
+    this.setParam(stage, param, { x: box.x0, y: box.y0, width, height });
   }
 
   setAutoRerun(autoRerun: boolean): void {

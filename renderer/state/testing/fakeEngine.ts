@@ -31,7 +31,7 @@ export const FAKE_STAGES: StageInfo[] = [
         integer: true,
         unit: 'px',
       },
-      { kind: 'rect', name: 'contextRect', label: 'Context', help: '', default: null },
+      { kind: 'rect', name: 'contextRect', label: 'Context', help: '', default: null, minSize: 8 },
     ],
   },
   {

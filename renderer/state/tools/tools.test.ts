@@ -123,6 +123,18 @@ describe('tools', () => {
     expect(area()).toBe(0);
   });
 
+  it('region picker: a rectangle under the declared minimum size is refused with a message', () => {
+    editor.startPick('lama', 'contextRect');
+    drag([
+      [2, 3],
+      [6, 20],
+    ]);
+    const s = editor.getSnapshot();
+    expect(s.stages.find((x) => x.name === 'lama')!.values.contextRect).toBeNull();
+    expect(s.notice).toMatchObject({ kind: 'error' });
+    expect(s.notice!.text).toMatch(/Context.*4×17 px.*at least 8 px/);
+  });
+
   it('brush size shortcuts step the size, and the keys map to tools', () => {
     editor.setBrush({ size: 40 });
     editor.execute('size:up');
