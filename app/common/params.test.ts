@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseParamText, resolveParams, checkDeclaration, type ParamSchema } from './params';
+import {
+  checkDeclaration,
+  describeWhen,
+  paramApplies,
+  parseParamText,
+  resolveParams,
+  resolveParamsReport,
+  whyNotApplies,
+  type ParamSchema,
+} from './params';
 
 const schema: ParamSchema = {
   stage: 'color',
@@ -98,5 +107,150 @@ describe('parameter validation', () => {
     };
     expect(checkDeclaration(bad).join('\n')).toMatch(/outside|twice/);
     expect(checkDeclaration(schema)).toEqual([]);
+  });
+});
+
+/** A stage whose parameters apply only in some settings (as lama.sizing and texture.optimizer). */
+const conditional: ParamSchema = {
+  stage: 'lama',
+  params: [
+    {
+      kind: 'enum',
+      name: 'sizing',
+      label: 'Sizing',
+      help: '',
+      default: 'auto',
+      options: [
+        { value: 'auto', label: 'Auto' },
+        { value: 'regions', label: 'Regions' },
+        { value: 'multiscale', label: 'Multi-scale' },
+      ],
+    },
+    {
+      kind: 'number',
+      name: 'batchSize',
+      label: 'Batch',
+      help: '',
+      default: 4,
+      min: 1,
+      max: 16,
+      step: 1,
+      integer: true,
+      when: { param: 'sizing', is: ['regions'] },
+    },
+    {
+      kind: 'enum',
+      name: 'variant',
+      label: 'Variant',
+      help: '',
+      default: 'laplacian',
+      options: [
+        { value: 'laplacian', label: 'Laplacian' },
+        { value: 'plain', label: 'Plain' },
+      ],
+      when: { param: 'sizing', is: ['multiscale'] },
+    },
+    {
+      kind: 'number',
+      name: 'crossover',
+      label: 'Crossover',
+      help: '',
+      default: 2,
+      min: 0,
+      max: 8,
+      step: 1,
+      when: { param: 'variant', is: ['laplacian'] },
+    },
+    { kind: 'boolean', name: 'fit', label: 'Fit', help: '', default: false },
+    {
+      kind: 'number',
+      name: 'scale',
+      label: 'Scale',
+      help: '',
+      default: 0.5,
+      min: 0.1,
+      max: 0.9,
+      step: 0.05,
+      when: [
+        { param: 'sizing', is: ['multiscale'] },
+        { param: 'fit', is: [false] },
+      ],
+    },
+  ],
+};
+
+describe('when a parameter applies (declared `when`)', () => {
+  const decls = conditional.params;
+  it('follows the value of the parameter it names, defaults filled in', () => {
+    expect(paramApplies(decls, {}, 'batchSize')).toBe(false);
+    expect(paramApplies(decls, { sizing: 'regions' }, 'batchSize')).toBe(true);
+    expect(paramApplies(decls, { sizing: 'multiscale' }, 'batchSize')).toBe(false);
+    expect(paramApplies(decls, {}, 'sizing')).toBe(true);
+  });
+  it('needs every condition, and the parameters it names to apply themselves', () => {
+    // crossover needs variant=laplacian, and variant itself applies only with multiscale.
+    expect(paramApplies(decls, { variant: 'laplacian' }, 'crossover')).toBe(false);
+    expect(paramApplies(decls, { sizing: 'multiscale' }, 'crossover')).toBe(true);
+    expect(paramApplies(decls, { sizing: 'multiscale', variant: 'plain' }, 'crossover')).toBe(false);
+    expect(paramApplies(decls, { sizing: 'multiscale' }, 'scale')).toBe(true);
+    expect(paramApplies(decls, { sizing: 'multiscale', fit: true }, 'scale')).toBe(false);
+  });
+  it('says why in the CLI form', () => {
+    expect(whyNotApplies('lama', decls, {}, 'batchSize')).toBe(
+      'applies only when lama.sizing is regions (it is auto)',
+    );
+    expect(whyNotApplies('lama', decls, { sizing: 'multiscale', fit: true }, 'scale')).toBe(
+      'applies only when lama.fit is off (it is on)',
+    );
+    expect(whyNotApplies('lama', decls, { sizing: 'regions' }, 'batchSize')).toBeNull();
+    expect(describeWhen('lama', { when: { param: 'sizing', is: ['regions', 'multiscale'] } })).toBe(
+      'lama.sizing is regions or multiscale',
+    );
+  });
+  it('validation checks a value that does not apply, runs the default, and lists it as ignored', () => {
+    const r = resolveParamsReport(conditional, { batchSize: 2 });
+    expect(r.values.batchSize).toBe(4);
+    expect(r.ignored).toEqual([
+      {
+        name: 'batchSize',
+        message: 'lama.batchSize=2 is ignored: it applies only when lama.sizing is regions (it is auto)',
+      },
+    ]);
+    expect(resolveParams(conditional, { batchSize: 2 })).toEqual(resolveParams(conditional, {}));
+    // Out of range is an error whether or not it applies.
+    expect(() => resolveParams(conditional, { batchSize: 99 })).toThrow(
+      'Expected an integer between 1 and 16 for lama.batchSize but received 99',
+    );
+    const used = resolveParamsReport(conditional, { sizing: 'regions', batchSize: 2 });
+    expect(used.values.batchSize).toBe(2);
+    expect(used.ignored).toEqual([]);
+    // A default value sent for a hidden parameter is not worth a warning.
+    expect(resolveParamsReport(conditional, { batchSize: 4 }).ignored).toEqual([]);
+  });
+  it('a declaration whose condition names a later, unknown or numeric parameter, or an impossible value, is refused', () => {
+    expect(checkDeclaration(conditional)).toEqual([]);
+    const bad: ParamSchema = {
+      stage: 'x',
+      params: [
+        { kind: 'number', name: 'n', label: 'N', help: '', default: 1, min: 0, max: 2, step: 1 },
+        { ...conditional.params[1], name: 'a', when: { param: 'n', is: ['1'] } },
+        { ...conditional.params[1], name: 'b', when: { param: 'later', is: ['x'] } },
+        { ...conditional.params[1], name: 'c', when: { param: 'sizing', is: ['regions'] } },
+        conditional.params[0],
+        { ...conditional.params[1], name: 'd', when: { param: 'sizing', is: ['tiles'] } },
+      ],
+    };
+    const problems = checkDeclaration(bad).join('\n');
+    expect(problems).toMatch(/x\.a applies when n, which is not an enum or a boolean/);
+    expect(problems).toMatch(/x\.b applies when later, which is not a parameter declared before it/);
+    expect(problems).toMatch(/x\.c applies when sizing, which is not a parameter declared before it/);
+    expect(problems).toMatch(/x\.d applies when sizing is tiles, which it can never be/);
+  });
+  it('at most two parameters per stage are marked basic', () => {
+    const three: ParamSchema = {
+      stage: 'y',
+      params: ['a', 'b', 'c'].map((name) => ({ ...conditional.params[4], name, basic: true })),
+    };
+    expect(checkDeclaration(three).join('\n')).toMatch(/marks 3 parameters basic/);
   });
 });

@@ -6,11 +6,32 @@
  */
 import { StudioError, describeValue } from './errors';
 
+/**
+ * When a parameter applies: the named parameter of the same stage (an enum or a boolean, declared
+ * earlier) has one of these values. Data, not a predicate, so that it crosses the contract to the editor
+ * and reads the same in the CLI listing, in validation and in the UI.
+ */
+export interface ParamCondition {
+  param: string;
+  is: readonly (string | boolean)[];
+}
+
 interface ParamBase {
   /** Identifier, unique within its stage (camelCase). */
   name: string;
   label: string;
+  /** One or two short, plain sentences: what it does for the picture. Shown as the control's tooltip. */
   help: string;
+  /** Longer detail (method, research terms, measurements): behind the editor's "More", and in the CLI listing. */
+  doc?: string;
+  /**
+   * Applies only when every condition holds (and the parameters they name apply themselves). Where it
+   * does not apply, the editor hides the control, the CLI listing says when it applies, and validation
+   * checks the value but runs the stage with the default (resolveParamsReport lists it as ignored).
+   */
+  when?: ParamCondition | readonly ParamCondition[];
+  /** Shown in the editor's short default panel (at most two per stage; plain sliders or switches). */
+  basic?: boolean;
 }
 
 export interface NumberParam extends ParamBase {
@@ -107,11 +128,137 @@ export function validateParam(decl: ParamDecl, key: string, value: unknown): Par
   }
 }
 
+/** The smallest shape `paramApplies` needs: the declarations and the contract's copy of them both fit. */
+export interface ConditionalDecl {
+  name: string;
+  label: string;
+  default: unknown;
+  when?: ParamCondition | readonly ParamCondition[];
+  options?: readonly { value: string; label: string }[];
+}
+
+/** A declaration's conditions as a list (none: it always applies). */
+export function conditionsOf(decl: { when?: ConditionalDecl['when'] }): readonly ParamCondition[] {
+  const w = decl.when;
+  if (!w) return [];
+  return Array.isArray(w) ? (w as readonly ParamCondition[]) : [w as ParamCondition];
+}
+
 /**
- * Fills defaults and validates every value. Unknown keys are an error that names them.
+ * Whether a parameter applies with these values (missing ones at their defaults): every condition of
+ * its `when` holds and the parameters named there apply themselves. An unknown name applies.
+ */
+export function paramApplies(
+  decls: readonly ConditionalDecl[],
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+): boolean {
+  return unmetCondition(decls, values, name) === null;
+}
+
+function unmetCondition(
+  decls: readonly ConditionalDecl[],
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+  depth = 0,
+): { cond: ParamCondition; value: unknown } | null {
+  const decl = decls.find((d) => d.name === name);
+  if (!decl || depth > decls.length) return null;
+  for (const cond of conditionsOf(decl)) {
+    const on = decls.find((d) => d.name === cond.param);
+    if (!on) continue;
+    const v = values[cond.param] === undefined ? on.default : values[cond.param];
+    if (!cond.is.includes(v as string | boolean)) return { cond, value: v };
+    const above = unmetCondition(decls, values, cond.param, depth + 1);
+    if (above) return above;
+  }
+  return null;
+}
+
+function valueWords(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return String(v);
+}
+
+/** "lama.sizing is regions or multiscale" (one condition), joined with "and". */
+export function describeWhen(stage: string, decl: { when?: ConditionalDecl['when'] }): string {
+  return conditionsOf(decl)
+    .map((c) => {
+      const vals = c.is.map((v) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v));
+      const list = vals.length > 1 ? `${vals.slice(0, -1).join(', ')} or ${vals.at(-1)}` : String(vals[0]);
+      return `${stage}.${c.param} is ${list}`;
+    })
+    .join(' and ');
+}
+
+/**
+ * Why a parameter does not apply with these values, or null when it does:
+ * "applies only when lama.sizing is regions or multiscale (it is auto)".
+ */
+export function whyNotApplies(
+  stage: string,
+  decls: readonly ConditionalDecl[],
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+): string | null {
+  const unmet = unmetCondition(decls, values, name);
+  if (!unmet) return null;
+  return `applies only when ${describeWhen(stage, { when: unmet.cond })} (it is ${valueWords(unmet.value)})`;
+}
+
+/** A value that was checked but not used, because its parameter does not apply. */
+export interface IgnoredParam {
+  name: string;
+  /** "lama.batchSize=2 is ignored: it applies only when lama.sizing is regions (it is auto)". */
+  message: string;
+}
+
+/**
+ * Fills defaults and validates every value, like resolveParams, and says which given values were
+ * ignored: a value for a parameter whose `when` does not hold is still checked (a bad value is an error
+ * either way) but the stage gets the default, so a hidden setting never changes a run or its cache key.
+ * @throws StudioError PARAM_INVALID
+ */
+export function resolveParamsReport(
+  schema: ParamSchema,
+  values: Record<string, unknown> = {},
+): { values: ParamValues; ignored: IgnoredParam[] } {
+  const checked = resolveStrict(schema, values);
+  const ignored: IgnoredParam[] = [];
+  const out: ParamValues = { ...checked };
+  for (const decl of schema.params) {
+    const why = whyNotApplies(schema.stage, schema.params, checked, decl.name);
+    if (why === null) continue;
+    if (
+      values[decl.name] !== undefined &&
+      JSON.stringify(checked[decl.name]) !== JSON.stringify(decl.default)
+    ) {
+      ignored.push({
+        name: decl.name,
+        message: `${schema.stage}.${decl.name}=${showValue(checked[decl.name])} is ignored: it ${why}`,
+      });
+    }
+    out[decl.name] = decl.default;
+  }
+  return { values: out, ignored };
+}
+
+function showValue(v: ParamValue): string {
+  if (v !== null && typeof v === 'object') return `${v.x},${v.y},${v.width},${v.height}`;
+  return String(v);
+}
+
+/**
+ * Fills defaults and validates every value. Unknown keys are an error that names them. A value for a
+ * parameter that does not apply (its `when`) is checked, then replaced by the default
+ * (resolveParamsReport says which).
  * @throws StudioError PARAM_INVALID
  */
 export function resolveParams(schema: ParamSchema, values: Record<string, unknown> = {}): ParamValues {
+  return resolveParamsReport(schema, values).values;
+}
+
+function resolveStrict(schema: ParamSchema, values: Record<string, unknown>): ParamValues {
   const out: ParamValues = {};
   const known = new Set(schema.params.map((p) => p.name));
   for (const k of Object.keys(values)) {
@@ -177,6 +324,28 @@ export function checkDeclaration(schema: ParamSchema): string[] {
     if (d.kind === 'enum' && !d.options.some((o) => o.value === d.default)) {
       problems.push(`${key} default ${d.default} is not one of its options`);
     }
+    for (const c of conditionsOf(d)) {
+      const on = schema.params.find((p) => p.name === c.param);
+      if (!on || !seen.has(c.param) || c.param === d.name) {
+        problems.push(`${key} applies when ${c.param}, which is not a parameter declared before it`);
+      } else if (on.kind !== 'enum' && on.kind !== 'boolean') {
+        problems.push(`${key} applies when ${c.param}, which is not an enum or a boolean`);
+      } else if (c.is.length === 0) {
+        problems.push(`${key} has an empty condition on ${c.param}`);
+      } else {
+        for (const v of c.is) {
+          const ok = on.kind === 'enum' ? on.options.some((o) => o.value === v) : typeof v === 'boolean';
+          if (!ok) problems.push(`${key} applies when ${c.param} is ${String(v)}, which it can never be`);
+        }
+      }
+    }
+  }
+  const basic = schema.params.filter((p) => p.basic);
+  if (basic.length > 2)
+    problems.push(`${schema.stage} marks ${basic.length} parameters basic; the short panel shows at most 2`);
+  for (const b of basic) {
+    if (b.kind === 'rect')
+      problems.push(`${schema.stage}.${b.name} is a rectangle; basic controls are plain`);
   }
   return problems;
 }

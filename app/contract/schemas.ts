@@ -28,6 +28,11 @@ export const MaskSchema = z
   .object({ width: int(1, 65535), height: int(1, 65535), data: bytes })
   .refine((m) => m.data.byteLength === m.width * m.height, { message: 'data must hold width*height bytes' });
 
+const ParamConditionSchema = z.object({
+  param: z.string(),
+  is: z.array(z.union([z.string(), z.boolean()])),
+});
+
 export const ParamDeclSchema = z.object({
   kind: z.enum(['number', 'boolean', 'enum', 'rect']),
   name: z.string(),
@@ -43,6 +48,10 @@ export const ParamDeclSchema = z.object({
   // rect: the smallest side the stage takes, in pixels (the editor refuses a smaller pick before a run).
   minSize: z.number().optional(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  // app/common/params.ts: the longer text behind "More", when the parameter applies, the short panel.
+  doc: z.string().optional(),
+  when: z.union([ParamConditionSchema, z.array(ParamConditionSchema)]).optional(),
+  basic: z.boolean().optional(),
 });
 
 export const StageInfoSchema = z.object({
@@ -85,6 +94,8 @@ export const OpenedImageSchema = z.object({
   format: z.string(),
   bitDepth: z.number(),
   hasAlpha: z.boolean(),
+  /** JPEG: the quality it was saved at (from its quantisation table), when readable; export's default. */
+  quality: z.number().int().min(1).max(100).optional(),
   /** Display copy at full size. */
   preview: RasterSchema,
 });
