@@ -17,6 +17,7 @@ import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
 import { sameFile } from '../image/sameFile';
 import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../image/types';
+import { tryValues } from '../pipeline/tryValues';
 import { STAGES } from '../stages/registry';
 import { HeldImages } from './heldImages';
 import { ProviderTracker } from './providerReport';
@@ -127,6 +128,7 @@ export class EngineHost {
           ),
         })),
       run: (q) => this.run(q),
+      tryValues: (q) => this.tryValues(q),
       cancel: async (q) => {
         const job = this.jobs.get(q.jobId);
         job?.abort();
@@ -227,6 +229,7 @@ export class EngineHost {
       format: loaded.meta.format,
       bitDepth: loaded.meta.bitDepth,
       hasAlpha: loaded.meta.hasAlpha,
+      ...(loaded.meta.quality !== undefined ? { quality: loaded.meta.quality } : {}),
       preview: raster(loaded.image, loaded.alpha, loaded.meta),
     };
   }
@@ -276,6 +279,52 @@ export class EngineHost {
         image: raster(result.image, source.alpha, source.meta),
       };
     });
+  }
+
+  /** Try values (app/pipeline/tryValues.ts): each preview goes out as onTryValue as it is ready. */
+  private tryValues(q: MethodParams<'tryValues'>): Promise<MethodResult<'tryValues'>> {
+    const source = this.held.image(q.imageId);
+    const mask = this.maskOf(q.mask);
+    return this.withJob(q.jobId, async (signal) => {
+      const r = await tryValues(
+        this.services.pipeline,
+        {
+          image: source.image,
+          mask,
+          stages: q.stages,
+          seed: q.seed,
+          modelId: q.modelId,
+          stage: q.stage,
+          param: q.param,
+          values: q.values,
+          maxSide: q.maxSide,
+        },
+        {
+          signal,
+          onPreview: (p, crop) =>
+            this.emit('onTryValue', {
+              jobId: q.jobId,
+              index: p.index,
+              value: p.value,
+              crop,
+              image: raster(p.image, undefined, source.meta),
+            }),
+        },
+      );
+      return {
+        jobId: q.jobId,
+        crop: r.crop,
+        previews: r.previews.map((p) => ({ value: p.value, image: raster(p.image, undefined, source.meta) })),
+      };
+    });
+  }
+
+  /** The contract's mask (any non-zero byte is hole) as the engine's 0/1 mask. */
+  private maskOf(m: MethodParams<'run'>['mask']) {
+    const bytes = new Uint8Array(m.data as ArrayBuffer);
+    const mask = createMask(m.width, m.height);
+    for (let i = 0; i < bytes.length; i++) mask.data[i] = bytes[i] ? 1 : 0;
+    return mask;
   }
 
   private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {

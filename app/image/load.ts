@@ -23,6 +23,7 @@ import { describeFsError } from './atomicWrite';
 import { prepareDisplay } from './displayColour';
 import { interleavedToPlanar } from './convert';
 import { isRgbProfile } from './iccProfile';
+import { jpegQuality } from './jpegQuality';
 import type { ImageMeta, LoadedImage } from './types';
 
 /** sharp's colour spaces of an RGB source, whose values are kept in their own profile. */
@@ -150,6 +151,10 @@ async function decode(
   if (header.iptc) meta.iptc = header.iptc;
   if (header.density && header.density > 0) meta.density = header.density;
   if (sourcePath !== undefined) meta.sourcePath = sourcePath;
+  if (header.format === 'jpeg') {
+    const quality = jpegQuality(typeof input === 'string' ? await fs.readFile(input) : input);
+    if (quality !== null) meta.quality = quality;
+  }
   try {
     await prepareDisplay(meta);
   } catch (e) {

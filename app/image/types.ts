@@ -48,6 +48,8 @@ export interface ImageMeta {
   density?: number;
   /** Path the image was loaded from, if any. */
   sourcePath?: string;
+  /** JPEG: the quality (1..100) it was saved at, read from its quantisation table, when that is standard. */
+  quality?: number;
 }
 
 /** A decoded image: colour planes, optional alpha plane (0..1) and metadata. */
