@@ -22,8 +22,10 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'enum',
       name: 'engine',
+      basic: true,
       label: 'Fill engine',
-      help: 'auto: the installed LaMa model, or the embedded fill when none is installed; model: require a model; embedded: always the embedded fill.',
+      help: 'What fills the hole: LaMa when it is installed, else the built-in fill.',
+      doc: 'auto: the installed LaMa model, or the embedded fill when none is installed; model: require a model; embedded: always the embedded fill.',
       default: 'auto',
       options: [
         { value: 'auto', label: 'Auto' },
@@ -35,7 +37,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'sizing',
       label: 'Sizing',
-      help:
+      help: 'How the image is sized for the model. Auto chooses from the image and the holes.',
+      doc:
         'auto: picks resize, regions or multiscale from the image size, the hole sizes and the model input, and says why. ' +
         'resize: scale the whole image to fit the model, fill, scale the fill back. ' +
         'original: run at full size, padded to the model multiple (dynamic-size models only; fixed-size models resize). ' +
@@ -66,6 +69,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'mergeDistance',
+      when: { param: 'sizing', is: ['regions', 'multiscale'] },
       label: 'Region merge distance',
       help: 'regions / multiscale: separate holes whose nearest pixels are at most this far apart are filled together, in one crop (one model call).',
       default: 64,
@@ -78,6 +82,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'batchSize',
+      when: { param: 'sizing', is: ['regions'] },
       label: 'Regions per model call',
       help:
         'regions: how many region crops one model call may fill when the model takes a batch (its batch dimension is dynamic). ' +
@@ -93,6 +98,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'contextMargin',
+      when: { param: 'sizing', is: ['regions', 'multiscale'] },
       label: 'Context margin',
       help: "regions / multiscale: context kept around each region's hole, as a factor of the hole's mean side (at least 16 px), clamped to the image.",
       default: DEFAULT_CONTEXT_MARGIN,
@@ -103,6 +109,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'rect',
       name: 'contextRect',
+      when: { param: 'sizing', is: ['regions', 'multiscale'] },
       label: 'Context rectangle',
       help: 'regions / multiscale: a user-drawn rectangle that restricts the context of every region it overlaps (the model sees nothing outside it but a ring of 8 px around the hole).',
       default: null,
@@ -110,6 +117,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'coarseScale',
+      when: { param: 'sizing', is: ['multiscale'] },
       label: 'Coarse scale',
       help: 'multiscale: scale of the coarse pass relative to the fine pass (0.5 = half the resolution).',
       default: 0.5,
@@ -120,6 +128,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'boolean',
       name: 'coarseFit',
+      when: { param: 'sizing', is: ['multiscale'] },
       label: 'Coarse pass: fit to model',
       help: 'multiscale: the coarse pass fills the whole image resized to fit the model (one call shared by every region, the whole image as context) instead of each crop at the coarse scale.',
       default: false,
@@ -127,6 +136,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'enum',
       name: 'multiscaleVariant',
+      when: { param: 'sizing', is: ['multiscale'] },
       label: 'Multi-scale combination',
       help: 'laplacian: a Laplacian-pyramid blend inside the hole, low-frequency bands from the coarse pass, high-frequency bands from the fine one. plain: the coarse result upscaled into the hole, then a fine pass over it (the hole refilled in two interleaved halves of cells, each seeing the other as context).',
       default: 'laplacian',
@@ -138,6 +148,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'crossover',
+      when: { param: 'multiscaleVariant', is: ['laplacian'] },
       label: 'Crossover level',
       help: 'multiscale laplacian: pyramid levels below this one (the finest detail) come from the fine pass, the rest from the coarse pass. 0 = coarse only; 8 = fine only.',
       default: 2,

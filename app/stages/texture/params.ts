@@ -18,7 +18,8 @@ export const TEXTURE_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'network',
       label: 'Feature network',
-      help: "embedded: a seeded random multi-scale network, built in (no download). vgg19: VGG19's ImageNet convolutions up to conv4_4, as Gatys et al. used (needs the vgg19-conv weights, 42 MB, from the Models panel or `models download vgg19-conv`); slower, more faithful texture statistics.",
+      help: 'Built in (no download), or VGG19 (42 MB from the Models panel): slower, truer texture.',
+      doc: "embedded: a seeded random multi-scale network, built in (no download). vgg19: VGG19's ImageNet convolutions up to conv4_4, as Gatys et al. used (needs the vgg19-conv weights, 42 MB, from the Models panel or `models download vgg19-conv`); slower, more faithful texture statistics.",
       default: 'embedded',
       options: [
         { value: 'embedded', label: 'Embedded (random filters)' },
@@ -28,8 +29,10 @@ export const TEXTURE_PARAMS: ParamSchema = {
     {
       kind: 'enum',
       name: 'pooling',
+      when: { param: 'network', is: ['vgg19'] },
       label: 'VGG19 pooling',
-      help: "max: VGG19's own pooling; average: Gatys et al.'s choice for synthesis (smoother gradients, fewer grid artefacts).",
+      help: 'Average gives smoother texture; Max is the network’s own.',
+      doc: "max: VGG19's own pooling; average: Gatys et al.'s choice for synthesis (smoother gradients, fewer grid artefacts).",
       default: 'avg',
       options: [
         { value: 'avg', label: 'Average (Gatys)' },
@@ -39,8 +42,10 @@ export const TEXTURE_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'iterations',
+      basic: true,
       label: 'Iterations',
-      help: 'L-BFGS iterations of the texture optimisation. More adds more detail and takes longer (each is one or two passes of the feature network and its gradient).',
+      help: 'How long the texture is refined: more adds detail and takes longer.',
+      doc: 'L-BFGS iterations of the texture optimisation (each is one or two passes of the feature network and its gradient).',
       default: 60,
       min: 0,
       max: 1000,
@@ -196,6 +201,7 @@ export const TEXTURE_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'learningRate',
+      when: { param: 'optimizer', is: ['adam'] },
       label: 'Step size (Adam)',
       help: "Adam's step per iteration, in pixel values (0..1).",
       default: 0.01,
