@@ -12,7 +12,7 @@ import type { EngineServices } from '../host/services';
 import { STAGES } from '../stages/registry';
 import { checkBatchOut, checkNotInput, checkSingleOut } from './outTarget';
 import { createReporter } from './reporter';
-import { buildStageRequests, parseStageList } from './stageFlags';
+import { buildStageRequests, ignoredSettings, parseStageList } from './stageFlags';
 
 export interface RunFlags {
   image: string;
@@ -81,6 +81,7 @@ export async function runCommand(
   const reporter = createReporter(flags.json);
   const stageNames = parseStageList(flags.stages, STAGES);
   const stages = buildStageRequests(stageNames, flags.set, STAGES);
+  for (const warning of ignoredSettings(stages, STAGES)) reporter.message(`warning: ${warning}`);
   const jobs = await planJobs(flags);
   if (jobs.length > 1 || (await isDir(flags.image))) {
     const { mkdir } = await import('node:fs/promises');

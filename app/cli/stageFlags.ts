@@ -1,6 +1,6 @@
 /** Turns `--stages` and `--set stage.param=value` into a validated stage list, from the declarations. */
 import { StudioError } from '../common/errors';
-import { parseParamText, type ParamDecl } from '../common/params';
+import { describeWhen, parseParamText, resolveParamsReport, type ParamDecl } from '../common/params';
 import type { StageRequest } from '../pipeline/run';
 import type { StageDef } from '../pipeline/types';
 import { assertUniqueStages } from '../pipeline/validate';
@@ -63,17 +63,30 @@ export function buildStageRequests(
   return names.map((n) => ({ name: n, params: params.get(n) }));
 }
 
-/** One line per parameter for `stages` and --help: name, range, default, unit, help. */
+/**
+ * The values a run would ignore because their parameter does not apply (its declared `when`), as
+ * warnings: "lama.batchSize=2 is ignored: it applies only when lama.sizing is regions (it is auto)".
+ * @throws StudioError PARAM_INVALID for an invalid value (as the run would)
+ */
+export function ignoredSettings(stages: readonly StageRequest[], registry: readonly StageDef[]): string[] {
+  return stages.flatMap((s) => {
+    const def = registry.find((d) => d.name === s.name);
+    return def ? resolveParamsReport(def.params, s.params ?? {}).ignored.map((i) => i.message) : [];
+  });
+}
+
+/** One entry per parameter for `stages` and --help: name, range, default, unit, help, when it applies. */
 export function describeParam(stage: string, d: ParamDecl): string {
   const key = `${stage}.${d.name}`;
+  const text = `\n      ${d.label}: ${d.help}${d.doc ? ` ${d.doc}` : ''}${d.when ? `\n      Applies only when ${describeWhen(stage, d)}.` : ''}`;
   switch (d.kind) {
     case 'number':
-      return `  ${key}  ${d.integer ? 'integer' : 'number'} ${d.min}..${d.max}${d.unit ? ` ${d.unit}` : ''}${d.log ? ' (log scale)' : ''}, default ${d.default}\n      ${d.label}: ${d.help}`;
+      return `  ${key}  ${d.integer ? 'integer' : 'number'} ${d.min}..${d.max}${d.unit ? ` ${d.unit}` : ''}${d.log ? ' (log scale)' : ''}, default ${d.default}${text}`;
     case 'boolean':
-      return `  ${key}  true|false, default ${d.default}\n      ${d.label}: ${d.help}`;
+      return `  ${key}  true|false, default ${d.default}${text}`;
     case 'enum':
-      return `  ${key}  ${d.options.map((o) => o.value).join('|')}, default ${d.default}\n      ${d.label}: ${d.help}`;
+      return `  ${key}  ${d.options.map((o) => o.value).join('|')}, default ${d.default}${text}`;
     case 'rect':
-      return `  ${key}  x,y,width,height in pixels inside the image${d.minSize ? `, at least ${d.minSize}x${d.minSize}` : ''}, default none\n      ${d.label}: ${d.help}`;
+      return `  ${key}  x,y,width,height in pixels inside the image${d.minSize ? `, at least ${d.minSize}x${d.minSize}` : ''}, default none${text}`;
   }
 }
