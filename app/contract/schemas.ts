@@ -159,6 +159,30 @@ export const METHODS = {
     }),
   },
   cancel: { params: z.object({ jobId: id }), result: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Try values: the run's result for several values of one numeric parameter, as small previews of a crop
+   * around the holes (app/pipeline/tryValues.ts). The stages before `stage` come from the cache; each
+   * preview is also sent as onTryValue when ready. Cancelled by jobId like a run.
+   */
+  tryValues: {
+    params: z.object({
+      jobId: id,
+      imageId: id,
+      mask: MaskSchema,
+      stages: z.array(StageRequestSchema).min(1).max(16),
+      seed: int(0, 2 ** 31 - 1).optional(),
+      modelId: id.optional(),
+      stage: z.string(),
+      param: z.string(),
+      values: z.array(z.number()).min(1).max(9),
+      maxSide: int(16, 4096).optional(),
+    }),
+    result: z.object({
+      jobId: id,
+      crop: RectSchema,
+      previews: z.array(z.object({ value: z.number(), image: RasterSchema })),
+    }),
+  },
   exportImage: {
     params: z.object({
       resultId: id,
@@ -244,6 +268,14 @@ export const EVENTS = {
   }),
   onLog: z.object({ jobId: id.optional(), stage: z.string().optional(), message: z.string() }),
   onModelProgress: z.object({ jobId: id, id, received: z.number(), total: z.number() }),
+  /** One preview of a tryValues job, as soon as it is ready (`crop` is in image pixels). */
+  onTryValue: z.object({
+    jobId: id,
+    index: z.number(),
+    value: z.number(),
+    crop: RectSchema,
+    image: RasterSchema,
+  }),
   /** Electron: the user dropped a file on the window (its path is now readable by the renderer). */
   onFileDropped: z.object({ path: z.string() }),
   /**

@@ -54,6 +54,11 @@ export interface RunOptions {
   onEvent?: (e: PipelineEvent) => void;
   /** Progress events per second at most (default 10). */
   maxEventsPerSecond?: number;
+  /**
+   * Results of this stage and the stages after it are read from the cache but not stored (a try-values
+   * run: its variants would push the user's own results out of the cache).
+   */
+  storeNothingFrom?: string;
 }
 
 export interface PipelineDeps {
@@ -87,6 +92,11 @@ export class Pipeline {
     this.cache = deps.cache ?? new StageCache();
   }
 
+  /** The stages this pipeline knows (its registry). */
+  get stageDefs(): readonly StageDef[] {
+    return this.deps.stages;
+  }
+
   /**
    * Runs the stages in order. Each stage's result is cached under (its inputs, its parameters), so a
    * re-run after a later stage's parameter changed starts from that stage.
@@ -110,6 +120,9 @@ export class Pipeline {
     let artifacts: StageArtifacts = {};
     let key = chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
     const reports: StageReport[] = [];
+    const noStoreAt = opts.storeNothingFrom
+      ? plan.findIndex((p) => p.def.name === opts.storeNothingFrom)
+      : -1;
 
     for (let i = 0; i < plan.length; i++) {
       const { def, params } = plan[i];
@@ -134,7 +147,7 @@ export class Pipeline {
             opts,
           );
         }
-        this.cache.set(key, out);
+        if (noStoreAt < 0 || i < noStoreAt) this.cache.set(key, out);
       }
       const ms = performance.now() - ts;
       image = out.image;
