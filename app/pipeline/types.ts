@@ -6,7 +6,7 @@ import type { ParamSchema, ParamValues, Rect } from '../common/params';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 
-export const STAGE_NAMES = ['lama', 'blockmatch', 'texture', 'color'] as const;
+export const STAGE_NAMES = ['lama', 'blockmatch', 'texture', 'color', 'auto'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /**

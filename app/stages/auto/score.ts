@@ -16,6 +16,8 @@
  * - seam: max(0, ln(mean gradient on the two pixels either side of the hole's edge / mean gradient over
  *   the rest of the ring)): an edge that shows as a line (a paste seam, a colour step).
  * total: the weighted sum (SCORE_WEIGHTS).
+ * Also, for explanations in plain words (not part of the total): colorShift, the colour shift across the
+ * hole's edge in ΔE, and detailRatio, the hole's detail amplitude over the ring's (1 = as much detail).
  */
 import { edgeShift, labPlanes, type RingGeometry } from '../../image/holeRing';
 import { maskedBlur } from '../../image/maskedBlur';
@@ -40,6 +42,10 @@ export interface HoleScores {
   orientation: number;
   seam: number;
   total: number;
+  /** The colour shift across the hole's edge (ΔE; about the ring's own natural shift when it fits). */
+  colorShift: number;
+  /** √(hole detail energy / ring detail energy): 1 when the hole has its ring's detail, < 1 blurrier. */
+  detailRatio: number;
 }
 
 /** Mean squared (L − its in-region low-pass) over the region. */
@@ -127,7 +133,8 @@ export function scoreHole(image: RgbImage, geo: RingGeometry): HoleScores {
   const { box, hole, inner, outer, ring } = geo;
   const W = box.width;
   const H = box.height;
-  if (!ring.some((v) => v === 1)) return { color: 0, detail: 0, orientation: 0, seam: 0, total: 0 };
+  if (!ring.some((v) => v === 1))
+    return { color: 0, detail: 0, orientation: 0, seam: 0, total: 0, colorShift: 0, detailRatio: 1 };
   const lab = labPlanes(image, box);
 
   const shift = edgeShift(lab, W, H, hole, ring);
@@ -159,5 +166,6 @@ export function scoreHole(image: RgbImage, geo: RingGeometry): HoleScores {
     SCORE_WEIGHTS.detail * detail +
     SCORE_WEIGHTS.orientation * orientation +
     SCORE_WEIGHTS.seam * seam;
-  return { color, detail, orientation, seam, total };
+  const detailRatio = Math.sqrt((eh + DETAIL_FLOOR) / (er + DETAIL_FLOOR));
+  return { color, detail, orientation, seam, total, colorShift: shift, detailRatio };
 }

@@ -1,0 +1,235 @@
+/**
+ * Auto-correct: per hole, tries the candidate corrections on the pixels already in the hole and keeps the
+ * one a no-reference score from the hole's surroundings prefers (score.ts), or none.
+ *
+ * Per hole (8-connected component of the mask), on a crop of the image around it (the hole's box grown by
+ * twice its ring width, so the candidates are fast and the detail transfer finds sources beyond the
+ * ring): the candidates are none, colour (the colour stage with its defaults), detail (the detail
+ * transfer: adds the high frequencies the fill lacks, keeps its low-pass) and colour then detail. Each is
+ * scored against the hole's ring (colour step, detail level, detail orientation, seam). A candidate costs
+ * its score plus `margin` per correction step it makes; the cheapest wins, and a candidate whose score is
+ * not below the uncorrected score is never kept. Only the hole's pixels are written back: every pixel
+ * outside the mask stays bit for bit as it was.
+ *
+ * The corrections are injected (createAutoStage): a stage never imports a sibling stage, so the registry
+ * hands this one the colour stage's run and the detail transfer.
+ */
+import { StudioError, throwIfAborted } from '../../common/errors';
+import type { Rect } from '../../common/params';
+import { cropImage, cropMask } from '../../image/crop';
+import { ringGeometry, ringWidthFor } from '../../image/holeRing';
+import { growBox, holeComponents } from '../../image/stationarity';
+import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
+import type { ParamValues } from '../../common/params';
+import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { AUTO_PARAMS } from './params';
+import { scoreHole, type HoleScores } from './score';
+
+/** A correction run on one hole's crop: the crop with its hole (1 = hole) corrected. */
+export type CorrectionRunner = (image: RgbImage, hole: Mask, ctx: StageContext) => Promise<RgbImage>;
+
+/** The corrections auto-correct may try (those missing are never tried). */
+export interface AutoCorrections {
+  color?: CorrectionRunner;
+  detail?: CorrectionRunner;
+}
+
+export const CANDIDATES = ['none', 'color', 'detail', 'color+detail'] as const;
+export type Candidate = (typeof CANDIDATES)[number];
+
+/** Holes smaller than this (pixels) are left as they are: too small for the score to judge. */
+export const MIN_HOLE_PIXELS = 16;
+
+/** What auto-correct did with one hole, for the stage info (and the editor's label on the image). */
+export interface AutoHoleReport {
+  /** The hole's bounding box (image coordinates). */
+  box: Rect;
+  pixels: number;
+  applied: Candidate;
+  /** Why, in plain words. */
+  reason: string;
+  /** The score of each candidate tried (lower fits the surroundings better). */
+  scores: Partial<Record<Candidate, HoleScores>>;
+}
+
+const STEPS: Record<Candidate, number> = { none: 0, color: 1, detail: 1, 'color+detail': 2 };
+
+const r1 = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
+const r2 = (v: number) => (Math.round(v * 100) / 100).toFixed(2);
+
+/** The plain-words reason for keeping `chosen` over none. */
+function explain(chosen: Candidate, scores: Partial<Record<Candidate, HoleScores>>): string {
+  const none = scores.none!;
+  const after = scores[chosen]!;
+  if (chosen === 'none') {
+    const tried = CANDIDATES.filter((c) => c !== 'none' && scores[c]);
+    if (tried.length === 0) return `left as it is: no correction is enabled (score ${r2(none.total)})`;
+    const best = tried.reduce((a, b) => (scores[b]!.total < scores[a]!.total ? b : a));
+    const verdict =
+      scores[best]!.total < none.total
+        ? 'no correction improved it by the required margin'
+        : 'it already fits its surroundings: no correction made it fit better';
+    return `left as it is: ${verdict} (score ${r2(none.total)}; best try, ${label(best)}, ${r2(scores[best]!.total)})`;
+  }
+  const parts: string[] = [];
+  if (chosen.includes('color'))
+    parts.push(`colour differs from the surroundings (ΔE ${r1(none.colorShift)} → ${r1(after.colorShift)})`);
+  if (chosen.includes('detail')) {
+    const what = none.detailRatio < 1 ? 'less' : 'more';
+    parts.push(
+      `the fill has ${what} detail than its surroundings (${r2(none.detailRatio)}× → ${r2(after.detailRatio)}× the ring's)`,
+    );
+  }
+  return `${parts.join('; ')}; score ${r2(none.total)} → ${r2(after.total)}`;
+}
+
+function label(c: Candidate): string {
+  return c === 'color' ? 'colour' : c === 'color+detail' ? 'colour and detail' : c;
+}
+
+/** "2 holes: colour on 1, detail on 1": one line for the editor. */
+export function summarize(holes: readonly AutoHoleReport[]): string {
+  const n = holes.length;
+  if (n === 0) return 'No hole to correct';
+  const count = (c: Candidate) => holes.filter((h) => h.applied === c).length;
+  const parts = (['color', 'detail', 'color+detail'] as const)
+    .filter((c) => count(c) > 0)
+    .map((c) => `${label(c)} on ${count(c)}`);
+  const none = count('none');
+  const head = `${n} ${n === 1 ? 'hole' : 'holes'}`;
+  if (parts.length === 0) return `${head}: no correction needed`;
+  if (none > 0) parts.push(`left as ${none === 1 ? 'it was' : 'they were'} on ${none}`);
+  return `${head}: ${parts.join(', ')}`;
+}
+
+/** The candidates to try with these parameters and corrections, 'none' first. */
+function candidatesFor(params: ParamValues, corrections: AutoCorrections): Candidate[] {
+  const color = params.color !== false && !!corrections.color;
+  const detail = params.detail !== false && !!corrections.detail;
+  return CANDIDATES.filter(
+    (c) => c === 'none' || ((!c.includes('color') || color) && (!c.includes('detail') || detail)),
+  );
+}
+
+/** The hole's pixels (label) of `labels` in `box`, as a mask of the box's size. */
+function holeMaskIn(labels: Int32Array, W: number, label: number, box: Rect): Mask {
+  const m = createMask(box.width, box.height);
+  for (let y = 0; y < box.height; y++)
+    for (let x = 0; x < box.width; x++)
+      if (labels[(box.y + y) * W + box.x + x] === label) m.data[y * box.width + x] = 1;
+  return m;
+}
+
+/** The candidate with the least score + margin per step; 'none' unless one scores strictly below none. */
+export function choose(scores: Partial<Record<Candidate, HoleScores>>, margin: number): Candidate {
+  const none = scores.none!.total;
+  let best: Candidate = 'none';
+  let cost = none;
+  for (const c of CANDIDATES) {
+    const s = scores[c];
+    if (c === 'none' || !s || !Number.isFinite(s.total) || !(s.total < none)) continue;
+    const k = s.total + margin * STEPS[c];
+    if (k < cost) {
+      best = c;
+      cost = k;
+    }
+  }
+  return best;
+}
+
+function createRun(corrections: AutoCorrections) {
+  return async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+    const { image, mask } = input;
+    if (image.width !== mask.width || image.height !== mask.height) {
+      throw new StudioError(
+        'MASK_SIZE',
+        `The mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`,
+      );
+    }
+    const t0 = performance.now();
+    const margin = (params.margin as number) ?? 0.05;
+    const tried = candidatesFor(params, corrections);
+    const { components, labels } = holeComponents(mask);
+    const W = image.width;
+    const H = image.height;
+    const out = cloneImage(image);
+    const holes: AutoHoleReport[] = [];
+    const total = Math.max(1, components.length * tried.length);
+    let step = 0;
+    const sub: StageContext = { ...ctx, progress: () => {} };
+
+    for (let h = 0; h < components.length; h++) {
+      const comp = components[h];
+      throwIfAborted(ctx.signal);
+      if (comp.pixels < MIN_HOLE_PIXELS) {
+        step += tried.length;
+        holes.push({
+          box: comp.box,
+          pixels: comp.pixels,
+          applied: 'none',
+          reason: `left as it is: too small to judge (${comp.pixels} pixels)`,
+          scores: {},
+        });
+        continue;
+      }
+      const w = ringWidthFor(comp.pixels);
+      const box = growBox(comp.box, 2 * w + 1, W, H);
+      const crop = cropImage(image, box);
+      const all = cropMask(mask, box);
+      const hole = holeMaskIn(labels, W, comp.label, box);
+      const geo = ringGeometry(hole, all, w);
+      const results: Partial<Record<Candidate, RgbImage>> = { none: crop };
+      const scores: Partial<Record<Candidate, HoleScores>> = {};
+      const where = `hole ${h + 1} of ${components.length}`;
+      for (const c of tried) {
+        ctx.progress({
+          step,
+          total,
+          message: `${where}: ${c === 'none' ? 'scoring the fill' : `trying ${label(c)}`}`,
+        });
+        if (c === 'color') results.color = await corrections.color!(crop, hole, sub);
+        else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub);
+        else if (c === 'color+detail') results[c] = await corrections.detail!(results.color!, hole, sub);
+        throwIfAborted(ctx.signal);
+        scores[c] = scoreHole(results[c]!, geo);
+        step++;
+      }
+      const applied = choose(scores, margin);
+      if (applied !== 'none') {
+        const src = results[applied]!;
+        const n = W * H;
+        const m = box.width * box.height;
+        for (let y = 0; y < box.height; y++)
+          for (let x = 0; x < box.width; x++) {
+            const j = y * box.width + x;
+            if (!hole.data[j]) continue;
+            const i = (box.y + y) * W + box.x + x;
+            for (let ch = 0; ch < 3; ch++) out.data[ch * n + i] = src.data[ch * m + j];
+          }
+      }
+      holes.push({ box: comp.box, pixels: comp.pixels, applied, reason: explain(applied, scores), scores });
+    }
+    throwIfAborted(ctx.signal);
+    ctx.progress({ step: total, total, message: 'Auto-correct done' });
+    const summary = summarize(holes);
+    return {
+      image: out,
+      info: { summary, candidates: tried, holes, ms: Math.round(performance.now() - t0) },
+    };
+  };
+}
+
+/**
+ * The auto-correct stage with the corrections it may try (the registry passes the colour stage's run and
+ * the detail transfer).
+ */
+export function createAutoStage(corrections: AutoCorrections): StageDef {
+  return {
+    name: 'auto',
+    label: 'Auto-correct',
+    description:
+      'Per hole, tries colour correction, added detail, both and none on the pixels already in the hole, and keeps the one that best fits the hole’s surroundings by a no-reference score (colour step, detail level and orientation, seam), or none; never one that fits worse than no correction. Explains per hole what it applied and why.',
+    params: AUTO_PARAMS,
+    run: createRun(corrections),
+  };
+}
