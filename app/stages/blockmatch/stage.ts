@@ -24,7 +24,7 @@ import { featherPaste, hardPaste, type BlendMode } from './paste';
 import { poissonPaste } from './poisson';
 import { chooseRegions } from './regions';
 import { SourceValidity } from './validity';
-import { correspondenceEntries, type CorrespondenceEntry } from './visualize';
+import { compactSources, correspondenceEntries, type CorrespondenceEntry } from './visualize';
 import type { Similarity } from './zncc';
 
 export { correlationHeatmap, heatmapImage, type Heatmap, type HeatmapOptions } from './heatmap';
@@ -98,7 +98,13 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const mode = params.mode as BlockmatchMode;
   const blend = params.blend as BlendMode;
   const seam = params.seamWidth as number;
-  const info: Record<string, unknown> = { ...summary(result), mode, ...(mode === 'paste' ? { blend } : {}) };
+  const info: Record<string, unknown> = {
+    ...summary(result),
+    mode,
+    ...(mode === 'paste' ? { blend } : {}),
+    // Where each hole block's source is, for the editor's overlay (visualize.ts).
+    sources: compactSources(result.blockSize, result.matches),
+  };
   const t0 = performance.now();
   let out: RgbImage;
   if (mode === 'detail') {

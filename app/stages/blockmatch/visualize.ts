@@ -35,6 +35,37 @@ export function correspondenceEntries(matches: readonly BlockMatch[]): Correspon
   }));
 }
 
+/** Block matching's sources in a compact form for the stage's info (the editor draws them as arrows). */
+export interface CompactSources {
+  blockSize: number;
+  /**
+   * Five numbers per block: the block's x, y, its source's x, y (-1, -1 when rejected) and the score
+   * in hundredths (0 when rejected). Sizes are blockSize square.
+   */
+  blocks: number[];
+  /** Blocks left out to keep the info small (every k-th block is kept). */
+  omitted: number;
+}
+
+/** At most this many blocks go into the info. */
+export const MAX_COMPACT_SOURCES = 4000;
+
+/** The matches as CompactSources; more than `max` blocks are thinned evenly. */
+export function compactSources(
+  blockSize: number,
+  matches: readonly BlockMatch[],
+  max = MAX_COMPACT_SOURCES,
+): CompactSources {
+  const every = Math.max(1, Math.ceil(matches.length / max));
+  const blocks: number[] = [];
+  for (let i = 0; i < matches.length; i += every) {
+    const m = matches[i];
+    const score = m.source && Number.isFinite(m.score) ? Math.round(m.score * 100) : 0;
+    blocks.push(m.x, m.y, m.source ? m.source.x : -1, m.source ? m.source.y : -1, score);
+  }
+  return { blockSize, blocks, omitted: matches.length - blocks.length / 5 };
+}
+
 /** Red (<= 0) through yellow (0.5) to green (1). */
 export function scoreColour(score: number): [number, number, number] {
   const t = Math.max(0, Math.min(1, score));
