@@ -12,6 +12,7 @@ import {
   valueToSlider,
   type ParamInfo,
 } from '../state/params';
+import { sliderKeyHandler } from '../state/sliderKeys';
 import { useEditor, useEditorState } from './useEditor';
 
 interface Props {
@@ -64,6 +65,7 @@ export function ParamControl({ stage, decl, value, disabled }: Props) {
             disabled={disabled}
             value={valueToSlider(decl, value as number)}
             onChange={(e) => set(sliderToValue(decl, Number(e.target.value)))}
+            onKeyDown={sliderKeyHandler(decl, value as number, set)}
             data-testid={id}
             aria-valuetext={formatValue(decl, value)}
           />

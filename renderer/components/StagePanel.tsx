@@ -47,6 +47,8 @@ function StageCard({ name }: { name: string }) {
               editor.setStageEnabled(name, e.target.checked);
               if (e.target.checked) setOpen(true);
             }}
+            role="switch"
+            aria-label={`Enable ${info.label}`}
             data-testid={`stage-toggle-${name}`}
           />
           <span className="knob" />

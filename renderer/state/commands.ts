@@ -72,8 +72,16 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
     case 'run':
       void editor.run();
       return true;
+    case 'help:shortcuts':
+      editor.setDialog(s.dialog === 'shortcuts' ? null : 'shortcuts');
+      return true;
+    case 'file:copy':
+      void editor.copyResult();
+      return true;
     case 'escape':
-      if (editor.gestureActive) editor.pointerCancel();
+      if (s.pendingMaskImport) editor.answerMaskImport('cancel');
+      else if (s.dialog) editor.setDialog(null);
+      else if (editor.gestureActive) editor.pointerCancel();
       else if (s.tool === 'pick') editor.setTool(s.picking?.previousTool ?? 'brush');
       else if (s.run.status === 'running') editor.cancelRun();
       return true;

@@ -32,8 +32,16 @@ import {
 } from './editorState';
 import { applyEngineState, dismissEngineBanner } from './engineStatus';
 import { ExportControl } from './exportControl';
+import { withOptions, type ExportOptions } from './exportSettings';
 import { FileControl, type DroppedFile, type PageFiles } from './fileControl';
 import type { MaskDocument } from './maskDocument';
+import {
+  combineCoverage,
+  maskImportQuestion,
+  resizeCoverage,
+  type MaskImage,
+  type MaskImportMode,
+} from './maskImport';
 import { MaskEditing } from './maskEditing';
 import { ModelControl } from './modelControl';
 import { IDLE_RUN } from './runProgress';
@@ -68,6 +76,7 @@ export class Editor extends Store<EditorState> {
   private readonly exports: ExportControl;
   private readonly models: ModelControl;
   private readonly files: FileControl;
+  private clipboard: ((file: EncodedFile) => Promise<void>) | null = null;
 
   constructor(opts: EditorOptions = {}) {
     super(initialEditorState(opts));
@@ -285,9 +294,11 @@ export class Editor extends Store<EditorState> {
           format: r.format,
           bitDepth: r.bitDepth,
           hasAlpha: r.hasAlpha,
+          quality: r.quality ?? null,
         },
         run: IDLE_RUN,
         split: false,
+        pendingMaskImport: null,
         maskVersion: this.state.maskVersion + 1,
         canUndo: false,
         canRedo: false,
@@ -347,6 +358,36 @@ export class Editor extends Store<EditorState> {
   importMask(coverage: Uint8Array): void {
     this.masks.importCoverage(coverage);
   }
+  /**
+   * Imports a decoded mask image. One of another size than the image, or onto a mask that is not empty,
+   * waits for the user's answer (answerMaskImport); otherwise it replaces the (empty) mask at once.
+   */
+  importMaskImage(image: MaskImage): void {
+    const doc = this.state.doc;
+    const m = this.masks.mask;
+    if (!doc || !m) return;
+    const question = maskImportQuestion(image, doc.width, doc.height, m.mask.bounds() !== null);
+    if (question) this.update({ pendingMaskImport: question });
+    else this.applyMaskImport(image, 'replace');
+  }
+  /** The answer to a waiting mask import: add to the mask, replace it (resizing if needed), or cancel. */
+  answerMaskImport(answer: MaskImportMode | 'cancel'): void {
+    const p = this.state.pendingMaskImport;
+    this.update({ pendingMaskImport: null });
+    if (!p || answer === 'cancel') return;
+    this.applyMaskImport(p.image, answer);
+  }
+  private applyMaskImport(image: MaskImage, mode: MaskImportMode): void {
+    const m = this.masks.mask;
+    if (!m) return;
+    const fitted = resizeCoverage(image.coverage, image.width, image.height, m.width, m.height);
+    this.importMask(combineCoverage(m.mask.data, fitted, mode));
+    const resized = image.width !== m.width || image.height !== m.height;
+    this.notify(
+      'info',
+      `${mode === 'add' ? 'Added' : 'Imported'} ${image.name}${resized ? ` (resized from ${image.width}×${image.height})` : ''}.`,
+    );
+  }
   setOverlayStyle(patch: { maskColor?: string; maskOpacity?: number; showMask?: boolean }): void {
     this.masks.setOverlayStyle(patch);
   }
@@ -381,6 +422,16 @@ export class Editor extends Store<EditorState> {
   /** Zooms by `factor` about the view's centre (the menu's Zoom In / Zoom Out). */
   zoomBy(factor: number): void {
     this.view.zoomBy(factor);
+  }
+
+  /** Opens one of the editor's dialogs (the shortcut sheet, export), or closes it (null). */
+  setDialog(dialog: EditorState['dialog']): void {
+    this.update({ dialog });
+  }
+
+  /** The canvas has drawn the displayed "after" of `resultVersion` on screen (the run bar says done). */
+  resultDisplayed(resultVersion: number): void {
+    if (resultVersion > this.state.resultShown) this.update({ resultShown: resultVersion });
   }
 
   /** Shows a message in the status bar. */
@@ -434,6 +485,29 @@ export class Editor extends Store<EditorState> {
   setExportFormat(exportFormat: ExportFormat): void {
     this.exports.setFormat(exportFormat);
   }
+  /** Quality (null: the source's, else 92), colour profile and location data for exports. */
+  setExportOptions(patch: Partial<ExportOptions>): void {
+    this.update({ exportOptions: withOptions(this.state.exportOptions, patch) });
+  }
+  /** Registers how the page puts an image on the clipboard (null: it cannot). */
+  setClipboard(write: ((file: EncodedFile) => Promise<void>) | null): void {
+    this.clipboard = write;
+  }
+  /** Copies the last result, full resolution as PNG, to the clipboard. */
+  async copyResult(): Promise<void> {
+    if (!this.clipboard) {
+      this.notify('error', 'This page cannot use the clipboard.');
+      return;
+    }
+    const file = await this.exports.encodeResult('png');
+    if (!file) return;
+    try {
+      await this.clipboard(file);
+      this.notify('info', 'Copied the result to the clipboard.');
+    } catch (e) {
+      this.notify('error', `The clipboard refused the image: ${wireError(e).message}`);
+    }
+  }
   /** Encodes the last result at full resolution; null when there is none. */
   encodeResult(format?: ExportFormat): Promise<EncodedFile | null> {
     return this.exports.encodeResult(format);
@@ -459,6 +533,10 @@ export class Editor extends Store<EditorState> {
   }
   cancelDownload(): void {
     this.models.cancelDownload();
+  }
+  /** Work offline with the embedded fill: hides the LaMa notice and a download failure. */
+  dismissModelNotice(): void {
+    this.models.dismissNotice();
   }
   /** Imports a model file by its path on the engine's machine. */
   importModel(id: string, path: string): Promise<void> {

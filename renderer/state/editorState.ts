@@ -7,6 +7,8 @@ import { ENGINE_READY, type EngineStatus } from './engineStatus';
 import type { StageInfo, StageSettings } from './params';
 import { IDLE_RUN, type RunInfo } from './runProgress';
 import type { ToolId, ToolOverlay } from './tools/tool';
+import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from './exportSettings';
+import type { PendingMaskImport } from './maskImport';
 
 export type Raster = MethodResult<'openImage'>['preview'];
 export type ModelListing = MethodResult<'listModels'>[number];
@@ -21,6 +23,8 @@ export interface ImageDoc {
   format: string;
   bitDepth: number;
   hasAlpha: boolean;
+  /** A JPEG's saved quality (the engine reads it), export's default; null when unknown. */
+  quality: number | null;
 }
 
 /** engineInfo's answer: the engine's version, model folder and execution providers (see providers.ts). */
@@ -73,7 +77,19 @@ export interface EditorState {
   models: ModelListing[];
   modelId: string | null;
   download: ModelDownload | null;
+  /** The last download that failed, in the editor's words (the LaMa card offers retry, import, offline). */
+  downloadFailure: { id: string; code: string; message: string; detail: string } | null;
+  /** The user chose to work offline with the embedded fill: the LaMa notice stays hidden. */
+  modelNoticeDismissed: boolean;
   exportFormat: ExportFormat;
+  /** Export settings beside the format (the export dialog): see exportSettings.ts. */
+  exportOptions: ExportOptions;
+  /** Which of the editor's own dialogs is open (the shortcut sheet, export, a mask import's question). */
+  dialog: 'shortcuts' | 'export' | null;
+  /** A mask import waiting for the user's answer (its size differs from the image's). */
+  pendingMaskImport: PendingMaskImport | null;
+  /** Bumped by the canvas once the displayed "after" (resultVersion) is drawn on screen. */
+  resultShown: number;
   /** A message for the status bar. */
   notice: { kind: 'info' | 'error'; text: string } | null;
   busy: string | null;
@@ -132,7 +148,13 @@ export function initialEditorState(opts: EditorOptions): EditorState {
     models: [],
     modelId: opts.modelId ?? null,
     download: null,
+    downloadFailure: null,
+    modelNoticeDismissed: false,
     exportFormat: 'png',
+    exportOptions: DEFAULT_EXPORT_OPTIONS,
+    dialog: null,
+    pendingMaskImport: null,
+    resultShown: 0,
     notice: null,
     busy: null,
   };

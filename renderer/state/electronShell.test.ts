@@ -154,7 +154,8 @@ describe('in Electron (window.studio)', () => {
       { method: 'showSaveDialog', params: { suggestedName: 'photo-inpainted.png' } },
     ]);
     expect(calls(engine, 'exportImage')).toEqual([
-      { resultId, path: '/out/photo-inpainted.png', quality: 92 },
+      // PNG takes no quality; the colour profile and location data as the export dialog says.
+      { resultId, path: '/out/photo-inpainted.png', colorProfile: 'keep', stripLocation: false },
     ]);
     expect(editor.getSnapshot().notice?.text).toBe('Exported photo-inpainted.png');
     // Nothing was encoded for a download.
@@ -173,6 +174,8 @@ describe('in Electron (window.studio)', () => {
       path: '/out/final',
       format: 'webp',
       quality: 92,
+      colorProfile: 'keep',
+      stripLocation: false,
     });
 
     // Cancelled: nothing written.

@@ -1,6 +1,7 @@
 /** Export: the chosen format, and the last result encoded by the engine at full resolution. */
 import type { EditorCore, EncodedFile, ExportFormat } from './editorState';
 import { wireError } from './editorState';
+import { engineExportOptions } from './exportSettings';
 
 export class ExportControl {
   constructor(private readonly core: EditorCore) {}
@@ -19,7 +20,9 @@ export class ExportControl {
     }
     this.core.update({ busy: 'Exporting…' });
     try {
-      const file = await api.encodeResult({ resultId, format, ...(format === 'png' ? {} : { quality: 92 }) });
+      const { exportOptions, doc } = this.core.state;
+      const options = engineExportOptions(format, exportOptions, doc?.quality);
+      const file = await api.encodeResult({ resultId, format, ...options });
       this.core.update({ busy: null, notice: { kind: 'info', text: `Exported ${file.name}` } });
       return file;
     } catch (e) {

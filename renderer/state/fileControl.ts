@@ -9,6 +9,7 @@
 import type { StudioApi } from '../../app/contract/schemas';
 import type { EditorCore, EncodedFile } from './editorState';
 import { wireError } from './editorState';
+import { engineExportOptions } from './exportSettings';
 
 /** What the page offers where there are no native dialogs (the browser host). */
 export interface PageFiles {
@@ -38,6 +39,12 @@ export function shellOf(api: unknown): Shell | null {
 const IMAGE_NAME = /\.(png|jpe?g|webp|tiff?|avif|gif)$/i;
 /** Extensions the engine writes (it picks the format from them). */
 const EXPORT_NAME = /\.(png|jpe?g|webp|tiff?)$/i;
+
+/** The format an export name's extension stands for ("a.JPG" → jpeg). */
+function formatOfName(name: string): string {
+  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  return ext === 'jpg' ? 'jpeg' : ext === 'tif' ? 'tiff' : ext;
+}
 
 export function isImageName(name: string): boolean {
   return IMAGE_NAME.test(name);
@@ -156,8 +163,12 @@ export class FileControl {
         path,
         // The engine takes the format from the extension; without one, the chosen format.
         ...(EXPORT_NAME.test(path) ? {} : { format: exportFormat }),
-        // As the browser's export (encodeResult); PNG and TIFF ignore it.
-        quality: 92,
+        // As the browser's export (encodeResult): the export dialog's quality, profile and location.
+        ...engineExportOptions(
+          EXPORT_NAME.test(path) ? formatOfName(path) : exportFormat,
+          this.core.state.exportOptions,
+          doc.quality,
+        ),
       });
       this.core.update({ busy: null, notice: { kind: 'info', text: `Exported ${fileName(r.path)}` } });
     } catch (e) {

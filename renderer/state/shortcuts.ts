@@ -27,7 +27,9 @@ export type Command =
   | 'run'
   | 'escape'
   | 'hold:pan'
-  | 'hold:before';
+  | 'hold:before'
+  | 'help:shortcuts'
+  | 'file:copy';
 
 export interface KeyPress {
   key: string;
@@ -49,10 +51,17 @@ export function commandForKey(k: KeyPress): Command | null {
     if (key === '1') return 'zoom:100';
     if (key === 'o') return 'file:open';
     if (key === 'e') return 'file:export';
+    if (key === 'c' && k.shift) return 'file:copy';
+    // Ctrl+= / Ctrl++ / Ctrl+- zoom the image (the page's own zoom would scale the whole editor).
+    if (key === '=' || key === '+') return 'zoom:in';
+    if (key === '-' || key === '_') return 'zoom:out';
     return null;
   }
   if (k.alt) return null;
   switch (key) {
+    case '?':
+    case 'F1':
+      return 'help:shortcuts';
     case 'b':
       return 'tool:brush';
     case 'e':
@@ -105,6 +114,67 @@ const MENU: Record<MenuCommand, Command> = {
 export function commandForMenu(command: MenuCommand): Command {
   return MENU[command];
 }
+
+/** One line of the shortcut sheet: the keys as a user types them, and what they do. */
+export interface ShortcutLine {
+  keys: string;
+  does: string;
+}
+
+/** The shortcut sheet (`?` or F1), by group; every key commandForKey maps, and the pointer's modifiers. */
+export const SHORTCUT_SHEET: { group: string; lines: ShortcutLine[] }[] = [
+  {
+    group: 'Tools',
+    lines: [
+      { keys: 'B', does: 'Brush' },
+      { keys: 'E', does: 'Eraser' },
+      { keys: 'R or M', does: 'Rectangle' },
+      { keys: 'L', does: 'Lasso' },
+      { keys: '[ and ]', does: 'Smaller / larger brush' },
+      { keys: 'Shift+click', does: 'Straight stroke from the last point' },
+      { keys: 'Alt+drag', does: 'Rectangle or lasso subtracts' },
+    ],
+  },
+  {
+    group: 'Mask',
+    lines: [
+      { keys: 'Ctrl+Z', does: 'Undo' },
+      { keys: 'Ctrl+Shift+Z or Ctrl+Y', does: 'Redo' },
+      { keys: 'Ctrl+I', does: 'Invert the mask' },
+      { keys: 'Delete or Backspace', does: 'Clear the mask' },
+    ],
+  },
+  {
+    group: 'View',
+    lines: [
+      { keys: 'F or Ctrl+0', does: 'Fit the image' },
+      { keys: '1 or Ctrl+1', does: '100 %' },
+      { keys: 'Ctrl+= and Ctrl+-', does: 'Zoom in / out' },
+      { keys: 'Space+drag', does: 'Pan' },
+      { keys: 'S', does: 'Before/after split' },
+      { keys: 'hold \\', does: 'Show the original' },
+    ],
+  },
+  {
+    group: 'Run and files',
+    lines: [
+      { keys: 'Ctrl+Enter', does: 'Run' },
+      { keys: 'Esc', does: 'Cancel the run or the gesture' },
+      { keys: 'Ctrl+O', does: 'Open an image' },
+      { keys: 'Ctrl+E', does: 'Export the result' },
+      { keys: 'Ctrl+Shift+C', does: 'Copy the result' },
+      { keys: '? or F1', does: 'This sheet' },
+    ],
+  },
+  {
+    group: 'Sliders (focused)',
+    lines: [
+      { keys: '← → ↑ ↓', does: 'One step' },
+      { keys: 'Page Up / Page Down', does: 'Ten steps' },
+      { keys: 'Home / End', does: 'Minimum / maximum' },
+    ],
+  },
+];
 
 /** The next brush size for [ and ]: about 15 % per press, at least 1 px, 1..2000 px. */
 export function nextBrushSize(size: number, direction: 1 | -1): number {

@@ -1,13 +1,18 @@
 /**
  * Brush and eraser: a stroke is one gesture (one undo step). Dabs are stamped at even spacing along
  * the pointer's path, carrying the remainder between events so a slow and a fast stroke look the same.
+ * Shift+click, as in Photoshop and GIMP, draws a straight stroke from where the last stroke ended (on the
+ * same mask) to the click, and the drag goes on from there.
  */
+import type { MaskDocument } from '../maskDocument';
 import { dabSpacing, type PaintMode } from '../paint';
 import type { Tool, ToolContext, ToolPointer, ToolState } from './tool';
 
 export class BrushTool implements Tool {
   state: ToolState = 'idle';
   private last = { x: 0, y: 0 };
+  /** Where the last stroke ended, and on which mask (a new image's mask starts afresh). */
+  private lastEnd: { x: number; y: number; doc: MaskDocument } | null = null;
 
   constructor(
     readonly id: 'brush' | 'eraser',
@@ -18,8 +23,14 @@ export class BrushTool implements Tool {
     if (this.state !== 'idle') this.up(p, ctx);
     ctx.doc.begin(this.id === 'brush' ? 'brush stroke' : 'erase stroke');
     this.state = 'dragging';
-    this.last = { x: p.x, y: p.y };
-    this.stamp(p.x, p.y, ctx);
+    const from = p.shift && this.lastEnd?.doc === ctx.doc ? this.lastEnd : null;
+    this.last = from ? { x: from.x, y: from.y } : { x: p.x, y: p.y };
+    this.stamp(this.last.x, this.last.y, ctx);
+    if (from) {
+      this.move(p, ctx);
+      if (this.last.x !== p.x || this.last.y !== p.y) this.stamp(p.x, p.y, ctx);
+      this.last = { x: p.x, y: p.y };
+    }
   }
 
   move(p: ToolPointer, ctx: ToolContext): void {
@@ -45,6 +56,7 @@ export class BrushTool implements Tool {
     this.move(p, ctx);
     if (this.last.x !== p.x || this.last.y !== p.y) this.stamp(p.x, p.y, ctx);
     this.state = 'idle';
+    this.lastEnd = { x: p.x, y: p.y, doc: ctx.doc };
     ctx.doc.end();
   }
 
