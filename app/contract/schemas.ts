@@ -100,6 +100,9 @@ export const OpenedImageSchema = z.object({
   preview: RasterSchema,
 });
 
+/** An open image's applied steps: their labels (step 1 first) and the current step (0 = as opened). */
+export const AppliedStepsSchema = z.object({ step: z.number().int().min(0), steps: z.array(z.string()) });
+
 /** Methods: params and result schemas. Long work takes a caller-chosen jobId and is cancelled by it. */
 export const METHODS = {
   engineInfo: {
@@ -140,6 +143,38 @@ export const METHODS = {
    * `closed` is false when the engine held no such image (already closed or evicted).
    */
   closeImage: { params: z.object({ imageId: id }), result: z.object({ closed: z.boolean() }) },
+  /**
+   * Apply: makes a result the open image's new base, at full resolution and without pixels travelling;
+   * the next run fills from it. The earlier bases stay reachable (setImageStep: undo, the History list).
+   * `label` names the step. Answers the image's steps: their labels (step 1 first) and the current one.
+   */
+  applyResult: {
+    params: z.object({ imageId: id, resultId: id, label: z.string().min(1).max(200) }),
+    result: AppliedStepsSchema,
+  },
+  /** Makes applied step `step` the open image's base (0 = the image as opened); answers its display copy. */
+  setImageStep: {
+    params: z.object({ imageId: id, step: int(0, 1_000_000) }),
+    result: AppliedStepsSchema.extend({ preview: RasterSchema }),
+  },
+  /**
+   * Keeps the editor's session in the engine (one per engine): the open image (its applied steps are the
+   * engine's already), the mask (1 byte per pixel, 0..255 coverage) and the editor's own state as JSON
+   * (parameters, options). A page reloaded reads it back with loadSession. Closing the image ends it.
+   */
+  saveSession: {
+    params: z.object({ imageId: id, mask: MaskSchema.nullable(), state: z.string().max(1_000_000) }),
+    result: z.object({ saved: z.boolean() }),
+  },
+  /** The session saveSession kept, with the image's current base as its display copy; null when none. */
+  loadSession: {
+    params: z.object({}),
+    result: z.object({
+      session: OpenedImageSchema.merge(AppliedStepsSchema)
+        .extend({ mask: MaskSchema.nullable(), state: z.string() })
+        .nullable(),
+    }),
+  },
   listStages: { params: z.object({}), result: z.array(StageInfoSchema) },
   run: {
     params: z.object({
@@ -185,7 +220,9 @@ export const METHODS = {
   },
   exportImage: {
     params: z.object({
-      resultId: id,
+      /** The result to write, or (imageId) the open image's current base: one of the two. */
+      resultId: id.optional(),
+      imageId: id.optional(),
       path: z.string().min(1).max(4096),
       format: z.enum(['png', 'jpeg', 'webp', 'tiff']).optional(),
       quality: int(1, 100).optional(),
@@ -200,7 +237,9 @@ export const METHODS = {
   /** Encodes a result as a file's bytes (the browser host's download), at full resolution. */
   encodeResult: {
     params: z.object({
-      resultId: id,
+      /** The result to write, or (imageId) the open image's current base: one of the two. */
+      resultId: id.optional(),
+      imageId: id.optional(),
       format: z.enum(['png', 'jpeg', 'webp', 'tiff']),
       quality: int(1, 100).optional(),
       colorProfile: z.enum(['keep', 'srgb']).optional(),

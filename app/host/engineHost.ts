@@ -20,6 +20,7 @@ import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../
 import { tryValues } from '../pipeline/tryValues';
 import { tryValues } from '../pipeline/tryValues';
 import { STAGES } from '../stages/registry';
+import { EditorSessions, type SessionKeeper } from './editorSession';
 import { HeldImages } from './heldImages';
 import { ProviderTracker } from './providerReport';
 import type { EngineServices } from './services';
@@ -34,6 +35,8 @@ export interface EngineHostOptions {
    * defaultImageBudget: $INPAINT_STUDIO_IMAGE_MEMORY MiB, else min(2 GiB, a quarter of the memory)).
    */
   imageBudgetBytes?: number;
+  /** Where the editor's session is kept (default: in this process's memory). */
+  sessionKeeper?: SessionKeeper;
 }
 
 const MAX_RESULTS = 6;
@@ -62,6 +65,7 @@ function previewRaster(image: RgbImage, meta?: ImageMeta) {
 
 export class EngineHost {
   private readonly held: HeldImages;
+  private readonly sessions: EditorSessions;
   private readonly jobs = new Map<string, AbortController>();
   private readonly version: string;
 
@@ -72,6 +76,7 @@ export class EngineHost {
   ) {
     this.version = opts.version ?? '0.1.0';
     this.held = new HeldImages(opts.imageBudgetBytes, MAX_RESULTS);
+    this.sessions = new EditorSessions(this.held, opts.sessionKeeper);
   }
 
   /** Bytes of the images and results held now (see HeldImages). */
@@ -116,7 +121,14 @@ export class EngineHost {
           path.basename(q.name),
           '',
         ),
-      closeImage: async (q) => ({ closed: this.held.close(q.imageId) }),
+      closeImage: async (q) => {
+        this.sessions.closed(q.imageId);
+        return { closed: this.held.close(q.imageId) };
+      },
+      applyResult: async (q) => this.sessions.applyResult(q),
+      setImageStep: async (q) => this.sessions.setImageStep(q),
+      saveSession: async (q) => this.sessions.saveSession(q),
+      loadSession: async () => this.sessions.loadSession(),
       // This engine runs in its host's process: there is no engine process to restart.
       restartEngine: async () => ({ restarted: false }),
       listStages: async () =>
@@ -138,7 +150,7 @@ export class EngineHost {
       },
       exportImage: (q) => this.exportImage(q),
       encodeResult: async (q) => {
-        const r = this.held.result(q.resultId);
+        const r = this.sessions.exportSource(q);
         const buf = await encodeImage(r.image, {
           format: q.format,
           quality: q.quality,
@@ -376,7 +388,7 @@ export class EngineHost {
   }
 
   private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {
-    const r = this.held.result(q.resultId);
+    const r = this.sessions.exportSource(q);
     const target = path.resolve(q.path);
     // File identity (device and inode), not path strings: a link or a case variant is the original too.
     if (r.source.path && (await sameFile(r.source.path, target)) && !q.overwriteOriginal) {

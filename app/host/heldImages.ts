@@ -9,11 +9,16 @@
 import os from 'node:os';
 import { StudioError, describeValue } from '../common/errors';
 import type { LoadedImage, RgbImage } from '../image/types';
+import type { AppliedSteps } from './appliedSteps';
 
-/** An open image: its pixels, its file's name and path ('' when opened from bytes). */
+/**
+ * An open image: its pixels (the current base: the file's, or an applied result's), its file's name and
+ * path ('' when opened from bytes), and its applied steps once a result was applied.
+ */
 export interface HeldImage extends LoadedImage {
   name: string;
   path: string;
+  steps?: AppliedSteps;
 }
 
 export interface HeldResult {
@@ -150,6 +155,21 @@ export class HeldImages {
     this.touch(e.imageId);
     this.touch(id);
     return r;
+  }
+
+  /**
+   * Replaces an open image's pixels (an applied result, or an applied step gone back to); `extraBytes`
+   * are the bytes its applied steps hold beyond these pixels (counted against the budget).
+   * @throws StudioError IMAGE_CLOSED / PARAM_INVALID as image().
+   */
+  replaceImage(id: string, image: RgbImage, extraBytes = 0): void {
+    const held = this.image(id);
+    const e = this.order.get(id)!;
+    held.image = image;
+    const bytes = imageBytes(held) + extraBytes;
+    this.total += bytes - e.bytes;
+    e.bytes = bytes;
+    this.evict();
   }
 
   /** Frees an image and its results. Returns false when it was not held. */
