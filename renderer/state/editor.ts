@@ -538,6 +538,10 @@ export class Editor extends Store<EditorState> {
   dismissModelNotice(): void {
     this.models.dismissNotice();
   }
+  /** Work offline with the embedded fill: hides the LaMa notice and a download failure. */
+  dismissModelNotice(): void {
+    this.models.dismissNotice();
+  }
   /** Imports a model file by its path on the engine's machine. */
   importModel(id: string, path: string): Promise<void> {
     return this.models.importPath(id, path);

@@ -4,9 +4,45 @@
  * dialog — or by its bytes, from a browser's file picker).
  */
 import type { EventPayload } from '../../app/contract/schemas';
-import type { EditorCore } from './editorState';
+import type { EditorCore, ModelListing } from './editorState';
 import { wireError } from './editorState';
 import { shellOf } from './fileControl';
+
+/** The LaMa card's model: the default inpainting model (the one a run uses when none is picked). */
+export function lamaModel(models: readonly ModelListing[]): ModelListing | null {
+  const inpaint = models.filter((m) => m.purpose === 'inpaint');
+  return inpaint.find((m) => m.isDefault) ?? inpaint.find((m) => !m.custom) ?? null;
+}
+
+/** Whether any inpainting model is installed (else runs use the embedded fill). */
+export function hasInpaintModel(models: readonly ModelListing[]): boolean {
+  return models.some((m) => m.purpose === 'inpaint' && m.installed);
+}
+
+/**
+ * An engine message cut down for the editor: its sentences that name a CLI command (the engine's
+ * messages are written for the terminal too) are dropped, and file paths (temporary downloads, the
+ * model folder) become "a file in the model folder". Shown only as the detail under a failure.
+ */
+export function guiDetail(message: string): string {
+  const sentences = message.split(/(?<=[.!?])\s+/);
+  const kept = sentences.filter((t) => !/`|inpaint-studio|--[a-z]|\.partial\b/.test(t));
+  return kept
+    .join(' ')
+    .replace(/(?:[A-Za-z]:\\|~?\/)[^\s:;,'"]*[\\/][^\s:;,'"]*/g, 'a file in the model folder')
+    .trim();
+}
+
+/** What the editor says when a download fails: what happened, and what the user can do here. */
+function failureText(label: string, code: string): string {
+  const what =
+    code === 'MODEL_INTEGRITY'
+      ? `The downloaded ${label} did not match its checksum, so it was not installed.`
+      : code === 'IO'
+        ? `${label} could not be saved in the model folder (the disk may be full or read-only).`
+        : `The download of ${label} did not finish (the network or the server failed); what arrived is kept.`;
+  return `${what} Retry, Import a file you downloaded, or work offline with the embedded fill.`;
+}
 
 export class ModelControl {
   private jobCounter = 0;
@@ -38,18 +74,30 @@ export class ModelControl {
     const api = this.core.requireApi();
     if (!api || this.core.state.download) return;
     const jobId = `download-${Date.now().toString(36)}-${++this.jobCounter}`;
-    this.core.update({ download: { jobId, id, received: 0, total: 0 } });
+    const label = this.core.state.models.find((m) => m.id === id)?.label ?? id;
+    this.core.update({ download: { jobId, id, received: 0, total: 0 }, downloadFailure: null });
     try {
       await api.downloadModel({ jobId, id });
-      this.core.notify('info', `Installed ${id}`);
+      this.core.notify('info', `Installed ${label}`);
     } catch (e) {
       const err = wireError(e);
       if (err.code === 'CANCELLED') this.core.notify('info', 'Download cancelled.');
-      else this.core.notify('error', err.message);
+      else {
+        const message = failureText(label, err.code);
+        this.core.update({
+          downloadFailure: { id, code: err.code, message, detail: guiDetail(err.message) },
+        });
+        this.core.notify('error', message);
+      }
     } finally {
       this.core.update({ download: null });
       await this.refresh();
     }
+  }
+
+  /** The user works offline with the embedded fill: the LaMa notice and a failure go away. */
+  dismissNotice(): void {
+    this.core.update({ modelNoticeDismissed: true, downloadFailure: null });
   }
 
   cancelDownload(): void {
@@ -88,10 +136,15 @@ export class ModelControl {
     this.core.update({ busy: `Importing ${id}…` });
     try {
       await work(api);
-      this.core.update({ busy: null, notice: { kind: 'info', text: `Imported ${id}` } });
+      this.core.update({
+        busy: null,
+        downloadFailure: null,
+        notice: { kind: 'info', text: `Imported ${id}` },
+      });
       await this.refresh();
     } catch (e) {
-      this.core.update({ busy: null, notice: { kind: 'error', text: wireError(e).message } });
+      const text = `${id} could not be imported: ${guiDetail(wireError(e).message)}`;
+      this.core.update({ busy: null, notice: { kind: 'error', text } });
     }
   }
 }

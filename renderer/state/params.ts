@@ -3,7 +3,7 @@
  * slider's position and a value (linear or logarithmic, snapped to the declared step), its text, and
  * what a stage card sends to the engine.
  */
-import type { ParamValue } from '../../app/common/params';
+import { paramApplies, type ParamValue } from '../../app/common/params';
 import type { MethodResult } from '../../app/contract/schemas';
 
 export type StageInfo = MethodResult<'listStages'>[number];
@@ -104,16 +104,76 @@ export function defaultValues(info: StageInfo): Record<string, ParamValue> {
   return out;
 }
 
-/** Initial cards: every stage with its defaults; the first stage enabled (the default pipeline). */
+/** The stage the short panel's Auto-correct switch runs (after LaMa, on by default). */
+export const AUTO_STAGE = 'auto';
+
+/**
+ * Initial cards: every stage with its defaults. Enabled: the first stage (the fill) and Auto-correct
+ * when the engine has it, or exactly the stages a page names (?stages=).
+ */
 export function initialStages(infos: readonly StageInfo[], enabled?: readonly string[]): StageSettings[] {
   return infos.map((info, i) => ({
     name: info.name,
-    enabled: enabled ? enabled.includes(info.name) : i === 0,
+    enabled: enabled ? enabled.includes(info.name) : i === 0 || info.name === AUTO_STAGE,
     values: defaultValues(info),
   }));
 }
 
-/** What a run sends: the enabled stages in order, with only the values that differ from defaults. */
+/** The parameters of the short default panel (declared `basic`). */
+export function basicParams(info: StageInfo): ParamInfo[] {
+  return info.params.filter((p) => p.basic);
+}
+
+/** Everything else, under Advanced. */
+export function advancedParams(info: StageInfo): ParamInfo[] {
+  return info.params.filter((p) => !p.basic);
+}
+
+/** Of `params`, those that apply with these values (their declared `when`): the others are hidden. */
+export function visibleParams(
+  info: StageInfo,
+  values: Record<string, ParamValue>,
+  params: readonly ParamInfo[] = info.params,
+): ParamInfo[] {
+  return params.filter((p) => paramApplies(info.params, values, p.name));
+}
+
+/**
+ * A parameter's help as the editor shows it: one short sentence as the tooltip, and the rest (the
+ * declaration's doc, else the help's later sentences) behind "More"; null when there is nothing more.
+ */
+export function helpText(decl: ParamInfo): { short: string; more: string | null } {
+  const help = decl.help.trim();
+  const cut = /[.!?](\s+)(?=[A-Z0-9(])/.exec(help);
+  const short = cut ? help.slice(0, cut.index + 1) : help;
+  const rest = cut ? help.slice(cut.index + 1 + cut[1].length).trim() : '';
+  const more = [rest, decl.doc?.trim() ?? ''].filter(Boolean).join(' ');
+  return { short, more: more || null };
+}
+
+/** What Auto-correct did in the last run: its one-line summary and, per hole, what it applied and why. */
+export interface AutoCorrectReport {
+  summary: string;
+  holes: { applied: string; reason: string }[];
+}
+
+export function autoCorrectReport(run: {
+  stages: readonly { name: string; info?: Record<string, unknown> }[];
+}): AutoCorrectReport | null {
+  const info = run.stages.find((s) => s.name === AUTO_STAGE)?.info;
+  if (!info || typeof info.summary !== 'string') return null;
+  const holes = Array.isArray(info.holes)
+    ? (info.holes as { applied?: unknown; reason?: unknown }[])
+        .filter((h) => typeof h?.applied === 'string')
+        .map((h) => ({ applied: String(h.applied), reason: typeof h.reason === 'string' ? h.reason : '' }))
+    : [];
+  return { summary: info.summary, holes };
+}
+
+/**
+ * What a run sends: the enabled stages in order, with only the values that differ from defaults and
+ * whose parameter applies (a hidden setting never changes a run; the engine would ignore it too).
+ */
 export function stageRequests(
   infos: readonly StageInfo[],
   stages: readonly StageSettings[],
@@ -125,7 +185,9 @@ export function stageRequests(
       const params: Record<string, ParamValue> = {};
       for (const p of info?.params ?? []) {
         const v = s.values[p.name];
-        if (v !== undefined && JSON.stringify(v) !== JSON.stringify(p.default)) params[p.name] = v;
+        if (v === undefined || JSON.stringify(v) === JSON.stringify(p.default)) continue;
+        if (!paramApplies(info!.params, s.values, p.name)) continue;
+        params[p.name] = v;
       }
       return { name: s.name, params };
     });

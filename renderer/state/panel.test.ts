@@ -1,0 +1,126 @@
+/** The short default panel and Advanced, from the declarations: what shows, what applies, what a run sends. */
+import { describe, expect, it } from 'vitest';
+import {
+  advancedParams,
+  autoCorrectReport,
+  basicParams,
+  helpText,
+  initialStages,
+  stageRequests,
+  visibleParams,
+  type ParamInfo,
+  type StageInfo,
+} from './params';
+
+const sizing: ParamInfo = {
+  kind: 'enum',
+  name: 'sizing',
+  label: 'Sizing',
+  help: 'How the image is sized for the model.',
+  default: 'auto',
+  options: [
+    { value: 'auto', label: 'Auto' },
+    { value: 'regions', label: 'Region crops' },
+  ],
+};
+const batch: ParamInfo = {
+  kind: 'number',
+  name: 'batchSize',
+  label: 'Regions per model call',
+  help: 'regions: how many crops one call fills. A model is batched only once batching is verified.',
+  default: 4,
+  min: 1,
+  max: 16,
+  step: 1,
+  integer: true,
+  when: { param: 'sizing', is: ['regions'] },
+};
+const engine: ParamInfo = {
+  kind: 'enum',
+  name: 'engine',
+  label: 'Fill engine',
+  help: 'What fills the hole.',
+  doc: 'auto: the installed LaMa model, else the embedded fill.',
+  default: 'auto',
+  basic: true,
+  options: [
+    { value: 'auto', label: 'Auto' },
+    { value: 'embedded', label: 'Embedded fill' },
+  ],
+};
+const INFOS: StageInfo[] = [
+  { name: 'lama', label: 'LaMa fill', description: '', params: [engine, sizing, batch] },
+  { name: 'color', label: 'Colour', description: '', params: [] },
+  {
+    name: 'auto',
+    label: 'Auto-correct',
+    description: '',
+    params: [{ kind: 'boolean', name: 'color', label: 'Try colour', help: '', default: true, basic: true }],
+  },
+];
+
+describe('the default panel and Advanced', () => {
+  it('LaMa and Auto-correct are on at start; the corrections are off', () => {
+    const stages = initialStages(INFOS);
+    expect(stages.filter((s) => s.enabled).map((s) => s.name)).toEqual(['lama', 'auto']);
+    // A page that names its stages (?stages=) gets exactly those.
+    expect(
+      initialStages(INFOS, ['lama'])
+        .filter((s) => s.enabled)
+        .map((s) => s.name),
+    ).toEqual(['lama']);
+  });
+  it('basic parameters go in the short panel, the rest under Advanced', () => {
+    expect(basicParams(INFOS[0]).map((p) => p.name)).toEqual(['engine']);
+    expect(advancedParams(INFOS[0]).map((p) => p.name)).toEqual(['sizing', 'batchSize']);
+  });
+  it('hides a parameter while it does not apply', () => {
+    const lama = initialStages(INFOS)[0];
+    expect(visibleParams(INFOS[0], lama.values, advancedParams(INFOS[0])).map((p) => p.name)).toEqual([
+      'sizing',
+    ]);
+    const regions = { ...lama.values, sizing: 'regions' };
+    expect(visibleParams(INFOS[0], regions, advancedParams(INFOS[0])).map((p) => p.name)).toEqual([
+      'sizing',
+      'batchSize',
+    ]);
+  });
+  it('a run never sends a value whose parameter does not apply', () => {
+    const stages = initialStages(INFOS);
+    stages[0] = { ...stages[0], values: { ...stages[0].values, batchSize: 2 } };
+    expect(stageRequests(INFOS, stages)[0]).toEqual({ name: 'lama', params: {} });
+    stages[0] = { ...stages[0], values: { ...stages[0].values, sizing: 'regions' } };
+    expect(stageRequests(INFOS, stages)[0]).toEqual({
+      name: 'lama',
+      params: { sizing: 'regions', batchSize: 2 },
+    });
+  });
+  it('help is one short sentence; the rest, or the doc, is behind More', () => {
+    expect(helpText(engine)).toEqual({
+      short: 'What fills the hole.',
+      more: 'auto: the installed LaMa model, else the embedded fill.',
+    });
+    expect(helpText(batch)).toEqual({
+      short: 'regions: how many crops one call fills.',
+      more: 'A model is batched only once batching is verified.',
+    });
+    expect(helpText(sizing)).toEqual({ short: 'How the image is sized for the model.', more: null });
+  });
+  it("reads Auto-correct's one-line summary and per-hole choices from the last run", () => {
+    const info = {
+      summary: '2 holes: colour on 1, nothing on 1',
+      holes: [
+        { applied: 'color', reason: 'colour step 4.1 → 0.9' },
+        { applied: 'none', reason: 'already fits' },
+      ],
+    };
+    const run = {
+      stages: [
+        { name: 'lama', info: { engine: 'embedded' } },
+        { name: 'auto', info },
+      ],
+    };
+    expect(autoCorrectReport(run)).toEqual({ summary: info.summary, holes: info.holes });
+    expect(autoCorrectReport({ stages: [{ name: 'lama', info: {} }] })).toBeNull();
+  });
+});
