@@ -97,6 +97,14 @@ export interface EditorState {
   /** A message for the status bar. */
   notice: { kind: 'info' | 'error'; text: string } | null;
   busy: string | null;
+  /** The open image's applied steps in the engine (Apply): their labels, step 1 first, and the current one. */
+  applied: { step: number; steps: string[] };
+  /** Remove mode: releasing a stroke runs and applies the result. */
+  removeMode: boolean;
+  /** Work not exported yet (a mask, a result, an applied step): opening another image or leaving asks. */
+  unsaved: boolean;
+  /** The question the editor waits on (discarding unsaved work), or null. */
+  confirm: { title: string; text: string; ok: string } | null;
 }
 
 /** What the canvas adapter offers the editor (zoom commands). */
@@ -163,6 +171,10 @@ export function initialEditorState(opts: EditorOptions): EditorState {
     resultShown: 0,
     notice: null,
     busy: null,
+    applied: { step: 0, steps: [] },
+    removeMode: false,
+    unsaved: false,
+    confirm: null,
   };
 }
 
