@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { resolveParams } from '../../common/params';
+import { createImage, type Mask, type RgbImage } from '../../image/types';
+import type { StageContext, StageOutput } from '../../pipeline/types';
+import { autoStage } from '../registry';
+import type { AutoHoleReport } from './stage';
+import { blandFill, blob, blurFill, blurred, chelseaCase, composite, lowPassError } from './testFills';
+
+function ctxWith(over: Partial<StageContext> = {}): StageContext {
+  return {
+    signal: new AbortController().signal,
+    progress: () => {},
+    sessions: {} as StageContext['sessions'],
+    models: { resolve: async () => null },
+    seed: 0,
+    log: () => {},
+    ...over,
+  };
+}
+
+async function runAuto(image: RgbImage, mask: Mask, params: Record<string, unknown> = {}, ctx = ctxWith()) {
+  return autoStage.run(
+    { image, original: image, mask, artifacts: {} },
+    resolveParams(autoStage.params, params),
+    ctx,
+  );
+}
+
+const holesOf = (out: StageOutput) => out.info!.holes as AutoHoleReport[];
+
+/** The hole's detail energy (grey minus its σ 2 blur) over the truth's: 1 = the truth's detail level. */
+function detailRatio(result: RgbImage, truth: RgbImage, mask: Mask): number {
+  const energy = (img: RgbImage) => {
+    const n = img.width * img.height;
+    const grey = createImage(img.width, img.height);
+    for (let i = 0; i < n; i++) {
+      const g = (img.data[i] + img.data[n + i] + img.data[2 * n + i]) / 3;
+      grey.data[i] = grey.data[n + i] = grey.data[2 * n + i] = g;
+    }
+    const low = blurred(grey, 2);
+    let s = 0;
+    let k = 0;
+    for (let i = 0; i < n; i++)
+      if (mask.data[i]) {
+        s += (grey.data[i] - low.data[i]) ** 2;
+        k++;
+      }
+    return s / k;
+  };
+  return energy(result) / energy(truth);
+}
+
+/** The largest change of any pixel outside the mask (0 = bit-exact). */
+function maxChangeOutside(a: RgbImage, b: RgbImage, mask: Mask): number {
+  const n = a.width * a.height;
+  let d = 0;
+  for (let c = 0; c < 3; c++)
+    for (let i = 0; i < n; i++)
+      if (!mask.data[i]) d = Math.max(d, Math.abs(a.data[c * n + i] - b.data[c * n + i]));
+  return d;
+}
+
+describe('auto-correct', () => {
+  it('a blurred fill with a bland colour defect: applies colour, lowers S, explains it', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blandFill(truth, mask);
+    const out = await runAuto(fill, mask);
+    const [hole] = holesOf(out);
+    expect(hole.applied).toMatch(/color/);
+    expect(hole.reason).toMatch(/colour differs from the surroundings \(ΔE [\d.]+ → [\d.]+\)/);
+    expect(hole.scores[hole.applied]!.total).toBeLessThan(hole.scores.none!.total);
+    expect(lowPassError(out.image, truth, mask)).toBeLessThan(lowPassError(fill, truth, mask));
+    expect(out.info!.summary).toMatch(/^1 hole: colour/);
+  }, 60000);
+
+  it('a blurred fill of the right colours: no colour, detail towards the truth, S within +1.0', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blurFill(truth, mask);
+    const out = await runAuto(fill, mask);
+    const [hole] = holesOf(out);
+    expect(hole.applied).toBe('detail');
+    const before = Math.abs(Math.log(detailRatio(fill, truth, mask)));
+    const after = Math.abs(Math.log(detailRatio(out.image, truth, mask)));
+    expect(after).toBeLessThan(0.75 * before);
+    expect(lowPassError(out.image, truth, mask) - lowPassError(fill, truth, mask)).toBeLessThan(1.0);
+    expect(out.info!.summary).toBe('1 hole: detail on 1');
+  }, 60000);
+
+  it('an untouched hole (the truth): no correction, or S changes by under 0.3', async () => {
+    const { truth, mask } = await chelseaCase();
+    const out = await runAuto(truth, mask);
+    const [hole] = holesOf(out);
+    if (hole.applied !== 'none') expect(lowPassError(out.image, truth, mask)).toBeLessThan(0.3);
+    else expect(hole.reason).toMatch(/^left as it is/);
+  }, 60000);
+
+  it('changes nothing outside the mask, bit for bit, with several holes', async () => {
+    const { truth } = await chelseaCase();
+    const W = truth.width;
+    const H = truth.height;
+    const a = blob(W, H, 170, 114, 30);
+    const b = blob(W, H, 360, 220, 18);
+    const mask: Mask = { width: W, height: H, data: a.data.map((v, i) => v | b.data[i]) };
+    const fill = composite(truth, blandFill(truth, a), a);
+    const both = composite(fill, blurFill(truth, b), b);
+    const out = await runAuto(both, mask);
+    expect(holesOf(out)).toHaveLength(2);
+    expect(maxChangeOutside(out.image, both, mask)).toBe(0);
+    expect(out.image.data).not.toEqual(both.data);
+  }, 60000);
+
+  it('never keeps a candidate scored worse than none; with every candidate off it changes nothing', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blandFill(truth, mask);
+    const out = await runAuto(fill, mask, { color: false, detail: false });
+    expect(holesOf(out)[0].applied).toBe('none');
+    expect(out.image.data).toEqual(fill.data);
+    const on = await runAuto(fill, mask, { margin: 0 });
+    for (const h of holesOf(on)) expect(h.scores[h.applied]!.total).toBeLessThanOrEqual(h.scores.none!.total);
+  }, 60000);
+
+  it('cancel: rejects with CANCELLED and leaves the input image as it was', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blandFill(truth, mask);
+    const copy = fill.data.slice();
+    const ac = new AbortController();
+    let calls = 0;
+    const ctx = ctxWith({
+      signal: ac.signal,
+      progress: () => {
+        if (++calls === 2) ac.abort();
+      },
+    });
+    await expect(runAuto(fill, mask, {}, ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fill.data).toEqual(copy);
+  }, 60000);
+
+  it('reports progress per candidate, ending at the total', async () => {
+    const { truth, mask } = await chelseaCase();
+    const steps: { step: number; total: number; message?: string }[] = [];
+    await runAuto(blurFill(truth, mask), mask, {}, ctxWith({ progress: (u) => steps.push(u) }));
+    expect(steps.some((s) => /trying colour/.test(s.message ?? ''))).toBe(true);
+    expect(steps.at(-1)).toMatchObject({ step: 4, total: 4 });
+  }, 60000);
+});
