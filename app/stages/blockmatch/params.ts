@@ -18,6 +18,7 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'detailScale',
+      when: { param: 'mode', is: ['detail'] },
       label: 'Detail scale',
       help: "With 'Add missing detail': σ of the Gaussian that splits the picture (kept) from the detail (added), in pixels.",
       default: 3,
@@ -29,6 +30,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'detailCap',
+      when: { param: 'mode', is: ['detail'] },
+      basic: true,
       label: 'Detail level',
       help: "With 'Add missing detail': the hole's detail is brought at most to this times the level of the known pixels around it (1 = the surroundings' level; 0 adds nothing).",
       default: 1,
@@ -129,6 +132,7 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
     {
       kind: 'enum',
       name: 'blend',
+      when: { param: 'mode', is: ['paste'] },
       label: 'Seam blending',
       help: 'With paste: how pasted blocks meet each other and the known pixels: feather (overlapping blocks cross-faded), poisson (gradient-domain: the blocks’ own gradients, solved against the known border) or none (hard paste).',
       default: 'feather',

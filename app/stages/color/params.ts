@@ -101,6 +101,7 @@ export const COLOR_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'seamWidth',
+      basic: true,
       label: 'Seam correction width',
       help: 'The colour difference left across the hole’s edge is spread smoothly into the hole, fading over about this distance, so that no outline of the hole stays visible. 0 leaves the edge as the transfer left it.',
       default: 16,
