@@ -12,6 +12,7 @@
  */
 import { Circle, FabricImage, Polyline, Rect, StaticCanvas, type FabricObject } from 'fabric';
 import type { Editor, EditorState } from '../state/editor';
+import { OverlayLayer } from './overlaysLayer';
 import { MaskLayer, MaskOverlay, rasterToCanvas } from './rasters';
 import {
   actualSizeTransform,
@@ -53,6 +54,9 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   const maskLayer = new MaskLayer();
   maskLayer.resize(width, height, photo.getRetinaScaling());
   host.appendChild(maskLayer.el);
+  const overlayLayer = new OverlayLayer(editor, () => schedule());
+  overlayLayer.resize(width, height, photo.getRetinaScaling());
+  host.appendChild(overlayLayer.el);
   const el = document.createElement('canvas');
   el.setAttribute('data-testid', 'editor-canvas');
   host.appendChild(el);
@@ -132,6 +136,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const z = vpt[0];
     if (!doc) {
       maskLayer.el.style.visibility = 'hidden';
+      overlayLayer.draw(vpt);
       photo.renderAll();
       canvas.renderAll();
       photoDrawn = '';
@@ -190,6 +195,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       maskLayer.el.style.visibility = visible ? '' : 'hidden';
       maskLayer.el.style.opacity = String(s.maskOpacity);
     } else maskLayer.el.style.visibility = 'hidden';
+    overlayLayer.draw(vpt);
 
     if (toolShape) canvas.remove(toolShape);
     toolShape = null;
@@ -387,6 +393,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     photo.setDimensions({ width: w, height: h });
     canvas.setDimensions({ width: w, height: h });
     maskLayer.resize(w, h, photo.getRetinaScaling());
+    overlayLayer.resize(w, h, photo.getRetinaScaling());
     photoDrawn = maskViewDrawn = '';
     if (wasFit) viewport.fit();
     schedule();
@@ -423,6 +430,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       void canvas.dispose();
       photoEl.remove();
       maskLayer.el.remove();
+      overlayLayer.dispose();
       el.remove();
     },
   };

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import { mountCanvas } from '../canvas/canvasAdapter';
 import { EngineBanner } from './EngineBanner';
 import { dragHasFiles } from './files';
+import { OverlayToggles } from './OverlayToggles';
+import { TryValuesStrip } from './TryValues';
 import { useEditor, useEditorState } from './useEditor';
 
 export function CanvasView() {
@@ -40,6 +42,8 @@ export function CanvasView() {
         </div>
       )}
       <EngineBanner />
+      <OverlayToggles />
+      <TryValuesStrip />
       {busy && <div className="busy">{busy}</div>}
     </div>
   );

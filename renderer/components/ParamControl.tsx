@@ -13,6 +13,7 @@ import {
   type ParamInfo,
 } from '../state/params';
 import { sliderKeyHandler } from '../state/sliderKeys';
+import { TryValuesButton } from './TryValues';
 import { useEditor, useEditorState } from './useEditor';
 
 interface Props {
@@ -73,6 +74,7 @@ export function ParamControl({ stage, decl, value, disabled }: Props) {
             {formatValue(decl, decl.min ?? 0)} – {formatValue(decl, decl.max ?? 1)}
             {decl.log ? ' (log)' : ''}
           </span>
+          <TryValuesButton stage={stage} decl={decl} disabled={disabled} />
         </div>
       )}
       {decl.kind === 'boolean' && (

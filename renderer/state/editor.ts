@@ -44,11 +44,13 @@ import {
 } from './maskImport';
 import { MaskEditing } from './maskEditing';
 import { ModelControl } from './modelControl';
+import { OverlayStore } from './overlays';
 import { IDLE_RUN } from './runProgress';
 import { RunControl } from './runControl';
 import { commandForMenu, type Command, type MenuCommand } from './shortcuts';
 import { Store } from './store';
 import type { ToolId, ToolPointer } from './tools/tool';
+import { TryValuesControl } from './tryValues';
 import { ViewControl } from './viewControl';
 
 export type { DroppedFile, PageFiles } from './fileControl';
@@ -76,6 +78,10 @@ export class Editor extends Store<EditorState> {
   private readonly exports: ExportControl;
   private readonly models: ModelControl;
   private readonly files: FileControl;
+  /** The canvas overlays' toggles (what the corrections chose: overlays.ts). */
+  readonly overlays = new OverlayStore();
+  /** Try values: a strip of results for one slider (tryValues.ts). */
+  readonly tryValues: TryValuesControl;
   private clipboard: ((file: EncodedFile) => Promise<void>) | null = null;
 
   constructor(opts: EditorOptions = {}) {
@@ -109,6 +115,12 @@ export class Editor extends Store<EditorState> {
     );
     this.masks = new MaskEditing(this.core, (stage, param, box) => this.runs.setRectParam(stage, param, box));
     this.view = new ViewControl(this.core);
+    this.tryValues = new TryValuesControl(
+      this.core,
+      () => this.masks.mask,
+      (stage, param, value) => this.setParam(stage, param, value),
+    );
+    this.subscribe(() => this.tryValues.editorChanged());
     this.exports = new ExportControl(this.core);
     this.models = new ModelControl(this.core);
     this.files = new FileControl(
@@ -132,6 +144,7 @@ export class Editor extends Store<EditorState> {
     this.unsubscribers.push(
       api.on('onProgress', (e) => this.runs.onProgress(e)),
       api.on('onModelProgress', (e) => this.models.onProgress(e)),
+      api.on('onTryValue', (e) => this.tryValues.onPreview(e)),
       api.on('onEngineState', (e) => this.onEngineState(e)),
       // Electron only (the browser host never sends them): the app menu, drops, Open Recent.
       api.on('onMenu', (e) => this.menu(e.command)),
