@@ -10,6 +10,7 @@
  * component, and Gaussian low-passes (plain and over known pixels only, by normalised convolution).
  */
 import type { Rect } from '../common/params';
+import { maskedBlur } from './maskedBlur';
 import { distanceTransform } from './morphology';
 import type { Mask, RgbImage } from './types';
 import { assertSameSize } from './types';
@@ -78,19 +79,28 @@ export function growBox(rect: Rect, by: number, width: number, height: number): 
   return { x, y, width: x1 - x, height: y1 - y };
 }
 
-/** Normalised Gaussian taps for σ (radius ⌈3σ⌉). */
-function taps(sigma: number): Float64Array {
-  const r = Math.max(1, Math.ceil(3 * sigma));
-  const k = new Float64Array(2 * r + 1);
-  let s = 0;
-  for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= s;
-  return k;
+/** The `planes` consecutive planes of `src` (each n long), as views when src is a Float32Array. */
+function splitPlanes(src: ArrayLike<number>, n: number, planes: number): ArrayLike<number>[] {
+  const out: ArrayLike<number>[] = [];
+  for (let p = 0; p < planes; p++)
+    out.push(
+      src instanceof Float32Array
+        ? src.subarray(p * n, (p + 1) * n)
+        : Array.prototype.slice.call(src, p * n, (p + 1) * n),
+    );
+  return out;
+}
+
+function joinPlanes(parts: Float32Array[], n: number): Float32Array {
+  const out = new Float32Array(n * parts.length);
+  parts.forEach((p, i) => out.set(p, i * n));
+  return out;
 }
 
 /**
  * Separable Gaussian blur of `planes` planes of width×height, renormalised at the frame (the taps that
  * fall outside are left out and the rest reweighted), into a new array. σ ≤ 0 returns a copy.
+ * (maskedBlur.ts's blur over every pixel.)
  */
 export function gaussianBlur(
   src: ArrayLike<number>,
@@ -100,51 +110,17 @@ export function gaussianBlur(
   sigma: number,
 ): Float32Array {
   const n = width * height;
-  const out = new Float32Array(n * planes);
-  if (!(sigma > 0)) {
-    for (let i = 0; i < n * planes; i++) out[i] = src[i];
-    return out;
-  }
-  const k = taps(sigma);
-  const r = (k.length - 1) >> 1;
-  const row = new Float64Array(n);
-  for (let p = 0; p < planes; p++) {
-    const o = p * n;
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        let s = 0,
-          w = 0;
-        const a = Math.max(0, x - r),
-          b = Math.min(width - 1, x + r);
-        for (let t = a; t <= b; t++) {
-          const kt = k[t - x + r];
-          s += kt * src[o + y * width + t];
-          w += kt;
-        }
-        row[y * width + x] = s / w;
-      }
-    for (let y = 0; y < height; y++) {
-      const a = Math.max(0, y - r),
-        b = Math.min(height - 1, y + r);
-      for (let x = 0; x < width; x++) {
-        let s = 0,
-          w = 0;
-        for (let t = a; t <= b; t++) {
-          const kt = k[t - y + r];
-          s += kt * row[t * width + x];
-          w += kt;
-        }
-        out[o + y * width + x] = s / w;
-      }
-    }
-  }
-  return out;
+  if (!(sigma > 0)) return Float32Array.from({ length: n * planes }, (_, i) => src[i]);
+  return joinPlanes(maskedBlur(splitPlanes(src, n, planes), width, height, null, sigma), n);
 }
+
+/** Normalising weight below which maskedLowPass counts a pixel as out of the used pixels' reach. */
+const LOW_PASS_MIN_WEIGHT = 1e-3;
 
 /**
  * Low-pass of `planes` planes over the pixels where `use` is 1 only (normalised convolution: G(v·use) /
- * G(use)), so that unknown pixels do not bleed into it. Where no used pixel is within reach, the value is
- * the plain low-pass.
+ * G(use)), so that unknown pixels do not bleed into it. Where no used pixel is within reach (G(use) ≤
+ * 1e-3), the value is the plain low-pass. (maskedBlur.ts with outside 'plain'.)
  */
 export function maskedLowPass(
   src: ArrayLike<number>,
@@ -155,17 +131,13 @@ export function maskedLowPass(
   sigma: number,
 ): Float32Array {
   const n = width * height;
-  const weighted = new Float32Array(n * planes);
-  for (let p = 0; p < planes; p++)
-    for (let i = 0; i < n; i++) weighted[p * n + i] = use[i] ? src[p * n + i] : 0;
-  const num = gaussianBlur(weighted, width, height, planes, sigma);
-  const den = gaussianBlur(use, width, height, 1, sigma);
-  const plain = gaussianBlur(src, width, height, planes, sigma);
-  for (let i = 0; i < n; i++) {
-    const d = den[i];
-    for (let p = 0; p < planes; p++) num[p * n + i] = d > 1e-3 ? num[p * n + i] / d : plain[p * n + i];
-  }
-  return num;
+  return joinPlanes(
+    maskedBlur(splitPlanes(src, n, planes), width, height, use, sigma, {
+      outside: 'plain',
+      minWeight: LOW_PASS_MIN_WEIGHT,
+    }),
+    n,
+  );
 }
 
 /** Rec. 601 luma of a planar RGB array. */
