@@ -141,3 +141,49 @@ export function holeEdgeShift(image: RgbImage, geo: RingGeometry): { shift: numb
     natural: edgeShift(lab, box.width, box.height, geo.inner, geo.outer),
   };
 }
+
+/** Bins of colourOverlap: CIELab L in steps of 10 (−10..110), a and b in steps of 12 (−132..132). */
+const OVERLAP_L = 10;
+const OVERLAP_AB = 12;
+const OVERLAP_NL = 12;
+const OVERLAP_NAB = 22;
+/** Pixels counted per set at most (evenly spread): more barely change a coarse histogram. */
+const OVERLAP_SAMPLES = 65536;
+
+function labHistogram(image: RgbImage, pixels: ArrayLike<number>): Float64Array {
+  const h = new Float64Array(OVERLAP_NL * OVERLAP_NAB * OVERLAP_NAB);
+  const plane = image.width * image.height;
+  const d = image.data;
+  const t = new Float64Array(3);
+  const every = Math.max(1, Math.ceil(pixels.length / OVERLAP_SAMPLES));
+  const bin = (v: number, lo: number, step: number, count: number) =>
+    Math.min(count - 1, Math.max(0, Math.floor((v - lo) / step)));
+  let total = 0;
+  for (let k = 0; k < pixels.length; k += every) {
+    const i = pixels[k];
+    srgbToLab(d[i], d[plane + i], d[2 * plane + i], t, 0);
+    const l = bin(t[0], -10, OVERLAP_L, OVERLAP_NL);
+    const a = bin(t[1], -132, OVERLAP_AB, OVERLAP_NAB);
+    const b = bin(t[2], -132, OVERLAP_AB, OVERLAP_NAB);
+    h[(l * OVERLAP_NAB + a) * OVERLAP_NAB + b]++;
+    total++;
+  }
+  if (total) for (let i = 0; i < h.length; i++) h[i] /= total;
+  return h;
+}
+
+/**
+ * How much two sets of pixels (image indices) share their colours: the Bhattacharyya coefficient
+ * Σ √(p q) of their coarse CIELab histograms (bins of 10 L by 12 a by 12 b units), in 0..1: 1 for the
+ * same colour distribution, 0 for colours that never meet (yellow petals against a green background).
+ * 0 when either set is empty. Used to tell whether a reference region has the colours of a hole's
+ * surroundings.
+ */
+export function colourOverlap(image: RgbImage, a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (!a.length || !b.length) return 0;
+  const ha = labHistogram(image, a);
+  const hb = labHistogram(image, b);
+  let s = 0;
+  for (let i = 0; i < ha.length; i++) if (ha[i] && hb[i]) s += Math.sqrt(ha[i] * hb[i]);
+  return Math.min(1, s);
+}

@@ -6,7 +6,7 @@ import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import type { StageContext } from '../../pipeline/types';
 import { createProblem } from './energy';
 import { COLOR_PARAMS } from './params';
-import { chooseReference, referenceSamples } from './reference';
+import { chooseReference, referenceSamples, ringPixels } from './reference';
 import { buildRegion, writeRegion } from './region';
 import { createRng } from './rng';
 import { colorStage, ProgressReporter } from './stage';
@@ -80,7 +80,11 @@ describe('colour stage', () => {
       { iterations: 5 },
       { reference: { x: 55, y: 0, width: 10, height: 10 } },
     );
-    expect(fromBlockmatch.info).toMatchObject({ reference: { source: 'blockmatch', pixels: 100 } });
+    // The handed rectangle's colours are the ring's: it serves, together with the ring (8 px by default).
+    expect(fromBlockmatch.info).toMatchObject({ reference: { source: 'blockmatch', handedUsed: true } });
+    const handed = (fromBlockmatch.info as { reference: { pixels: number } }).reference.pixels;
+    expect(handed).toBeGreaterThan(100);
+    expect(handed).toBeLessThanOrEqual(100 + ringPixels(mask, 8).length);
     const ring = await runStage({ ringWidth: 2, iterations: 5 });
     // a 2 px ring around a 30x25 rectangle (Euclidean: the corners are rounded)
     const pixels = (ring.info as { reference: { pixels: number } }).reference.pixels;

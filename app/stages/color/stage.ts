@@ -10,7 +10,7 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues, Rect } from '../../common/params';
-import { holeEdgeShift, ringGeometry } from '../../image/holeRing';
+import { colourOverlap, holeEdgeShift, ringGeometry, ringWidthFor } from '../../image/holeRing';
 import { maskBoundingBox } from '../../image/crop';
 import { cloneImage, maskArea, type RgbImage } from '../../image/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
@@ -18,7 +18,13 @@ import { pitie, reinhard } from './baselines';
 import { SpaceConverter, type WorkingSpace } from './colorSpace';
 import { createProblem, type Weights } from './energy';
 import { COLOR_PARAMS, type ColorMethod } from './params';
-import { chooseReference, MAX_REFERENCE_SAMPLES, referenceSamples, usableRect } from './reference';
+import {
+  chooseReference,
+  MAX_REFERENCE_SAMPLES,
+  referenceSamples,
+  ringPixels,
+  usableRect,
+} from './reference';
 import { holeGroups } from './holes';
 import { plausibleRingSamples } from './plausible';
 import { correctSeam, smoothChange } from './postprocess';
@@ -49,6 +55,38 @@ const REFERENCE_MIN = 8192;
  * leaves it as it is (a correction there could only move a right fill away from itself).
  */
 const MATCH_FLOOR = 2;
+/**
+ * The block-matching stage's reference is used only when its colours overlap those of the ring around
+ * the holes by at least this much (Bhattacharyya coefficient of coarse CIELab histograms, 0..1): blocks
+ * matched against a blurry or bland fill can gather on another object (a green background beside yellow
+ * petals), and moving the hole's colours there would undo a right fill. Below it, each hole's own ring
+ * serves.
+ */
+export const HANDED_MIN_OVERLAP = 0.8;
+
+/**
+ * Whether the reference rectangle handed on by block matching may serve: usable (inside the image, with
+ * untouched pixels) and with colours that overlap the holes' ring (HANDED_MIN_OVERLAP; the ring as wide
+ * as ringWidthFor(the holes' area), at least ringWidth). null when none was handed.
+ */
+export function handedReference(
+  image: RgbImage,
+  mask: StageInput['mask'],
+  handed: Rect | undefined,
+  ringWidth: number,
+): { use: boolean; overlap: number } | null {
+  if (!usableRect(handed, mask)) return null;
+  const r = handed!;
+  const inRect: number[] = [];
+  for (let y = r.y; y < r.y + r.height; y++)
+    for (let x = r.x; x < r.x + r.width; x++) {
+      const i = y * mask.width + x;
+      if (!mask.data[i]) inRect.push(i);
+    }
+  const ring = ringPixels(mask, Math.max(ringWidth, ringWidthFor(maskArea(mask))));
+  const overlap = colourOverlap(image, inRect, ring);
+  return { use: overlap >= HANDED_MIN_OVERLAP, overlap };
+}
 
 /** What the stage did with one hole (or group of small holes), for the info. */
 interface HoleReport {
@@ -140,10 +178,28 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const ringWidth = params.ringWidth as number;
   // With the ring, each hole is matched to its own surroundings; a rectangle serves every hole.
   const rect = params.referenceRect as Rect | null;
-  const perHole =
-    !rect && !usableRect(input.artifacts.reference, input.mask) && (params.ringPerHole as boolean);
+  const handed = rect ? null : handedReference(input.image, input.mask, input.artifacts.reference, ringWidth);
+  if (handed && !handed.use)
+    ctx.log(
+      `The block-matching reference's colours overlap the hole's surroundings by ${round2(handed.overlap)} (< ${HANDED_MIN_OVERLAP}); using the ring`,
+    );
+  const useHanded = handed?.use === true;
+  const perHole = !rect && !useHanded && (params.ringPerHole as boolean);
   const groups = perHole ? holeGroups(input.mask) : [input.mask];
-  const whole = chooseReference(input.mask, rect, input.artifacts.reference, ringWidth, ctx.log, groups[0]);
+  const whole = chooseReference(
+    input.mask,
+    rect,
+    useHanded ? input.artifacts.reference : undefined,
+    ringWidth,
+    ctx.log,
+    groups[0],
+  );
+  if (whole.source === 'blockmatch') {
+    const ring = ringPixels(input.mask, ringWidth);
+    const set = new Set<number>(whole.pixels);
+    for (const i of ring) set.add(i);
+    whole.pixels = Int32Array.from(set).sort();
+  }
   const out = cloneImage(input.image);
   const conv = new SpaceConverter(space);
   const holePixels = maskArea(input.mask);
@@ -202,11 +258,13 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const region = buildRegion(input.image, groups[g], space, conv);
     const share = region.n / holePixels;
     const refLimit = Math.max(REFERENCE_MIN, Math.round(MAX_REFERENCE_SAMPLES * share));
-    const v =
-      ref.source === 'ring' && weighting
-        ? plausibleRingSamples(input.image, region, ref.pixels, space, rng, refLimit, conv).colors
-        : referenceSamples(input.image, ref.pixels, space, rng, refLimit, conv);
-    weighted ||= ref.source === 'ring' && weighting;
+    // Automatic references (the ring, block matching's choice) are weighted by plausibility; a user's
+    // rectangle is taken as it is.
+    const auto = ref.source !== 'rect' && weighting;
+    const v = auto
+      ? plausibleRingSamples(input.image, region, ref.pixels, space, rng, refLimit, conv).colors
+      : referenceSamples(input.image, ref.pixels, space, rng, refLimit, conv);
+    weighted ||= auto;
     const problem = createProblem(region, v);
     refPixels += ref.pixels.length;
     samples += v.n;
@@ -261,6 +319,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         pixels: refPixels,
         samples,
         weighted,
+        ...(handed ? { handedOverlap: round2(handed.overlap), handedUsed: handed.use } : {}),
       },
       pixels,
       holes,
