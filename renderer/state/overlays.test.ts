@@ -121,7 +121,11 @@ describe('overlay shapes', () => {
         text: 'colour + detail',
         detail: 'a colour shift and missing detail',
       },
-      { box: { x: 400, y: 50, width: 10, height: 10 }, text: 'none', detail: 'the fill already matches' },
+      {
+        box: { x: 400, y: 50, width: 10, height: 10 },
+        text: 'no correction',
+        detail: 'the fill already matches',
+      },
     ]);
     expect(s.rects.map((r) => r.label)).toEqual([
       'LaMa context (region)',
@@ -129,6 +133,10 @@ describe('overlay shapes', () => {
       'Colour reference (auto)',
     ]);
     expect(autoLabel({ applied: true })).toBe('corrected');
+    // The auto stage's own form: one candidate name.
+    expect(autoLabel({ applied: 'color+detail' })).toBe('colour + detail');
+    expect(autoLabel({ applied: 'detail' })).toBe('detail');
+    expect(autoLabel({ applied: 'none' })).toBe('no correction');
     expect(autoLabel({ label: 'texture' })).toBe('texture');
   });
 

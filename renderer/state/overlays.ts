@@ -137,6 +137,12 @@ function holesOf(info: Record<string, unknown> | undefined): HoleEntry[] {
   return Array.isArray(h) ? (h.filter((x) => x && typeof x === 'object') as HoleEntry[]) : [];
 }
 
+/** "colour + detail" for ['color', 'detail']; "no correction" for none (or ['none']). */
+function namesOf(list: readonly string[]): string {
+  const names = list.filter((x) => x && x !== 'none').map((x) => CORRECTION_NAME[x] ?? x);
+  return names.length ? [...new Set(names)].join(' + ') : 'no correction';
+}
+
 /**
  * The auto stage's words for one hole: its own label; else the corrections it applied joined with
  * " + " ("colour + detail"), "none" when it applied none; else applied true/false as "corrected" /
@@ -146,13 +152,14 @@ export function autoLabel(h: HoleEntry): string {
   if (typeof h.label === 'string' && h.label) return h.label;
   const list = Array.isArray(h.applied) ? h.applied : Array.isArray(h.corrections) ? h.corrections : null;
   if (list) {
-    const names = list
-      .map((x) => (typeof x === 'string' ? x : (x as { name?: unknown })?.name))
-      .filter((x): x is string => typeof x === 'string')
-      .map((x) => CORRECTION_NAME[x] ?? x);
-    return names.length ? [...new Set(names)].join(' + ') : 'none';
+    return namesOf(
+      list
+        .map((x) => (typeof x === 'string' ? x : (x as { name?: unknown })?.name))
+        .filter((x): x is string => typeof x === 'string'),
+    );
   }
-  if (typeof h.applied === 'string') return CORRECTION_NAME[h.applied] ?? h.applied;
+  // The auto stage's candidate: 'none', 'color', 'detail' or 'color+detail'.
+  if (typeof h.applied === 'string') return namesOf(h.applied.split('+'));
   if (typeof h.applied === 'boolean') return h.applied ? 'corrected' : 'left alone';
   return '';
 }
