@@ -69,6 +69,9 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
     case 'mask:clear':
       editor.clearMask();
       return true;
+    case 'apply':
+      void editor.applyResult();
+      return true;
     case 'run':
       void editor.run();
       return true;

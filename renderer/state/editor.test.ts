@@ -146,7 +146,10 @@ describe('editor and engine', () => {
 
   it('opening another image resets the mask, history and run', async () => {
     await editor.run();
-    await editor.openImageData('other.png', new ArrayBuffer(8));
+    const opening = editor.openImageData('other.png', new ArrayBuffer(8));
+    // The unexported result: the editor asks first (workflow.test.ts); discard it.
+    editor.answerConfirm(true);
+    await opening;
     const s = editor.getSnapshot();
     expect(s.doc?.name).toBe('other.png');
     expect(s.run.status).toBe('idle');

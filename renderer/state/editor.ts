@@ -42,11 +42,13 @@ import {
   type MaskImage,
   type MaskImportMode,
 } from './maskImport';
+import { ApplyControl } from './applyControl';
 import { MaskEditing } from './maskEditing';
 import { ModelControl } from './modelControl';
 import { OverlayStore } from './overlays';
 import { IDLE_RUN } from './runProgress';
 import { RunControl } from './runControl';
+import { SessionControl, restoredFields } from './session';
 import { commandForMenu, type Command, type MenuCommand } from './shortcuts';
 import { Store } from './store';
 import type { ToolId, ToolPointer } from './tools/tool';
@@ -68,6 +70,9 @@ export type {
   Viewport,
 } from './editorState';
 
+/** The delay between the last change and saving the session in the engine. */
+const SESSION_SAVE_DELAY_MS = 400;
+
 export class Editor extends Store<EditorState> {
   private api: EngineApi | null = null;
   private readonly unsubscribers: (() => void)[] = [];
@@ -78,6 +83,8 @@ export class Editor extends Store<EditorState> {
   private readonly exports: ExportControl;
   private readonly models: ModelControl;
   private readonly files: FileControl;
+  private readonly applies: ApplyControl;
+  private readonly sessions: SessionControl;
   /** The canvas overlays' toggles (what the corrections chose: overlays.ts). */
   readonly overlays = new OverlayStore();
   /** Try values: a strip of results for one slider (tryValues.ts). */
@@ -129,6 +136,22 @@ export class Editor extends Store<EditorState> {
       (name, bytes) => this.openImageData(name, bytes),
       () => this.exports.encodeResult(),
     );
+    this.applies = new ApplyControl(
+      this.core,
+      () => this.masks.mask,
+      this.runs,
+      () => this.run(),
+    );
+    this.sessions = new SessionControl(this.core, () => this.masks.mask, scheduler, SESSION_SAVE_DELAY_MS);
+    let previous = this.state;
+    this.subscribe(() => {
+      const was = previous;
+      const next = (previous = this.state);
+      // A failed run's error goes once its cause may have: the mask, a parameter or the model changed.
+      if (next.maskVersion !== was.maskVersion || next.stages !== was.stages || next.modelId !== was.modelId)
+        this.runs.causeChanged();
+      this.sessions.changed(was, next);
+    });
   }
 
   // ---- engine ----
@@ -160,6 +183,7 @@ export class Editor extends Store<EditorState> {
       this.update({ connection, notice: { kind: 'error', text: err.message } });
       return;
     }
+    await this.restoreSession(api);
     await this.models.refresh();
   }
 
@@ -288,7 +312,46 @@ export class Editor extends Store<EditorState> {
     await this.opening(path, () => api.openImage({ path }));
   }
 
-  private async opening(label: string, open: () => Promise<MethodResult<'openImage'>>): Promise<void> {
+  /**
+   * Brings back the session the engine kept (a reloaded page): the image at its latest applied base,
+   * the mask, the applied steps (undo and the History list reach them) and the parameters.
+   */
+  private async restoreSession(api: EngineApi): Promise<void> {
+    if (this.state.doc) return;
+    let session: MethodResult<'loadSession'>['session'];
+    try {
+      ({ session } = await api.loadSession({}));
+    } catch {
+      return;
+    }
+    if (!session || this.state.doc) return;
+    const s = session;
+    await this.sessions.whileRestoring(async () => {
+      await this.opening(s.name, async () => s, false);
+      const m = this.masks.mask;
+      if (!m || this.state.doc?.imageId !== s.imageId) return;
+      if (s.mask && s.mask.width === m.width && s.mask.height === m.height) {
+        m.mask.data.set(new Uint8Array(s.mask.data as ArrayBuffer));
+        m.mask.markDirty(m.mask.full);
+      }
+      m.history.restoreBaseSteps(s.steps, s.step);
+      this.update({
+        ...restoredFields(s.state, this.state),
+        applied: { step: s.step, steps: s.steps },
+        maskVersion: this.state.maskVersion + 1,
+        canUndo: m.history.canUndo,
+        canRedo: m.history.canRedo,
+        notice: { kind: 'info', text: `Restored ${s.name} as you left it.` },
+      });
+    });
+  }
+
+  private async opening(
+    label: string,
+    open: () => Promise<MethodResult<'openImage'>>,
+    ask = true,
+  ): Promise<void> {
+    if (ask && !(await this.sessions.confirmDiscard(label.split(/[\\/]/).pop() || label))) return;
     this.update({ busy: `Opening ${label}…`, notice: null });
     try {
       const r = await open();
@@ -317,6 +380,8 @@ export class Editor extends Store<EditorState> {
         canRedo: false,
         imageVersion: this.state.imageVersion + 1,
         resultVersion: this.state.resultVersion + 1,
+        applied: { step: 0, steps: [] },
+        unsaved: false,
         busy: null,
       });
     } catch (e) {
@@ -333,6 +398,7 @@ export class Editor extends Store<EditorState> {
     this.masks.setBrush(patch);
   }
   pointerDown(p: ToolPointer): void {
+    this.applies.gestureStarted();
     this.masks.pointerDown(p);
   }
   pointerMove(p: ToolPointer): void {
@@ -340,6 +406,8 @@ export class Editor extends Store<EditorState> {
   }
   pointerUp(p: ToolPointer): void {
     this.masks.pointerUp(p);
+    // Remove mode: a stroke that marked a hole runs and is applied.
+    this.applies.gestureEnded();
   }
   pointerCancel(): void {
     this.masks.pointerCancel();
@@ -348,17 +416,62 @@ export class Editor extends Store<EditorState> {
   get gestureActive(): boolean {
     return this.masks.gestureActive;
   }
+  /** Undo: a mask edit, or an Apply (the engine goes back to the earlier base). */
   undo(): void {
-    this.masks.undo();
+    this.applies.undo();
   }
   redo(): void {
-    this.masks.redo();
+    this.applies.redo();
   }
   fillMask(): void {
     this.masks.fill();
   }
+  /** Clears the mask (only the mask) as one undo step, and says so. */
   clearMask(): void {
+    const m = this.masks.mask;
+    if (!m) return;
+    if (m.mask.bounds() === null) {
+      this.notify('info', 'The mask is already empty.');
+      return;
+    }
     this.masks.clear();
+    this.notify('info', 'Mask cleared. Undo (Ctrl+Z) brings it back.');
+  }
+
+  // ---- apply, history, session (applyControl.ts, session.ts) ----
+
+  /** Apply (Enter): the shown result becomes the image to keep working on; the mask clears. */
+  applyResult(): Promise<boolean> {
+    return this.applies.apply();
+  }
+  /** Whether Apply can act now (a finished result is shown). */
+  get canApply(): boolean {
+    return this.applies.canApply;
+  }
+  /** The History list: back or forward to applied step `step` (0: the image as opened). */
+  goToStep(step: number): Promise<void> {
+    return this.applies.goToStep(step);
+  }
+  /** Whether the History list can reach applied step `step` (undo or redo still holds it). */
+  canGoToStep(step: number): boolean {
+    const m = this.masks.mask;
+    return m !== null && m.history.pathToBase(step, this.state.applied.step) !== null;
+  }
+  /** Remove mode: releasing a stroke runs and applies the result. */
+  setRemoveMode(removeMode: boolean): void {
+    this.update({ removeMode });
+  }
+  /** Whether leaving or opening another image would lose work that is not exported. */
+  hasUnsavedWork(): boolean {
+    return this.sessions.hasUnsavedWork();
+  }
+  /** The answer to the editor's question (confirm): true goes on. */
+  answerConfirm(ok: boolean): void {
+    this.sessions.answer(ok);
+  }
+  /** Sends the session to the engine now (the page is being hidden). */
+  saveSession(): Promise<void> {
+    return this.sessions.saveNow();
   }
   invertMask(): void {
     this.masks.invert();
@@ -546,10 +659,6 @@ export class Editor extends Store<EditorState> {
   }
   cancelDownload(): void {
     this.models.cancelDownload();
-  }
-  /** Work offline with the embedded fill: hides the LaMa notice and a download failure. */
-  dismissModelNotice(): void {
-    this.models.dismissNotice();
   }
   /** Work offline with the embedded fill: hides the LaMa notice and a download failure. */
   dismissModelNotice(): void {

@@ -1,7 +1,17 @@
-/** Export: the chosen format, and the last result encoded by the engine at full resolution. */
-import type { EditorCore, EncodedFile, ExportFormat } from './editorState';
+/**
+ * Export: the chosen format, and what is shown encoded by the engine at full resolution: the result when
+ * one is shown, else the image's latest applied base.
+ */
+import type { EditorCore, EditorState, EncodedFile, ExportFormat } from './editorState';
 import { wireError } from './editorState';
 import { engineExportOptions } from './exportSettings';
+
+/** What Export writes: the shown result, else the latest applied base; null when neither exists. */
+export function exportTarget(s: EditorState): { resultId: string } | { imageId: string } | null {
+  if (s.run.resultId) return { resultId: s.run.resultId };
+  if (s.doc && s.applied.step > 0) return { imageId: s.doc.imageId };
+  return null;
+}
 
 export class ExportControl {
   constructor(private readonly core: EditorCore) {}
@@ -13,8 +23,8 @@ export class ExportControl {
   /** Encodes the last result at full resolution; null when there is none (the status bar says why). */
   async encodeResult(format: ExportFormat = this.core.state.exportFormat): Promise<EncodedFile | null> {
     const api = this.core.requireApi();
-    const resultId = this.core.state.run.resultId;
-    if (!api || !resultId) {
+    const target = exportTarget(this.core.state);
+    if (!api || !target) {
       this.core.notify('info', 'Run the pipeline first, then export its result.');
       return null;
     }
@@ -22,7 +32,7 @@ export class ExportControl {
     try {
       const { exportOptions, doc } = this.core.state;
       const options = engineExportOptions(format, exportOptions, doc?.quality);
-      const file = await api.encodeResult({ resultId, format, ...options });
+      const file = await api.encodeResult({ ...target, format, ...options });
       this.core.update({ busy: null, notice: { kind: 'info', text: `Exported ${file.name}` } });
       return file;
     } catch (e) {

@@ -9,6 +9,7 @@
 import type { StudioApi } from '../../app/contract/schemas';
 import type { EditorCore, EncodedFile } from './editorState';
 import { wireError } from './editorState';
+import { exportTarget } from './exportControl';
 import { engineExportOptions } from './exportSettings';
 
 /** What the page offers where there are no native dialogs (the browser host). */
@@ -143,23 +144,25 @@ export class FileControl {
     if (!shell) {
       const file = await this.encode();
       if (!file) return;
-      if (this.page) this.page.save(file);
-      else this.core.notify('error', 'This page cannot save files.');
+      if (this.page) {
+        this.page.save(file);
+        this.core.update({ unsaved: false });
+      } else this.core.notify('error', 'This page cannot save files.');
       return;
     }
-    const { run, doc, exportFormat } = this.core.state;
+    const { doc, exportFormat } = this.core.state;
     const api = this.core.api;
-    if (!api || !run.resultId || !doc) {
+    const target = exportTarget(this.core.state);
+    if (!api || !target || !doc) {
       this.core.notify('info', 'Run the pipeline first, then export its result.');
       return;
     }
-    const resultId = run.resultId;
     try {
       const { path } = await shell.showSaveDialog({ suggestedName: exportName(doc.name, exportFormat) });
       if (!path) return;
       this.core.update({ busy: 'Exporting…' });
       const r = await api.exportImage({
-        resultId,
+        ...target,
         path,
         // The engine takes the format from the extension; without one, the chosen format.
         ...(EXPORT_NAME.test(path) ? {} : { format: exportFormat }),
@@ -170,7 +173,11 @@ export class FileControl {
           doc.quality,
         ),
       });
-      this.core.update({ busy: null, notice: { kind: 'info', text: `Exported ${fileName(r.path)}` } });
+      this.core.update({
+        busy: null,
+        unsaved: false,
+        notice: { kind: 'info', text: `Exported ${fileName(r.path)}` },
+      });
     } catch (e) {
       this.core.update({ busy: null, notice: { kind: 'error', text: wireError(e).message } });
     }

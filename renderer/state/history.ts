@@ -1,5 +1,7 @@
 /**
- * Undo/redo of mask edits, one step per gesture. Before a gesture first writes into a 64×64 tile, the
+ * Undo/redo of mask edits and applied results, one step per gesture or Apply. An Apply step carries the
+ * engine's base step it went from and to (`base`): undoing it puts the mask back as it was and asks the
+ * engine for the earlier base (applyControl.ts). Mask edits: before a gesture first writes into a 64×64 tile, the
  * tile's bytes are saved (copy on write); when the gesture ends, tiles that did not change are dropped.
  * Undo and redo swap the stored tiles with the mask's, so each step holds one copy of what it changed,
  * and a tile of one value (the usual case for a mask) is stored as that value alone.
@@ -12,10 +14,20 @@ const TILE = 64;
 /** A saved tile: its bytes, or the one value every byte has. */
 type Saved = Uint8Array | number;
 
+/** An Apply step's change of the engine's base image: from step `from` to step `to` (0 = as opened). */
+export interface BaseChange {
+  from: number;
+  to: number;
+}
+
 export interface HistoryEntry {
   label: string;
   tiles: Map<number, Saved>;
+  base?: BaseChange;
 }
+
+/** How to reach a base step: this many undos or redos (0 of either: already there). */
+export type BasePath = { undo: number } | { redo: number };
 
 export interface HistoryOptions {
   /** Steps kept (default 100; at least 50). */
@@ -63,6 +75,58 @@ export class History {
     return this.redoStack.at(-1)?.label ?? null;
   }
 
+  /** The base change the next undo would revert (an Apply step), or null for a mask edit or nothing. */
+  get undoBase(): BaseChange | null {
+    return this.undoStack.at(-1)?.base ?? null;
+  }
+  /** The base change the next redo would make again, or null. */
+  get redoBase(): BaseChange | null {
+    return this.redoStack.at(-1)?.base ?? null;
+  }
+  /** The step undo would revert (its identity tells whether a gesture left a step). */
+  get top(): HistoryEntry | null {
+    return this.undoStack.at(-1) ?? null;
+  }
+
+  /** Marks the open gesture as an Apply step (kept even if the mask did not change). */
+  markBase(base: BaseChange): void {
+    if (!this.open) throw new Error('History.markBase outside a gesture');
+    this.open.base = base;
+  }
+
+  /**
+   * Undos or redos that reach the state right after base step `step` was applied (step 0: right before
+   * the first Apply was made), or null when the history no longer holds the steps between.
+   * `current` is the engine's base step now.
+   */
+  pathToBase(step: number, current: number): BasePath | null {
+    if (step === current) return { undo: 0 };
+    if (step < current) {
+      for (let i = this.undoStack.length - 1, n = 0; i >= 0; i--, n++) {
+        const b = this.undoStack[i].base;
+        if (b && b.to === step) return { undo: n };
+        // Step 0 has no Apply of its own: the state right before the first one.
+        if (b && step === 0 && b.from === 0) return { undo: n + 1 };
+      }
+      return null;
+    }
+    for (let i = this.redoStack.length - 1, n = 1; i >= 0; i--, n++)
+      if (this.redoStack[i].base?.to === step) return { redo: n };
+    return null;
+  }
+
+  /**
+   * After a reload: the engine's applied steps as Apply entries with no mask change, steps 1..current to
+   * undo and the later ones to redo (what was undone before the reload).
+   */
+  restoreBaseSteps(labels: readonly string[], current: number): void {
+    this.clear();
+    for (let i = 1; i <= current; i++)
+      this.undoStack.push({ label: labels[i - 1], tiles: new Map(), base: { from: i - 1, to: i } });
+    for (let i = labels.length; i > current; i--)
+      this.redoStack.push({ label: labels[i - 1], tiles: new Map(), base: { from: i - 1, to: i } });
+  }
+
   /** Starts a gesture; a gesture left open is committed first. */
   begin(label: string): void {
     if (this.open) this.commit();
@@ -89,7 +153,7 @@ export class History {
     this.open = null;
     if (!entry) return false;
     for (const [i, saved] of entry.tiles) if (this.equals(i, saved)) entry.tiles.delete(i);
-    if (entry.tiles.size === 0) return false;
+    if (entry.tiles.size === 0 && !entry.base) return false;
     this.undoStack.push(entry);
     this.redoStack.length = 0;
     this.trim();

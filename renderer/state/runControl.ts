@@ -10,7 +10,7 @@ import type { EditorCore, EditorState, Raster, Scheduler } from './editorState';
 import { wireError } from './editorState';
 import type { MaskDocument } from './maskDocument';
 import { initialStages, stageRequests, type StageInfo } from './params';
-import { applyProgress, failRun, finishRun, startRun } from './runProgress';
+import { IDLE_RUN, applyProgress, failRun, finishRun, startRun } from './runProgress';
 
 export class RunControl {
   private before: Raster | null = null;
@@ -42,6 +42,45 @@ export class RunControl {
   /** The snapshot's stage fields for the engine's declarations: the cards start from their defaults. */
   stagesFrom(stageInfos: StageInfo[]): Pick<EditorState, 'stageInfos' | 'stages'> {
     return { stageInfos, stages: initialStages(stageInfos, this.enabledStages) };
+  }
+
+  /** The last finished result's raster (what Apply makes the base), or null. */
+  get resultRaster(): Raster | null {
+    return this.result;
+  }
+
+  /**
+   * The base image changed (Apply, or undo/redo of one): `preview` is "before" now, the result is gone
+   * (it was of the earlier base), and the mask shows again.
+   */
+  baseChanged(preview: Raster): void {
+    this.cancelRun();
+    this.clearRerun();
+    this.before = preview;
+    this.after = null;
+    this.result = null;
+    this.afterIsPreview = false;
+    this.core.update({
+      run: IDLE_RUN,
+      split: false,
+      showMask: true,
+      imageVersion: this.core.state.imageVersion + 1,
+      resultVersion: this.core.state.resultVersion + 1,
+    });
+  }
+
+  /**
+   * What a failed run complained of may have changed (the mask, a parameter, the model): its error no
+   * longer stands, so the run bar and the status bar stop showing it.
+   */
+  causeChanged(): void {
+    const s = this.core.state;
+    const err = s.run.error;
+    if (s.run.status !== 'error' || !err) return;
+    this.core.update({
+      run: { ...IDLE_RUN, resultId: s.run.resultId },
+      ...(s.notice?.kind === 'error' && s.notice.text === err.message ? { notice: null } : {}),
+    });
   }
 
   /** A new image is open: its preview is "before", and nothing is run yet (the caller resets `run`). */

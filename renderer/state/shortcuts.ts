@@ -25,6 +25,7 @@ export type Command =
   | 'mask:invert'
   | 'mask:clear'
   | 'run'
+  | 'apply'
   | 'escape'
   | 'hold:pan'
   | 'hold:before'
@@ -84,6 +85,8 @@ export function commandForKey(k: KeyPress): Command | null {
     case 'Delete':
     case 'Backspace':
       return 'mask:clear';
+    case 'Enter':
+      return 'apply';
     case 'Escape':
       return 'escape';
     case ' ':
@@ -159,6 +162,7 @@ export const SHORTCUT_SHEET: { group: string; lines: ShortcutLine[] }[] = [
     group: 'Run and files',
     lines: [
       { keys: 'Ctrl+Enter', does: 'Run' },
+      { keys: 'Enter', does: 'Apply the result (keep working on it)' },
       { keys: 'Esc', does: 'Cancel the run or the gesture' },
       { keys: 'Ctrl+O', does: 'Open an image' },
       { keys: 'Ctrl+E', does: 'Export the result' },

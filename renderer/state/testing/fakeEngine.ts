@@ -75,6 +75,16 @@ export function fakeEngine(): FakeEngine {
     for (const l of listeners.get(name) ?? []) l(payload);
   };
   let opens = 0;
+  let runs = 0;
+  /** Each image's applied steps (the grey value of each step's base) and the current step. */
+  const bases = new Map<string, { values: number[]; labels: string[]; step: number }>();
+  const resultValues = new Map<string, { imageId: string; value: number }>();
+  let session: MethodParams<'saveSession'> | null = null;
+  const raster = (width: number, height: number, value: number) => ({
+    width,
+    height,
+    rgba: new Uint8Array(width * height * 4).fill(value).buffer,
+  });
   const opened = (name: string): MethodResult<'openImage'> => {
     const width = 40,
       height = 30;
@@ -133,6 +143,7 @@ export function fakeEngine(): FakeEngine {
     },
     async closeImage(p: MethodParams<'closeImage'>) {
       api.calls.push({ method: 'closeImage', params: p });
+      if (session?.imageId === p.imageId) session = null;
       return { closed: true };
     },
     async restartEngine(p: MethodParams<'restartEngine'>) {
@@ -164,12 +175,58 @@ export function fakeEngine(): FakeEngine {
       }
       jobs.delete(p.jobId);
       const { width, height } = p.mask;
+      // Each run's result has its own grey value (150, 151, ...): a test can tell them apart.
+      const value = 150 + (runs++ % 100);
+      resultValues.set(`result-${p.jobId}`, { imageId: p.imageId, value });
       return {
         jobId: p.jobId,
         resultId: `result-${p.jobId}`,
         stages,
         totalMs: 2,
-        image: { width, height, rgba: new Uint8Array(width * height * 4).fill(200).buffer },
+        image: raster(width, height, value),
+      };
+    },
+    async applyResult(p: MethodParams<'applyResult'>) {
+      api.calls.push({ method: 'applyResult', params: p });
+      const r = resultValues.get(p.resultId);
+      if (!r || r.imageId !== p.imageId)
+        throw new StudioError('PARAM_INVALID', `Result "${p.resultId}" was not made from "${p.imageId}"`);
+      const b = bases.get(p.imageId) ?? { values: [128], labels: [], step: 0 };
+      b.values.length = b.step + 1;
+      b.labels.length = b.step;
+      b.values.push(r.value);
+      b.labels.push(p.label);
+      b.step++;
+      bases.set(p.imageId, b);
+      return { step: b.step, steps: [...b.labels] };
+    },
+    async setImageStep(p: MethodParams<'setImageStep'>) {
+      api.calls.push({ method: 'setImageStep', params: p });
+      const b = bases.get(p.imageId) ?? { values: [128], labels: [], step: 0 };
+      if (p.step > b.labels.length) throw new StudioError('PARAM_INVALID', `No step ${p.step}`);
+      b.step = p.step;
+      bases.set(p.imageId, b);
+      return { step: b.step, steps: [...b.labels], preview: raster(40, 30, b.values[b.step]) };
+    },
+    async saveSession(p: MethodParams<'saveSession'>) {
+      api.calls.push({ method: 'saveSession', params: p });
+      session = { ...p, mask: p.mask ? { ...p.mask, data: (p.mask.data as ArrayBuffer).slice(0) } : null };
+      return { saved: true };
+    },
+    async loadSession(): Promise<MethodResult<'loadSession'>> {
+      api.calls.push({ method: 'loadSession', params: {} });
+      if (!session) return { session: null };
+      const b = bases.get(session.imageId) ?? { values: [128], labels: [], step: 0 };
+      return {
+        session: {
+          ...opened('restored.png'),
+          imageId: session.imageId,
+          preview: raster(40, 30, b.values[b.step]),
+          step: b.step,
+          steps: [...b.labels],
+          mask: session.mask ? { ...session.mask, data: (session.mask.data as ArrayBuffer).slice(0) } : null,
+          state: session.state,
+        },
       };
     },
     async cancel(p: MethodParams<'cancel'>) {

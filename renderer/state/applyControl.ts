@@ -1,0 +1,168 @@
+/**
+ * Apply and the applied steps: "Apply" (Enter) makes the current result the image's new base in the
+ * engine (applyResult: at full resolution, no pixels travel), clears the mask as part of the same undo
+ * step, and the next stroke and run work on the new base. Undo and redo step through Apply steps as well
+ * as mask edits (history.ts: an Apply step carries its base change); the History list goes back to any
+ * applied step. Remove mode: a stroke, once released, runs and is applied.
+ */
+import type { EditorCore, Raster } from './editorState';
+import { wireError } from './editorState';
+import type { MaskDocument } from './maskDocument';
+import type { HistoryEntry } from './history';
+import type { RunControl } from './runControl';
+
+/** The tools whose stroke marks a hole (remove mode runs after them; not the eraser or the picker). */
+const MARKING_TOOLS = new Set(['brush', 'rect', 'lasso']);
+
+export class ApplyControl {
+  /** An engine call that moves the base is under way: undo, redo and Apply wait for it. */
+  private moving = false;
+  private gestureTop: HistoryEntry | null | undefined = undefined;
+
+  constructor(
+    private readonly core: EditorCore,
+    private readonly mask: () => MaskDocument | null,
+    private readonly runs: RunControl,
+    /** Runs the pipeline (the editor's run: it also refreshes the engine's info). */
+    private readonly run: () => Promise<void>,
+  ) {}
+
+  /** Whether Apply can act now: a finished result of the current base is shown. */
+  get canApply(): boolean {
+    const s = this.core.state;
+    return s.doc !== null && s.run.status === 'done' && s.run.resultId !== null && !this.moving;
+  }
+
+  /**
+   * Apply: the shown result becomes the base image; the mask clears (one undo step with the base
+   * change). Says why in the status bar when there is nothing to apply.
+   */
+  async apply(): Promise<boolean> {
+    const s = this.core.state;
+    const doc = s.doc;
+    const maskDoc = this.mask();
+    const resultId = s.run.resultId;
+    const raster = this.runs.resultRaster;
+    if (!doc || !maskDoc) return false;
+    if (s.run.status === 'running') {
+      this.core.notify('info', 'Wait for the run to finish, then apply its result.');
+      return false;
+    }
+    if (!resultId || !raster || s.run.status !== 'done') {
+      this.core.notify('info', 'Run first, then Apply makes the result the image to keep working on.');
+      return false;
+    }
+    if (this.moving) return false;
+    const api = this.core.requireApi();
+    if (!api) return false;
+    const from = s.applied.step;
+    const label = this.stepLabel();
+    this.moving = true;
+    try {
+      const r = await api.applyResult({ imageId: doc.imageId, resultId, label });
+      if (this.core.state.doc?.imageId !== doc.imageId) return false;
+      maskDoc.begin('Apply');
+      maskDoc.rect(maskDoc.mask.full, 'erase');
+      maskDoc.history.markBase({ from, to: r.step });
+      maskDoc.end();
+      this.runs.baseChanged(raster);
+      this.core.update({
+        applied: { step: r.step, steps: r.steps },
+        notice: { kind: 'info', text: `Applied: ${label}. Ctrl+Z undoes it.` },
+      });
+      return true;
+    } catch (e) {
+      this.core.notify('error', wireError(e).message);
+      return false;
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  /** Undo: a mask edit at once; an Apply step once the engine has gone back to the earlier base. */
+  undo(): void {
+    const d = this.mask();
+    if (!d || this.moving) return;
+    const base = d.history.undoBase;
+    if (!base) d.undo();
+    else void this.moveBase(base.from, () => d.undo());
+  }
+
+  redo(): void {
+    const d = this.mask();
+    if (!d || this.moving) return;
+    const base = d.history.redoBase;
+    if (!base) d.redo();
+    else void this.moveBase(base.to, () => d.redo());
+  }
+
+  /**
+   * The History list: back (or forward) to the state right after applied step `step` (0: the image as
+   * opened), through undo or redo, with one engine call for the base.
+   */
+  async goToStep(step: number): Promise<void> {
+    const d = this.mask();
+    if (!d || this.moving) return;
+    const current = this.core.state.applied.step;
+    const path = d.history.pathToBase(step, current);
+    if (!path) {
+      this.core.notify('error', 'That step is no longer in the undo history.');
+      return;
+    }
+    const n = 'undo' in path ? path.undo : path.redo;
+    if (n === 0) return;
+    await this.moveBase(step, () => {
+      for (let i = 0; i < n; i++)
+        if ('undo' in path) d.undo();
+        else d.redo();
+    });
+  }
+
+  /** Remove mode: a pointer gesture begins (its end is compared with this). */
+  gestureStarted(): void {
+    this.gestureTop = this.mask()?.history.top;
+  }
+
+  /** Remove mode: a gesture ended; when it marked a hole, run and apply. */
+  gestureEnded(): void {
+    const before = this.gestureTop;
+    this.gestureTop = undefined;
+    const s = this.core.state;
+    const d = this.mask();
+    if (!s.removeMode || !d || before === undefined || !MARKING_TOOLS.has(s.tool)) return;
+    if (d.history.top === before || d.mask.bounds() === null) return;
+    void this.removeNow();
+  }
+
+  /** Runs, then applies the result (remove mode). */
+  async removeNow(): Promise<void> {
+    await this.run();
+    if (this.core.state.run.status === 'done') await this.apply();
+  }
+
+  /** Sets the engine's base to `step`, then changes the history (`move`) and shows the new base. */
+  private async moveBase(step: number, move: () => void): Promise<void> {
+    const api = this.core.requireApi();
+    const doc = this.core.state.doc;
+    if (!api || !doc) return;
+    this.moving = true;
+    try {
+      const r = await api.setImageStep({ imageId: doc.imageId, step });
+      if (this.core.state.doc?.imageId !== doc.imageId) return;
+      move();
+      this.runs.baseChanged(r.preview as Raster);
+      this.core.update({ applied: { step: r.step, steps: r.steps } });
+    } catch (e) {
+      this.core.notify('error', wireError(e).message);
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  /** "LaMa fill + Colour": the stages that made the result. */
+  private stepLabel(): string {
+    const s = this.core.state;
+    const names = s.run.stages.map((x) => s.stageInfos.find((i) => i.name === x.name)?.label ?? x.name);
+    return names.length ? names.join(' + ') : 'Fill';
+  }
+}
