@@ -3,6 +3,9 @@ import { useEffect, useRef } from 'react';
 import type { Editor } from './state/editor';
 import { CanvasView } from './components/CanvasView';
 import { downloadBytes } from './components/files';
+import { ExportDialog } from './components/ExportDialog';
+import { MaskImportDialog } from './components/MaskImportDialog';
+import { ShortcutSheet } from './components/ShortcutSheet';
 import { MaskBar } from './components/MaskBar';
 import { ModelManager } from './components/ModelManager';
 import { RunBar } from './components/RunBar';
@@ -25,6 +28,14 @@ export function App({ editor }: { editor: Editor }) {
     });
     return () => editor.setPageFiles(null);
   }, [editor]);
+  // Copy result: the async clipboard (Chromium and Electron take PNG).
+  useEffect(() => {
+    editor.setClipboard(async (file) => {
+      const blob = new Blob([file.bytes], { type: file.mime });
+      await navigator.clipboard.write([new ClipboardItem({ [file.mime]: blob })]);
+    });
+    return () => editor.setClipboard(null);
+  }, [editor]);
   return (
     <EditorContext.Provider value={editor}>
       <div className="app">
@@ -39,6 +50,9 @@ export function App({ editor }: { editor: Editor }) {
         </div>
         <RunBar />
         <StatusBar />
+        <ShortcutSheet />
+        <ExportDialog />
+        <MaskImportDialog />
         <input
           ref={openInput}
           type="file"

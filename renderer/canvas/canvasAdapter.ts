@@ -93,6 +93,9 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   let maskViewDrawn = '';
   /** Bumped when the before or after raster is replaced. */
   let rasters = 0;
+  /** The resultVersion whose "after" is in afterCanvas (drawn once the photo layer renders). */
+  let afterLoaded = last.resultVersion;
+  let shownReported = -1;
 
   const size = () => ({ w: canvas.getWidth(), h: canvas.getHeight() });
 
@@ -176,6 +179,12 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     if (photoState !== photoDrawn) {
       photo.renderAll();
       photoDrawn = photoState;
+    }
+    // The result is on screen once this frame is presented: the run bar may say done.
+    if (afterLoaded === s.resultVersion && shownReported !== afterLoaded) {
+      shownReported = afterLoaded;
+      const v = afterLoaded;
+      requestAnimationFrame(() => editor.resultDisplayed(v));
     }
 
     if (overlay) {
@@ -288,7 +297,10 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   const unsubscribe = editor.subscribe(() => {
     const s = editor.getSnapshot();
     if (s.imageVersion !== last.imageVersion) loadImage();
-    if (s.resultVersion !== last.resultVersion) loadAfter();
+    if (s.resultVersion !== last.resultVersion) {
+      loadAfter();
+      afterLoaded = s.resultVersion;
+    }
     last = s;
     schedule();
   });

@@ -1,6 +1,7 @@
-/** Mask operations and the overlay's look: fill, clear, invert, grow/shrink, import/export, colour, opacity. */
+/** Mask operations and the overlay's look: select all, clear, invert, grow/shrink, import/export, colour, opacity. */
 import { useRef, useState } from 'react';
-import { baseName, downloadBytes, maskFromImageFile, maskToPng } from './files';
+import { baseName, downloadBytes, maskToPng } from './files';
+import { decodeMaskFile } from './maskFile';
 import { useEditor, useEditorState } from './useEditor';
 
 export function MaskBar() {
@@ -16,7 +17,8 @@ export function MaskBar() {
     const doc = editor.getSnapshot().doc;
     if (!doc) return;
     try {
-      editor.importMask(await maskFromImageFile(file, doc.width, doc.height));
+      // Another size, or a mask already painted: the editor asks (MaskImportDialog).
+      editor.importMaskImage(await decodeMaskFile(file));
     } catch {
       editor.notify('error', `${file.name} could not be read as a mask image.`);
     }
@@ -36,8 +38,13 @@ export function MaskBar() {
   return (
     <div className="maskbar" role="toolbar" aria-label="Mask">
       <span className="caption">Mask</span>
-      <button disabled={!hasDoc} onClick={() => editor.fillMask()} data-testid="mask-fill">
-        Fill
+      <button
+        disabled={!hasDoc}
+        onClick={() => editor.fillMask()}
+        data-testid="mask-fill"
+        title="Select all: the whole image becomes the mask"
+      >
+        Select all
       </button>
       <button
         disabled={!hasDoc}
@@ -82,7 +89,7 @@ export function MaskBar() {
           Grow
         </button>
       </span>
-      <button disabled={!hasDoc} onClick={() => importInput.current?.click()}>
+      <button disabled={!hasDoc} onClick={() => importInput.current?.click()} data-testid="mask-import">
         Import mask…
       </button>
       <input
@@ -90,6 +97,7 @@ export function MaskBar() {
         type="file"
         accept="image/*"
         hidden
+        data-testid="mask-import-input"
         onChange={(e) => {
           const f = e.target.files?.[0];
           e.target.value = '';

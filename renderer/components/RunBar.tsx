@@ -22,9 +22,14 @@ export function RunBar() {
   const hasDoc = useEditorState((s) => s.doc !== null);
   const engine = useEditorState((s) => (s.connection === 'closed' ? 'closed' : s.engineStatus.health));
   const labels = useEditorState((s) => s.stageInfos);
+  // A finished run's picture can take a moment to reach the screen (a large image's upload): "done" waits
+  // for the canvas to say it drew it.
+  const drawn = useEditorState((s) => s.resultShown >= s.resultVersion);
+  const drawing = run.status === 'done' && !drawn;
   const running = run.status === 'running';
+  const last = run.stages.length - 1;
   return (
-    <div className="runbar" data-testid="runbar" data-status={run.status}>
+    <div className="runbar" data-testid="runbar" data-status={drawing ? 'drawing' : run.status}>
       <button
         className="primary run"
         disabled={!hasDoc || engine !== 'ready'}
@@ -61,7 +66,7 @@ export function RunBar() {
               <span className="fill" style={{ width: `${Math.round(stageFraction(s) * 100)}%` }} />
             </span>
             <span className="state">
-              {STATE_TEXT[s.state]}
+              {drawing && i === last ? 'drawing…' : STATE_TEXT[s.state]}
               {s.state === 'running' && s.total > 0 ? ` ${s.step}/${s.total}` : ''}
               {s.ms !== null && (s.state === 'done' || s.state === 'cached') ? ` · ${ms(s.ms)}` : ''}
             </span>
@@ -71,7 +76,7 @@ export function RunBar() {
           <span className="muted">Paint a mask over what to remove, then Run.</span>
         )}
       </div>
-      {run.status === 'done' && run.totalMs !== null && (
+      {run.status === 'done' && drawn && run.totalMs !== null && (
         <span className="total">Total {ms(run.totalMs)}</span>
       )}
       {run.error && (

@@ -23,11 +23,14 @@ export function Toolbar() {
   const hasDoc = useEditorState((s) => s.doc !== null);
   const split = useEditorState((s) => s.split);
   const hasResult = useEditorState((s) => s.run.resultId !== null);
+  // Export writes the shown result, else the latest applied base.
+  const canExport = useEditorState((s) => s.run.resultId !== null || s.applied.step > 0);
+  const removeMode = useEditorState((s) => s.removeMode);
   const format = useEditorState((s) => s.exportFormat);
   const name = useEditorState((s) => s.doc?.name ?? '');
 
   return (
-    <header className="toolbar" role="toolbar" aria-label="Editor tools">
+    <header className="toolbar" role="toolbar" aria-label="Editor tools" data-testid="toolbar">
       <div className="group">
         <button
           className="primary"
@@ -49,9 +52,27 @@ export function Toolbar() {
             disabled={!hasDoc}
             onClick={() => editor.setTool(t.id)}
           >
-            <span className="icon">{t.icon}</span> {t.label}
+            <span className="icon" aria-hidden="true">
+              {t.icon}
+            </span>{' '}
+            <span className="label">{t.label}</span>
           </button>
         ))}
+      </div>
+      <div className="group">
+        <button
+          className={`tool${removeMode ? ' active' : ''}`}
+          aria-pressed={removeMode}
+          disabled={!hasDoc}
+          onClick={() => editor.setRemoveMode(!removeMode)}
+          title="Remove mode: releasing a stroke runs and applies the fill, like Photoshop's Remove tool"
+          data-testid="remove-mode"
+        >
+          <span className="icon" aria-hidden="true">
+            ✦
+          </span>{' '}
+          <span className="label">Remove mode</span>
+        </button>
       </div>
       <div className="group">
         <label title="Brush size ([ and ])">
@@ -83,7 +104,7 @@ export function Toolbar() {
       </div>
       <div className="group">
         <button disabled={!canUndo} onClick={() => editor.undo()} title="Undo (Ctrl+Z)" data-testid="undo">
-          ↶ Undo
+          ↶ <span className="label">Undo</span>
         </button>
         <button
           disabled={!canRedo}
@@ -91,7 +112,7 @@ export function Toolbar() {
           title="Redo (Ctrl+Shift+Z)"
           data-testid="redo"
         >
-          ↷ Redo
+          ↷ <span className="label">Redo</span>
         </button>
       </div>
       <div className="group">
@@ -114,7 +135,7 @@ export function Toolbar() {
           title="Before/after split (S); hold \ to see the original"
           data-testid="split-toggle"
         >
-          ◧ Before/after
+          ◧ <span className="label">Before/after</span>
         </button>
       </div>
       <div className="group push-right">
@@ -131,12 +152,31 @@ export function Toolbar() {
           ))}
         </select>
         <button
-          disabled={!hasResult}
+          disabled={!canExport}
           onClick={() => void editor.exportResult()}
-          title={hasResult ? `Export ${exportName(name, format)} (Ctrl+E)` : 'Run first'}
+          title={canExport ? `Export ${exportName(name, format)} (Ctrl+E)` : 'Run first'}
           data-testid="export-button"
         >
-          Export…
+          Export
+        </button>
+        <button
+          disabled={!hasDoc}
+          onClick={() => editor.setDialog('export')}
+          title="Export options: quality, colour, location; export the mask; copy the result"
+          aria-label="Export options"
+          aria-haspopup="dialog"
+          data-testid="export-options"
+        >
+          Options…
+        </button>
+        <button
+          onClick={() => editor.setDialog('shortcuts')}
+          title="Keyboard shortcuts (? or F1)"
+          aria-label="Keyboard shortcuts"
+          aria-haspopup="dialog"
+          data-testid="shortcuts-button"
+        >
+          ?
         </button>
       </div>
     </header>
