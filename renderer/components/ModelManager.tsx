@@ -27,6 +27,7 @@ export function ModelManager() {
   const models = useEditorState((s) => s.models);
   const modelId = useEditorState((s) => s.modelId);
   const download = useEditorState((s) => s.download);
+  const failure = useEditorState((s) => s.downloadFailure);
   const engine = useEditorState((s) => s.engine);
   const engineReady = useEditorState((s) => s.connection === 'ready' && s.engineStatus.health === 'ready');
   const [importId, setImportId] = useState('');
@@ -40,9 +41,15 @@ export function ModelManager() {
   }
 
   return (
-    <section className="panel model-manager" aria-label="Models" data-testid="model-manager">
+    <section
+      className="panel model-manager"
+      aria-label="Models"
+      data-testid="model-manager"
+      id="models-panel"
+      tabIndex={-1}
+    >
       <div className="panel-head">
-        <h2>Model</h2>
+        <h2>Models</h2>
         <button className="small" onClick={() => void editor.refreshModels()} title="Refresh">
           ⟳
         </button>
@@ -102,6 +109,11 @@ export function ModelManager() {
                   {m.state === 'partial' ? 'Resume' : 'Download'}
                 </button>
               )
+            )}
+            {failure?.id === m.id && (
+              <span className="model-failure small" data-testid={`model-failure-${m.id}`}>
+                {failure.message}
+              </span>
             )}
           </li>
         ))}

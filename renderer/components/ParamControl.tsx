@@ -1,12 +1,14 @@
 /**
  * One parameter's control, generated from its declaration: a slider (linear or log) with its value,
- * unit and range; a checkbox; a select; or a region picker for rectangles. Each has reset-to-default.
+ * unit and range; a checkbox (its label once); a select; or a region picker for rectangles. Each has
+ * reset-to-default, its short help as the tooltip, and the longer text behind "More".
  */
 import { useEffect, useState } from 'react';
 import type { ParamValue } from '../../app/common/params';
 import {
   SLIDER_STEPS,
   formatValue,
+  helpText,
   parseTyped,
   sliderToValue,
   valueToSlider,
@@ -21,15 +23,19 @@ interface Props {
   decl: ParamInfo;
   value: ParamValue;
   disabled?: boolean;
+  /** The short panel: no range line under the slider. */
+  plain?: boolean;
 }
 
 function isDefault(decl: ParamInfo, value: ParamValue): boolean {
   return JSON.stringify(decl.default) === JSON.stringify(value);
 }
 
-export function ParamControl({ stage, decl, value, disabled }: Props) {
+export function ParamControl({ stage, decl, value, disabled, plain }: Props) {
   const editor = useEditor();
+  const [moreOpen, setMoreOpen] = useState(false);
   const id = `param-${stage}-${decl.name}`;
+  const { short, more } = helpText(decl);
   const set = (v: ParamValue) => editor.setParam(stage, decl.name, v);
   const reset = (
     <button
@@ -43,18 +49,52 @@ export function ParamControl({ stage, decl, value, disabled }: Props) {
       ↺
     </button>
   );
+  const moreButton = more && (
+    <button
+      className="more"
+      aria-expanded={moreOpen}
+      aria-controls={`${id}-more`}
+      title={moreOpen ? 'Less' : 'More about this setting'}
+      onClick={() => setMoreOpen(!moreOpen)}
+      data-testid={`${id}-more-toggle`}
+    >
+      {moreOpen ? 'Less' : 'More'}
+    </button>
+  );
   return (
-    <div className={`param${isDefault(decl, value) ? '' : ' changed'}`} title={decl.help}>
-      <div className="param-head">
-        <label htmlFor={id}>{decl.label}</label>
-        {decl.kind === 'number' && (
-          <NumberField decl={decl} value={value as number} onCommit={set} disabled={disabled} id={id} />
-        )}
-        {decl.kind !== 'number' && decl.kind !== 'enum' && (
-          <span className="value">{formatValue(decl, value)}</span>
-        )}
-        {reset}
-      </div>
+    <div
+      className={`param${isDefault(decl, value) ? '' : ' changed'}`}
+      title={short}
+      data-testid={`${id}-row`}
+    >
+      {decl.kind === 'boolean' ? (
+        // A checkbox carries its own label: shown once.
+        <div className="param-head">
+          <label className="check">
+            <input
+              id={id}
+              type="checkbox"
+              checked={value === true}
+              disabled={disabled}
+              onChange={(e) => set(e.target.checked)}
+              data-testid={id}
+            />
+            {decl.label}
+          </label>
+          {moreButton}
+          {reset}
+        </div>
+      ) : (
+        <div className="param-head">
+          <label htmlFor={id}>{decl.label}</label>
+          {moreButton}
+          {decl.kind === 'number' && (
+            <NumberField decl={decl} value={value as number} onCommit={set} disabled={disabled} id={id} />
+          )}
+          {decl.kind === 'rect' && <span className="value">{formatValue(decl, value)}</span>}
+          {reset}
+        </div>
+      )}
       {decl.kind === 'number' && (
         <div className="slider-row">
           <input
@@ -70,25 +110,14 @@ export function ParamControl({ stage, decl, value, disabled }: Props) {
             data-testid={id}
             aria-valuetext={formatValue(decl, value)}
           />
-          <span className="range">
-            {formatValue(decl, decl.min ?? 0)} – {formatValue(decl, decl.max ?? 1)}
-            {decl.log ? ' (log)' : ''}
-          </span>
+          {!plain && (
+            <span className="range">
+              {formatValue(decl, decl.min ?? 0)} – {formatValue(decl, decl.max ?? 1)}
+              {decl.log ? ' (log)' : ''}
+            </span>
+          )}
           <TryValuesButton stage={stage} decl={decl} disabled={disabled} />
         </div>
-      )}
-      {decl.kind === 'boolean' && (
-        <label className="check">
-          <input
-            id={id}
-            type="checkbox"
-            checked={value === true}
-            disabled={disabled}
-            onChange={(e) => set(e.target.checked)}
-            data-testid={id}
-          />
-          {decl.label}
-        </label>
       )}
       {decl.kind === 'enum' && (
         <select
@@ -107,6 +136,11 @@ export function ParamControl({ stage, decl, value, disabled }: Props) {
       )}
       {decl.kind === 'rect' && (
         <RectPicker stage={stage} decl={decl} value={value} disabled={disabled} id={id} />
+      )}
+      {moreOpen && more && (
+        <p className="param-more" id={`${id}-more`} data-testid={`${id}-more`}>
+          {more}
+        </p>
       )}
     </div>
   );

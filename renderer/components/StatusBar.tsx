@@ -1,4 +1,5 @@
 /** Image size, zoom, device, the last run's time, and the latest notice. */
+import { fillExplanation } from '../state/modelControl';
 import { deviceLabel } from '../state/providers';
 import { useEditor, useEditorState } from './useEditor';
 
@@ -21,7 +22,10 @@ export function StatusBar() {
   const holdBefore = useEditorState((s) => s.holdBefore);
   const engine = useEditorState((s) => s.engine);
   const device = deviceLabel({ run, engine });
-  const engineLine = run.stages[0]?.info?.engine;
+  const fillInfo = run.stages[0]?.info;
+  const engineLine = fillInfo?.engine;
+  const fillSetting = useEditorState((s) => s.stages[0]?.values.engine);
+  const models = useEditorState((s) => s.models);
   const conn = connection === 'ready' ? health : connection;
   return (
     <footer className="statusbar" data-testid="statusbar">
@@ -37,7 +41,16 @@ export function StatusBar() {
       )}
       {doc && <span data-testid="status-zoom">{Math.round(zoom * 100)}%</span>}
       <span data-testid="status-device">Device: {device}</span>
-      {typeof engineLine === 'string' && <span>Fill: {engineLine}</span>}
+      {typeof engineLine === 'string' && (
+        <span
+          className="has-tip"
+          title={fillExplanation(fillInfo, fillSetting, models)}
+          tabIndex={0}
+          data-testid="status-fill"
+        >
+          Fill: {engineLine}
+        </span>
+      )}
       {run.totalMs !== null && <span>Last run: {(run.totalMs / 1000).toFixed(2)} s</span>}
       {holdBefore && <span className="badge">Original</span>}
       <span className="spacer" />

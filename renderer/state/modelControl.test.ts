@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../app/common/errors';
 import { Editor } from './editor';
-import { guiDetail, lamaModel } from './modelControl';
+import { fillExplanation, guiDetail, lamaModel } from './modelControl';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
 
 let engine: FakeEngine;
@@ -71,6 +71,22 @@ describe('LaMa on the first screen', () => {
     );
     expect(guiDetail('Cannot write C:\\Users\\me\\AppData\\x.onnx: disk full')).toBe(
       'Cannot write a file in the model folder: disk full',
+    );
+  });
+});
+
+describe("the status bar's fill tooltip", () => {
+  it('says why the embedded fill ran', () => {
+    const none = editor.getSnapshot().models;
+    expect(fillExplanation({ engine: 'embedded', method: 'patchmatch' }, 'auto', none)).toMatch(
+      /embedded fill .* because LaMa is not installed\. Download LaMa in the Models panel/,
+    );
+    expect(fillExplanation({ engine: 'embedded' }, 'embedded', none)).toMatch(
+      /because Fill engine is set to Embedded fill/,
+    );
+    const installed = none.map((m) => ({ ...m, installed: true }));
+    expect(fillExplanation({ engine: 'model', model: 'fake-lama', provider: 'cpu' }, 'auto', installed)).toBe(
+      'Filled by fake-lama on CPU.',
     );
   });
 });

@@ -78,7 +78,7 @@ export class ModelControl {
     this.core.update({ download: { jobId, id, received: 0, total: 0 }, downloadFailure: null });
     try {
       await api.downloadModel({ jobId, id });
-      this.core.notify('info', `Installed ${label}`);
+      this.core.notify('info', `Installed ${id}`);
     } catch (e) {
       const err = wireError(e);
       if (err.code === 'CANCELLED') this.core.notify('info', 'Download cancelled.');
@@ -147,4 +147,25 @@ export class ModelControl {
       this.core.update({ busy: null, notice: { kind: 'error', text } });
     }
   }
+}
+
+/**
+ * The status bar's "Fill: …" tooltip: which fill ran and why, in the editor's terms.
+ * `info` is the LaMa stage's info from the last run; `engineSetting` the Fill engine setting it ran with.
+ */
+export function fillExplanation(
+  info: Record<string, unknown> | undefined,
+  engineSetting: unknown,
+  models: readonly ModelListing[],
+): string {
+  if (info?.engine === 'model') {
+    const m = models.find((x) => x.id === info.model);
+    return `Filled by ${m?.label ?? String(info.model ?? 'the installed model')}${typeof info.provider === 'string' ? ` on ${info.provider.toUpperCase()}` : ''}.`;
+  }
+  const method = info?.method === 'pushpull' ? 'smooth push-pull' : 'patch-based (PatchMatch)';
+  const what = `The embedded fill (${method}, built in, no download) filled the hole`;
+  if (engineSetting === 'embedded') return `${what} because Fill engine is set to Embedded fill.`;
+  if (!hasInpaintModel(models))
+    return `${what} because LaMa is not installed. Download LaMa in the Models panel for better fills of large holes.`;
+  return `${what} because no LaMa model was installed when this ran. Run again to fill with LaMa.`;
 }
