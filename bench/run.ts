@@ -5,8 +5,9 @@
  * (`texture-quality`: detail, spectrum distance, working scale, network designs), and the texture loss
  * through our ONNX gradient graph side by side with PyTorch autograd (`texture-torch`,
  * bench/textureTorch.ts). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
- * texture, texture-quality, texture-torch, fill, corrections). `corrections` (bench/corrections.ts): do the
- * correction stages make good stand-in fills worse; its --flags (--quick, --cases=…, --fills=…,
+ * texture, texture-quality, texture-torch, fill, corrections, auto-speed). `auto-speed`
+ * (bench/autoSpeed.ts): LaMa + auto-correct on a 1600 px photo with a 5% mask, against the stages auto
+ * runs. `corrections` (bench/corrections.ts): do the correction stages make good stand-in fills worse; its --flags (--quick, --cases=…, --fills=…,
  * --configs=…, --no-strips) pass through. Results: bench/results/*.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -162,6 +163,10 @@ async function main() {
     process.stdout.write(
       `\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`,
     );
+  }
+  if (only.length === 0 || only.includes('auto-speed')) {
+    const { autoSpeedMain } = await import('./autoSpeed');
+    await autoSpeedMain([]);
   }
   if (only.length === 0 || only.includes('corrections')) {
     const { correctionsMain } = await import('./corrections');

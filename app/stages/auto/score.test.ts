@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadImage } from '../../image/load';
 import type { Mask, RgbImage } from '../../image/types';
-import { ringGeometry, scoreHole } from './score';
+import { holeEdgeShift } from '../../image/holeRing';
+import { prepareRing, ringGeometry, scoreHole } from './score';
 import { bland, blob, blurFill, composite, outlined } from './testFills';
 
 async function cases(): Promise<{ name: string; truth: RgbImage; mask: Mask }[]> {
@@ -45,4 +46,20 @@ describe('no-reference hole score', () => {
     };
     expect(scoreHole(truth, ringGeometry(all, all)).total).toBe(0);
   });
+
+  it("the ring's share made once from one candidate scores another exactly as from scratch", async () => {
+    for (const { name, truth, mask } of (await cases()).slice(0, 2)) {
+      const geo = ringGeometry(mask, mask);
+      const ring = prepareRing(truth, geo);
+      for (const fill of [
+        blurFill(truth, mask),
+        composite(truth, bland(truth), mask),
+        outlined(truth, mask),
+      ]) {
+        const fresh = scoreHole(fill, geo);
+        expect(scoreHole(fill, geo, ring), name).toEqual(fresh);
+        expect(fresh.colorShift, name).toBeCloseTo(holeEdgeShift(fill, geo).shift, 4);
+      }
+    }
+  }, 60000);
 });

@@ -19,7 +19,7 @@
  * Also, for explanations in plain words (not part of the total): colorShift, the colour shift across the
  * hole's edge in ΔE, and detailRatio, the hole's detail amplitude over the ring's (1 = as much detail).
  */
-import { edgeShift, labPlanes, type RingGeometry } from '../../image/holeRing';
+import { edgeShift, labPlanes, SHIFT_SIGMA, type RingGeometry } from '../../image/holeRing';
 import { maskedBlur } from '../../image/maskedBlur';
 import type { RgbImage } from '../../image/types';
 
@@ -124,41 +124,116 @@ function band(a: Uint8Array, b: Uint8Array, W: number, H: number): Uint8Array {
   return out;
 }
 
+/** Whether pixel i (of a W x H grid) has a 4-neighbour in `other`. */
+function touches(other: Uint8Array, i: number, W: number, H: number): boolean {
+  const x = i % W;
+  return (
+    (x > 0 && other[i - 1] === 1) ||
+    (x + 1 < W && other[i + 1] === 1) ||
+    (i >= W && other[i - W] === 1) ||
+    (i + W < W * H && other[i + W] === 1)
+  );
+}
+
 /**
- * Scores the hole of `geo` in `image` (sRGB 0..1, the full image the geometry was made for); see the
- * file comment. Every term is finite and >= 0; a ring without pixels (a hole covering the image) scores
- * 0 on every term.
+ * What the score needs of the ring, which no candidate changes (a candidate changes hole pixels only):
+ * made once per hole by prepareRing and shared by the scores of its candidates.
  */
-export function scoreHole(image: RgbImage, geo: RingGeometry): HoleScores {
+export interface RingStats {
+  /** Whether the ring has any pixel (a hole covering the image has none: every term is 0). */
+  empty: boolean;
+  /** The colour shift across the ring's own inner/outer contour (ΔE). */
+  natural: number;
+  /** The ring's CIELab low-pass (σ SHIFT_SIGMA, inside the ring only), for the shift across the hole's edge. */
+  lowRing: Float32Array[];
+  /** Ring pixels with a 4-neighbour in the hole, and the hole pixels with one in the ring. */
+  edge: Uint8Array;
+  ringEnergy: number;
+  ringHistogram: Float64Array;
+  /** Mean gradient over the ring away from the hole's edge. */
+  restGradient: number;
+}
+
+/** The ring's share of the score of the hole of `geo` in `image` (see RingStats). */
+export function prepareRing(image: RgbImage, geo: RingGeometry): RingStats {
   const { box, hole, inner, outer, ring } = geo;
   const W = box.width;
   const H = box.height;
+  const edge = band(hole, ring, W, H);
   if (!ring.some((v) => v === 1))
+    return {
+      empty: true,
+      natural: 0,
+      lowRing: [],
+      edge,
+      ringEnergy: 0,
+      ringHistogram: new Float64Array(ORIENTATION_BINS),
+      restGradient: 0,
+    };
+  const lab = labPlanes(image, box);
+  const rest = ring.map((v, i) => (v && !edge[i] ? 1 : 0));
+  return {
+    empty: false,
+    natural: edgeShift(lab, W, H, inner, outer),
+    lowRing: maskedBlur(lab, W, H, ring, SHIFT_SIGMA),
+    edge,
+    ringEnergy: detailEnergy(lab[0], ring, W, H),
+    ringHistogram: orientationHistogram(lab[0], ring, W, H),
+    restGradient: meanGradient(lab[0], rest, W, H),
+  };
+}
+
+/**
+ * The colour shift across the hole's edge, as image/holeRing.ts's edgeShift(lab, W, H, hole, ring)
+ * measures it, with the ring's low-pass taken from `stats`.
+ */
+function holeShift(lab: Float32Array[], W: number, H: number, geo: RingGeometry, stats: RingStats): number {
+  const lowIn = maskedBlur(lab, W, H, geo.hole, SHIFT_SIGMA);
+  const lowOut = stats.lowRing;
+  const d = [0, 0, 0];
+  let chroma = 0;
+  let m = 0;
+  for (let i = 0; i < W * H; i++) {
+    if (!geo.hole[i] || !touches(geo.ring, i, W, H) || !Number.isFinite(lowOut[0][i])) continue;
+    for (let c = 0; c < 3; c++) d[c] += lowOut[c][i] - lowIn[c][i];
+    chroma += Math.hypot(lowOut[1][i], lowOut[2][i]) - Math.hypot(lowIn[1][i], lowIn[2][i]);
+    m++;
+  }
+  return m ? (Math.hypot(d[0], d[1], d[2]) + Math.abs(chroma)) / m : 0;
+}
+
+/**
+ * Scores the hole of `geo` in `image` (sRGB 0..1, the image the geometry was made for: the full image or
+ * a crop holding geo.box); see the file comment. `stats` (prepareRing of any candidate of the same hole)
+ * saves recomputing the ring's share. Every term is finite and >= 0; a ring without pixels (a hole
+ * covering the image) scores 0 on every term.
+ */
+export function scoreHole(image: RgbImage, geo: RingGeometry, stats = prepareRing(image, geo)): HoleScores {
+  const { box, hole } = geo;
+  const W = box.width;
+  const H = box.height;
+  if (stats.empty)
     return { color: 0, detail: 0, orientation: 0, seam: 0, total: 0, colorShift: 0, detailRatio: 1 };
   const lab = labPlanes(image, box);
 
-  const shift = edgeShift(lab, W, H, hole, ring);
-  const natural = edgeShift(lab, W, H, inner, outer);
+  const shift = holeShift(lab, W, H, geo, stats);
+  const { natural } = stats;
   const color = Math.max(0, shift - natural) / (natural + COLOR_FLOOR);
 
   const eh = detailEnergy(lab[0], hole, W, H);
-  const er = detailEnergy(lab[0], ring, W, H);
+  const er = stats.ringEnergy;
   const detail = Math.abs(Math.log((eh + DETAIL_FLOOR) / (er + DETAIL_FLOOR))) / 2;
 
   const ph = orientationHistogram(lab[0], hole, W, H);
-  const pr = orientationHistogram(lab[0], ring, W, H);
+  const pr = stats.ringHistogram;
   let orientation = 0;
   for (let b = 0; b < ORIENTATION_BINS; b++) orientation += Math.abs(ph[b] - pr[b]);
   // A flat side has no orientation to compare: the distance counts as much as the flatter side's detail.
   orientation = (orientation / 2) * Math.min(1, Math.sqrt(Math.min(eh, er) / DETAIL_FLOOR));
 
-  const edge = band(hole, ring, W, H);
-  const rest = ring.map((v, i) => (v && !edge[i] ? 1 : 0));
   const seam = Math.max(
     0,
-    Math.log(
-      (meanGradient(lab[0], edge, W, H) + SEAM_FLOOR) / (meanGradient(lab[0], rest, W, H) + SEAM_FLOOR),
-    ),
+    Math.log((meanGradient(lab[0], stats.edge, W, H) + SEAM_FLOOR) / (stats.restGradient + SEAM_FLOOR)),
   );
 
   const total =

@@ -23,7 +23,7 @@ import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/ty
 import type { ParamValues } from '../../common/params';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { AUTO_PARAMS } from './params';
-import { scoreHole, type HoleScores } from './score';
+import { prepareRing, scoreHole, type HoleScores } from './score';
 
 /** A correction run on one hole's crop: the crop with its hole (1 = hole) corrected. */
 export type CorrectionRunner = (image: RgbImage, hole: Mask, ctx: StageContext) => Promise<RgbImage>;
@@ -36,6 +36,12 @@ export interface AutoCorrections {
 
 export const CANDIDATES = ['none', 'color', 'detail', 'color+detail'] as const;
 export type Candidate = (typeof CANDIDATES)[number];
+
+/**
+ * The crop around a hole: its box grown by this many ring widths (the score looks at one; the detail
+ * transfer finds its sources in the rest).
+ */
+export const CONTEXT_RINGS = 2;
 
 /** Holes smaller than this (pixels) are left as they are: too small for the score to judge. */
 export const MIN_HOLE_PIXELS = 16;
@@ -157,6 +163,7 @@ function createRun(corrections: AutoCorrections) {
     const total = Math.max(1, components.length * tried.length);
     let step = 0;
     const sub: StageContext = { ...ctx, progress: () => {} };
+    const ms: Record<Candidate, number> = { none: 0, color: 0, detail: 0, 'color+detail': 0 };
 
     for (let h = 0; h < components.length; h++) {
       const comp = components[h];
@@ -173,13 +180,14 @@ function createRun(corrections: AutoCorrections) {
         continue;
       }
       const w = ringWidthFor(comp.pixels);
-      const box = growBox(comp.box, 2 * w + 1, W, H);
+      const box = growBox(comp.box, CONTEXT_RINGS * w + 1, W, H);
       const crop = cropImage(image, box);
       const all = cropMask(mask, box);
       const hole = holeMaskIn(labels, W, comp.label, box);
       const geo = ringGeometry(hole, all, w);
       const results: Partial<Record<Candidate, RgbImage>> = { none: crop };
       const scores: Partial<Record<Candidate, HoleScores>> = {};
+      const ring = prepareRing(crop, geo);
       const where = `hole ${h + 1} of ${components.length}`;
       for (const c of tried) {
         ctx.progress({
@@ -187,11 +195,26 @@ function createRun(corrections: AutoCorrections) {
           total,
           message: `${where}: ${c === 'none' ? 'scoring the fill' : `trying ${label(c)}`}`,
         });
+        const t1 = performance.now();
         if (c === 'color') results.color = await corrections.color!(crop, hole, sub);
         else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub);
-        else if (c === 'color+detail') results[c] = await corrections.detail!(results.color!, hole, sub);
+        else if (c === 'color+detail') {
+          // Colour then detail only where colour alone earned its step: otherwise it would not be kept
+          // (its colour step would cost the margin without lowering the score), and a colour stage that
+          // left the hole as it was makes it the detail candidate.
+          const col = scores.color!;
+          if (results.color!.data.every((v, i) => v === crop.data[i])) results[c] = results.detail;
+          else if (col.total + margin < scores.none!.total) {
+            results[c] = await corrections.detail!(results.color!, hole, sub);
+          }
+        }
         throwIfAborted(ctx.signal);
-        scores[c] = scoreHole(results[c]!, geo);
+        if (results[c])
+          scores[c] =
+            results[c] === results.detail && c !== 'detail'
+              ? scores.detail
+              : scoreHole(results[c]!, geo, ring);
+        ms[c] += performance.now() - t1;
         step++;
       }
       const applied = choose(scores, margin);
@@ -214,7 +237,14 @@ function createRun(corrections: AutoCorrections) {
     const summary = summarize(holes);
     return {
       image: out,
-      info: { summary, candidates: tried, holes, ms: Math.round(performance.now() - t0) },
+      info: {
+        summary,
+        candidates: tried,
+        holes,
+        ms: Math.round(performance.now() - t0),
+        // Time spent per candidate (running and scoring it), over all holes.
+        candidateMs: Object.fromEntries(tried.map((c) => [c, Math.round(ms[c])])),
+      },
     };
   };
 }
