@@ -2,7 +2,8 @@
 import type { ParamSchema } from '../../common/params';
 
 export type TextureInit = 'previous' | 'noise' | 'masked' | 'mean';
-export type TextureStructure = 'auto' | 'on' | 'off';
+export type TextureStructure = 'on' | 'off';
+export type TextureHoles = 'textures' | 'all';
 
 /**
  * Smallest exemplar side the feature networks take, in pixels: they pool three times (the embedded
@@ -75,21 +76,45 @@ export const TEXTURE_PARAMS: ParamSchema = {
     },
     {
       kind: 'enum',
-      name: 'structure',
-      label: 'Copy structure',
-      help: "With 'Previous fill': before the optimisation, copy the exemplar's structure (mortar lines, blades, pebbles) into the hole with patches (PatchMatch from the exemplar, started from the fill), which Gram statistics alone cannot place. auto: when the fill is blurry (under 60% of the exemplar's detail); on: always; off: never (the optimisation alone then adds the detail: grain on a flat fill, blotches on a blurry one with the built-in network).",
-      default: 'auto',
+      name: 'holes',
+      label: 'Correct',
+      help: 'Which holes get texture: by default only holes surrounded by an even texture; a hole over an object is left as the fill drew it.',
+      doc: "textures: only holes whose surroundings look alike everywhere (grass, sand, gravel, foliage, water), judged per hole from the ring of known pixels around it (app/image/stationarity.ts); a hole over an object or an edge (a cup rim, an engine, a face) is left exactly as the fill drew it, since texture statistics would redraw it. all: every hole (the fill's shapes and colours are still kept unless Copy structure is on). The stage info says per hole what was decided and why.",
+      default: 'textures',
       options: [
-        { value: 'auto', label: 'When the fill is blurry' },
-        { value: 'on', label: 'Always' },
-        { value: 'off', label: 'Never' },
+        { value: 'textures', label: 'Texture holes only' },
+        { value: 'all', label: 'Every hole' },
+      ],
+    },
+    {
+      kind: 'boolean',
+      name: 'borrowDetail',
+      when: { param: 'init', is: ['previous'] },
+      label: 'Borrow detail first',
+      help: 'First add the fine detail the fill lacks from matching places around the hole.',
+      doc: "Image analogies (app/image/detailTransfer.ts): blocks of the hole are matched to known blocks on their blurred picture (σ 3), and the matched blocks' fine detail is added up to the surroundings' level; the fill's shapes and colours stay. The optimisation then refines that detail. Off: the optimisation alone adds detail (grain on a flat fill).",
+      default: true,
+    },
+    {
+      kind: 'enum',
+      name: 'structure',
+      when: { param: 'init', is: ['previous'] },
+      label: 'Copy structure',
+      help: "On replaces the hole's content with patches of the exemplar; use it only where the fill is wrong.",
+      doc: "on: before the optimisation, the exemplar's structure (mortar lines, blades, pebbles) is copied into the hole with patches (PatchMatch from the exemplar, started from the fill), which redraws the fill's picture: on an object it draws stripes or blocks where the fill had shapes. off (the default): the fill's shapes and colours are kept (its σ 4 px low-pass is restored at the end) and only detail is added.",
+      default: 'off',
+      options: [
+        { value: 'off', label: 'Off (keep the fill)' },
+        { value: 'on', label: 'On (replace content)' },
       ],
     },
     {
       kind: 'number',
       name: 'structureScale',
+      when: { param: 'structure', is: ['on'] },
       label: 'Keep the fill above',
-      help: "When structure is copied into a fill that shows lines and shapes (blurred, as LaMa draws them over a large hole), the fill keeps its picture coarser than this (σ of a Gaussian, in working pixels) and takes the copy's finer detail. A flat fill (a colour wash, under 30% of the exemplar's structure) takes the copy whole: keeping its coarse picture left a lighter or darker box. 0 takes the copy whole always. The hole's edge is matched to the surroundings either way.",
+      help: 'With Copy structure on, the fill keeps its picture coarser than this.',
+      doc: "When structure is copied into a fill that shows lines and shapes (blurred, as LaMa draws them over a large hole), the fill keeps its picture coarser than this (σ of a Gaussian, in working pixels) and takes the copy's finer detail. A flat fill (a colour wash, under 30% of the exemplar's structure) takes the copy whole: keeping its coarse picture left a lighter or darker box. 0 takes the copy whole always. The hole's edge is matched to the surroundings either way.",
       default: 8,
       min: 0,
       max: 64,
@@ -99,8 +124,10 @@ export const TEXTURE_PARAMS: ParamSchema = {
     {
       kind: 'number',
       name: 'patchSize',
+      when: { param: 'structure', is: ['on'] },
       label: 'Structure patch size',
-      help: 'Side of the patches the structure is copied with, in working pixels: larger keeps longer lines whole, smaller fits the hole edge more closely and copies sharper detail (7, the default, gave the most detail and the closest spectra on the fixtures: bench/textureQuality.ts).',
+      help: 'With Copy structure on, the size of the copied patches.',
+      doc: 'Side of the patches the structure is copied with, in working pixels: larger keeps longer lines whole, smaller fits the hole edge more closely and copies sharper detail (7, the default, gave the most detail and the closest spectra on the fixtures: bench/textureQuality.ts).',
       default: 7,
       min: 3,
       max: 21,
@@ -184,7 +211,8 @@ export const TEXTURE_PARAMS: ParamSchema = {
       kind: 'boolean',
       name: 'colorHistogram',
       label: 'Match colours',
-      help: "Afterwards, match each colour channel's histogram in the hole to the exemplar's (report §3.2): corrects a colour cast of the start, but also replaces its shading.",
+      help: "Afterwards, match each colour's spread in the hole to the exemplar's, on the detail only.",
+      doc: "Each colour channel's histogram in the hole is matched to the exemplar's (report §3.2); then, unless Copy structure is on or the start is not the fill, the fill's σ 4 px low-pass is restored, so the correction changes only the detail's contrast and cannot move the fill's shading or colours (use the colour stage for a colour cast).",
       default: false,
     },
     {

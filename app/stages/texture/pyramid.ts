@@ -9,7 +9,13 @@ import { createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import { meanGradientWhere } from '../../image/metrics';
 import { MIN_EXEMPLAR_SIDE } from './params';
-import { synthesize, type SynthesisInput, type SynthesisOptions, type SynthesisResult } from './synthesize';
+import {
+  phase,
+  synthesize,
+  type SynthesisInput,
+  type SynthesisOptions,
+  type SynthesisResult,
+} from './synthesize';
 
 export interface PyramidOptions extends SynthesisOptions {
   /** Levels (1 = the working size only). */
@@ -103,6 +109,8 @@ export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions
       initialDetail = new Float32Array((o.lumaOnly ? 1 : 3) * m);
       for (let k = 0; k < initialDetail.length; k++) initialDetail[k] = o.grain.std * rnd.normal();
     }
+    await phase(o, 0);
+    const spectrumTarget = o.spectrumTarget ? await o.spectrumTarget(w, h) : null;
     const r = await synthesize(
       {
         image,
@@ -111,7 +119,7 @@ export async function synthesizePyramid(input: SynthesisInput, o: PyramidOptions
         exemplar: scaleExemplar(input.exemplar, level),
         initialDetail,
         references: input.references?.map((r) => (level === 0 ? r : resizeImage(r, w, h))),
-        spectrumTarget: o.spectrumTarget ? await o.spectrumTarget(w, h) : null,
+        spectrumTarget,
       },
       // The kept band is the same in image units at every level.
       { ...o, bandSigma: (o.bandSigma ?? 0) / 2 ** level },

@@ -1,14 +1,23 @@
 /**
  * The texture stage: Gatys texture synthesis inside the hole (report §3) with the embedded random
- * multi-scale feature network or VGG19. It works on a crop around the hole (scaled down when larger than
- * the working size), starts from the previous stage's fill by default, first copies structure into a
- * blurry fill with patches (structure.ts; at the image's resolution), then matches the Gram matrices of
- * an exemplar (a chosen rectangle, block matching's choice, or the hole's surroundings), keeps the seam
- * continuous (border term) and the start's coarse picture (band.ts), and changes nothing outside the hole.
+ * multi-scale feature network or VGG19, made safe for a fill whose picture is right (issue 13):
+ * - per hole, only holes whose surroundings are an even texture are corrected (app/image/stationarity.ts);
+ *   a hole over an object or edge is left exactly as the fill drew it (unless `holes` is 'all');
+ * - the start is the fill with the detail it lacks borrowed from matched known pixels (image analogies,
+ *   app/image/detailTransfer.ts); the optimisation then matches the Gram matrices of an exemplar (a chosen
+ *   rectangle, block matching's choice, or the hole's surroundings) in the detail band only, keeps the
+ *   seam continuous (border term), and changes nothing outside the hole;
+ * - afterwards the hole's σ 4 low-pass is put back to the fill's (lowPass.ts): shapes, shading and colour
+ *   cannot move, whatever the optimisation and the histogram corrections did.
+ * "Copy structure" (patches copied from the exemplar, structure.ts) and starts other than the fill
+ * replace the hole's content, as asked.
  */
 import type { ParamValues } from '../../common/params';
+import { throwIfAborted } from '../../common/errors';
+import { transferDetail } from '../../image/detailTransfer';
+import { classifyHoles, holeComponents, type HoleKind } from '../../image/stationarity';
 import { resizeImage } from '../../image/resize';
-import { cloneImage, type Mask, type RgbImage } from '../../image/types';
+import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import type { Rect } from '../../common/params';
@@ -22,7 +31,9 @@ import {
   matchDetail,
   variance,
 } from './detail';
-import { TEXTURE_PARAMS, type TextureInit, type TextureStructure } from './params';
+import type { FeatureNetwork } from './featureNetwork';
+import { KEPT_SIGMA, keepLowPass } from './lowPass';
+import { TEXTURE_PARAMS, type TextureHoles, type TextureInit, type TextureStructure } from './params';
 import { copyStructure, structureShown } from './structure';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
 import { featureNetwork } from './networks';
@@ -30,7 +41,7 @@ import { synthesizePyramid } from './pyramid';
 import { pooledSessions } from './sessions';
 import { spectrumTarget, spectrumWindows } from './spectrum';
 import { estimatedSpectrumTarget } from './spectrumEstimate';
-import type { Optimizer } from './synthesize';
+import { SYNTHESIS_PHASES, type Optimizer } from './synthesize';
 
 /** The starting values of the hole (the rest of the crop is copied as is). */
 function startImage(work: WorkPlan, ex: ExemplarPlan, init: TextureInit, seed: number): RgbImage {
@@ -130,53 +141,197 @@ function compositeOver(input: StageInput, work: WorkPlan, copy: RgbImage, start:
   return composite(input, { ...work, scale: 1 }, full);
 }
 
+/** One hole's decision, as the stage info reports it. */
+interface HoleDecision {
+  box: Rect;
+  pixels: number;
+  /** The surroundings: an even texture, or an object or edge (app/image/stationarity.ts). */
+  kind: HoleKind;
+  decision: 'corrected' | 'left as filled';
+  /** Why, in words. */
+  reason: string;
+  /** The classification's measures. */
+  measures: { colourSpread: number; energySpread: number; edgeRatio: number; edgeShare: number };
+  /** What borrowing detail did (when it ran on this hole). */
+  detail?: { applied: boolean; reason: string; ringLevel: number; fillLevel: number; resultLevel: number };
+}
+
+/** Progress that moves: a fixed total, and each report lets the event loop (and a cancel) through. */
+function stepper(ctx: StageContext, total: number) {
+  let step = 0;
+  return {
+    total,
+    get step() {
+      return step;
+    },
+    /** Reports `message` at `at` (never backwards, never past the total). */
+    report(at: number, message: string, preview?: RgbImage) {
+      step = Math.min(total, Math.max(step, at));
+      ctx.progress({ step, total, message, ...(preview ? { preview } : {}) });
+    },
+    async yieldTo(at: number, message: string) {
+      this.report(at, message);
+      await new Promise((r) => setImmediate(r));
+      throwIfAborted(ctx.signal);
+    },
+  };
+}
+
+/** The one-line summary of the per-hole decisions. */
+function summarise(holes: HoleDecision[]): string {
+  const done = holes.filter((h) => h.decision === 'corrected').length;
+  const left = holes.filter((h) => h.decision !== 'corrected');
+  const noun = holes.length === 1 ? 'hole' : 'holes';
+  const why = left.length
+    ? `; left as filled: ${left.map((h) => `${h.box.x},${h.box.y} (${h.kind}: ${h.reason})`).join('; ')}`
+    : '';
+  return `texture: ${done} of ${holes.length} ${noun} corrected${why}`;
+}
+
 async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+  const { components, labels } = holeComponents(input.mask);
+  if (!components.length) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
+  const iterations = params.iterations as number;
+  const levels = params.levels as number;
+  const init = params.init as TextureInit;
+  const copy = init === 'previous' && (params.structure as TextureStructure) === 'on';
+  // The fill's picture is kept (only detail changes) unless the user asked to replace it: a structure
+  // copy, or a start other than the fill.
+  const keepPicture = init === 'previous' && !copy;
+  const borrow = keepPicture && (params.borrowDetail as boolean);
+  const holesSlots = borrow ? components.length : 0;
+  // Steps: network, classify, detail per hole, plan, then per level its phases and iterations.
+  const levelSteps = SYNTHESIS_PHASES.length + iterations;
+  const base = 3 + holesSlots;
+  const steps = stepper(ctx, base + levels * levelSteps);
+  // The network first: a missing VGG19 download is said whatever the holes are.
+  await steps.yieldTo(0, 'texture: preparing the feature network');
   const net = await featureNetwork(params, ctx);
+  await steps.yieldTo(1, 'texture: classifying the holes’ surroundings');
+  const classes = classifyHoles(input.image, input.mask);
+  const everyHole = (params.holes as TextureHoles) === 'all';
+  const holes: HoleDecision[] = classes.map((h) => {
+    const take = everyHole || h.kind === 'texture';
+    return {
+      box: h.box,
+      pixels: h.pixels,
+      kind: h.kind,
+      decision: take ? 'corrected' : 'left as filled',
+      reason:
+        h.kind === 'texture'
+          ? `surroundings are an even texture: ${h.reason}`
+          : take
+            ? `corrected as asked (Correct: every hole), though the surroundings are an object or edge: ${h.reason}`
+            : `surroundings are an object or edge, which texture would redraw: ${h.reason}`,
+      measures: {
+        colourSpread: h.colourSpread,
+        energySpread: h.energySpread,
+        edgeRatio: h.edgeRatio,
+        edgeShare: h.edgeShare,
+      },
+    };
+  });
+  const selected = holes.map((h) => h.decision === 'corrected');
+  if (!selected.some(Boolean)) {
+    steps.report(steps.total, 'texture: no texture hole to correct');
+    return { image: cloneImage(input.image), info: { holes, summary: summarise(holes) } };
+  }
+  const mask = createMask(input.mask.width, input.mask.height);
+  for (let i = 0; i < labels.length; i++) if (labels[i] && selected[labels[i] - 1]) mask.data[i] = 1;
+
+  let image = input.image;
+  if (borrow) {
+    // Image analogies (app/image/detailTransfer.ts): per hole, the detail the fill lacks, from known
+    // pixels matched on the blurred picture; the fill's low-pass stays. Holes of `mask` are numbered in
+    // the same raster order as the input's, so hole k of the selection is the k-th selected hole.
+    const chosen = holes.filter((h) => h.decision === 'corrected');
+    for (let k = 0; k < chosen.length; k++) {
+      await steps.yieldTo(2 + k, `texture: borrowing detail for hole ${k + 1}/${chosen.length}`);
+      const t = transferDetail(image, mask, { seed: ctx.seed, signal: ctx.signal, apply: (i) => i === k });
+      image = t.image;
+      const h = t.holes[k];
+      chosen[k].detail = {
+        applied: h.applied,
+        reason: h.reason,
+        ringLevel: h.ringLevel,
+        fillLevel: h.fillLevel,
+        resultLevel: h.resultLevel,
+      };
+    }
+  }
+  await steps.yieldTo(2 + holesSlots, 'texture: planning the crop and the exemplar');
+  const src: StageInput = { ...input, image, mask };
+  const corrected = await correct(src, params, ctx, net, steps, base, copy);
+  let out = corrected.image;
+  if (keepPicture) out = keepLowPass(out, input.image, mask, KEPT_SIGMA, 3, ctx.signal);
+  steps.report(steps.total, corrected.done);
+  return {
+    image: out,
+    info: {
+      ...corrected.info,
+      holes,
+      summary: summarise(holes),
+      picture: keepPicture
+        ? `kept: the hole's σ ${KEPT_SIGMA} px low-pass is the fill's, only finer detail changed`
+        : copy
+          ? 'replaced (Copy structure on)'
+          : `synthesised from ${init}`,
+    },
+  };
+}
+
+/** The texture correction of every hole of `input.mask` (the selected ones), from `base` on the progress. */
+async function correct(
+  input: StageInput,
+  params: ParamValues,
+  ctx: StageContext,
+  net: FeatureNetwork,
+  steps: ReturnType<typeof stepper>,
+  base: number,
+  copy: boolean,
+): Promise<{ image: RgbImage; info: Record<string, unknown>; done: string }> {
   const maxSide = params.maxSide as number;
   const margin = (params.margin as number) || autoMargin(input, net.receptiveField, maxSide);
-  const work = planWork(input.image, input.mask, margin, maxSide);
-  if (!work) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
+  const work = planWork(input.image, input.mask, margin, maxSide)!;
   const box = maskBoundingBox(input.mask)!;
   const neighbourhood = Math.max(Math.ceil(net.receptiveField / work.scale), Math.max(box.width, box.height));
   const ex = planExemplar(input.image, input.mask, work, params, input.artifacts, neighbourhood);
   const init = params.init as TextureInit;
   const iterations = params.iterations as number;
   const levels = params.levels as number;
-  const total = iterations * levels;
+  const levelSteps = SYNTHESIS_PHASES.length + iterations;
   const exGradient = exemplarGradient(ex);
   let start = startImage(work, ex, init, ctx.seed);
   const startDetail = detailRatio(start, work.hole, exGradient);
   const shown = structureShown(start, work.hole, ex);
-  const copy = init === 'previous' && wantStructure(params.structure as TextureStructure, startDetail);
   // A flat start's coarse picture is a colour wash: keeping it left a lighter or darker box (brick).
   const structureSigma = shown < FLAT ? 0 : (params.structureScale as number);
-  // The copy at the image's resolution when the stage works smaller (a large hole): copied detail is
-  // real detail, which a copy at the working scale would lose in the upsampling.
-  let fullCopy: RgbImage | null = null;
+  // The start at the image's resolution when the stage works smaller (a large hole): copied or
+  // borrowed detail is real detail, which the working scale would lose in the upsampling.
+  let fullStart: RgbImage | null = null;
   if (copy) {
     const opts = {
       sigma: structureSigma,
       patchSize: params.patchSize as number,
       seed: ctx.seed,
       signal: ctx.signal,
-      onProgress: (step: number, steps: number) =>
-        ctx.progress({ step: 0, total, message: `texture: copying structure, round ${step}/${steps}` }),
+      onProgress: (step: number, steps_: number) =>
+        steps.report(base, `texture: copying structure, round ${step}/${steps_}`),
     };
     const full = work.scale < 1 ? fullResolution(input, work, params) : null;
     if (full) {
-      fullCopy = await copyStructure(full.image, full.hole, full.image, full.exemplar, {
+      fullStart = await copyStructure(full.image, full.hole, full.image, full.exemplar, {
         ...opts,
         sigma: structureSigma / work.scale,
       });
-      start = withHole(work.image, resizeImage(fullCopy, work.image.width, work.image.height), work.hole);
+      start = withHole(work.image, resizeImage(fullStart, work.image.width, work.image.height), work.hole);
     } else start = await copyStructure(work.image, work.hole, start, ex, opts);
-    ctx.progress({
-      step: 0,
-      total,
-      message: 'texture: structure copied',
-      preview: fullCopy ? compositeOver(input, work, fullCopy, start, start) : composite(input, work, start),
-    });
-  }
+    steps.report(
+      base,
+      'texture: structure copied',
+      fullStart ? compositeOver(input, work, fullStart, start, start) : composite(input, work, start),
+    );
+  } else if (init === 'previous' && work.scale < 1) fullStart = cropImage(input.image, work.crop);
   const copiedDetail = copy ? detailRatio(start, work.hole, exGradient) : startDetail;
   const keep = init === 'previous' ? (params.keepScale as number) : 0;
   const detailSigma = keep > 0 ? keep : 4;
@@ -210,14 +365,17 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       : 'off: no hole-free window of the exemplar';
     return est?.target ?? null;
   };
-  ctx.progress({ step: 0, total, message: 'texture: building the loss' });
+  // Level L (0 = the finest) owns the progress steps from levelBase(L) on: its phases, then its iterations.
   let level = 0;
+  const levelBase = (l: number) => base + (levels - 1 - l) * levelSteps;
   const result = await synthesizePyramid(
     { image: work.image, hole: work.hole, start, exemplar: ex, references: windows },
     {
       network: net,
       levels,
       onLevel: (l) => (level = l),
+      onPhase: (p, message) =>
+        steps.report(levelBase(level) + p, `texture: scale 1/${2 ** level}, ${message}`),
       lumaOnly: params.channels === 'luma',
       iterations,
       borderWeight: params.borderWeight as number,
@@ -244,37 +402,38 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       sessions,
       signal: ctx.signal,
       onIteration: (it, loss, current) =>
-        ctx.progress({
-          step: Math.min(total, (levels - 1 - level) * iterations + it),
-          total,
-          message: `texture: scale 1/${2 ** level}, iteration ${it}/${iterations}, loss ${loss.toPrecision(4)}`,
-          preview: it % 10 === 0 && level === 0 ? composite(input, work, current()) : undefined,
-        }),
+        steps.report(
+          levelBase(level) + SYNTHESIS_PHASES.length + it,
+          `texture: scale 1/${2 ** level}, iteration ${it}/${iterations}, loss ${loss.toPrecision(4)}`,
+          it % 10 === 0 && level === 0 ? composite(input, work, current()) : undefined,
+        ),
     },
   );
-  ctx.progress({
-    step: total,
-    total,
-    message: `texture: done after ${result.iterations} iterations${result.iterations < total ? ' (the fill reached the exemplar’s detail level)' : ''}`,
-  });
+  const total = iterations * levels;
+  const done = `texture: done after ${result.iterations} iterations${result.iterations < total ? ' (the fill reached the exemplar’s detail level)' : ''}`;
   let crop = result.image;
   if (params.matchDetail) crop = matchDetail(crop, work.hole, exDetail, detailSigma);
   if (params.colorHistogram) crop = matchColours(crop, work.hole, ex);
   return {
-    image: fullCopy ? compositeOver(input, work, fullCopy, start, crop) : composite(input, work, crop),
+    image: fullStart ? compositeOver(input, work, fullStart, start, crop) : composite(input, work, crop),
+    done,
     info: {
       network: net.name,
       crop: work.crop,
       workingSize: `${work.image.width}x${work.image.height}`,
-      ...(fullCopy
-        ? { structureResolution: 'the image’s (the copy); the optimisation at the working size' }
+      ...(fullStart
+        ? {
+            structureResolution: copy
+              ? 'the image’s (the copy); the optimisation at the working size'
+              : 'the image’s (the fill and its borrowed detail); the optimisation at the working size',
+          }
         : {}),
       scale: Number(work.scale.toFixed(4)),
       exemplar: { source: ex.source, rect: ex.rect },
       init,
       structure: copy
         ? `copied with patches (the fill had ${pct(startDetail)} of the exemplar's detail, now ${pct(copiedDetail)}; it showed ${pct(shown)} of its structure, so ${structureSigma > 0 ? `its picture above ${structureSigma} px was kept` : 'the copy was taken whole'})`
-        : `not copied (the start has ${pct(startDetail)} of the exemplar's detail and shows ${pct(shown)} of its structure)`,
+        : `not copied (Copy structure is off; the start has ${pct(startDetail)} of the exemplar's detail and shows ${pct(shown)} of its structure)`,
       references: windows.length
         ? `${windows.length} hole-free windows of the crop's size nearby`
         : 'none: no hole-free window of the crop size nearby (no texture floor)',
@@ -292,19 +451,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
 }
 
 /**
- * auto copies structure into a start that is blurry (under BLURRY of the exemplar's detail, mean
- * gradient). Also when the blurry start shows lines and shapes: the optimisation alone sharpens them in
- * place (it keeps them where they are, bench/textureQuality.ts column placement) but, with the embedded
- * network, into blotches with a frame along the hole's edge (docs/gallery/texture-*.png, column
- * "blurred"); the copy looks like the texture. Such a start keeps its coarse picture (above
+ * With Copy structure on, a start that shows lines and shapes keeps its coarse picture (above
  * structureScale); a flat one (showing under FLAT of the exemplar's structure) takes the copy whole.
  */
-const BLURRY = 0.6;
 const FLAT = 0.3;
-
-function wantStructure(mode: TextureStructure, startDetail: number): boolean {
-  return mode === 'on' || (mode === 'auto' && startDetail < BLURRY);
-}
 
 const pct = (r: number) => `${Math.round(100 * r)}%`;
 
@@ -324,7 +474,7 @@ export const textureStage: StageDef = {
   name: 'texture',
   label: 'Texture (experimental)',
   description:
-    'Re-synthesises the texture inside the hole: copies the exemplar’s structure with patches into a blurry fill, then matches the feature statistics (Gram matrices) of the exemplar, as Gatys et al. did, with a built-in random multi-scale network or VGG19.',
+    'Adds the fine texture a blurry fill lacks in holes surrounded by an even texture (grass, gravel, foliage), keeping the fill’s shapes and colours: detail borrowed from matching places nearby, then refined to the exemplar’s feature statistics (Gram matrices, as Gatys et al.) with a built-in random network or VGG19.',
   params: TEXTURE_PARAMS,
   run,
 };

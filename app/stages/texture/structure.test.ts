@@ -45,10 +45,11 @@ beforeAll(async () => {
   });
 });
 
+/** The stage with Copy structure on (these tests are about the copy), unless `params` say otherwise. */
 async function run(image: RgbImage, params: Record<string, unknown> = {}, ctx = context()) {
   const out = await textureStage.run(
     { image, original: brick, mask, artifacts: {} },
-    resolveParams(TEXTURE_PARAMS, { iterations: 20, ...params }),
+    resolveParams(TEXTURE_PARAMS, { iterations: 20, structure: 'on', ...params }),
     ctx,
   );
   return {
@@ -91,7 +92,7 @@ describe('texture stage: structure copied into a blurry fill', () => {
     const start = pushPullFill(brick, mask);
     const updates: ProgressUpdate[] = [];
     const copied = await run(start, {}, context(undefined, updates));
-    const alone = await run(start, { structure: 'off' });
+    const alone = await run(start, { structure: 'off', borrowDetail: false });
     // The user sees the copy as soon as it is made.
     const shown = updates.find((u) => u.message === 'texture: structure copied');
     expect(shown?.preview?.width).toBe(S);
@@ -153,9 +154,15 @@ describe('texture stage: structure copied into a blurry fill', () => {
     expect(changedOutside(out.image, pushPullFill(brick, mask))).toBe(0);
   });
 
-  it('leaves a fill that already has the detail to the optimisation', async () => {
-    const out = await run(brick);
+  it('does not copy by default, and leaves a fill that already has the detail almost as it is', async () => {
+    const out = await run(brick, { structure: undefined });
     expect(out.info.structure).toMatch(/^not copied/);
+    let change = 0;
+    const n = S * S;
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < n; i++)
+        if (mask.data[i]) change += Math.abs(out.image.data[c * n + i] - brick.data[c * n + i]);
+    expect(change / (3 * HOLE * HOLE)).toBeLessThan(0.01);
   });
 
   it('copies from a chosen exemplar only', async () => {
@@ -176,7 +183,7 @@ describe('texture stage: structure copied into a blurry fill', () => {
     const orientation = async (exemplar: unknown) => {
       const out = await textureStage.run(
         { image: start, original: img, mask: hole, artifacts: {} },
-        resolveParams(TEXTURE_PARAMS, { iterations: 0, exemplar }),
+        resolveParams(TEXTURE_PARAMS, { iterations: 0, exemplar, structure: 'on' }),
         context(),
       );
       let dx = 0,
@@ -212,7 +219,7 @@ describe('texture stage on brick: the spectrum term', () => {
     const start = pushPullFill(brick, mask);
     const t = logPowerSpectrum(brick, HOLE_RECT);
     const distance = async (spectrumWeight: number) => {
-      const out = await run(start, { structure: 'off', spectrumWeight });
+      const out = await run(start, { structure: 'off', borrowDetail: false, spectrumWeight });
       return {
         d: spectrumDistance(logPowerSpectrum(out.image, HOLE_RECT), t),
         spectrum: (out.info as unknown as { spectrum: string }).spectrum,

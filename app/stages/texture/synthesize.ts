@@ -70,6 +70,27 @@ export interface SynthesisOptions {
   signal?: AbortSignal;
   /** After each iteration; `current()` builds the crop as it stands. */
   onIteration?(iteration: number, loss: number, current: () => RgbImage): void;
+  /**
+   * Before each step that precedes the first iteration (SYNTHESIS_PHASES; the pyramid reports phase 0),
+   * so that progress moves while sessions are built and the start is evaluated.
+   */
+  onPhase?(phase: number, message: string): void;
+}
+
+/** The steps before the first iteration, in order (phase 0 is the pyramid's). */
+export const SYNTHESIS_PHASES = [
+  'preparing the spectrum target',
+  'measuring the exemplar’s statistics',
+  'building the synthesis network',
+  'measuring the texture floor',
+  'first evaluation of the loss',
+] as const;
+
+/** Reports a phase, then lets the report and a cancellation through. */
+export async function phase(o: Pick<SynthesisOptions, 'onPhase' | 'signal'>, k: number): Promise<void> {
+  o.onPhase?.(k, SYNTHESIS_PHASES[k]);
+  await new Promise((r) => setImmediate(r));
+  throwIfAborted(o.signal);
 }
 
 export interface SynthesisResult {
@@ -138,8 +159,9 @@ export async function synthesize(input: SynthesisInput, o: SynthesisOptions): Pr
   const target = input.spectrumTarget ?? null;
   const withSpectrum = target !== null && (o.spectrumWeight ?? 0) > 0;
 
+  await phase(o, 1);
   const gramFeeds = await exemplarFeeds(o.network, input.exemplar, sessions);
-  throwIfAborted(o.signal);
+  await phase(o, 2);
   const lease = await sessions(
     `synthesis-${o.network.name}-${W}x${H}${withSpectrum ? '-spectrum' : ''}`,
     () => synthesisModel(o.network, W, H, { spectrum: withSpectrum }),
@@ -214,6 +236,7 @@ export async function synthesize(input: SynthesisInput, o: SynthesisOptions): Pr
     };
     // The natural floor: each reference window in place of the whole crop.
     let floor: number | null = null;
+    await phase(o, 3);
     if (input.references?.length) {
       const terms: number[] = [];
       for (const r of input.references) {
@@ -228,6 +251,7 @@ export async function synthesize(input: SynthesisInput, o: SynthesisOptions): Pr
     }
     const x0 = new Float64Array(planes * m);
     if (input.initialDetail) x0.set(input.initialDetail.subarray(0, x0.length));
+    await phase(o, 4);
     const first = await objective(x0);
     const lossStart = first.value;
     const compose = (v: ArrayLike<number>): RgbImage => {
