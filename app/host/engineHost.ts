@@ -18,7 +18,6 @@ import { resizeImage } from '../image/resize';
 import { sameFile } from '../image/sameFile';
 import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../image/types';
 import { tryValues } from '../pipeline/tryValues';
-import { tryValues } from '../pipeline/tryValues';
 import { STAGES } from '../stages/registry';
 import { EditorSessions, type SessionKeeper } from './editorSession';
 import { HeldImages } from './heldImages';
@@ -141,7 +140,6 @@ export class EngineHost {
           ),
         })),
       run: (q) => this.run(q),
-      tryValues: (q) => this.tryValues(q),
       tryValues: (q) => this.tryValues(q),
       cancel: async (q) => {
         const job = this.jobs.get(q.jobId);
@@ -293,52 +291,6 @@ export class EngineHost {
         image: raster(result.image, source.alpha, source.meta),
       };
     });
-  }
-
-  /** Try values (app/pipeline/tryValues.ts): each preview goes out as onTryValue as it is ready. */
-  private tryValues(q: MethodParams<'tryValues'>): Promise<MethodResult<'tryValues'>> {
-    const source = this.held.image(q.imageId);
-    const mask = this.maskOf(q.mask);
-    return this.withJob(q.jobId, async (signal) => {
-      const r = await tryValues(
-        this.services.pipeline,
-        {
-          image: source.image,
-          mask,
-          stages: q.stages,
-          seed: q.seed,
-          modelId: q.modelId,
-          stage: q.stage,
-          param: q.param,
-          values: q.values,
-          maxSide: q.maxSide,
-        },
-        {
-          signal,
-          onPreview: (p, crop) =>
-            this.emit('onTryValue', {
-              jobId: q.jobId,
-              index: p.index,
-              value: p.value,
-              crop,
-              image: raster(p.image, undefined, source.meta),
-            }),
-        },
-      );
-      return {
-        jobId: q.jobId,
-        crop: r.crop,
-        previews: r.previews.map((p) => ({ value: p.value, image: raster(p.image, undefined, source.meta) })),
-      };
-    });
-  }
-
-  /** The contract's mask (any non-zero byte is hole) as the engine's 0/1 mask. */
-  private maskOf(m: MethodParams<'run'>['mask']) {
-    const bytes = new Uint8Array(m.data as ArrayBuffer);
-    const mask = createMask(m.width, m.height);
-    for (let i = 0; i < bytes.length; i++) mask.data[i] = bytes[i] ? 1 : 0;
-    return mask;
   }
 
   /** Try values (app/pipeline/tryValues.ts): each preview goes out as onTryValue as it is ready. */
