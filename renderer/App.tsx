@@ -2,10 +2,12 @@
 import { useEffect, useRef } from 'react';
 import type { Editor } from './state/editor';
 import { CanvasView } from './components/CanvasView';
+import { ConfirmDialog } from './components/ConfirmDialog';
 import { downloadBytes } from './components/files';
 import { ExportDialog } from './components/ExportDialog';
 import { MaskImportDialog } from './components/MaskImportDialog';
 import { ShortcutSheet } from './components/ShortcutSheet';
+import { HistoryPanel } from './components/HistoryPanel';
 import { MaskBar } from './components/MaskBar';
 import { ModelManager } from './components/ModelManager';
 import { RunBar } from './components/RunBar';
@@ -15,11 +17,14 @@ import { Toolbar } from './components/Toolbar';
 import { EditorContext } from './components/useEditor';
 import { useFileDrop } from './components/useFileDrop';
 import { useKeyboard } from './components/useKeyboard';
+import { useUnsavedWork } from './components/useUnsavedWork';
 
 export function App({ editor }: { editor: Editor }) {
   const openInput = useRef<HTMLInputElement>(null);
   useKeyboard(editor);
   useFileDrop(editor);
+  // Reload, closing the tab: unexported work asks first; the session goes to the engine.
+  useUnsavedWork(editor);
   // Where there are no native dialogs (the browser host), Open is this file input and Export a download.
   useEffect(() => {
     editor.setPageFiles({
@@ -45,6 +50,7 @@ export function App({ editor }: { editor: Editor }) {
           <CanvasView />
           <aside className="side">
             <StagePanel />
+            <HistoryPanel />
             <ModelManager />
           </aside>
         </div>
@@ -53,6 +59,7 @@ export function App({ editor }: { editor: Editor }) {
         <ShortcutSheet />
         <ExportDialog />
         <MaskImportDialog />
+        <ConfirmDialog />
         <input
           ref={openInput}
           type="file"

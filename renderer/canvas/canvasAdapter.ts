@@ -258,6 +258,8 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     canvas.renderAll();
   }
 
+  /** The image the view was last fitted to. */
+  let fittedImage = '';
   function loadImage(): void {
     const doc = editor.getSnapshot().doc;
     const before = editor.beforeRaster;
@@ -274,7 +276,11 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     overlay = new MaskOverlay(doc.width, doc.height);
     fullMaskRepaint = true;
     rasters++;
-    viewport.fit();
+    // A new image is fitted; a new base of the same image (Apply, undo of one) keeps the view.
+    if (doc.imageId !== fittedImage) {
+      fittedImage = doc.imageId;
+      viewport.fit();
+    }
   }
 
   function loadAfter(): void {

@@ -1,4 +1,5 @@
 /** Run and Cancel, and a progress bar per stage (cached stages say so). */
+import { ApplyButton } from './ApplyButton';
 import { stageFraction, type StageProgress } from '../state/runProgress';
 import { useEditor, useEditorState } from './useEditor';
 
@@ -53,6 +54,7 @@ export function RunBar() {
       >
         ■ Cancel
       </button>
+      <ApplyButton />
       <div className="stage-progress-list">
         {run.stages.map((s, i) => (
           <div
