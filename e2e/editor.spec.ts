@@ -134,9 +134,11 @@ test.beforeAll(async ({ browser }) => {
     }),
   );
   const url = new URL(h.host.url);
-  url.search = `?model=${MODEL}`;
+  // LaMa alone (Auto-correct, on by default, is covered by panel.spec.ts), every setting shown.
+  url.search = `?model=${MODEL}&stages=lama`;
   await page.goto(url.toString());
   await expect(page.getByTestId('statusbar')).toContainText('Engine');
+  await page.getByTestId('advanced-toggle').click();
 });
 
 test.afterAll(async () => {

@@ -4,7 +4,7 @@
  * switch with its basic controls. Everything else is under "Advanced": one card per stage with the
  * controls generated from its declaration, showing only those that apply to the current settings.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   AUTO_STAGE,
   advancedParams,
@@ -200,7 +200,12 @@ function Advanced({ infos }: { infos: StageInfo[] }) {
 /** A stage's every other setting (its switch is in the short panel above). */
 function StageCard({ info }: { info: StageInfo }) {
   const stage = useEditorState((s) => s.stages.find((x) => x.name === info.name));
-  const [open, setOpen] = useState(stage?.enabled ?? false);
+  const enabled = stage?.enabled ?? false;
+  const [open, setOpen] = useState(enabled);
+  // Turning a stage on (in the short panel) opens its card here.
+  useEffect(() => {
+    if (enabled) setOpen(true);
+  }, [enabled]);
   if (!stage) return null;
   const params = visibleParams(info, stage.values, advancedParams(info));
   const hidden = advancedParams(info).length - params.length;
