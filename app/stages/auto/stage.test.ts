@@ -3,7 +3,9 @@ import { resolveParams } from '../../common/params';
 import { createImage, type Mask, type RgbImage } from '../../image/types';
 import type { StageContext, StageOutput } from '../../pipeline/types';
 import { autoStage } from '../registry';
-import type { AutoHoleReport } from './stage';
+import { StudioError } from '../../common/errors';
+import { transferDetail } from '../../image/detailTransfer';
+import { createAutoStage, type AutoHoleReport } from './stage';
 import { blandFill, blob, blurFill, blurred, chelseaCase, composite, lowPassError } from './testFills';
 
 function ctxWith(over: Partial<StageContext> = {}): StageContext {
@@ -141,5 +143,27 @@ describe('auto-correct', () => {
     await runAuto(blurFill(truth, mask), mask, {}, ctxWith({ progress: (u) => steps.push(u) }));
     expect(steps.some((s) => /trying colour/.test(s.message ?? ''))).toBe(true);
     expect(steps.at(-1)).toMatchObject({ step: 4, total: 4 });
+  }, 60000);
+
+  it('a correction that fails on a hole is left out, named in the report; the others still compete', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blurFill(truth, mask);
+    const logs: string[] = [];
+    const stage = createAutoStage({
+      color: async () => {
+        throw new StudioError('INTERNAL', 'no reference pixels');
+      },
+      detail: async (image, hole, ctx) => transferDetail(image, hole, { seed: ctx.seed }).image,
+    });
+    const out = await stage.run(
+      { image: fill, original: fill, mask, artifacts: {} },
+      resolveParams(stage.params),
+      ctxWith({ log: (m) => logs.push(m) }),
+    );
+    const [hole] = holesOf(out);
+    expect(hole.applied).toBe('detail');
+    expect(hole.failed).toEqual({ color: 'no reference pixels' });
+    expect(hole.scores.color).toBeUndefined();
+    expect(logs.join('\n')).toMatch(/colour could not run \(no reference pixels\)/);
   }, 60000);
 });

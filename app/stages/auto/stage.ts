@@ -56,6 +56,8 @@ export interface AutoHoleReport {
   reason: string;
   /** The score of each candidate tried (lower fits the surroundings better). */
   scores: Partial<Record<Candidate, HoleScores>>;
+  /** Candidates whose correction failed on this hole, with the error's message (they were not kept). */
+  failed?: Partial<Record<Candidate, string>>;
 }
 
 const STEPS: Record<Candidate, number> = { none: 0, color: 1, detail: 1, 'color+detail': 2 };
@@ -187,6 +189,7 @@ function createRun(corrections: AutoCorrections) {
       const geo = ringGeometry(hole, all, w);
       const results: Partial<Record<Candidate, RgbImage>> = { none: crop };
       const scores: Partial<Record<Candidate, HoleScores>> = {};
+      const failed: Partial<Record<Candidate, string>> = {};
       const ring = prepareRing(crop, geo);
       const where = `hole ${h + 1} of ${components.length}`;
       for (const c of tried) {
@@ -195,18 +198,27 @@ function createRun(corrections: AutoCorrections) {
           total,
           message: `${where}: ${c === 'none' ? 'scoring the fill' : `trying ${label(c)}`}`,
         });
+        throwIfAborted(ctx.signal);
         const t1 = performance.now();
-        if (c === 'color') results.color = await corrections.color!(crop, hole, sub);
-        else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub);
-        else if (c === 'color+detail') {
-          // Colour then detail only where colour alone earned its step: otherwise it would not be kept
-          // (its colour step would cost the margin without lowering the score), and a colour stage that
-          // left the hole as it was makes it the detail candidate.
-          const col = scores.color!;
-          if (results.color!.data.every((v, i) => v === crop.data[i])) results[c] = results.detail;
-          else if (col.total + margin < scores.none!.total) {
-            results[c] = await corrections.detail!(results.color!, hole, sub);
+        try {
+          if (c === 'color') results.color = await corrections.color!(crop, hole, sub);
+          else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub);
+          else if (c === 'color+detail' && results.color && results.detail) {
+            // Colour then detail only where colour alone earned its step: otherwise it would not be kept
+            // (its colour step would cost the margin without lowering the score), and a colour stage that
+            // left the hole as it was makes it the detail candidate.
+            const col = scores.color!;
+            if (results.color.data.every((v, i) => v === crop.data[i])) results[c] = results.detail;
+            else if (col.total + margin < scores.none!.total) {
+              results[c] = await corrections.detail!(results.color, hole, sub);
+            }
           }
+        } catch (e) {
+          // A correction that fails on this hole is not a candidate; the others still are.
+          if (e instanceof StudioError && e.code === 'CANCELLED') throw e;
+          const why = e instanceof Error ? e.message : String(e);
+          failed[c] = why;
+          ctx.log(`${where}: ${label(c)} could not run (${why}); it is not a candidate`);
         }
         throwIfAborted(ctx.signal);
         if (results[c])
@@ -230,7 +242,14 @@ function createRun(corrections: AutoCorrections) {
             for (let ch = 0; ch < 3; ch++) out.data[ch * n + i] = src.data[ch * m + j];
           }
       }
-      holes.push({ box: comp.box, pixels: comp.pixels, applied, reason: explain(applied, scores), scores });
+      holes.push({
+        box: comp.box,
+        pixels: comp.pixels,
+        applied,
+        reason: explain(applied, scores),
+        scores,
+        ...(Object.keys(failed).length ? { failed } : {}),
+      });
     }
     throwIfAborted(ctx.signal);
     ctx.progress({ step: total, total, message: 'Auto-correct done' });
