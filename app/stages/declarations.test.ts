@@ -11,14 +11,7 @@ describe('stage declarations', () => {
   });
   it("LaMa's region, batch and multi-scale settings apply only when Sizing is not Auto", () => {
     const lama = decls('lama');
-    for (const name of [
-      'mergeDistance',
-      'batchSize',
-      'contextMargin',
-      'contextRect',
-      'coarseScale',
-      'crossover',
-    ]) {
+    for (const name of ['mergeDistance', 'batchSize', 'contextMargin', 'coarseScale', 'crossover']) {
       expect(paramApplies(lama, { sizing: 'auto' }, name), name).toBe(false);
     }
     expect(paramApplies(lama, { sizing: 'regions' }, 'batchSize')).toBe(true);
@@ -27,6 +20,8 @@ describe('stage declarations', () => {
     expect(paramApplies(lama, { sizing: 'multiscale' }, 'mergeDistance')).toBe(true);
     expect(paramApplies(lama, { sizing: 'multiscale', multiscaleVariant: 'plain' }, 'crossover')).toBe(false);
     expect(paramApplies(lama, {}, 'feather')).toBe(true);
+    // A drawn context rectangle stays: Auto may choose region crops, and the editor draws it (overlays).
+    expect(paramApplies(lama, {}, 'contextRect')).toBe(true);
   });
   it("Adam's step size only with Adam; VGG19 pooling only with VGG19", () => {
     const texture = decls('texture');
