@@ -22,6 +22,7 @@ describe('stage declarations', () => {
     expect(paramApplies(lama, {}, 'feather')).toBe(true);
     // A drawn context rectangle stays: Auto may choose region crops, and the editor draws it (overlays).
     expect(paramApplies(lama, {}, 'contextRect')).toBe(true);
+    expect(paramApplies(lama, { sizing: 'resize' }, 'contextRect')).toBe(false);
   });
   it("Adam's step size only with Adam; VGG19 pooling only with VGG19", () => {
     const texture = decls('texture');

@@ -109,6 +109,7 @@ export const LAMA_PARAMS: ParamSchema = {
     {
       kind: 'rect',
       name: 'contextRect',
+      when: { param: 'sizing', is: ['auto', 'regions', 'multiscale'] },
       label: 'Context rectangle',
       help: 'regions / multiscale: a user-drawn rectangle that restricts the context of every region it overlaps (the model sees nothing outside it but a ring of 8 px around the hole).',
       default: null,
