@@ -144,7 +144,11 @@ export async function patchMatchFillAsync(
 }
 
 /** The fill as a generator that yields after every round (search + vote); returns the filled image. */
-function* patchMatchRounds(image: RgbImage, mask: Mask, opts: PatchMatchOptions): Generator<void, RgbImage> {
+export function* patchMatchRounds(
+  image: RgbImage,
+  mask: Mask,
+  opts: PatchMatchOptions,
+): Generator<void, RgbImage> {
   const p = opts.patchSize ?? PATCHMATCH_DEFAULTS.patchSize;
   const iterations = opts.iterations ?? PATCHMATCH_DEFAULTS.iterations;
   const seed = opts.seed ?? PATCHMATCH_DEFAULTS.seed;
