@@ -140,6 +140,37 @@ export class ApplyControl {
     if (this.core.state.run.status === 'done') await this.apply();
   }
 
+  /**
+   * The engine process was restarted (after a crash): the host re-opened the image from its file, so
+   * the applied steps, which lived in the old process, are gone. Say so and show the image the engine
+   * holds now, rather than let the next run fill from a base the page no longer shows.
+   */
+  async engineRestarted(): Promise<void> {
+    const s = this.core.state;
+    const api = this.core.api;
+    if (!api || !s.doc || s.applied.steps.length === 0) return;
+    try {
+      const r = await api.setImageStep({ imageId: s.doc.imageId, step: 0 });
+      if (this.core.state.doc?.imageId !== s.doc.imageId) return;
+      // Its Apply steps name bases the engine no longer has.
+      this.mask()?.history.clear();
+      this.runs.baseChanged(r.preview as Raster);
+      this.core.update({
+        applied: { step: r.step, steps: r.steps },
+        canUndo: false,
+        canRedo: false,
+        notice: {
+          kind: 'error',
+          text:
+            'The engine restarted and lost the applied steps: the image is back as opened (your mask is ' +
+            'kept). Export after the steps you want to keep.',
+        },
+      });
+    } catch (e) {
+      this.core.notify('error', wireError(e).message);
+    }
+  }
+
   /** Sets the engine's base to `step`, then changes the history (`move`) and shows the new base. */
   private async moveBase(step: number, move: () => void): Promise<void> {
     const api = this.core.requireApi();

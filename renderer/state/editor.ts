@@ -236,6 +236,8 @@ export class Editor extends Store<EditorState> {
       void this.loadEngine(api).catch((err: unknown) => this.notify('error', wireError(err).message));
     else this.refreshEngineInfo();
     void this.models.refresh();
+    // The restarted process re-opened the image as the file was: applied steps lived in the old one.
+    if (was.health !== 'ready') void this.applies.engineRestarted();
   }
 
   /** Closes the engine banner (once the engine is back). */

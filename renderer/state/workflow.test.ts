@@ -255,3 +255,24 @@ describe('lose nothing', () => {
     expect(editor.getSnapshot().notice?.text).toMatch(/already empty/);
   });
 });
+
+describe('engine restart', () => {
+  it('after a crash the applied steps are gone: the editor says so and shows the image the engine holds', async () => {
+    stroke(2, 2, 10, 10);
+    await editor.run();
+    await editor.applyResult();
+    stroke(20, 12, 30, 20);
+    const mask = Array.from(editor.mask!.mask.data);
+    engine.emit('onEngineState', { state: 'restarting', message: 'The engine stopped unexpectedly.' });
+    // The restarted process holds the file as opened (what the host's bridge re-opens).
+    engine.emit('onEngineState', { state: 'ready' });
+    for (let i = 0; i < 4; i++) await settle();
+    const s = editor.getSnapshot();
+    expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 0 });
+    expect(s.applied.step).toBe(0);
+    expect(grey()).toBe(128);
+    expect(s.notice).toMatchObject({ kind: 'error', text: expect.stringMatching(/lost the applied steps/) });
+    expect(Array.from(editor.mask!.mask.data)).toEqual(mask);
+    expect(s.canUndo).toBe(false);
+  });
+});
