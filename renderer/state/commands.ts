@@ -82,7 +82,8 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
       void editor.copyResult();
       return true;
     case 'escape':
-      if (s.pendingMaskImport) editor.answerMaskImport('cancel');
+      if (s.confirm) editor.answerConfirm(false);
+      else if (s.pendingMaskImport) editor.answerMaskImport('cancel');
       else if (s.dialog) editor.setDialog(null);
       else if (editor.gestureActive) editor.pointerCancel();
       else if (s.tool === 'pick') editor.setTool(s.picking?.previousTool ?? 'brush');

@@ -65,4 +65,44 @@ describe('history', () => {
     // 256 uniform tiles per step: a few KiB per step, not 1 MiB.
     expect(d.history.bytes()).toBeLessThan(60 * 256 * 16);
   });
+
+  it('an Apply step is kept without a mask change, and pathToBase counts the undos or redos to a base', () => {
+    const d = new MaskDocument(128, 128);
+    const apply = (from: number) => {
+      d.begin('Apply');
+      d.rect(d.mask.full, 'erase');
+      d.history.markBase({ from, to: from + 1 });
+      expect(d.end()).toBe(true);
+    };
+    d.rect({ x0: 0, y0: 0, x1: 10, y1: 10 }, 'paint');
+    apply(0);
+    // An Apply of an empty mask changes no tile, and is still a step.
+    apply(1);
+    d.rect({ x0: 20, y0: 20, x1: 30, y1: 30 }, 'paint');
+    const h = d.history;
+    expect(h.undoBase).toBeNull();
+    expect(h.pathToBase(2, 2)).toEqual({ undo: 0 });
+    expect(h.pathToBase(1, 2)).toEqual({ undo: 2 });
+    // Step 0: right before the first Apply (the first rectangle is painted again).
+    expect(h.pathToBase(0, 2)).toEqual({ undo: 3 });
+    d.undo();
+    expect(h.undoBase).toEqual({ from: 1, to: 2 });
+    d.undo();
+    d.undo();
+    expect(d.mask.area()).toBe(100);
+    expect(h.redoBase).toEqual({ from: 0, to: 1 });
+    expect(h.pathToBase(2, 0)).toEqual({ redo: 2 });
+    // A new edit drops the redo steps: step 2 can no longer be reached.
+    d.rect({ x0: 50, y0: 50, x1: 55, y1: 55 }, 'paint');
+    expect(h.pathToBase(2, 0)).toBeNull();
+  });
+
+  it('restores applied steps after a reload: up to the current one to undo, the rest to redo', () => {
+    const d = new MaskDocument(64, 64);
+    d.history.restoreBaseSteps(['a', 'b', 'c'], 2);
+    expect(d.history.undoBase).toEqual({ from: 1, to: 2 });
+    expect(d.history.redoBase).toEqual({ from: 2, to: 3 });
+    expect(d.history.pathToBase(0, 2)).toEqual({ undo: 2 });
+    expect(d.history.pathToBase(3, 2)).toEqual({ redo: 1 });
+  });
 });

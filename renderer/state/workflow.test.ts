@@ -276,3 +276,16 @@ describe('engine restart', () => {
     expect(s.canUndo).toBe(false);
   });
 });
+
+describe('the question before work is lost', () => {
+  it('Escape answers it with Cancel', async () => {
+    stroke(2, 2, 10, 10);
+    const opening = editor.openImageData('other.png', new ArrayBuffer(8));
+    await settle();
+    expect(editor.getSnapshot().confirm).not.toBeNull();
+    editor.execute('escape');
+    await opening;
+    expect(editor.getSnapshot().confirm).toBeNull();
+    expect(editor.getSnapshot().doc?.name).toBe('photo.png');
+  });
+});
