@@ -30,7 +30,7 @@ export const MaskSchema = z
 
 const ParamConditionSchema = z.object({
   param: z.string(),
-  is: z.array(z.union([z.string(), z.boolean()])),
+  is: z.array(z.union([z.string(), z.boolean()])).readonly(),
 });
 
 export const ParamDeclSchema = z.object({
@@ -50,7 +50,7 @@ export const ParamDeclSchema = z.object({
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
   // app/common/params.ts: the longer text behind "More", when the parameter applies, the short panel.
   doc: z.string().optional(),
-  when: z.union([ParamConditionSchema, z.array(ParamConditionSchema)]).optional(),
+  when: z.union([ParamConditionSchema, z.array(ParamConditionSchema).readonly()]).optional(),
   basic: z.boolean().optional(),
 });
 
