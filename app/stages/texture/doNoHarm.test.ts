@@ -13,6 +13,7 @@ import {
   detailLevel,
   fixture,
   lowPassError,
+  meanChange,
   outsideUnchanged,
   squareMask,
 } from '../../image/fillMetrics.testing';
@@ -195,43 +196,62 @@ describe('texture stage with its defaults does no harm (issue 13)', () => {
 describe('texture stage progress and cancel', () => {
   it('moves before the first iteration and ends at its total', async () => {
     const { mask, fill } = await grassCase();
-    const updates: ProgressUpdate[] = [];
-    await texture(fill, mask, { iterations: 3, maxSide: 192 }, updates);
-    const total = updates[0].total;
-    expect(updates.every((u) => u.total === total)).toBe(true);
-    for (let k = 1; k < updates.length; k++)
-      expect(updates[k].step).toBeGreaterThanOrEqual(updates[k - 1].step);
-    const firstIteration = updates.findIndex((u) => /iteration/.test(u.message ?? ''));
-    const before = new Set(
-      updates.slice(0, firstIteration < 0 ? undefined : firstIteration).map((u) => u.step),
-    );
-    expect(before.size).toBeGreaterThanOrEqual(5);
-    expect(updates.at(-1)!.step).toBe(total);
-    for (const phase of [/classif/, /detail/, /network/, /exemplar/])
-      expect(updates.some((u) => phase.test(u.message ?? ''))).toBe(true);
+    for (const [params, phases] of [
+      [{}, [/network/, /classif/, /detail/]],
+      // Without borrowed detail the blurred start is below the detail target: the optimisation runs.
+      [{ borrowDetail: false }, [/network/, /classif/, /spectrum/, /exemplar/, /synthesis network/, /floor/]],
+    ] as const) {
+      const updates: ProgressUpdate[] = [];
+      await texture(fill, mask, { iterations: 3, maxSide: 192, ...params }, updates);
+      const total = updates[0].total;
+      expect(updates.every((u) => u.total === total)).toBe(true);
+      for (let k = 1; k < updates.length; k++)
+        expect(updates[k].step).toBeGreaterThanOrEqual(updates[k - 1].step);
+      const firstIteration = updates.findIndex((u) => /iteration \d/.test(u.message ?? ''));
+      const before = new Set(
+        updates.slice(0, firstIteration < 0 ? undefined : firstIteration).map((u) => u.step),
+      );
+      expect(before.size).toBeGreaterThanOrEqual(phases.length);
+      expect(updates.at(-1)!.step).toBe(total);
+      for (const phase of phases) expect(updates.some((u) => phase.test(u.message ?? ''))).toBe(true);
+    }
   });
 
-  it.each([/classif/, /detail/, /network/, /exemplar/, /first evaluation/])(
-    'stops with CANCELLED at the step %s',
-    async (phase) => {
-      const { mask, fill } = await grassCase();
-      const ac = new AbortController();
-      const updates: ProgressUpdate[] = [];
-      const ctx = testContext(pool, ac.signal, updates);
-      ctx.progress = (u) => {
-        updates.push(u);
-        if (phase.test(u.message ?? '')) ac.abort();
-      };
-      await expect(
-        textureStage.run(
-          { image: fill, original: fill, mask, artifacts: {} },
-          resolveParams(TEXTURE_PARAMS, { iterations: 3, maxSide: 192 }),
-          ctx,
-        ),
-      ).rejects.toSatisfy((e) => e instanceof StudioError && e.code === 'CANCELLED');
-      expect(updates.some((u) => phase.test(u.message ?? ''))).toBe(true);
-    },
-  );
+  it.each([
+    [/classif/, {}],
+    [/detail/, {}],
+    [/network/, {}],
+    [/exemplar/, { borrowDetail: false }],
+    [/first evaluation/, { borrowDetail: false }],
+    [/iteration 1\//, { borrowDetail: false }],
+  ])('stops with CANCELLED at the step %s', async (phase, params) => {
+    const { mask, fill } = await grassCase();
+    const ac = new AbortController();
+    const updates: ProgressUpdate[] = [];
+    const ctx = testContext(pool, ac.signal, updates);
+    ctx.progress = (u) => {
+      updates.push(u);
+      if (phase.test(u.message ?? '')) ac.abort();
+    };
+    await expect(
+      textureStage.run(
+        { image: fill, original: fill, mask, artifacts: {} },
+        resolveParams(TEXTURE_PARAMS, { iterations: 3, maxSide: 192, ...params }),
+        ctx,
+      ),
+    ).rejects.toSatisfy((e) => e instanceof StudioError && e.code === 'CANCELLED');
+    expect(updates.some((u) => phase.test(u.message ?? ''))).toBe(true);
+  });
+
+  it('builds no network when the start already has the detail (a sharp fill), and hardly changes it', async () => {
+    const { truth, mask } = await grassCase();
+    const updates: ProgressUpdate[] = [];
+    const r = await texture(truth, mask, {}, updates);
+    expect((r.info as unknown as { optimisation: string }).optimisation).toMatch(/^skipped/);
+    expect(updates.some((u) => /synthesis network/.test(u.message ?? ''))).toBe(false);
+    expect(updates.at(-1)!.step).toBe(updates.at(-1)!.total);
+    expect(meanChange(r.image, truth, mask)).toBeLessThan(0.01);
+  });
 });
 
 describe('keepLowPass', () => {

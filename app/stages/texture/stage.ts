@@ -22,6 +22,7 @@ import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import type { Rect } from '../../common/params';
 import { cropImage, cropMask, maskBoundingBox } from '../../image/crop';
+import { meanGradientWhere } from '../../image/metrics';
 import {
   detailRatio,
   detailSamples,
@@ -365,53 +366,62 @@ async function correct(
       : 'off: no hole-free window of the exemplar';
     return est?.target ?? null;
   };
+  // Real patches of one texture differ in detail by ±10–20 %: a fill within 15 % of the exemplar
+  // is already at its natural level.
+  // After a structure copy, no more detail than the copy holds: its patches are real patches of the
+  // surroundings that look like the start, so their detail is this spot's natural level. Asking for the
+  // whole exemplar's (which may hold edges the hole does not) makes the loss draw them, e.g. as a frame
+  // along the hole's edge; the optimisation then only refines.
+  // From noise, the blanked hole or the mean colour the detail has to go down or up to the texture's
+  // by synthesis (Gatys' setting): no detail stop there, the iterations (or the floor) decide.
+  const detailTarget =
+    init !== 'previous'
+      ? undefined
+      : copy
+        ? Math.min(0.85 * exGradient, copiedDetail * exGradient)
+        : 0.85 * exGradient;
+  // A start already at that level (a sharp fill, or one whose detail was borrowed) would stop before
+  // its first iteration: the networks are not even built (seconds saved).
+  const startGradient = meanGradientWhere(start, work.hole.data);
+  const skip = detailTarget !== undefined && startGradient >= detailTarget;
   // Level L (0 = the finest) owns the progress steps from levelBase(L) on: its phases, then its iterations.
   let level = 0;
   const levelBase = (l: number) => base + (levels - 1 - l) * levelSteps;
-  const result = await synthesizePyramid(
-    { image: work.image, hole: work.hole, start, exemplar: ex, references: windows },
-    {
-      network: net,
-      levels,
-      onLevel: (l) => (level = l),
-      onPhase: (p, message) =>
-        steps.report(levelBase(level) + p, `texture: scale 1/${2 ** level}, ${message}`),
-      lumaOnly: params.channels === 'luma',
-      iterations,
-      borderWeight: params.borderWeight as number,
-      bandSigma: keep,
-      // Real patches of one texture differ in detail by ±10–20 %: a fill within 15 % of the exemplar
-      // is already at its natural level.
-      // After a structure copy, no more detail than the copy holds: its patches are real patches of the
-      // surroundings that look like the start, so their detail is this spot's natural level. Asking for the
-      // whole exemplar's (which may hold edges the hole does not) makes the loss draw them, e.g. as a frame
-      // along the hole's edge; the optimisation then only refines.
-      // From noise, the blanked hole or the mean colour the detail has to go down or up to the texture's
-      // by synthesis (Gatys' setting): no detail stop there, the iterations (or the floor) decide.
-      detailTarget:
-        init !== 'previous'
-          ? undefined
-          : copy
-            ? Math.min(0.85 * exGradient, copiedDetail * exGradient)
-            : 0.85 * exGradient,
-      grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
-      spectrumWeight,
-      spectrumTarget: spectrumWeight > 0 ? spectrumSource : undefined,
-      optimizer: params.optimizer as Optimizer,
-      learningRate: params.learningRate as number,
-      sessions,
-      signal: ctx.signal,
-      onIteration: (it, loss, current) =>
-        steps.report(
-          levelBase(level) + SYNTHESIS_PHASES.length + it,
-          `texture: scale 1/${2 ** level}, iteration ${it}/${iterations}, loss ${loss.toPrecision(4)}`,
-          it % 10 === 0 && level === 0 ? composite(input, work, current()) : undefined,
-        ),
-    },
-  );
+  const result = skip
+    ? null
+    : await synthesizePyramid(
+        { image: work.image, hole: work.hole, start, exemplar: ex, references: windows },
+        {
+          network: net,
+          levels,
+          onLevel: (l) => (level = l),
+          onPhase: (p, message) =>
+            steps.report(levelBase(level) + p, `texture: scale 1/${2 ** level}, ${message}`),
+          lumaOnly: params.channels === 'luma',
+          iterations,
+          borderWeight: params.borderWeight as number,
+          bandSigma: keep,
+          detailTarget,
+          grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
+          spectrumWeight,
+          spectrumTarget: spectrumWeight > 0 ? spectrumSource : undefined,
+          optimizer: params.optimizer as Optimizer,
+          learningRate: params.learningRate as number,
+          sessions,
+          signal: ctx.signal,
+          onIteration: (it, loss, current) =>
+            steps.report(
+              levelBase(level) + SYNTHESIS_PHASES.length + it,
+              `texture: scale 1/${2 ** level}, iteration ${it}/${iterations}, loss ${loss.toPrecision(4)}`,
+              it % 10 === 0 && level === 0 ? composite(input, work, current()) : undefined,
+            ),
+        },
+      );
   const total = iterations * levels;
-  const done = `texture: done after ${result.iterations} iterations${result.iterations < total ? ' (the fill reached the exemplar’s detail level)' : ''}`;
-  let crop = result.image;
+  const done = !result
+    ? 'texture: done (the start already has the exemplar’s detail level: no optimisation needed)'
+    : `texture: done after ${result.iterations} iterations${result.iterations < total ? ' (the fill reached the exemplar’s detail level)' : ''}`;
+  let crop = result ? result.image : start;
   if (params.matchDetail) crop = matchDetail(crop, work.hole, exDetail, detailSigma);
   if (params.colorHistogram) crop = matchColours(crop, work.hole, ex);
   return {
@@ -439,13 +449,21 @@ async function correct(
         : 'none: no hole-free window of the crop size nearby (no texture floor)',
       spectrum: spectrumFrom,
       grain: Number(((params.grain as number) * Math.sqrt(deficit)).toFixed(4)),
-      iterations: result.iterations,
-      evaluations: result.evaluations,
-      levels: result.levels,
-      lossStart: result.lossStart,
-      lossEnd: result.lossEnd,
-      terms: result.terms,
-      msPerEvaluation: Math.round(result.msPerEvaluation),
+      ...(result
+        ? {
+            iterations: result.iterations,
+            evaluations: result.evaluations,
+            levels: result.levels,
+            lossStart: result.lossStart,
+            lossEnd: result.lossEnd,
+            terms: result.terms,
+            msPerEvaluation: Math.round(result.msPerEvaluation),
+          }
+        : {
+            iterations: 0,
+            evaluations: 0,
+            optimisation: `skipped: the start's detail (mean gradient ${startGradient.toFixed(4)}) already reaches the target ${detailTarget!.toFixed(4)}`,
+          }),
     },
   };
 }
