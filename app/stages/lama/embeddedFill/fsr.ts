@@ -90,11 +90,16 @@ class Spectral {
   private readonly tim: Float64Array;
   private readonly Rre: Float64Array;
   private readonly Rim: Float64Array;
-  /** The model's spectrum, then the model. */
-  readonly Gre: Float64Array;
-  readonly Gim: Float64Array;
+  /** Per channel: the weighted residual's half spectrum at the start (Y, Cb, Cr). */
+  readonly R0re: Float64Array[];
+  readonly R0im: Float64Array[];
+  /** Per channel: the model, as its selected basis functions (see extrapolate). */
+  readonly models: Model[];
   /** Per channel: the window's values (0 where unknown). */
   readonly f: Float64Array[];
+  /** e^{j2πt/N} for t = 0..N-1. */
+  readonly cosT: Float64Array;
+  readonly sinT: Float64Array;
 
   constructor(N: number) {
     this.N = N;
@@ -129,8 +134,16 @@ class Spectral {
     this.tim = new Float64Array(NN);
     this.Rre = new Float64Array(N * HALF);
     this.Rim = new Float64Array(N * HALF);
-    this.Gre = new Float64Array(NN);
-    this.Gim = new Float64Array(NN);
+    const half = () => [0, 1, 2].map(() => new Float64Array(N * HALF));
+    this.R0re = half();
+    this.R0im = half();
+    this.models = [0, 1, 2].map(() => new Model(FSR.maxIter));
+    this.cosT = new Float64Array(N);
+    this.sinT = new Float64Array(N);
+    for (let t = 0; t < N; t++) {
+      this.cosT[t] = Math.cos((2 * Math.PI * t) / N);
+      this.sinT[t] = Math.sin((2 * Math.PI * t) / N);
+    }
     this.f = [new Float64Array(NN), new Float64Array(NN), new Float64Array(NN)];
   }
 
@@ -177,33 +190,68 @@ class Spectral {
     for (let c = 0; c < N; c++) this.fft1(re, im, c, N, sign);
   }
 
-  /** The weight window's spectrum, from `w`. */
-  transformWeight(): void {
-    this.Wre.set(this.w);
-    this.Wim.fill(0);
-    this.fft2(this.Wre, this.Wim, -1);
+  /**
+   * The transforms one block needs, two real transforms per complex one: the weight w (its full
+   * spectrum, into Wre/Wim) with the weighted luma, and the weighted Cb with the weighted Cr (their
+   * half spectra, into R0re/R0im). Z = a + j·b gives A(k) = (Z(k) + Z̄(−k))/2, B(k) = (Z(k) − Z̄(−k))/2j.
+   */
+  transformBlock(): void {
+    const { N, NN, HALF, w, f, tre, tim, Wre, Wim, R0re, R0im } = this;
+    const MASK = N - 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < NN; i++) {
+        const wi = w[i];
+        tre[i] = pass === 0 ? wi : f[1][i] * wi;
+        tim[i] = (pass === 0 ? f[0][i] : f[2][i]) * wi;
+      }
+      this.fft2(tre, tim, -1);
+      const [aRe, aIm, bRe, bIm] =
+        pass === 0 ? [null, null, R0re[0], R0im[0]] : [R0re[1], R0im[1], R0re[2], R0im[2]];
+      for (let u = 0; u < N; u++) {
+        const mu = ((N - u) & MASK) * N;
+        for (let v = 0; v < (pass === 0 ? N : HALF); v++) {
+          const k = u * N + v;
+          const m = mu + ((N - v) & MASK);
+          const zr = tre[k],
+            zi = tim[k],
+            mr = tre[m],
+            mi = -tim[m];
+          // A = (Z + conj Z(−k)) / 2, B = (Z − conj Z(−k)) / 2j
+          const ar = 0.5 * (zr + mr),
+            ai = 0.5 * (zi + mi);
+          const br = 0.5 * (zi - mi),
+            bi = -0.5 * (zr - mr);
+          if (pass === 0) {
+            Wre[k] = ar;
+            Wim[k] = ai;
+            if (v < HALF) {
+              bRe![u * HALF + v] = br;
+              bIm![u * HALF + v] = bi;
+            }
+          } else if (v < HALF) {
+            aRe![u * HALF + v] = ar;
+            aIm![u * HALF + v] = ai;
+            bRe![u * HALF + v] = br;
+            bIm![u * HALF + v] = bi;
+          }
+        }
+      }
+    }
   }
 
   /**
-   * Fits the sparse model to channel `f` under the weight (transformWeight first) for `iters`
-   * iterations (a conjugate pair counts two, as in the reference); leaves the model's values in Gre.
+   * Fits the sparse model to channel c (transformBlock first) for `iters` iterations (a conjugate pair
+   * counts two, as in the reference); the selected basis functions go to models[c].
    */
-  extrapolate(f: Float64Array, iters: number): void {
-    const { N, NN, HALF, w, Wre, Wim, tre, tim, Rre, Rim, Gre, Gim, freqWeight2 } = this;
+  extrapolate(c: number, iters: number): void {
+    const { N, HALF, Wre, Wim, Rre, Rim, freqWeight2 } = this;
+    const model = this.models[c];
+    model.count = 0;
+    Rre.set(this.R0re[c]);
+    Rim.set(this.R0im[c]);
+
     const MASK = N - 1;
     const H2 = N / 2;
-    for (let i = 0; i < NN; i++) {
-      tre[i] = f[i] * w[i];
-      tim[i] = 0;
-    }
-    this.fft2(tre, tim, -1);
-    for (let u = 0; u < N; u++)
-      for (let v = 0; v < HALF; v++) {
-        Rre[u * HALF + v] = tre[u * N + v];
-        Rim[u * HALF + v] = tim[u * N + v];
-      }
-    Gre.fill(0);
-    Gim.fill(0);
     const W0 = Wre[0];
     if (!(W0 > 0)) return;
     const scale = FSR.gamma / W0;
@@ -225,9 +273,7 @@ class Spectral {
       const cr = Rre[best] * scale,
         ci = Rim[best] * scale;
       const selfConjugate = (ku === 0 || ku === H2) && (kv === 0 || kv === H2);
-      const k = ku * N + kv;
-      Gre[k] += cr;
-      Gim[k] += ci;
+      model.add(ku, kv, selfConjugate ? cr : 2 * cr, selfConjugate ? ci : 2 * ci);
       if (selfConjugate) {
         // R(l) −= c·W(l − k)
         for (let u = 0; u < N; u++) {
@@ -241,9 +287,6 @@ class Spectral {
         }
         it += 1;
       } else {
-        const kc = ((N - ku) & MASK) * N + ((N - kv) & MASK);
-        Gre[kc] += cr;
-        Gim[kc] -= ci;
         // R(l) −= c·W(l − k) + conj(c)·W(l + k)
         for (let u = 0; u < N; u++) {
           const a0 = ((u - ku) & MASK) * N;
@@ -259,8 +302,44 @@ class Spectral {
         it += 2;
       }
     }
-    // The model in the pixel domain: g(n) = Σ G(k) e^{+j2πkn/N} (real: G is Hermitian).
-    this.fft2(Gre, Gim, 1);
+  }
+
+  /**
+   * Channel c's model at window pixel (x, y): Σ Re(a·e^{j2π(ku·y + kv·x)/N}) over its basis functions,
+   * a = c for a self-conjugate one and 2c for a pair (the pair's conjugate adds the complex conjugate).
+   */
+  evaluate(c: number, x: number, y: number): number {
+    const m = this.models[c];
+    const { cosT, sinT } = this;
+    const MASK = this.N - 1;
+    let g = 0;
+    for (let i = 0; i < m.count; i++) {
+      const t = (m.ku[i] * y + m.kv[i] * x) & MASK;
+      g += m.re[i] * cosT[t] - m.im[i] * sinT[t];
+    }
+    return g;
+  }
+}
+
+/** A channel's model: the basis functions selected, with their (doubled, for pairs) coefficients. */
+class Model {
+  count = 0;
+  readonly ku: Int32Array;
+  readonly kv: Int32Array;
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  constructor(capacity: number) {
+    this.ku = new Int32Array(capacity);
+    this.kv = new Int32Array(capacity);
+    this.re = new Float64Array(capacity);
+    this.im = new Float64Array(capacity);
+  }
+  add(ku: number, kv: number, re: number, im: number): void {
+    const i = this.count++;
+    this.ku[i] = ku;
+    this.kv[i] = kv;
+    this.re[i] = re;
+    this.im[i] = im;
   }
 }
 
@@ -660,26 +739,22 @@ function fillBlock(
     }
   }
   if (count === 0) return; // orderedBlocks defers such blocks
-  spec.transformWeight();
-  const results: Float64Array[] = [];
+  spec.transformBlock();
   for (let c = 0; c < 3; c++) {
     const m = sum[c] / count;
     const sigma = Math.sqrt(Math.max(0, sum2[c] / count - m * m));
     const iters = Math.min(FSR.maxIter, Math.max(FSR.minIter, Math.round(FSR.iterConst * sigma)));
-    spec.extrapolate(f[c], iters);
-    results.push(c < 2 ? spec.Gre.slice() : spec.Gre);
+    spec.extrapolate(c, iters);
   }
-  const [gy, gcb, gcr] = results;
   const x1 = Math.min(W, b.x + b.size),
     y1 = Math.min(H, b.y + b.size);
   for (let y = b.y; y < y1; y++)
     for (let x = b.x; x < x1; x++) {
       const i = y * W + x;
       if (state[i] !== UNKNOWN) continue;
-      const k = (y - oy) * N + (x - ox);
-      const Y = gy[k],
-        cb = gcb[k],
-        cr = gcr[k];
+      const Y = spec.evaluate(0, x - ox, y - oy),
+        cb = spec.evaluate(1, x - ox, y - oy),
+        cr = spec.evaluate(2, x - ox, y - oy);
       const r = Y + cr / 0.713;
       const bl = Y + cb / 0.564;
       const g = (Y - 0.299 * r - 0.114 * bl) / 0.587;
