@@ -10,6 +10,7 @@ import {
   advancedParams,
   autoCorrectReport,
   basicParams,
+  shortText,
   visibleParams,
   type StageInfo,
 } from '../state/params';
@@ -220,7 +221,7 @@ function StageCard({ info }: { info: StageInfo }) {
       </div>
       {open && (
         <div className="stage-body">
-          <p className="muted">{info.description}</p>
+          <StageDescription text={info.description} name={info.name} />
           {params.length === 0 && <p className="muted small">No further settings.</p>}
           {params.map((p) => (
             <ParamControl
@@ -239,5 +240,21 @@ function StageCard({ info }: { info: StageInfo }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A stage's description: its first sentence, the rest behind More. */
+function StageDescription({ text, name }: { text: string; name: string }) {
+  const [open, setOpen] = useState(false);
+  const { short, more } = shortText(text);
+  return (
+    <p className="muted stage-description" data-testid={`stage-${name}-description`}>
+      {open && more ? (short.endsWith('…') ? more : `${short} ${more}`) : short}{' '}
+      {more && (
+        <button className="more" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Less' : 'More'}
+        </button>
+      )}
+    </p>
   );
 }

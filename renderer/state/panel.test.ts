@@ -124,3 +124,27 @@ describe('the default panel and Advanced', () => {
     expect(autoCorrectReport({ stages: [{ name: 'lama', info: {} }] })).toBeNull();
   });
 });
+
+describe('short help from long declarations', () => {
+  const of = (help: string): ParamInfo => ({ ...sizing, help, doc: undefined });
+  it('ends the tooltip at the first sentence, also before a lower-case word', () => {
+    expect(
+      helpText(of('rabin-peyre: regularised transfer (Rabin and Peyré). reinhard: mean and spread.')),
+    ).toEqual({
+      short: 'rabin-peyre: regularised transfer (Rabin and Peyré).',
+      more: 'reinhard: mean and spread.',
+    });
+  });
+  it('does not cut at "e.g." or a decimal point', () => {
+    expect(helpText(of('Scale of the pass (0.5 = half, e.g. a crop). More text here.')).short).toBe(
+      'Scale of the pass (0.5 = half, e.g. a crop).',
+    );
+  });
+  it('cuts a first sentence longer than 140 characters at a word, the whole text behind More', () => {
+    const long = `${'word '.repeat(40)}end.`;
+    const t = helpText(of(long));
+    expect(t.short.length).toBeLessThanOrEqual(141);
+    expect(t.short.endsWith('…')).toBe(true);
+    expect(t.more).toBe(long);
+  });
+});

@@ -138,17 +138,42 @@ export function visibleParams(
   return params.filter((p) => paramApplies(info.params, values, p.name));
 }
 
+/** Longest tooltip before it is cut at a word (the whole text is then behind "More"). */
+const SHORT_HELP = 140;
+
+/** Where the first sentence of `text` ends (after its full stop), or -1: not at "e.g." and the like. */
+function firstSentenceEnd(text: string): number {
+  const re = /[.!?](?=\s+\S)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 5), m.index + 1).toLowerCase();
+    if (/(^|[\s(])(e\.g|i\.e|vs|etc|al|cf)\.$/.test(before)) continue;
+    return m.index + 1;
+  }
+  return -1;
+}
+
 /**
  * A parameter's help as the editor shows it: one short sentence as the tooltip, and the rest (the
- * declaration's doc, else the help's later sentences) behind "More"; null when there is nothing more.
+ * help's later sentences, then the declaration's doc) behind "More"; null when there is nothing more.
  */
 export function helpText(decl: ParamInfo): { short: string; more: string | null } {
-  const help = decl.help.trim();
-  const cut = /[.!?](\s+)(?=[A-Z0-9(])/.exec(help);
-  const short = cut ? help.slice(0, cut.index + 1) : help;
-  const rest = cut ? help.slice(cut.index + 1 + cut[1].length).trim() : '';
-  const more = [rest, decl.doc?.trim() ?? ''].filter(Boolean).join(' ');
-  return { short, more: more || null };
+  const { short, more } = shortText(decl.help);
+  const all = [more ?? '', decl.doc?.trim() ?? ''].filter(Boolean).join(' ');
+  return { short, more: all || null };
+}
+
+/** Any text as a short first sentence and the rest (null when there is none): stage descriptions too. */
+export function shortText(text: string): { short: string; more: string | null } {
+  const help = text.trim();
+  const end = firstSentenceEnd(help);
+  let short = end > 0 ? help.slice(0, end) : help;
+  let rest = end > 0 ? help.slice(end).trim() : '';
+  if (short.length > SHORT_HELP) {
+    const cut = short.lastIndexOf(' ', SHORT_HELP - 1);
+    short = `${short.slice(0, cut > 40 ? cut : SHORT_HELP - 1)}…`;
+    rest = help;
+  }
+  return { short, more: rest || null };
 }
 
 /** What Auto-correct did in the last run: its one-line summary and, per hole, what it applied and why. */
