@@ -190,10 +190,13 @@ export class ApplyControl {
     }
   }
 
-  /** "LaMa fill + Colour": the stages that made the result. */
+  /** "LaMa fill + Colour · 1.2k px": the stages that made the result and the hole's size. */
   private stepLabel(): string {
     const s = this.core.state;
     const names = s.run.stages.map((x) => s.stageInfos.find((i) => i.name === x.name)?.label ?? x.name);
-    return names.length ? names.join(' + ') : 'Fill';
+    const area = this.mask()?.mask.area() ?? 0;
+    const px =
+      area >= 1e6 ? `${(area / 1e6).toFixed(1)}M` : area >= 1e3 ? `${(area / 1e3).toFixed(1)}k` : `${area}`;
+    return `${names.length ? names.join(' + ') : 'Fill'} · ${px} px`;
   }
 }

@@ -58,13 +58,13 @@ describe('apply', () => {
     expect(await editor.applyResult()).toBe(true);
     const s = editor.getSnapshot();
     expect(calls('applyResult')[0].params).toMatchObject({ imageId: s.doc!.imageId, resultId });
-    expect(s.applied).toEqual({ step: 1, steps: ['LaMa fill'] });
+    expect(s.applied).toEqual({ step: 1, steps: ['LaMa fill · 64 px'] });
     expect(maskArea()).toBe(0);
     expect(grey()).toBe(resultGrey);
     expect(editor.afterRaster).toBeNull();
     expect(s.run.resultId).toBeNull();
     expect(editor.canApply).toBe(false);
-    expect(s.notice?.text).toMatch(/Applied: LaMa fill/);
+    expect(s.notice?.text).toMatch(/Applied: LaMa fill · 64 px/);
     // Nothing to apply now: it says so, and the engine is not asked.
     expect(await editor.applyResult()).toBe(false);
     expect(calls('applyResult')).toHaveLength(1);
@@ -172,7 +172,7 @@ describe('lose nothing', () => {
     await editor.attach(engine);
     const s = editor.getSnapshot();
     expect(s.doc?.imageId).toBe(imageId);
-    expect(s.applied).toEqual({ step: 1, steps: ['LaMa fill'] });
+    expect(s.applied).toEqual({ step: 1, steps: ['LaMa fill · 64 px'] });
     expect(grey()).toBe(appliedGrey);
     expect(Array.from(editor.mask!.mask.data)).toEqual(mask);
     expect(s.stages.find((x) => x.name === 'lama')!.values.feather).toBe(9);
