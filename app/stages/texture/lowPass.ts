@@ -1,8 +1,9 @@
 /**
  * The texture stage's guarantee that it never moves the fill's picture (issue 13, "a correction never
  * makes a fill worse"): after the optimisation and the histogram corrections, the hole's Gaussian
- * low-pass (σ 4: shapes, shading, colour) is put back to the fill's, so that only the detail finer than
- * that changed: result = lowpass(fill) + highpass(corrected), inside the hole only.
+ * low-pass (σ 4: shapes, shading, colour) is put back to the start's (the fill, with the detail borrowed
+ * by app/image/detailTransfer.ts, which keeps the fill's own low-pass), so that only the detail finer
+ * than that changed: result = lowpass(start) + highpass(corrected), inside the hole only.
  */
 import { throwIfAborted } from '../../common/errors';
 import { expandRect, maskBoundingBox } from '../../image/crop';

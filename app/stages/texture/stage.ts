@@ -7,7 +7,7 @@
  *   app/image/detailTransfer.ts); the optimisation then matches the Gram matrices of an exemplar (a chosen
  *   rectangle, block matching's choice, or the hole's surroundings) in the detail band only, keeps the
  *   seam continuous (border term), and changes nothing outside the hole;
- * - afterwards the hole's σ 4 low-pass is put back to the fill's (lowPass.ts): shapes, shading and colour
+ * - afterwards the hole's σ 4 low-pass is put back to the start's (lowPass.ts): shapes, shading and colour
  *   cannot move, whatever the optimisation and the histogram corrections did.
  * "Copy structure" (patches copied from the exemplar, structure.ts) and starts other than the fill
  * replace the hole's content, as asked.
@@ -264,7 +264,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const src: StageInput = { ...input, image, mask };
   const corrected = await correct(src, params, ctx, net, steps, base, copy);
   let out = corrected.image;
-  if (keepPicture) out = keepLowPass(out, input.image, mask, KEPT_SIGMA, 3, ctx.signal);
+  // The start's σ 4 low-pass back in the hole: the fill's picture, with what the borrowed detail's own
+  // coarse part contributes (detailTransfer keeps the fill's σ 3 low-pass itself); the optimisation and
+  // the histogram corrections then change only finer detail.
+  if (keepPicture) out = keepLowPass(out, image, mask, KEPT_SIGMA, 3, ctx.signal);
   steps.report(steps.total, corrected.done);
   return {
     image: out,
@@ -273,7 +276,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       holes,
       summary: summarise(holes),
       picture: keepPicture
-        ? `kept: the hole's σ ${KEPT_SIGMA} px low-pass is the fill's, only finer detail changed`
+        ? `kept: the hole's σ ${KEPT_SIGMA} px low-pass is the start's (the fill${borrow ? ' with borrowed detail' : ''}), only finer detail changed`
         : copy
           ? 'replaced (Copy structure on)'
           : `synthesised from ${init}`,
