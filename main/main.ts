@@ -226,6 +226,20 @@ app.whenReady().then(() => {
     },
   });
   win.webContents.on('will-navigate', (e) => e.preventDefault());
+  // The page's beforeunload holds back a reload or close while work is not exported; Electron shows no
+  // question of its own (it would just stay), so main asks, and leaving goes on when the user says so.
+  win.webContents.on('will-prevent-unload', (e) => {
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Discard your changes?',
+      message: 'The image has changes that are not exported.',
+      detail: 'Leaving now discards them.',
+    });
+    if (choice === 0) e.preventDefault();
+  });
   win.webContents.on('did-start-loading', () => pending.pageLoading());
   // The page listens now: tell it the engine's state (it may have crashed, or been given up on, before
   // the page loaded), then hand it the image waiting to open.
