@@ -162,8 +162,13 @@ export function fillExplanation(
     const m = models.find((x) => x.id === info.model);
     return `Filled by ${m?.label ?? String(info.model ?? 'the installed model')}${typeof info.provider === 'string' ? ` on ${info.provider.toUpperCase()}` : ''}.`;
   }
-  const method = info?.method === 'pushpull' ? 'smooth push-pull' : 'patch-based (PatchMatch)';
-  const what = `The embedded fill (${method}, built in, no download) filled the hole`;
+  const methods: Record<string, string> = {
+    pushpull: 'smooth push-pull, ',
+    patchmatch: 'patch-based, ',
+    fsr: 'frequency-selective, ',
+  };
+  const method = methods[String(info?.method)] ?? '';
+  const what = `The embedded fill (${method}built in, no download) filled the hole`;
   if (engineSetting === 'embedded') return `${what} because Fill engine is set to Embedded fill.`;
   if (!hasInpaintModel(models))
     return `${what} because LaMa is not installed. Download LaMa in the Models panel for better fills of large holes.`;
