@@ -13,7 +13,7 @@
 import { Circle, FabricImage, Polyline, Rect, StaticCanvas, type FabricObject } from 'fabric';
 import type { Editor, EditorState } from '../state/editor';
 import { OverlayLayer } from './overlaysLayer';
-import { MaskLayer, MaskOverlay, rasterToCanvas } from './rasters';
+import { MaskLayer, MaskOverlay, RasterUploader, type Drawable } from './rasters';
 import {
   actualSizeTransform,
   fitTransform,
@@ -62,8 +62,16 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   host.appendChild(el);
   const canvas = new StaticCanvas(el, { width, height, renderOnAddRemove: false, skipOffscreen: false });
 
-  const beforeCanvas = document.createElement('canvas');
-  let afterCanvas = document.createElement('canvas');
+  let beforeCanvas: Drawable = document.createElement('canvas');
+  let afterCanvas: Drawable = document.createElement('canvas');
+  const uploader = new RasterUploader();
+  /** fabric draws any CanvasImageSource; its types name only the DOM elements. */
+  const asElement = (d: Drawable) => d as HTMLCanvasElement;
+  /** Whether afterCanvas holds the displayed "after" (false until a result's upload completes). */
+  let afterReady = false;
+  /** Bumped per upload started: an upload that is no longer the latest stops between strips. */
+  let beforeToken = 0;
+  let afterToken = 0;
   const beforeImg = new FabricImage(beforeCanvas, { ...INERT, visible: false });
   const afterImg = new FabricImage(afterCanvas, { ...INERT, visible: false });
   const splitClip = new Rect({ ...TOP_LEFT, absolutePositioned: true, left: 0, top: 0, width: 1, height: 1 });
@@ -145,11 +153,11 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       photoDrawn = '';
       return;
     }
-    const after = editor.afterRaster;
-    const showAfter = Boolean(after) && !s.holdBefore;
+    // The element's own size: while a new raster uploads, the previous one stays on screen.
+    const showAfter = afterReady && !s.holdBefore;
     afterImg.set({ visible: showAfter });
-    if (showAfter && after) {
-      afterImg.set({ scaleX: doc.width / after.width, scaleY: doc.height / after.height });
+    if (showAfter) {
+      afterImg.set({ scaleX: doc.width / afterCanvas.width, scaleY: doc.height / afterCanvas.height });
     }
     const splitX = Math.round(s.splitAt * doc.width);
     const splitOn = s.split && showAfter;
@@ -192,10 +200,11 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       const m = editor.mask;
       if (m) {
         const dirty = m.mask.takeDirty();
-        if (fullMaskRepaint) overlay.paint(m.mask.data, m.mask.full);
+        // A full repaint clears and paints only what the mask covers (nothing, for a new image).
+        if (fullMaskRepaint) overlay.repaintAll(m.mask.data, m.mask.bounds());
         else if (dirty) overlay.paint(m.mask.data, dirty);
-        if (fullMaskRepaint || view !== maskViewDrawn) maskLayer.draw(overlay.canvas, vpt, null);
-        else if (dirty) maskLayer.draw(overlay.canvas, vpt, dirty);
+        if (fullMaskRepaint || view !== maskViewDrawn) maskLayer.draw(overlay, vpt, null);
+        else if (dirty) maskLayer.draw(overlay, vpt, dirty);
         maskViewDrawn = view;
         fullMaskRepaint = false;
       }
@@ -260,53 +269,81 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
 
   /** The image the view was last fitted to. */
   let fittedImage = '';
+  /**
+   * The original (or a new base) into a fresh canvas, uploaded in strips without blocking input (a
+   * 17.9 MP photo is 72 MB of pixels); the canvas shows it once complete (data-display="ready").
+   */
   function loadImage(): void {
     const doc = editor.getSnapshot().doc;
     const before = editor.beforeRaster;
     if (!doc || !before) return;
-    rasterToCanvas(before, beforeCanvas);
-    beforeImg.setElement(beforeCanvas);
-    beforeImg.set({
-      visible: true,
-      left: 0,
-      top: 0,
-      scaleX: doc.width / before.width,
-      scaleY: doc.height / before.height,
-    });
+    const token = ++beforeToken;
     overlay = new MaskOverlay(doc.width, doc.height);
     fullMaskRepaint = true;
-    rasters++;
-    // A new image is fitted; a new base of the same image (Apply, undo of one) keeps the view.
+    // A new image is fitted; a new base of the same image (Apply, undo of one) keeps the view and shows
+    // the previous base until the new one is in.
     if (doc.imageId !== fittedImage) {
       fittedImage = doc.imageId;
+      beforeImg.set({ visible: false });
+      rasters++;
       viewport.fit();
     }
+    host.dataset.display = 'loading';
+    void uploader
+      .upload(before, () => token !== beforeToken)
+      .then((drawable) => {
+        if (!drawable || token !== beforeToken) return;
+        if (beforeCanvas instanceof ImageBitmap) beforeCanvas.close();
+        beforeCanvas = drawable;
+        beforeImg.setElement(asElement(beforeCanvas));
+        beforeImg.set({
+          visible: true,
+          left: 0,
+          top: 0,
+          scaleX: doc.width / before.width,
+          scaleY: doc.height / before.height,
+        });
+        rasters++;
+        host.dataset.display = 'ready';
+        schedule();
+      });
   }
 
-  function loadAfter(): void {
+  /**
+   * The result or a live preview into a fresh canvas, in strips as loadImage; the previous one stays on
+   * screen until it is complete, then `afterLoaded` says which resultVersion the canvas shows.
+   */
+  function loadAfter(version: number): void {
     const after = editor.afterRaster;
+    const token = ++afterToken;
     if (!after) {
+      afterReady = false;
       afterImg.set({ visible: false });
       rasters++;
+      afterLoaded = version;
+      host.dataset.afterVersion = String(version);
       return;
     }
-    // A new canvas per raster: the old one may still be the element fabric holds.
-    afterCanvas = rasterToCanvas(
-      after,
-      afterCanvas.width === after.width && afterCanvas.height === after.height ? afterCanvas : undefined,
-    );
-    afterImg.setElement(afterCanvas);
-    afterImg.set({ left: 0, top: 0 });
-    rasters++;
+    void uploader
+      .upload(after, () => token !== afterToken)
+      .then((drawable) => {
+        if (!drawable || token !== afterToken) return;
+        if (afterCanvas instanceof ImageBitmap) afterCanvas.close();
+        afterCanvas = drawable;
+        afterImg.setElement(asElement(afterCanvas));
+        afterImg.set({ left: 0, top: 0 });
+        afterReady = true;
+        rasters++;
+        afterLoaded = version;
+        host.dataset.afterVersion = String(version);
+        schedule();
+      });
   }
 
   const unsubscribe = editor.subscribe(() => {
     const s = editor.getSnapshot();
     if (s.imageVersion !== last.imageVersion) loadImage();
-    if (s.resultVersion !== last.resultVersion) {
-      loadAfter();
-      afterLoaded = s.resultVersion;
-    }
+    if (s.resultVersion !== last.resultVersion) loadAfter(s.resultVersion);
     last = s;
     schedule();
   });
@@ -428,7 +465,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   // An image opened before the canvas mounted.
   if (last.doc) {
     loadImage();
-    loadAfter();
+    loadAfter(last.resultVersion);
   }
   schedule();
 
@@ -444,6 +481,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       host.removeEventListener('pointerleave', onPointerLeave);
       host.removeEventListener('wheel', onWheel);
       editor.setViewport(null);
+      uploader.dispose();
       void photo.dispose();
       void canvas.dispose();
       photoEl.remove();

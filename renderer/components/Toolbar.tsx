@@ -103,13 +103,20 @@ export function Toolbar() {
         </label>
       </div>
       <div className="group">
-        <button disabled={!canUndo} onClick={() => editor.undo()} title="Undo (Ctrl+Z)" data-testid="undo">
+        <button
+          disabled={!canUndo}
+          onClick={() => editor.undo()}
+          title="Undo (Ctrl+Z)"
+          aria-label="Undo"
+          data-testid="undo"
+        >
           ↶ <span className="label">Undo</span>
         </button>
         <button
           disabled={!canRedo}
           onClick={() => editor.redo()}
           title="Redo (Ctrl+Shift+Z)"
+          aria-label="Redo"
           data-testid="redo"
         >
           ↷ <span className="label">Redo</span>
