@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ResponseMessage } from '../contract/messages';
 import { loadImageFromBuffer } from '../image/load';
 import { encodeImage } from '../image/save';
-import { createImage } from '../image/types';
+import { createImage, type RgbImage } from '../image/types';
 import { AppliedSteps, differenceBox } from './appliedSteps';
 import { EngineHost } from './engineHost';
 import { createEngineServices } from './services';
@@ -188,5 +188,28 @@ describe('applied steps', () => {
     steps.apply(mk(0.2, 0, 1, a), 'c');
     expect(steps.labels).toEqual(['a', 'c']);
     expect(steps.step).toBe(2);
+  });
+
+  it('kept bases never stand in for a step of a dropped branch', () => {
+    const orig = createImage(8, 6);
+    const fill = (from: RgbImage, v: number, x: number) => {
+      const img = createImage(8, 6, new Float32Array(from.data));
+      for (let c = 0; c < 3; c++) img.data[c * 48 + 8 + x] = v;
+      return img;
+    };
+    const steps = new AppliedSteps(orig);
+    const a = fill(orig, 0.1, 1);
+    steps.apply(a, 'a');
+    const b = fill(a, 0.2, 2);
+    steps.apply(b, 'b');
+    expect(steps.goTo(1).data).toEqual(a.data);
+    // A new Apply from step 1 drops b: step 2 is c now, though b was kept.
+    const c = fill(a, 0.3, 3);
+    steps.apply(c, 'c');
+    expect(steps.goTo(1).data).toEqual(a.data);
+    expect(steps.goTo(2).data).toEqual(c.data);
+    expect(steps.goTo(0).data).toEqual(orig.data);
+    expect(steps.goTo(2).data).toEqual(c.data);
+    expect(steps.goTo(1).data).toEqual(a.data);
   });
 });
