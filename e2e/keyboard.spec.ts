@@ -112,6 +112,7 @@ test('? and F1 open the shortcut sheet; Escape closes it; keys do not reach the 
   await expect(sheet).toBeVisible();
   await expect(sheet).toContainText('Shift+click');
   await expect(sheet).toContainText('Ctrl+= and Ctrl+-');
+  await page.screenshot({ path: test.info().outputPath('shortcut-sheet.png') });
   await page.keyboard.press('e');
   expect(await state((e) => e.getSnapshot().tool)).toBe('brush');
   await page.keyboard.press('Escape');
