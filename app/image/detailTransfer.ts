@@ -1,11 +1,17 @@
 /**
  * Detail transfer (image analogies, Hertzmann et al. 2001, on two frequency bands): a blurry fill gets
  * the fine detail it lacks without its picture moving. The image is split at σ into a low-pass (shapes,
- * shading, colour) and a high-pass (detail). Each block of the hole is matched, on its LOW-pass, to a
- * block of known pixels (PatchMatch over 4×4 thumbnails of the low-pass, with propagation, so that
+ * shading, colour) and a high-pass (detail). Each block of the hole is matched, the fill as it is
+ * against the known pixels' LOW-pass (a blurry fill against blurred sources), to a block of known pixels
+ * (PatchMatch over 4×4 thumbnails, with propagation, so that
  * neighbouring blocks take neighbouring sources); the matched blocks' HIGH-pass is blended with
  * Hann-weighted 50% overlaps and added to the fill. The fill's own low-pass is never replaced, so its
  * structure and colour stay (and no box appears at the hole's edge).
+ *
+ * Blocks straddling the hole's edge are also matched on their known pixels' high-pass (the added detail
+ * continues the detail just outside, no seam), and thumbnails are compared on their shape as well as
+ * their level. The part of the blended detail that the fill already has (a copy of the same edge) is
+ * removed before it is added.
  *
  * Only the MISSING detail is added: per pixel, the detail energy the hole should have is the matched
  * sources' own (at most `cap` times the ring's, the known pixels around the hole), and what the fill
@@ -72,6 +78,23 @@ export interface DetailTransferResult {
 const MIN_PIXELS = 16;
 /** Largest gain on the blended detail (overlapping independent blocks average down their energy). */
 const MAX_GAIN = 2;
+/**
+ * Weight of a block's known pixels in its match (blocks straddling the hole's edge): the source's
+ * high-pass must continue the known pixels' there, relative to the thumbnail term per value. Without it
+ * the detail at the edge is unrelated to the detail just outside, which shows as a seam.
+ */
+const EDGE_WEIGHT = 2;
+/**
+ * Weight of the thumbnails' shape (their difference less its mean) on top of the plain difference:
+ * sources are matched on the low-pass's structure, not only its level, so a flat stretch of the fill does
+ * not borrow the detail of lettering or an edge that merely has its colour.
+ */
+const STRUCTURE_WEIGHT = 4;
+/**
+ * σ (px) of the window in which the blended detail's part along the fill's own detail is removed: the
+ * same edge's halo, already in the fill and copied again from a matching source, would be doubled.
+ */
+const OWN_DETAIL_SIGMA = 1;
 
 /** Thumbnail sample offsets inside a block: 4×4 points. */
 function thumbOffsets(B: number): Int32Array {
@@ -242,7 +265,11 @@ function transferOne(
     }
   const T = tx.length;
   const off = thumbOffsets(B);
-  // Thumbnail features: luma and two opponent axes of the low-pass at 4×4 points.
+  // Thumbnail features: luma and two opponent axes at 4×4 points, of the known pixels' low-pass and of
+  // the fill as it is (the analogy's pair: a blurry fill is compared with blurred known pixels at the same
+  // blur; blurring it again would erase the faint orientation it still shows, and flat-looking sources of
+  // any orientation would match: stripes across a diagonal texture).
+
   const feat = (x: number, y: number, dst: Float32Array, at: number) => {
     let k = at;
     for (let v = 0; v < 4; v++) {
@@ -250,9 +277,10 @@ function transferOne(
       for (let u = 0; u < 4; u++) {
         const xx = Math.min(w - 1, Math.max(0, x + off[u]));
         const i = yy * w + xx;
-        const r = low[i],
-          g = low[n + i],
-          b = low[2 * n + i];
+        const src = hole[i] ? data : low;
+        const r = src[i],
+          g = src[n + i],
+          b = src[2 * n + i];
         dst[k++] = 0.299 * r + 0.587 * g + 0.114 * b;
         dst[k++] = 0.5 * (r - g);
         dst[k++] = 0.25 * (r + g) - 0.5 * b;
@@ -263,12 +291,46 @@ function transferOne(
   const tFeat = new Float32Array(T * F);
   for (let t = 0; t < T; t++) feat(tx[t], ty[t], tFeat, t * F);
   const sFeat = new Float32Array(F);
+  // Each target's known pixels (offsets in the block): the source must continue their detail.
+  const knownStart = new Int32Array(T + 1);
+  const knownOffsets: number[] = [];
+  for (let t = 0; t < T; t++) {
+    knownStart[t] = knownOffsets.length;
+    for (let v = 0; v < B; v++)
+      for (let u = 0; u < B; u++) {
+        const x = tx[t] + u,
+          y = ty[t] + v;
+        if (x >= 0 && y >= 0 && x < w && y < h && !hole[y * w + x]) knownOffsets.push(v * B + u);
+      }
+  }
+  knownStart[T] = knownOffsets.length;
   const cost = (t: number, s: number) => {
-    feat(s % w, (s / w) | 0, sFeat, 0);
+    const sx = s % w,
+      sy = (s / w) | 0;
+    feat(sx, sy, sFeat, 0);
     let d = 0;
+    const mean = [0, 0, 0];
     for (let k = 0; k < F; k++) {
       const e = tFeat[t * F + k] - sFeat[k];
       d += e * e;
+      mean[k % 3] += e / 16;
+    }
+    let shape = 0;
+    for (let k = 0; k < F; k++) shape += (tFeat[t * F + k] - sFeat[k] - mean[k % 3]) ** 2;
+    d += STRUCTURE_WEIGHT * shape;
+    const a = knownStart[t],
+      b = knownStart[t + 1];
+    if (b > a) {
+      let e2 = 0;
+      for (let q = a; q < b; q++) {
+        const o = knownOffsets[q],
+          u = o % B,
+          v = (o - u) / B;
+        const ti = (ty[t] + v) * w + tx[t] + u,
+          si = (sy + v) * w + sx + u;
+        for (let c = 0; c < 3; c++) e2 += (hp[c * n + ti] - hp[c * n + si]) ** 2;
+      }
+      d += (EDGE_WEIGHT * F * e2) / (3 * (b - a));
     }
     return d;
   };
@@ -368,6 +430,23 @@ function transferOne(
     for (let i = 0; i < n; i++) g[i] = own[i] && norm[i] > 1e-6 ? g[i] / norm[i] : 0;
     return g;
   };
+  // Remove from the blended detail its part along the fill's own detail (least squares in a small
+  // window, only a positive part, at most all of it): what the fill has is not added twice.
+  const dot = new Float32Array(n),
+    own2 = new Float32Array(n);
+  for (let i = 0; i < n; i++)
+    if (own[i])
+      for (let c = 0; c < 3; c++) {
+        dot[i] += add[c * n + i] * hp[c * n + i];
+        own2[i] += hp[c * n + i] ** 2;
+      }
+  const dotLow = gaussianBlur(dot, w, h, 1, OWN_DETAIL_SIGMA),
+    own2Low = gaussianBlur(own2, w, h, 1, OWN_DETAIL_SIGMA);
+  for (let i = 0; i < n; i++) {
+    if (!own[i] || !(own2Low[i] > 1e-9)) continue;
+    const beta = Math.min(1, Math.max(0, dotLow[i] / own2Low[i]));
+    for (let c = 0; c < 3; c++) add[c * n + i] -= beta * hp[c * n + i];
+  }
   const addEnergy = new Float32Array(n);
   for (let i = 0; i < n; i++) addEnergy[i] = add[i] ** 2 + add[n + i] ** 2 + add[2 * n + i] ** 2;
   const fillLocal = localOf(energy);
