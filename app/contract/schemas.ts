@@ -152,10 +152,13 @@ export const METHODS = {
     params: z.object({ imageId: id, resultId: id, label: z.string().min(1).max(200) }),
     result: AppliedStepsSchema,
   },
-  /** Makes applied step `step` the open image's base (0 = the image as opened); answers its display copy. */
+  /**
+   * Makes applied step `step` the open image's base (0 = the image as opened); answers its display copy
+   * unless `preview` is false (the editor still holds it).
+   */
   setImageStep: {
-    params: z.object({ imageId: id, step: int(0, 1_000_000) }),
-    result: AppliedStepsSchema.extend({ preview: RasterSchema }),
+    params: z.object({ imageId: id, step: int(0, 1_000_000), preview: z.boolean().optional() }),
+    result: AppliedStepsSchema.extend({ preview: RasterSchema.optional() }),
   },
   /**
    * Keeps the editor's session in the engine (one per engine): the open image (its applied steps are the

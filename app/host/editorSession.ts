@@ -80,7 +80,7 @@ export class EditorSessions {
       img.steps.goTo(q.step);
       this.held.replaceImage(q.imageId, img.steps.image, img.steps.extraBytes);
     }
-    return { ...stepsOf(img), preview: this.preview(img) };
+    return { ...stepsOf(img), ...(q.preview === false ? {} : { preview: this.preview(img) }) };
   }
 
   /**

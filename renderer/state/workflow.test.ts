@@ -289,3 +289,41 @@ describe('the question before work is lost', () => {
     expect(editor.getSnapshot().doc?.name).toBe('photo.png');
   });
 });
+
+describe('display copies of bases', () => {
+  it('undo right after Apply, and redo after it, need no display copy from the engine', async () => {
+    stroke(2, 2, 10, 10);
+    await editor.run();
+    const applied = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
+    await editor.applyResult();
+    editor.undo();
+    await settle();
+    expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 0, preview: false });
+    expect(grey()).toBe(128);
+    editor.redo();
+    await settle();
+    expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 1, preview: false });
+    expect(grey()).toBe(applied);
+  });
+
+  it("another image's steps never show an earlier image's copies", async () => {
+    stroke(2, 2, 10, 10);
+    await editor.run();
+    await editor.applyResult();
+    const opening = editor.openImageData('other.png', new ArrayBuffer(8));
+    editor.answerConfirm(true);
+    await opening;
+    stroke(2, 2, 10, 10);
+    await editor.run();
+    const second = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
+    await editor.applyResult();
+    editor.undo();
+    await settle();
+    // Step 0 of the new image: its copy was kept when Apply left it, not the first image's.
+    expect(grey()).toBe(128);
+    editor.redo();
+    await settle();
+    expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 1, preview: false });
+    expect(grey()).toBe(second);
+  });
+});

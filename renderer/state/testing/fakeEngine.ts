@@ -206,7 +206,11 @@ export function fakeEngine(): FakeEngine {
       if (p.step > b.labels.length) throw new StudioError('PARAM_INVALID', `No step ${p.step}`);
       b.step = p.step;
       bases.set(p.imageId, b);
-      return { step: b.step, steps: [...b.labels], preview: raster(40, 30, b.values[b.step]) };
+      return {
+        step: b.step,
+        steps: [...b.labels],
+        ...(p.preview === false ? {} : { preview: raster(40, 30, b.values[b.step]) }),
+      };
     },
     async saveSession(p: MethodParams<'saveSession'>) {
       api.calls.push({ method: 'saveSession', params: p });
