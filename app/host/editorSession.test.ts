@@ -91,6 +91,9 @@ describe('editor session in the engine', () => {
     );
     const again = await call('setImageStep', { imageId, step: 1 });
     expect(region((again.result!.preview as { rgba: ArrayBuffer }).rgba, 8, 8, 20, 20)).toEqual(fill1);
+    // The editor still holds the display copy: none is sent.
+    const quiet = await call('setImageStep', { imageId, step: 0, preview: false });
+    expect(quiet.result).toEqual({ step: 0, steps: ['Remove 1'] });
     expect((await call('setImageStep', { imageId, step: 2 })).error).toMatchObject({
       code: 'PARAM_INVALID',
       message: expect.stringMatching(/step between 0 and 1 but received 2/),
