@@ -7,6 +7,7 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import { expandRect, maskBoundingBox } from '../../image/crop';
+import { distanceTransform } from '../../image/morphology';
 import { gaussianBlur } from '../../image/stationarity';
 import type { Mask, RgbImage } from '../../image/types';
 
@@ -61,5 +62,42 @@ export function keepLowPass(
           out[c * N + i] = Math.min(1, Math.max(0, out[c * N + i] + low[c * n + j]));
       }
   }
+  return { width: W, height: H, data: out };
+}
+
+/** Width (px) over which the optimisation's change fades in from the hole's edge. */
+export const EDGE_FADE = 4;
+
+/**
+ * `start` + w·(`result` − `start`) in the hole, with w = min(1, d / `width`) and d the distance of a hole
+ * pixel to the nearest known pixel (1 on the hole's outer row): the texture optimisation's change fades
+ * in from the hole's edge. The optimisation tends to draw a thin dark or light line along the edge (its
+ * features see a step there); the start's own edge (the fill, with borrowed detail) is continuous with
+ * the surroundings. Pixels outside the mask are returned bit-exact.
+ */
+export function fadeFromEdge(result: RgbImage, start: RgbImage, mask: Mask, width = EDGE_FADE): RgbImage {
+  const { width: W, height: H } = result;
+  const out = result.data.slice();
+  const box = maskBoundingBox(mask);
+  if (!box || !(width > 0)) return { width: W, height: H, data: out };
+  const rect = expandRect(box, 1, W, H);
+  const w = rect.width,
+    h = rect.height,
+    N = W * H;
+  const known = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) known[y * w + x] = mask.data[(rect.y + y) * W + rect.x + x] ? 0 : 1;
+  const dist = distanceTransform(known, w, h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const j = y * w + x;
+      if (known[j]) continue;
+      // A hole touching the image's frame: the frame is no edge to fade from (distance may be Infinity).
+      const f = Math.min(1, dist[j] / width);
+      if (f >= 1) continue;
+      const i = (rect.y + y) * W + rect.x + x;
+      for (let c = 0; c < 3; c++)
+        out[c * N + i] = start.data[c * N + i] + f * (out[c * N + i] - start.data[c * N + i]);
+    }
   return { width: W, height: H, data: out };
 }

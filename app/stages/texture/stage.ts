@@ -7,6 +7,7 @@
  *   app/image/detailTransfer.ts); the optimisation then matches the Gram matrices of an exemplar (a chosen
  *   rectangle, block matching's choice, or the hole's surroundings) in the detail band only, keeps the
  *   seam continuous (border term), and changes nothing outside the hole;
+ * - the optimisation's change fades in over the hole's outer 4 px (no line along the edge), and
  * - afterwards the hole's σ 4 low-pass is put back to the start's (lowPass.ts): shapes, shading and colour
  *   cannot move, whatever the optimisation and the histogram corrections did.
  * "Copy structure" (patches copied from the exemplar, structure.ts) and starts other than the fill
@@ -33,7 +34,7 @@ import {
   variance,
 } from './detail';
 import type { FeatureNetwork } from './featureNetwork';
-import { KEPT_SIGMA, keepLowPass } from './lowPass';
+import { KEPT_SIGMA, fadeFromEdge, keepLowPass } from './lowPass';
 import { TEXTURE_PARAMS, type TextureHoles, type TextureInit, type TextureStructure } from './params';
 import { copyStructure, structureShown } from './structure';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
@@ -267,7 +268,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   // The start's σ 4 low-pass back in the hole: the fill's picture, with what the borrowed detail's own
   // coarse part contributes (detailTransfer keeps the fill's σ 3 low-pass itself); the optimisation and
   // the histogram corrections then change only finer detail.
-  if (keepPicture) out = keepLowPass(out, image, mask, KEPT_SIGMA, 3, ctx.signal);
+  if (keepPicture) {
+    out = fadeFromEdge(out, image, mask);
+    out = keepLowPass(out, image, mask, KEPT_SIGMA, 3, ctx.signal);
+  }
   steps.report(steps.total, corrected.done);
   return {
     image: out,
