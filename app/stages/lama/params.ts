@@ -197,9 +197,11 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'fallback',
       label: 'Embedded fill',
-      help: 'The download-free fill used when no model is installed: patch-based (PatchMatch, like Content-Aware Fill) or smooth push-pull.',
-      default: 'patchmatch',
+      help: 'The download-free fill used when no model is installed. auto: frequency-selective reconstruction (FSR) continues lines, edges and shading across the hole, and PatchMatch adds texture where a wide hole sits in a texture; fsr: FSR alone; patchmatch: patch-based (like Content-Aware Fill); pushpull: smooth.',
+      default: 'auto',
       options: [
+        { value: 'auto', label: 'Auto (FSR + PatchMatch)' },
+        { value: 'fsr', label: 'Frequency-selective (FSR)' },
         { value: 'patchmatch', label: 'PatchMatch' },
         { value: 'pushpull', label: 'Push-pull (smooth)' },
       ],

@@ -1,19 +1,27 @@
 /**
  * Which embedded fill suits each part of the hole (the 'auto' method). Frequency-selective
  * reconstruction (fsr.ts) continues lines, edges, rims and smooth shading across thin and medium holes;
- * PatchMatch copies texture. Per group of nearby hole pixels (holeGeometry.groupHoles) this measures
- * - the hole's width: the largest distance from a hole pixel to the nearest known pixel, and
- * - the ring's structure: app/image/stationarity.ts classifyHoles (texture vs object) on a crop around it,
- * and marks the groups PatchMatch refines: a texture ring around a hole wide enough to hold texture
- * (PATCHMATCH_MIN_WIDTH). Everything else keeps FSR's fill.
+ * PatchMatch copies texture. Per hole (8-connected component), on a crop around its group of nearby
+ * holes (holeGeometry.groupHoles), this measures
+ * - the hole's width: the largest distance from its pixels to the nearest known pixel, and, for holes
+ *   wider than PATCHMATCH_MIN_WIDTH only,
+ * - the ring's structure: app/image/stationarity.ts classifyHole (texture vs object),
+ * and marks the holes PatchMatch refines: wide ones in a texture. Everything else keeps FSR's fill.
  * Memory: one byte per pixel (the refine mask) and crops around each group.
  */
 import { throwIfAborted } from '../../../common/errors';
 import type { Rect } from '../../../common/params';
 import { cropImage, cropMask } from '../../../image/crop';
-import { classifyHole, gaussianBlur, holeComponents, type HoleKind } from '../../../image/stationarity';
+import { resizeImage } from '../../../image/resize';
+import {
+  classifyHole,
+  gaussianBlur,
+  holeComponents,
+  type HoleComponent,
+  type HoleKind,
+} from '../../../image/stationarity';
 import { createMask, type Mask, type RgbImage } from '../../../image/types';
-import { distanceToKnown, groupAt, groupHoles, growRect } from './holeGeometry';
+import { distanceToKnown, groupHoles, growRect } from './holeGeometry';
 
 /**
  * Holes at most this wide (max distance to a known pixel, px) stay FSR's even in a texture: a few pixels
@@ -22,8 +30,6 @@ import { distanceToKnown, groupAt, groupHoles, growRect } from './holeGeometry';
 export const PATCHMATCH_MIN_WIDTH = 6;
 /** Groups: hole pixels further apart than this are chosen for separately. */
 const GROUP_SEPARATION = 24;
-/** Components smaller than this (specks) do not vote on a group's kind. */
-const MIN_CLASSIFIED_PIXELS = 64;
 /** Crop margin around a group for the classification (the ring reaches 64 px out). */
 const RING_MARGIN = 68;
 
@@ -55,61 +61,97 @@ export function chooseRegions(
     throwIfAborted(signal);
     const box = groups.boxes[g - 1];
     const rect = growRect(box, RING_MARGIN, W, H);
+    const w = rect.width;
     // The crop's hole: all hole pixels (other groups' too, so no ring counts them as known).
     const m = cropMask(mask, rect);
-    const dist = distanceToKnown(m.data, rect.width, rect.height);
-    let width = 0,
-      pixels = 0;
-    for (let y = box.y; y < box.y + box.height; y++)
-      for (let x = box.x; x < box.x + box.width; x++) {
-        if (!mask.data[y * W + x] || groupAt(groups, x, y) !== g) continue;
-        pixels++;
-        const d = dist[(y - rect.y) * rect.width + (x - rect.x)];
-        if (d > width) width = d;
-      }
-    // Thin groups stay FSR's whatever their surroundings: classify only the wide ones. Their kind is the
-    // kind of most of their pixels (classifyHole per component of the crop inside the group's box).
-    let texturePixels = 0,
-      objectPixels = 0;
-    const reasons: string[] = [];
-    if (width > PATCHMATCH_MIN_WIDTH) {
-      const crop = cropImage(image, rect);
-      const { components, labels } = holeComponents(m);
-      for (const comp of components) {
-        const cx = comp.box.x + rect.x,
-          cy = comp.box.y + rect.y;
-        const inside =
-          cx >= box.x &&
-          cy >= box.y &&
-          cx + comp.box.width <= box.x + box.width &&
-          cy + comp.box.height <= box.y + box.height;
-        if (!inside || comp.pixels < MIN_CLASSIFIED_PIXELS) continue;
-        const h = classifyHole(crop, m, labels, comp);
-        if (h.kind === 'texture') texturePixels += h.pixels;
-        else objectPixels += h.pixels;
-        if (reasons.length < 1) reasons.push(h.reason);
-      }
-    }
-    const wide = width > PATCHMATCH_MIN_WIDTH;
-    const kind: HoleKind | null = !wide ? null : texturePixels > objectPixels ? 'texture' : 'object';
-    const method = kind === 'texture' ? 'fsr+patchmatch' : 'fsr';
-    const reason =
-      kind === 'texture'
-        ? `a textured surround and a hole ${width.toFixed(0)} px deep: PatchMatch copies texture over FSR's structure`
-        : kind === 'object'
-          ? `an object's surround (${reasons[0] ?? 'too little to measure'}): FSR continues its structure`
-          : `a thin hole (${width.toFixed(0)} px to the nearest known pixel): FSR continues what crosses it`;
-    regions.push({ box, pixels, width: Number(width.toFixed(1)), kind, method, reason });
-    if (method === 'fsr+patchmatch') {
-      refine ??= createMask(W, H);
-      for (let y = box.y; y < box.y + box.height; y++)
-        for (let x = box.x; x < box.x + box.width; x++) {
-          const i = y * W + x;
-          if (mask.data[i] && groupAt(groups, x, y) === g) refine.data[i] = 1;
+    const dist = distanceToKnown(m.data, w, rect.height);
+    const { components, labels } = holeComponents(m);
+    let crop: RgbImage | null = null;
+    for (const comp of components) {
+      const bx = comp.box.x + rect.x,
+        by = comp.box.y + rect.y;
+      // Components outside the group's box belong to other groups (a group holds whole components).
+      if (bx < box.x || by < box.y || bx + comp.box.width > box.x + box.width) continue;
+      if (by + comp.box.height > box.y + box.height) continue;
+      let width = 0;
+      for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++)
+        for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) {
+          const i = y * w + x;
+          if (labels[i] === comp.label && dist[i] > width) width = dist[i];
         }
+      // Thin holes stay FSR's whatever surrounds them: only the wide ones are classified.
+      let kind: HoleKind | null = null;
+      let why = '';
+      if (width > PATCHMATCH_MIN_WIDTH) {
+        crop ??= cropImage(image, rect);
+        const h = classifyScaled(crop, m, labels, comp);
+        kind = h.kind;
+        why = h.reason;
+      }
+      const method = kind === 'texture' ? 'fsr+patchmatch' : 'fsr';
+      const reason =
+        kind === 'texture'
+          ? `a textured surround and a hole ${width.toFixed(0)} px deep: PatchMatch copies texture over FSR's structure`
+          : kind === 'object'
+            ? `an object's surround (${why}): FSR continues its structure`
+            : `a thin hole (${width.toFixed(0)} px to the nearest known pixel): FSR continues what crosses it`;
+      regions.push({
+        box: { x: bx, y: by, width: comp.box.width, height: comp.box.height },
+        pixels: comp.pixels,
+        width: Number(width.toFixed(1)),
+        kind,
+        method,
+        reason,
+      });
+      if (method === 'fsr+patchmatch') {
+        refine ??= createMask(W, H);
+        for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++)
+          for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++)
+            if (labels[y * w + x] === comp.label) refine.data[(rect.y + y) * W + rect.x + x] = 1;
+      }
     }
   }
   return { regions, refine };
+}
+
+/** Components whose ring crop exceeds this many pixels are classified at a reduced scale. */
+const CLASSIFY_PIXELS = 100_000;
+
+/**
+ * classifyHole on the component, at full scale when its crop (box + the ring's 66 px) is small, else on
+ * the crop reduced by an integer factor (area-averaged image, a pixel is hole when any of its source
+ * pixels is) so that it stays under CLASSIFY_PIXELS: the classification's cost grows with the crop, and a
+ * long stroke's box is large. The reduced hole's component is the one holding the component's first pixel.
+ */
+function classifyScaled(
+  crop: RgbImage,
+  m: Mask,
+  labels: Int32Array,
+  comp: HoleComponent,
+): { kind: HoleKind; reason: string } {
+  const area = (comp.box.width + 132) * (comp.box.height + 132);
+  const f = Math.ceil(Math.sqrt(area / CLASSIFY_PIXELS));
+  if (f <= 1) return classifyHole(crop, m, labels, comp);
+  const w = Math.max(1, Math.floor(crop.width / f)),
+    h = Math.max(1, Math.floor(crop.height / f));
+  const small = resizeImage(crop, w, h);
+  const sm = createMask(w, h);
+  for (let y = 0; y < h * f; y++)
+    for (let x = 0; x < w * f; x++)
+      if (m.data[y * crop.width + x]) sm.data[((y / f) | 0) * w + ((x / f) | 0)] = 1;
+  const { components, labels: sl } = holeComponents(sm);
+  // The component's first pixel in raster order, reduced.
+  let first = -1;
+  for (let y = comp.box.y; first < 0 && y < comp.box.y + comp.box.height; y++)
+    for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++)
+      if (labels[y * crop.width + x] === comp.label) {
+        first = Math.min(h - 1, (y / f) | 0) * w + Math.min(w - 1, (x / f) | 0);
+        break;
+      }
+  const target = components.find((c) => c.label === sl[first]);
+  if (!target) return classifyHole(crop, m, labels, comp);
+  const r = classifyHole(small, sm, sl, target);
+  return { kind: r.kind, reason: `${r.reason}, measured at 1/${f} scale` };
 }
 
 /**
