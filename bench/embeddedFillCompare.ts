@@ -1,8 +1,12 @@
 /**
- * The embedded fills (push-pull, PatchMatch) side by side with OpenCV's cv2.inpaint (Telea, radius 3,
- * one thread; bench/opencv_inpaint.py under Debian's /usr/bin/python3) on the fixture images with
- * deterministic masks: a few blobs plus brush strokes covering ~5%, and one irregular blob of ~10%.
+ * The embedded fills (push-pull, PatchMatch, auto = FSR + PatchMatch) side by side with OpenCV's
+ * cv2.inpaint (Telea, radius 3, one thread; bench/opencv_inpaint.py under Debian's /usr/bin/python3) on
+ * the fixture images with deterministic masks: a few blobs plus brush strokes covering ~5%, and one
+ * irregular blob of ~10%.
  *   npx tsx bench/embeddedFillCompare.ts [case-name-substring ...]
+ *   npx tsx bench/embeddedFillCompare.ts --photos [bench/embeddedFillPhotos.ts's arguments]
+ * The second form is issue 17's comparison with OpenCV's FSR_FAST and SHIFTMAP on photos (S, D,
+ * whole-process time, strips); see bench/embeddedFillPhotos.ts.
  * Prints a table and writes bench/results/embedded-fill.json. Per method: wall time of the fill call alone
  * (no decoding or file I/O), PSNR inside the hole against the original, and `detail`: the mean gradient
  * magnitude inside the hole relative to the original's (1 = as much detail as the truth; a smooth fill
@@ -19,6 +23,7 @@ import { meanGradient as holeDetail, psnr } from '../app/image/metrics';
 import { resizeImage } from '../app/image/resize';
 import { saveImage } from '../app/image/save';
 import { maskArea, type Mask, type RgbImage } from '../app/image/types';
+import { embeddedFill } from '../app/stages/lama/embeddedFill';
 import { patchMatchFill } from '../app/stages/lama/embeddedFill/patchMatch';
 import { pushPullFill } from '../app/stages/lama/embeddedFill/pushPull';
 import { blobMask } from './masks';
@@ -54,6 +59,9 @@ export interface Row {
   patchmatchMs: number;
   patchmatchPsnr: number;
   patchmatchDetail: number;
+  autoMs: number;
+  autoPsnr: number;
+  autoDetail: number;
   teleaMs: number | null;
   teleaPsnr: number | null;
   teleaDetail: number | null;
@@ -207,6 +215,7 @@ export async function compareEmbeddedFills(
     };
     const [pp, ppMs] = time(() => pushPullFill(input, mask));
     const [pm, pmMs] = time(() => patchMatchFill(input, mask, { seed: 1 }));
+    const [auto, autoMs] = time(() => embeddedFill(input, mask, { method: 'auto', seed: 1 }));
     const telea = await teleaInpaint(image, mask);
     const row: Row = {
       case: c.name,
@@ -219,13 +228,16 @@ export async function compareEmbeddedFills(
       patchmatchMs: Math.round(pmMs),
       patchmatchPsnr: round(psnr(pm, image, mask), 2),
       patchmatchDetail: round(holeDetail(pm, mask) / truthDetail, 2),
+      autoMs: Math.round(autoMs),
+      autoPsnr: round(psnr(auto, image, mask), 2),
+      autoDetail: round(holeDetail(auto, mask) / truthDetail, 2),
       teleaMs: telea ? Math.round(telea.seconds * 1000) : null,
       teleaPsnr: telea ? round(psnr(telea.image, image, mask), 2) : null,
       teleaDetail: telea ? round(holeDetail(telea.image, mask) / truthDetail, 2) : null,
     };
     rows.push(row);
     log(
-      `${c.name}: push-pull ${row.pushpullMs} ms, PatchMatch ${row.patchmatchMs} ms, Telea ${row.teleaMs} ms\n`,
+      `${c.name}: push-pull ${row.pushpullMs} ms, PatchMatch ${row.patchmatchMs} ms, auto ${row.autoMs} ms, Telea ${row.teleaMs} ms\n`,
     );
   }
   return rows;
@@ -248,7 +260,14 @@ function writeJson(rows: Row[]): string {
   return file;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href &&
+  process.argv[2] === '--photos'
+) {
+  const { photosMain } = await import('./embeddedFillPhotos');
+  await photosMain(process.argv.slice(3));
+} else if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const only = process.argv.slice(2);
   const cases = defaultCases().filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
   const rows = await compareEmbeddedFills(cases, (s) => process.stderr.write(s));

@@ -4,7 +4,8 @@
  * then the embedded fills side by side with OpenCV's cv2.inpaint (Telea), the texture stage's fills
  * (`texture-quality`: detail, spectrum distance, working scale, network designs), and the texture loss
  * through our ONNX gradient graph side by side with PyTorch autograd (`texture-torch`,
- * bench/textureTorch.ts). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
+ * bench/textureTorch.ts). `fill` also runs bench/embeddedFillPhotos.ts (ours vs OpenCV's FSR_FAST and
+ * SHIFTMAP on photos, issue 17). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
  * texture, texture-quality, texture-torch, fill, corrections, auto-speed). `auto-speed`
  * (bench/autoSpeed.ts): LaMa + auto-correct on a 1600 px photo with a 5% mask, against the stages auto
  * runs. `corrections` (bench/corrections.ts): do the correction stages make good stand-in fills worse; its --flags (--quick, --cases=…, --fills=…,
@@ -163,6 +164,9 @@ async function main() {
     process.stdout.write(
       `\nwrote ${writeResults('embedded-fill', { date: new Date().toISOString(), rows: cmp })}\n`,
     );
+    // Issue 17: ours vs OpenCV's FSR_FAST and SHIFTMAP on photos (S, D, whole-process time, strips).
+    const { photosMain } = await import('./embeddedFillPhotos');
+    await photosMain(only.filter((a) => a.startsWith('--')));
   }
   if (only.length === 0 || only.includes('auto-speed')) {
     const { autoSpeedMain } = await import('./autoSpeed');
