@@ -52,6 +52,25 @@ describe('automatic exemplar and colour reference', () => {
     expect(Math.hypot(cx - 152, cy - 104)).toBeLessThan(70);
   });
 
+  it('hands on only squares the surroundings check accepts: next best voted, else nearest the hole', () => {
+    const matches = [match(144, 96, 20, 20, 0.9), match(128, 96, 36, 24, 0.9), match(144, 80, 24, 40, 0.8)];
+    const best = chooseRegions(matches, validity, 48).exemplar!;
+    // Refuse the best voted square: another square still overlapping the sources (x 20..68) serves.
+    const other = chooseRegions(matches, validity, 48, (r) => r.x !== best.x || r.y !== best.y).exemplar!;
+    expect(other).not.toEqual(best);
+    expect(other.x).toBeLessThan(68);
+    // Accept only squares below the hole (y ≥ 136): none of the voted ones; one of the nearest serves.
+    const below = chooseRegions(matches, validity, 48, (r) => r.y >= 136).exemplar!;
+    expect(below.y).toBeGreaterThanOrEqual(136);
+    expect(below.y).toBeLessThan(136 + 16);
+    expect(Math.abs(below.x + 24 - 150)).toBeLessThan(40);
+    // Accept none: nothing is handed on.
+    expect(chooseRegions(matches, validity, 48, () => false)).toEqual({
+      exemplar: undefined,
+      reference: undefined,
+    });
+  });
+
   it('shrinks the square when the requested one fits nowhere, and gives up below the block size', () => {
     const tight = new SourceValidity(discMask(64, 64, 32, 32, 20), 4, 16);
     const r = chooseRegions([match(24, 24, 0, 0, 1)], tight, 256);

@@ -13,9 +13,13 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { ParamValues } from '../../common/params';
+import { distanceTransform } from '../../common/maskMorphology';
+import type { Rect } from '../../common/params';
+import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { transferDetail } from '../../image/detailTransfer';
+import { colourOverlap, ringWidthFor } from '../../image/holeRing';
 import { classifyHoles } from '../../image/stationarity';
-import type { Mask, RgbImage } from '../../image/types';
+import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { SessionPool } from '../../ort/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { matchBlocks, type MatchOptions, type MatchResult, type SearchMode } from './match';
@@ -64,6 +68,42 @@ export async function computeCorrespondence(
 ): Promise<Correspondence> {
   const r = await matchBlocks(image, mask, matchOptionsOf(params), env);
   return { blockSize: r.blockSize, matches: correspondenceEntries(r.matches) };
+}
+
+/**
+ * A handed-on square must share this much of its colours with the hole's ring (colourOverlap, the
+ * colour stage's own bar for using it): the sources it gathers must look like the hole's surroundings.
+ */
+export const SURROUNDINGS_MIN_OVERLAP = 0.8;
+
+/** Untouched pixels within ringWidthFor(the hole's area) of the hole (image indices). */
+export function surroundingPixels(mask: Mask): number[] {
+  const box = maskBoundingBox(mask);
+  if (!box) return [];
+  const width = ringWidthFor(maskArea(mask));
+  const crop = expandRect(box, width, mask.width, mask.height);
+  const dist = distanceTransform(cropMask(mask, crop).data, crop.width, crop.height);
+  const out: number[] = [];
+  for (let y = 0; y < crop.height; y++)
+    for (let x = 0; x < crop.width; x++) {
+      const d = dist[y * crop.width + x];
+      if (d > 0 && d <= width) out.push((crop.y + y) * mask.width + crop.x + x);
+    }
+  return out;
+}
+
+/** Whether a square's untouched pixels have the colours of the hole's surroundings (see above). */
+export function surroundingsFit(image: RgbImage, mask: Mask): (r: Rect) => boolean {
+  const ring = surroundingPixels(mask);
+  return (r) => {
+    const inside: number[] = [];
+    for (let y = r.y; y < r.y + r.height; y++)
+      for (let x = r.x; x < r.x + r.width; x++) {
+        const i = y * mask.width + x;
+        if (!mask.data[i]) inside.push(i);
+      }
+    return colourOverlap(image, inside, ring) >= SURROUNDINGS_MIN_OVERLAP;
+  };
 }
 
 /** Summary facts of a match for the stage's info. */
@@ -149,7 +189,15 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   throwIfAborted(ctx.signal);
   ctx.progress({ step: 95, total: 100, message: 'Choosing the exemplar and the colour reference' });
   const validity = new SourceValidity(mask, options.margin, result.blockSize);
-  const regions = chooseRegions(result.matches, validity, params.exemplarSize as number);
+  // Handed on only where the sources look like the hole's surroundings (a blurry fill's blocks can
+  // gather on another object); none rather than a wrong one: texture and colour then use the ring.
+  const regions = chooseRegions(
+    result.matches,
+    validity,
+    params.exemplarSize as number,
+    surroundingsFit(image, mask),
+  );
+  if (!regions.reference) ctx.log('No region of the hole’s colours to hand on; colour uses the ring');
   if (result.matches.length > 0 && result.matches.every((m) => m.rejected)) {
     ctx.log(
       'No block found an acceptable source: raise blockmatch.histogramThreshold or blockmatch.maxDistance',

@@ -76,15 +76,16 @@ describe('colour stage', () => {
       { reference: { x: 55, y: 0, width: 10, height: 10 } },
     );
     expect(fromRect.info).toMatchObject({ reference: { source: 'rect', rect, pixels: 256 } });
-    const fromBlockmatch = await runStage(
-      { iterations: 5 },
-      { reference: { x: 55, y: 0, width: 10, height: 10 } },
-    );
-    // The handed rectangle's colours are the ring's: it serves, together with the ring (8 px by default).
+    // A strip of the same texture: its colours are the ring's, so it serves, with the ring (8 px).
+    const strip = { x: 0, y: 0, width: 72, height: 12 };
+    const fromBlockmatch = await runStage({ iterations: 5 }, { reference: strip });
     expect(fromBlockmatch.info).toMatchObject({ reference: { source: 'blockmatch', handedUsed: true } });
     const handed = (fromBlockmatch.info as { reference: { pixels: number } }).reference.pixels;
-    expect(handed).toBeGreaterThan(100);
-    expect(handed).toBeLessThanOrEqual(100 + ringPixels(mask, 8).length);
+    expect(handed).toBeGreaterThan(72 * 12);
+    expect(handed).toBeLessThanOrEqual(72 * 12 + ringPixels(mask, 8).length);
+    // A small corner holds only some of the ring's colours: the ring serves.
+    const corner = await runStage({ iterations: 5 }, { reference: { x: 55, y: 0, width: 10, height: 10 } });
+    expect(corner.info).toMatchObject({ reference: { source: 'ring', handedUsed: false } });
     const ring = await runStage({ ringWidth: 2, iterations: 5 });
     // a 2 px ring around a 30x25 rectangle (Euclidean: the corners are rounded)
     const pixels = (ring.info as { reference: { pixels: number } }).reference.pixels;
