@@ -154,8 +154,9 @@ test('stage switches have accessible names: "Enable <stage>"', async () => {
   await expect(page.getByRole('switch', { name: 'Enable Colour correction' })).toHaveCount(1);
 });
 
-test('every enabled text on the page meets 4.5:1 contrast against what is behind it', async () => {
-  const failures = await page.evaluate(() => {
+/** Texts (not disabled) whose contrast with what is behind them is under 4.5:1, as "text (class): ratio". */
+function contrastFailures(): Promise<string[]> {
+  return page.evaluate(() => {
     const parse = (c: string) => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) return [0, 0, 0, 0];
@@ -204,5 +205,19 @@ test('every enabled text on the page meets 4.5:1 contrast against what is behind
     }
     return out;
   });
-  expect(failures).toEqual([]);
+}
+
+test('every enabled text on the page meets 4.5:1 contrast against what is behind it', async () => {
+  expect(await contrastFailures()).toEqual([]);
+  // The dialogs too: the shortcut sheet and export.
+  await page.getByTestId('canvas-host').focus();
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('shortcut-sheet')).toBeVisible();
+  expect(await contrastFailures()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('export-options').click();
+  await expect(page.getByTestId('export-dialog')).toBeVisible();
+  expect(await contrastFailures()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('export-dialog')).toBeHidden();
 });
