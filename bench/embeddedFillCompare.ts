@@ -265,8 +265,8 @@ if (
   import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href &&
   process.argv[2] === '--photos'
 ) {
-  const { photosMain } = await import('./embeddedFillPhotos');
-  await photosMain(process.argv.slice(3));
+  // Not awaited at the top level: embeddedFillPhotos imports this module, which must finish first.
+  void import('./embeddedFillPhotos').then((m) => m.photosMain(process.argv.slice(3)));
 } else if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const only = process.argv.slice(2);
   const cases = defaultCases().filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));

@@ -10,10 +10,11 @@
 import { StudioError, describeValue, throwIfAborted } from '../../../common/errors';
 import type { Mask, RgbImage } from '../../../image/types';
 import { fsrRounds } from './fsr';
-import { checkFillInputs } from './holeGeometry';
+import { checkFillInputs, growRect } from './holeGeometry';
 import { patchMatchFill, patchMatchFillAsync, patchMatchRounds } from './patchMatch';
 import { pushPullFill } from './pushPull';
 import { blendDetail, chooseRegions } from './regionChoice';
+import { cropImage, cropMask, maskBoundingBox } from '../../../image/crop';
 
 export type EmbeddedFillMethod = 'auto' | 'fsr' | 'patchmatch' | 'pushpull';
 
@@ -122,7 +123,7 @@ function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Genera
     return yield* fsrRounds(image, mask, { signal: opts.signal, onProgress: report });
   }
   throwIfAborted(opts.signal);
-  const { regions, refine } = chooseRegions(image, mask, opts.signal);
+  const { refine } = chooseRegions(image, mask, opts.signal);
   yield;
   // FSR's share of the progress: all of it without a PatchMatch phase, else half.
   const share = refine ? 0.5 : 1;
@@ -133,14 +134,32 @@ function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Genera
     report?.(STEPS, STEPS);
     return fsr;
   }
-  const pm = yield* patchMatchRounds(fsr, refine, {
+  // PatchMatch and the blend work on a crop: the refined holes' box with PatchMatch's own context
+  // margin (twice the box, at most 768 px), so memory stays with the hole's neighbourhood.
+  const box = maskBoundingBox(refine)!;
+  const margin = Math.min(768, Math.max(32, 2 * Math.max(box.width, box.height)));
+  const rect = growRect(box, margin, image.width, image.height);
+  const fsrCrop = cropImage(fsr, rect);
+  const refineCrop = cropMask(refine, rect);
+  const pm = yield* patchMatchRounds(fsrCrop, refineCrop, {
     seed: opts.seed,
     signal: opts.signal,
-    start: fsr,
+    start: fsrCrop,
     onProgress: scaled(share, 1 - share),
   });
   throwIfAborted(opts.signal);
-  const out = blendDetail(fsr, pm, refine, regions, DETAIL_SIGMA);
+  blendDetail(fsrCrop, pm, refineCrop, DETAIL_SIGMA);
+  // Only the refined holes' pixels go back: everything else stays FSR's (and the input's outside).
+  const out = fsr;
+  const n = image.width * image.height;
+  const m = rect.width * rect.height;
+  for (let y = 0; y < rect.height; y++)
+    for (let x = 0; x < rect.width; x++) {
+      const j = y * rect.width + x;
+      if (!refineCrop.data[j]) continue;
+      const i = (rect.y + y) * image.width + rect.x + x;
+      for (let c = 0; c < 3; c++) out.data[c * n + i] = pm.data[c * m + j];
+    }
   report?.(STEPS, STEPS);
   return out;
 }

@@ -155,45 +155,23 @@ function classifyScaled(
 }
 
 /**
- * The refined regions' result: FSR's low frequencies (its shapes, shading and colour) with PatchMatch's
- * detail: out = pm − G_σ(pm − fsr) on the refine mask's pixels (= fsr + the high-pass of pm − fsr), so
- * the texture PatchMatch copied sits on the structure FSR continued. Other pixels are `pm`'s (which equal
- * fsr's outside the refine mask). Works on a crop around each refined region.
+ * The refined holes' result, in place in `pm`: FSR's low frequencies (its shapes, shading and colour)
+ * with PatchMatch's detail, pm − G_σ(pm − fsr) on the refine mask's pixels (= fsr + the high-pass of
+ * pm − fsr), so the texture PatchMatch copied sits on the structure FSR continued. Other pixels keep
+ * pm's values. The three have the same size (the caller passes crops around the refined holes).
  */
-export function blendDetail(
-  fsr: RgbImage,
-  pm: RgbImage,
-  refine: Mask,
-  regions: readonly RegionChoice[],
-  sigma: number,
-): RgbImage {
-  const { width: W, height: H } = pm;
-  const n = W * H;
-  const out = { width: W, height: H, data: pm.data.slice() };
-  const margin = Math.ceil(3 * sigma) + 1;
-  for (const r of regions) {
-    if (r.method !== 'fsr+patchmatch') continue;
-    const rect = growRect(r.box, margin, W, H);
-    const w = rect.width,
-      h = rect.height,
-      m = w * h;
-    const diff = new Float32Array(3 * m);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const i = (rect.y + y) * W + rect.x + x;
-        if (!refine.data[i]) continue;
-        for (let c = 0; c < 3; c++) diff[c * m + y * w + x] = pm.data[c * n + i] - fsr.data[c * n + i];
+export function blendDetail(fsr: RgbImage, pm: RgbImage, refine: Mask, sigma: number): void {
+  const { width: w, height: h } = pm;
+  const m = w * h;
+  const diff = new Float32Array(3 * m);
+  for (let i = 0; i < m; i++)
+    if (refine.data[i])
+      for (let c = 0; c < 3; c++) diff[c * m + i] = pm.data[c * m + i] - fsr.data[c * m + i];
+  const low = gaussianBlur(diff, w, h, 3, sigma);
+  for (let i = 0; i < m; i++)
+    if (refine.data[i])
+      for (let c = 0; c < 3; c++) {
+        const v = pm.data[c * m + i] - low[c * m + i];
+        pm.data[c * m + i] = v < 0 ? 0 : v > 1 ? 1 : v;
       }
-    const low = gaussianBlur(diff, w, h, 3, sigma);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const i = (rect.y + y) * W + rect.x + x;
-        if (!refine.data[i]) continue;
-        for (let c = 0; c < 3; c++) {
-          const v = pm.data[c * n + i] - low[c * m + y * w + x];
-          out.data[c * n + i] = v < 0 ? 0 : v > 1 ? 1 : v;
-        }
-      }
-  }
-  return out;
 }
