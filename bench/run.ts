@@ -172,6 +172,17 @@ async function main() {
     const { autoSpeedMain } = await import('./autoSpeed');
     await autoSpeedMain([]);
   }
+  if (only.includes('memory')) {
+    // Not in the default set: the 32 MP case alone takes a minute. Its --mp=… flags pass through.
+    const { benchMemory, parseMemoryFlags } = await import('./memoryBench');
+    const f = parseMemoryFlags(only);
+    const rows = await benchMemory(f.mps, f.image, f.keep);
+    process.stdout.write('\n## whole CLI run, 5% blob mask: peak RSS and wall time per image size\n\n');
+    process.stdout.write(
+      `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
+    );
+    process.stdout.write(`\nwrote ${writeResults('memory', { date: new Date().toISOString(), rows })}\n`);
+  }
   if (only.length === 0 || only.includes('corrections')) {
     const { correctionsMain } = await import('./corrections');
     await correctionsMain(only.filter((a) => a.startsWith('--')));

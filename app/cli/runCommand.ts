@@ -95,7 +95,13 @@ export async function runCommand(
       const mask = await loadMask(job.mask, loaded.image);
       const result = await services.pipeline.run(
         { image: loaded.image, mask, stages, seed: flags.seed, modelId: flags.model },
-        { signal, onEvent: (e) => reporter.event(e, jobs.length > 1 ? job.image : undefined) },
+        {
+          signal,
+          onEvent: (e) => reporter.event(e, jobs.length > 1 ? job.image : undefined),
+          // One run per image: the stages may fill the loaded image in place and nothing is cached, so
+          // a run holds one full-size image, not one per stage.
+          consumeImage: true,
+        },
       );
       await saveImage(job.out, result.image, {
         alpha: loaded.alpha,
@@ -103,6 +109,8 @@ export async function runCommand(
         quality: flags.quality,
         colorProfile: flags.colorProfile,
         stripLocation: flags.stripLocation,
+        // Nothing reads the result after it is written: encode it in its own memory.
+        consumeImage: true,
       });
       reporter.done();
       const summary = {

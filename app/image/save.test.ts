@@ -136,6 +136,25 @@ describe('saveImage round trips', () => {
     expect(pHi).toBeGreaterThan(30);
   });
 
+  it('consumeImage: the same file from the image’s own memory, for every format, with and without alpha', async () => {
+    const photo = textured(96, 64);
+    const alpha = new Float32Array(96 * 64).map((_, i) => (i % 7) / 6);
+    for (const format of ['png', 'jpeg', 'webp', 'tiff'] as const) {
+      for (const a of [undefined, alpha]) {
+        const kept = await encodeImage(photo, { format, alpha: a });
+        const given = createImage(96, 64, photo.data.slice());
+        const consumed = await encodeImage(given, { format, alpha: a?.slice(), consumeImage: true });
+        expect(consumed.equals(kept), `${format} ${a ? 'with' : 'without'} alpha`).toBe(true);
+        // The 8-bit samples were written into the float planes' memory: no second copy was made.
+        expect(Buffer.from(given.data.buffer).equals(Buffer.from(photo.data.buffer))).toBe(false);
+      }
+    }
+    // Without consumeImage the image is left as it was.
+    const copy = photo.data.slice();
+    await encodeImage(photo, { format: 'jpeg', alpha });
+    expect(photo.data).toEqual(copy);
+  });
+
   it('honours WebP quality', async () => {
     const photo = textured(96, 64);
     const lo = await encodeImage(photo, { format: 'webp', quality: 20 });

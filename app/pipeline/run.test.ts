@@ -203,4 +203,36 @@ describe('Pipeline artifacts', () => {
     ]);
     expect(r.artifacts.exemplar).toEqual({ x: 1, y: 2, width: 3, height: 4 });
   });
+
+  it('hands a consumed image to the last stage as writable, and caches nothing', async () => {
+    const seen: boolean[] = [];
+    const spy = (name: StageName): StageDef => {
+      const inner = addStage(name, { n: 0 });
+      return {
+        ...inner,
+        run: (input, params, ctx) => {
+          seen.push(input.writable === true);
+          return inner.run(input, params, ctx);
+        },
+      };
+    };
+    const pipeline = new Pipeline({ stages: [spy('lama'), spy('color')], sessions, models });
+    const { image, mask } = fixture();
+    await pipeline.run({ image, mask, stages: [{ name: 'lama' }, { name: 'color' }] });
+    expect(seen).toEqual([false, false]);
+    expect(pipeline.cache.size).toBe(2);
+    seen.length = 0;
+    pipeline.cache.clear();
+    // The first stage's input is the original, which later stages may read: not writable; the second
+    // stage's input is the first one's output, which nobody else holds.
+    await pipeline.run(
+      { image, mask, stages: [{ name: 'lama' }, { name: 'color' }] },
+      { consumeImage: true },
+    );
+    expect(seen).toEqual([false, true]);
+    seen.length = 0;
+    await pipeline.run({ image, mask, stages: [{ name: 'lama' }] }, { consumeImage: true });
+    expect(seen).toEqual([true]);
+    expect(pipeline.cache.size).toBe(0);
+  });
 });

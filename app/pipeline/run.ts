@@ -59,6 +59,15 @@ export interface RunOptions {
    * run: its variants would push the user's own results out of the cache).
    */
   storeNothingFrom?: string;
+  /**
+   * The caller hands `req.image` over: it does not use it after the run (its pixels may hold the result)
+   * and nothing is read from or stored in the cache. Each stage may then write its result into the image
+   * it is given (StageInput.writable) instead of copying it: the last stage always, earlier ones when
+   * their input is an earlier stage's output, not the original. So a one-shot run (the CLI) holds one
+   * full-size image, not one per stage. After a failed or cancelled run the image's hole pixels are
+   * unspecified (pixels outside the hole never change).
+   */
+  consumeImage?: boolean;
 }
 
 export interface PipelineDeps {
@@ -118,7 +127,11 @@ export class Pipeline {
     let image = req.image;
     let mask = req.mask;
     let artifacts: StageArtifacts = {};
-    let key = chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
+    const consume = opts.consumeImage === true;
+    // A consumed image is neither looked up nor stored, so it needs no content hash.
+    let key = consume
+      ? ''
+      : chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
     const reports: StageReport[] = [];
     const noStoreAt = opts.storeNothingFrom
       ? plan.findIndex((p) => p.def.name === opts.storeNothingFrom)
@@ -127,10 +140,10 @@ export class Pipeline {
     for (let i = 0; i < plan.length; i++) {
       const { def, params } = plan[i];
       throwIfAborted(signal);
-      key = chainKey(key, def.name, params);
+      if (!consume) key = chainKey(key, def.name, params);
       emit({ type: 'stage-start', stage: def.name, index: i, count: plan.length });
       const ts = performance.now();
-      let out = this.cache.get(key);
+      let out = consume ? undefined : this.cache.get(key);
       const cached = out !== undefined;
       if (!out) {
         if (maskArea(mask) === 0) {
@@ -139,7 +152,13 @@ export class Pipeline {
           out = await this.runStage(
             def,
             params,
-            { image, original: req.image, mask, artifacts },
+            {
+              image,
+              original: req.image,
+              mask,
+              artifacts,
+              writable: consume && (image !== req.image || i === plan.length - 1),
+            },
             seed,
             req.modelId,
             signal,
@@ -147,7 +166,7 @@ export class Pipeline {
             opts,
           );
         }
-        if (noStoreAt < 0 || i < noStoreAt) this.cache.set(key, out);
+        if (!consume && (noStoreAt < 0 || i < noStoreAt)) this.cache.set(key, out);
       }
       const ms = performance.now() - ts;
       image = out.image;

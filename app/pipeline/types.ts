@@ -31,6 +31,13 @@ export interface StageInput {
   mask: Mask;
   /** Artifacts of the earlier stages of this run, merged in order (later stages win). */
   artifacts: Readonly<StageArtifacts>;
+  /**
+   * True when nothing reads `image` after this stage (the caller handed the image over, nothing is
+   * cached, and `original` is not needed by a later stage): the stage may write its result into
+   * `image.data` and return that image, instead of holding a second full-size copy. A permission, not a
+   * duty; absent or false, `image` must not be modified.
+   */
+  writable?: boolean;
 }
 
 export interface StageOutput {

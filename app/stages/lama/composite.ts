@@ -59,13 +59,21 @@ function compositeTiles(
 }
 
 /**
- * @param base the image to fill (copied, never modified)
+ * @param base the image to fill (copied, never modified, unless `inPlace`)
  * @param mask the hole (1 = fill), base's size
  * @param fillFor the fill's values for a rectangle
  * @param feather edge width in pixels (0 = hard edge)
+ * @param inPlace composite into base's own planes (when nothing reads base after: StageInput.writable)
+ *   and return an image over them, instead of holding a second full-size copy
  */
-export function compositeFill(base: RgbImage, mask: Mask, fillFor: FillSource, feather: number): RgbImage {
-  const out = base.data.slice();
+export function compositeFill(
+  base: RgbImage,
+  mask: Mask,
+  fillFor: FillSource,
+  feather: number,
+  inPlace = false,
+): RgbImage {
+  const out = inPlace ? base.data : base.data.slice();
   compositeTiles(out, mask, holeTiles(mask, TILE), null, fillFor, feather);
   return { width: base.width, height: base.height, data: out };
 }

@@ -492,6 +492,27 @@ describe('lama sizing strategies', () => {
     });
     expect(plain.stages[0].info).toMatchObject({ strategy: 'original' });
   });
+
+  it('fills each hole in its neighbourhood, not in the whole image, with the same result in place', async () => {
+    const image = twoTone(1600, 1200);
+    const mask = union(rectMask(1600, 1200, 40, 40, 70, 70), rectMask(1600, 1200, 1500, 1100, 1540, 1150));
+    const pipeline = new Pipeline({ stages: [lamaStage], sessions, models });
+    const stages = [{ name: 'lama', params: { engine: 'embedded', fallback: 'patchmatch' } }];
+    const r = await pipeline.run({ image, mask, stages });
+    const info = r.stages[0].info as { neighbourhoods: number; crops: { width: number; height: number }[] };
+    expect(info).toMatchObject({ strategy: 'original', neighbourhoods: 2 });
+    // Each crop is its hole's box plus the embedded fill's reach, far less than the image.
+    for (const c of info.crops) expect(c.width * c.height).toBeLessThan(0.1 * 1600 * 1200);
+    expectOutsideUntouched(r.image, image, mask);
+    expect(r.image.data).not.toBe(image.data);
+    // Handed over (the CLI): the same pixels, written into the input's own planes, nothing cached.
+    const given = createImage(1600, 1200, image.data.slice());
+    const own = new Pipeline({ stages: [lamaStage], sessions, models });
+    const inPlace = await own.run({ image: given, mask, stages }, { consumeImage: true });
+    expect(inPlace.image.data).toBe(given.data);
+    expect(Buffer.from(inPlace.image.data.buffer).equals(Buffer.from(r.image.data.buffer))).toBe(true);
+    expect(own.cache.size).toBe(0);
+  });
 });
 
 /**

@@ -23,6 +23,7 @@ import { fitScale, paddedSize, workingSize } from './sizing';
 import { chooseStrategy, type StrategyChoice } from './strategies/auto';
 import { cropFillSource, fillCrop, type Filler } from './strategies/fillCrop';
 import { batchPixelBudget } from './strategies/batching';
+import { neighbourhoodJobs } from './strategies/neighbourhood';
 import { fillRegions, planRegions, type RegionJob } from './strategies/regions';
 
 /** Picks the model to run, or null for the embedded fill; throws MODEL_MISSING when one is required. */
@@ -239,7 +240,7 @@ function pickStrategy(
   return { strategy: requested, reason: `lama.sizing=${requested}` };
 }
 
-/** resize / original: one fill over the whole image. */
+/** resize / original on a model: one fill over the whole image (composited in place when `inPlace`). */
 async function fillWhole(
   image: RgbImage,
   hole: Mask,
@@ -247,6 +248,7 @@ async function fillWhole(
   filler: Filler,
   params: ParamValues,
   ctx: StageContext,
+  inPlace: boolean,
 ): Promise<{ image: RgbImage; info: Record<string, unknown> }> {
   const whole: Rect = { x: 0, y: 0, width: image.width, height: image.height };
   const scale = strategy === 'original' ? 1 : fitScale(image.width, image.height, filler);
@@ -258,7 +260,7 @@ async function fillWhole(
   );
   throwIfAborted(ctx.signal);
   return {
-    image: compositeFill(image, hole, cropFillSource(fill), params.feather as number),
+    image: compositeFill(image, hole, cropFillSource(fill), params.feather as number, inPlace),
     info: { modelInput: `${padded.width}x${padded.height}`, scale },
   };
 }
@@ -288,7 +290,28 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
 
   let image: RgbImage;
   let details: Record<string, unknown>;
-  if (choice.strategy === 'resize' || choice.strategy === 'original') {
+  // Nothing reads the input after this stage: composite into it rather than into a full-size copy.
+  const into = input.writable ? input.image.data : undefined;
+  const embedded = engine.info.engine === 'embedded';
+  if (embedded && choice.strategy === 'original') {
+    // The embedded fill reads only near the hole: fill each hole's neighbourhood in its own crop, so
+    // memory and time follow the holes, not the image (strategies/neighbourhood.ts).
+    const jobs = neighbourhoodJobs(hole);
+    const r = await fillRegions(input.image, hole, jobs, engine.filler, {
+      strategy: 'regions',
+      coarseScale: params.coarseScale as number,
+      coarseFit: false,
+      variant: params.multiscaleVariant as MultiscaleVariant,
+      crossover: params.crossover as number,
+      feather: params.feather as number,
+      signal: ctx.signal,
+      progress: (step, total, message) => ctx.progress({ step, total, message }),
+      log: (m) => ctx.log(m),
+      into,
+    });
+    image = r.image;
+    details = { scale: 1, neighbourhoods: r.crops.length, crops: r.crops.slice(0, 50) };
+  } else if (choice.strategy === 'resize' || choice.strategy === 'original') {
     ({ image, info: details } = await fillWhole(
       input.image,
       hole,
@@ -296,6 +319,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       engine.filler,
       params,
       ctx,
+      into !== undefined,
     ));
   } else {
     const resizeLimit = params.resizeLimit as number;
@@ -326,6 +350,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       signal: ctx.signal,
       progress: (step, total, message) => ctx.progress({ step, total, message }),
       log: (m) => ctx.log(m),
+      into,
     });
     image = r.image;
     const shown = 50;

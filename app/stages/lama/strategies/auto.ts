@@ -2,9 +2,9 @@
  * lama.sizing=auto: picks resize, regions or multiscale from the image size, the holes and the model's
  * input size, and says why (the stage logs the reason and shows it in its progress message).
  *
- * - No model (embedded fill): the plain path, one fill over the whole image at full resolution. The
- *   embedded fills are multi-resolution themselves and cost what the hole costs, and PatchMatch draws
- *   its patches from the whole image.
+ * - No model (embedded fill): original, at full resolution. The embedded fills are multi-resolution
+ *   themselves and cost what the hole costs; the stage runs them in each hole's neighbourhood, as far as
+ *   they read (strategies/neighbourhood.ts), so no full-image copy is made.
  * - A hole larger than half the model's input at the scale it is filled at: multiscale. The model
  *   (LaMa: trained on 256 px crops of 512 px images) gets a large hole's structure wrong at full scale
  *   and right at a coarse one (report §6).
@@ -44,7 +44,7 @@ export function chooseStrategy(input: AutoInput): StrategyChoice {
     return {
       strategy: 'original',
       reason:
-        'the embedded fill runs once over the whole image at full resolution (it is multi-scale itself); lama.sizing=regions restricts it to crops',
+        "the embedded fill runs at full resolution in each hole's neighbourhood, as far as it reads (it is multi-scale itself); lama.sizing=regions restricts it to smaller crops",
     };
   }
   const side = engineSide(engine)!;

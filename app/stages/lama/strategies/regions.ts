@@ -69,6 +69,11 @@ export interface RegionFillOptions {
   batchSize?: number;
   /** regions: most padded pixels one batched call holds (default unbounded; see batching.ts). */
   batchPixels?: number;
+  /**
+   * Composite into these planes (the image's own, when the caller may overwrite it: StageInput.writable)
+   * instead of into a copy of the image; the result's data is then this array.
+   */
+  into?: Float32Array;
   signal: AbortSignal;
   /** Progress after each engine call: calls done, calls planned, what runs next. */
   progress(step: number, total: number, message: string): void;
@@ -98,7 +103,7 @@ export interface RegionFillResult {
 }
 
 /**
- * Fills every region and composites it into a copy of the image.
+ * Fills every region and composites it into a copy of the image (or into opts.into).
  * @throws what the engine throws (INFERENCE, CANCELLED, ...)
  */
 export async function fillRegions(
@@ -143,7 +148,7 @@ export async function fillRegions(
     calls++;
   }
 
-  const out = image.data.slice();
+  const out = opts.into ?? image.data.slice();
   const crops: CropReport[] = new Array<CropReport>(jobs.length);
   const composite = (k: number, fill: CropFill, report: CropReport) => {
     report.scale = fill.scale;
