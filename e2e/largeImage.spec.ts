@@ -175,6 +175,8 @@ test('the run bar keeps its height before, during and after a run (the image doe
       .stageInfos.map((i: { name: string }) => i.name),
   );
   await page.evaluate((all) => {
+    // No automatic re-run racing the Run below.
+    editorOf().setAutoRerun(false);
     for (const n of all) editorOf().setStageEnabled(n, true);
   }, names);
   if ((await snapshot<number | undefined>('doc.width')) !== SCENE.width) {
@@ -189,8 +191,8 @@ test('the run bar keeps its height before, during and after a run (the image doe
   await page.getByTestId('run-button').click();
   await expect(bar).toHaveAttribute('data-status', 'running');
   const during = { bar: (await bar.boundingBox())!.height, canvas: await canvasTop() };
-  await page.getByTestId('cancel-button').click();
-  await expect(bar).toHaveAttribute('data-status', 'cancelled');
+  // However it ends (done, or a stage that needs a model this machine lacks fails), the bar keeps its height.
+  await expect(bar).not.toHaveAttribute('data-status', /running|drawing/, { timeout: 90_000 });
   const after = { bar: (await bar.boundingBox())!.height, canvas: await canvasTop() };
   h.slowdown.ms = 0;
   expect(during).toEqual(before);
