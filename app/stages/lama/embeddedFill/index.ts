@@ -108,6 +108,12 @@ function runSync(run: Generator<void, RgbImage>): RgbImage {
  */
 const DETAIL_SIGMA = 2;
 
+/**
+ * PatchMatch's EM rounds per level when it refines FSR's fill (its default is 5): FSR's fill is a good
+ * start. On the photo bench's chelsea, 2 rounds: S 4.78, D 0.52; 5 rounds: S 4.79, D 0.48.
+ */
+const REFINE_ITERATIONS = 2;
+
 /** Progress in thousandths. */
 const STEPS = 1000;
 
@@ -145,6 +151,7 @@ function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Genera
     seed: opts.seed,
     signal: opts.signal,
     start: fsrCrop,
+    iterations: REFINE_ITERATIONS,
     onProgress: scaled(share, 1 - share),
   });
   throwIfAborted(opts.signal);
