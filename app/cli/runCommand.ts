@@ -5,13 +5,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError, asStudioError, exitCodeFor } from '../common/errors';
-import { loadImage } from '../image/load';
-import { loadMask } from '../image/mask';
-import { saveImage } from '../image/save';
 import type { EngineServices } from '../host/services';
 import { STAGES } from '../stages/registry';
 import { checkBatchOut, checkNotInput, checkSingleOut } from './outTarget';
 import { createReporter } from './reporter';
+import { runImageJob } from './runNeighbourhoods';
 import { buildStageRequests, ignoredSettings, parseStageList } from './stageFlags';
 
 export interface RunFlags {
@@ -91,26 +89,17 @@ export async function runCommand(
   for (const job of jobs) {
     try {
       await checkNotInput(job.out, job.image, job.mask);
-      const loaded = await loadImage(job.image);
-      const mask = await loadMask(job.mask, loaded.image);
-      const result = await services.pipeline.run(
-        { image: loaded.image, mask, stages, seed: flags.seed, modelId: flags.model },
-        {
-          signal,
-          onEvent: (e) => reporter.event(e, jobs.length > 1 ? job.image : undefined),
-          // One run per image: the stages may fill the loaded image in place and nothing is cached, so
-          // a run holds one full-size image, not one per stage.
-          consumeImage: true,
+      const result = await runImageJob(job, services.pipeline, {
+        stages,
+        seed: flags.seed,
+        modelId: flags.model,
+        save: {
+          quality: flags.quality,
+          colorProfile: flags.colorProfile,
+          stripLocation: flags.stripLocation,
         },
-      );
-      await saveImage(job.out, result.image, {
-        alpha: loaded.alpha,
-        meta: loaded.meta,
-        quality: flags.quality,
-        colorProfile: flags.colorProfile,
-        stripLocation: flags.stripLocation,
-        // Nothing reads the result after it is written: encode it in its own memory.
-        consumeImage: true,
+        signal,
+        onEvent: (e) => reporter.event(e, jobs.length > 1 ? job.image : undefined),
       });
       reporter.done();
       const summary = {
@@ -118,7 +107,7 @@ export async function runCommand(
         ok: true,
         image: job.image,
         out: job.out,
-        size: `${loaded.image.width}x${loaded.image.height}`,
+        size: `${result.width}x${result.height}`,
         totalMs: Math.round(result.totalMs),
         stages: result.stages.map((s) => ({
           stage: s.stage,

@@ -107,3 +107,84 @@ export function rectHull(a: Rect, b: Rect): Rect {
     height: Math.max(a.y + a.height, b.y + b.height) - y,
   };
 }
+
+/** Interleaved RGB (3 channels) 8- or 16-bit samples of a whole image, as the codecs give them. */
+export interface RgbSamples {
+  samples: Uint8Array | Uint16Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The float planes (0..1) of `rect` of 3-channel samples: exactly cropImage of the planes loadImage makes
+ * (the same division), without making them for the whole image.
+ * @throws StudioError PARAM_INVALID when rect is not whole pixels inside the image; INTERNAL when the
+ *   samples are not width*height*3.
+ */
+export function cropSamples(src: RgbSamples, rect: Rect): RgbImage {
+  checkSamples(src);
+  checkInside(rect, src.width, src.height, 'image');
+  const { x, y, width: w, height: h } = rect;
+  const { samples, width: W } = src;
+  const scale = 1 / (samples instanceof Uint16Array ? 65535 : 255);
+  const m = w * h;
+  const out = new Float32Array(m * 3);
+  for (let r = 0; r < h; r++) {
+    for (let k = 0, s = ((y + r) * W + x) * 3, o = r * w; k < w; k++, s += 3, o++) {
+      out[o] = samples[s] * scale;
+      out[m + o] = samples[s + 1] * scale;
+      out[2 * m + o] = samples[s + 2] * scale;
+    }
+  }
+  return createImage(w, h, out);
+}
+
+/**
+ * Writes the pixels of `part` that `hole` marks (hole: part's size) into the samples at (x, y), rounded to
+ * the samples' depth as export rounds planes (clamped to 0..1, NaN to 0); every other sample is left as
+ * it is, so outside the hole the samples stay bit-exact.
+ * @throws StudioError PARAM_INVALID when part does not lie inside the image at whole-pixel (x, y);
+ *   INTERNAL when the samples or the hole do not match their sizes.
+ */
+export function pasteHoleIntoSamples(
+  dst: RgbSamples,
+  part: RgbImage,
+  hole: Mask,
+  x: number,
+  y: number,
+): void {
+  checkSamples(dst);
+  checkInside({ x, y, width: part.width, height: part.height }, dst.width, dst.height, 'destination image');
+  if (hole.width !== part.width || hole.height !== part.height) {
+    throw new StudioError(
+      'INTERNAL',
+      `The hole is ${hole.width}x${hole.height} but the part is ${part.width}x${part.height}`,
+    );
+  }
+  const { samples, width: W } = dst;
+  const max = samples instanceof Uint16Array ? 65535 : 255;
+  const m = part.width * part.height;
+  const d = part.data;
+  for (let r = 0; r < part.height; r++) {
+    for (let k = 0, o = r * part.width, s = ((y + r) * W + x) * 3; k < part.width; k++, o++, s += 3) {
+      if (!hole.data[o]) continue;
+      samples[s] = toSample(d[o], max);
+      samples[s + 1] = toSample(d[m + o], max);
+      samples[s + 2] = toSample(d[2 * m + o], max);
+    }
+  }
+}
+
+function toSample(v: number, max: number): number {
+  // As convert.ts: `v > 0` is false for NaN, so NaN lands on 0.
+  return v > 0 ? (v < 1 ? Math.round(v * max) : max) : 0;
+}
+
+function checkSamples(s: RgbSamples): void {
+  if (s.samples.length !== s.width * s.height * 3) {
+    throw new StudioError(
+      'INTERNAL',
+      `Sample buffer has ${s.samples.length} values; ${s.width}x${s.height} RGB needs ${s.width * s.height * 3}`,
+    );
+  }
+}

@@ -49,6 +49,11 @@ export interface LoadOptions {
  *   PARAM_INVALID when `maxPixels` is not a positive whole number.
  */
 export async function loadImage(path: string, opts: LoadOptions = {}): Promise<LoadedImage> {
+  await checkFile(path);
+  return toPlanar(await decode(path, path, opts, path));
+}
+
+async function checkFile(path: string): Promise<void> {
   try {
     const st = await fs.stat(path);
     if (!st.isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: 'EISDIR' });
@@ -57,7 +62,33 @@ export async function loadImage(path: string, opts: LoadOptions = {}): Promise<L
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : describeFsError(e, path);
     throw new StudioError('IMAGE_DECODE', `Cannot read image ${path}: ${reason}`, { cause: e });
   }
+}
+
+/** A decoded image as the codec gave it: interleaved samples, upright, RGB or RGBA. */
+export interface LoadedSamples {
+  /** width*height*channels samples, 8-bit (meta.bitDepth 8) or 16-bit. */
+  samples: Uint8Array | Uint16Array;
+  width: number;
+  height: number;
+  /** 3 (RGB) or 4 (RGBA). */
+  channels: number;
+  meta: ImageMeta;
+}
+
+/**
+ * loadImage without the float planes: the samples loadImage converts (a third, at 8 bits, of the planes'
+ * memory), for a caller that only converts the parts it works on (the CLI's neighbourhood path).
+ * `interleavedToPlanar(samples, width, height, channels)` gives exactly loadImage's planes.
+ * @throws as loadImage.
+ */
+export async function loadSamples(path: string, opts: LoadOptions = {}): Promise<LoadedSamples> {
+  await checkFile(path);
   return decode(path, path, opts, path);
+}
+
+function toPlanar(d: LoadedSamples): LoadedImage {
+  const { image, alpha } = interleavedToPlanar(d.samples, d.width, d.height, d.channels);
+  return alpha ? { image, alpha, meta: d.meta } : { image, meta: d.meta };
 }
 
 /**
@@ -69,7 +100,7 @@ export async function loadImageFromBuffer(
   name: string,
   opts: LoadOptions = {},
 ): Promise<LoadedImage> {
-  return decode(buf, name, opts, undefined);
+  return toPlanar(await decode(buf, name, opts, undefined));
 }
 
 async function decode(
@@ -77,7 +108,7 @@ async function decode(
   name: string,
   opts: LoadOptions,
   sourcePath: string | undefined,
-): Promise<LoadedImage> {
+): Promise<LoadedSamples> {
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
   if (!Number.isSafeInteger(maxPixels) || maxPixels <= 0) {
     throw new StudioError(
@@ -136,7 +167,6 @@ async function decode(
   }
   const { data, info } = raw;
   const samples = is16 ? asUint16(data) : new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const { image, alpha } = interleavedToPlanar(samples, info.width, info.height, info.channels);
 
   const meta: ImageMeta = {
     format: header.format,
@@ -166,7 +196,7 @@ async function decode(
       },
     );
   }
-  return alpha ? { image, alpha, meta } : { image, meta };
+  return { samples, width: info.width, height: info.height, channels: info.channels, meta };
 }
 
 function asUint16(data: Buffer): Uint16Array {

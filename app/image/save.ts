@@ -128,6 +128,86 @@ export async function encodeImage(image: RgbImage, opts: SaveOptions = {}): Prom
     consume && bitDepth === 8
       ? planarToInterleaved8InPlace(pixels, alpha)
       : planarToInterleaved(pixels, alpha, bitDepth);
+  return encodeChecked(samples, image.width, image.height, alpha !== undefined, format, opts, {
+    quality,
+    bitDepth,
+    colorProfile,
+    stripLocation,
+  });
+}
+
+/** The bit depth a format is written at with these options (JPEG and WebP: 8). */
+export function outputBitDepth(format: ImageFormat, opts: SaveOptions = {}): 8 | 16 {
+  return checkOptions(opts, format).bitDepth;
+}
+
+/**
+ * Encodes interleaved samples (RGB, or RGBA when `hasAlpha`) as encodeImage does, for a caller that holds
+ * the picture as samples (the CLI's neighbourhood path): no float planes are made. `samples` must be at
+ * outputBitDepth(format, opts) and must not be written while this runs.
+ * @throws StudioError INTERNAL when the samples do not match the size, depth or channels; otherwise as
+ *   encodeImage. JPEG does not take alpha here (flatten first).
+ */
+export async function encodeSamples(
+  samples: Samples,
+  width: number,
+  height: number,
+  hasAlpha: boolean,
+  opts: SaveOptions = {},
+): Promise<Buffer> {
+  const format = opts.format ?? 'png';
+  const checked = checkOptions(opts, format);
+  const depth = samples instanceof Uint16Array ? 16 : 8;
+  const channels = hasAlpha ? 4 : 3;
+  if (
+    depth !== checked.bitDepth ||
+    samples.length !== width * height * channels ||
+    (hasAlpha && format === 'jpeg')
+  ) {
+    throw new StudioError(
+      'INTERNAL',
+      `Cannot encode ${samples.length} ${depth}-bit samples as a ${width}x${height} ${channels}-channel ${format} at ${checked.bitDepth} bits`,
+    );
+  }
+  return encodeChecked(samples, width, height, hasAlpha, format, opts, checked);
+}
+
+/**
+ * saveImage for samples (see encodeSamples): encoded, then written atomically.
+ * @throws StudioError IMAGE_WRITE naming the path; INTERNAL as encodeSamples.
+ */
+export async function saveSamples(
+  path: string,
+  samples: Samples,
+  width: number,
+  height: number,
+  hasAlpha: boolean,
+  opts: SaveOptions = {},
+): Promise<void> {
+  const format = opts.format ?? formatFromPath(path);
+  let bytes: Buffer;
+  try {
+    bytes = await encodeSamples(samples, width, height, hasAlpha, { ...opts, format });
+  } catch (e) {
+    if (e instanceof StudioError && e.code === 'IMAGE_WRITE') {
+      throw new StudioError('IMAGE_WRITE', `Cannot write ${path}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+  await writeFileAtomic(path, bytes);
+}
+
+async function encodeChecked(
+  samples: Samples,
+  width: number,
+  height: number,
+  hasAlpha: boolean,
+  format: ImageFormat,
+  opts: SaveOptions,
+  { quality, bitDepth, colorProfile, stripLocation }: CheckedOptions,
+): Promise<Buffer> {
+  const alpha = hasAlpha;
+  const image = { width, height };
   const meta = opts.meta;
   const density = meta?.density ?? DEFAULT_DENSITY;
   const exif = meta?.exif ? exifForExport(meta.exif, { stripLocation }) : undefined;

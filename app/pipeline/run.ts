@@ -3,10 +3,11 @@
  * throttled progress events and cancellation at any step.
  */
 import { StudioError, asStudioError, throwIfAborted } from '../common/errors';
-import { resolveParams, type ParamValues } from '../common/params';
+import { resolveParams, type ParamValues, type Rect } from '../common/params';
 import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import { StageCache, chainKey, imageKey, maskKey } from './cache';
+import { disjointHulls } from './neighbourhoods';
 import { Throttle } from './throttle';
 import { assertUniqueStages, validateRun } from './validate';
 import type { ModelResolver, StageArtifacts, StageDef, StageInput, StageName, StageOutput } from './types';
@@ -99,6 +100,29 @@ export class Pipeline {
   readonly cache: StageCache;
   constructor(private readonly deps: PipelineDeps) {
     this.cache = deps.cache ?? new StageCache();
+  }
+
+  /**
+   * The crops a run of `req` can be made on instead of the whole image (neighbourhoods.ts): disjoint
+   * rectangles that together hold every hole pixel, or null when some stage reads the whole image (or
+   * the hole is empty). Running the same stages on each crop, with the crop of the mask, changes the
+   * same pixels to the same values as a run on the whole image.
+   * @throws StudioError STAGE_UNKNOWN / PARAM_INVALID / MASK_SIZE as run (checked on the whole image)
+   */
+  async localCrops(req: Omit<PipelineRequest, 'image'>): Promise<Rect[] | null> {
+    const plan = resolveStageList(this.deps.stages, req.stages);
+    // Checked against the whole image here: a crop would misjudge rectangles and the hole's extent.
+    validateRun(plan, req.mask, req.mask);
+    if (plan.length === 0 || maskArea(req.mask) === 0) return null;
+    const rects: Rect[] = [];
+    for (const { def, params } of plan) {
+      const r = def.localCrops
+        ? await def.localCrops(req.mask, params, { models: this.deps.models, modelId: req.modelId })
+        : null;
+      if (!r) return null;
+      rects.push(...r);
+    }
+    return disjointHulls(rects);
   }
 
   /** The stages this pipeline knows (its registry). */

@@ -91,4 +91,17 @@ export interface StageDef {
   description: string;
   params: ParamSchema;
   run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput>;
+  /**
+   * Optional: the rectangles (in image pixels, inside it) outside which this stage, with these parameters,
+   * reads and writes nothing for this hole, so that running it on the union of those rectangles' crops
+   * gives the pixels it gives on the whole image; null when it reads the whole image (e.g. a model that
+   * sees all of it). A stage without this method reads the whole image.
+   */
+  localCrops?(mask: Mask, params: ParamValues, env: LocalEnv): Promise<Rect[] | null>;
+}
+
+/** What localCrops may consult: the installed models and the user's choice. */
+export interface LocalEnv {
+  models: ModelResolver;
+  modelId?: string;
 }

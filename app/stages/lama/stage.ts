@@ -12,7 +12,14 @@ import type { ParamValues, Rect } from '../../common/params';
 import { growMask } from '../../image/morphology';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { ModelSession } from '../../ort/types';
-import type { ResolvedModel, StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import type {
+  LocalEnv,
+  ResolvedModel,
+  StageContext,
+  StageDef,
+  StageInput,
+  StageOutput,
+} from '../../pipeline/types';
 import { compositeFill } from './composite';
 import { createAdapter } from './conventions/detect';
 import { checkAndRecordBatching, modelFacts } from './conventions/firstUse';
@@ -382,6 +389,20 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   return { image, mask: outMask, info };
 }
 
+/**
+ * The embedded fill at full resolution reads only its holes' neighbourhoods (strategies/neighbourhood.ts):
+ * their crops. A model, a grown or shrunk hole, or another sizing reads more: null.
+ */
+async function localCrops(mask: Mask, params: ParamValues, env: LocalEnv): Promise<Rect[] | null> {
+  if (params.maskGrow !== 0 || params.contextRect !== null) return null;
+  if (!['auto', 'original', 'resize'].includes(params.sizing as string)) return null;
+  if (params.engine !== 'embedded') {
+    if (params.engine === 'model' || env.modelId) return null;
+    if (await env.models.resolve('inpaint', env.modelId)) return null;
+  }
+  return neighbourhoodJobs(mask).map((j) => j.crop);
+}
+
 export const lamaStage: StageDef = {
   name: 'lama',
   label: 'LaMa fill',
@@ -389,4 +410,5 @@ export const lamaStage: StageDef = {
     'Fills the hole with the LaMa model (or the embedded fill when no model is installed), sized by a strategy: resize, original, region crops or multi-scale.',
   params: LAMA_PARAMS,
   run,
+  localCrops,
 };
