@@ -6,7 +6,8 @@
  * through our ONNX gradient graph side by side with PyTorch autograd (`texture-torch`,
  * bench/textureTorch.ts). `fill` also runs bench/embeddedFillPhotos.ts (ours vs OpenCV's FSR_FAST and
  * SHIFTMAP on photos, issue 17). One case: `npm run bench -- <name>` (lama, ops, regions, color, blockmatch,
- * texture, texture-quality, texture-torch, fill, corrections, auto-speed). `auto-speed`
+ * texture, texture-quality, texture-torch, fill, corrections, auto-speed, memory). `memory`
+ * (bench/memoryBench.ts, only on request): peak RSS and time of whole CLI runs at 2, 8, 32 MP (--mp=…). `auto-speed`
  * (bench/autoSpeed.ts): LaMa + auto-correct on a 1600 px photo with a 5% mask, against the stages auto
  * runs. `corrections` (bench/corrections.ts): do the correction stages make good stand-in fills worse; its --flags (--quick, --cases=…, --fills=…,
  * --configs=…, --no-strips) pass through. Results: bench/results/*.json.

@@ -23,7 +23,12 @@
  * Mechanism: the pixels are encoded by sharp as a PNG, the profile, EXIF and XMP are embedded as PNG chunks
  * (embedMetadata.ts); other formats are re-encoded from that PNG with sharp's keepIccProfile/keepExif/
  * keepXmp, which carry the blobs over without a colour transform (sharp's own withIccProfile would convert
- * 16-bit data from Display P3); IPTC and TIFF's EXIF are then added to the bytes sharp wrote.
+ * 16-bit data from Display P3); IPTC and TIFF's EXIF are then added to the bytes sharp wrote. JPEG (without a
+ * profile conversion) skips the full-size PNG: the pixels are encoded straight from the samples and the
+ * APPn segments come from a same-size one-colour carrier that goes the PNG way (jpegDirect).
+ *
+ * Memory: `consumeImage` lets 8-bit samples be written into the float planes' own memory, and
+ * encodeSamples/saveSamples take samples directly (the CLI holds its image as samples).
  */
 import sharp from 'sharp';
 import { StudioError, describeValue } from '../common/errors';
