@@ -4,7 +4,7 @@
  * Each run is its own process under GNU time (`/usr/bin/time -v`): its peak resident set size and wall
  * time, and peak bytes per pixel. Inputs are written to a temporary folder, never to the repository.
  *
- *   npm run bench -- memory [--mp=2,8,32,100] [--image=path] [--keep]
+ *   npm run bench -- memory [--mp=2,8,32,100] [--image=path] [--keep] [--set=lama.fallback=patchmatch ...]
  *   tsx bench/memoryBench.ts [--mp=...]
  */
 import { spawnSync } from 'node:child_process';
@@ -55,6 +55,7 @@ function runCli(
   mask: string,
   out: string,
   models: string,
+  sets: readonly string[],
 ): { rssKB: number; wallS: number; code: number } {
   const args = [
     '-v',
@@ -71,6 +72,7 @@ function runCli(
     mask,
     '--out',
     out,
+    ...sets.flatMap((v) => ['--set', v]),
   ];
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -80,7 +82,12 @@ function runCli(
   return { rssKB: m ? Number(m[1]) : NaN, wallS, code: r.status ?? -1 };
 }
 
-export async function benchMemory(mps: number[], photo = DEFAULT_IMAGE, keep = false): Promise<MemoryRow[]> {
+export async function benchMemory(
+  mps: number[],
+  photo = DEFAULT_IMAGE,
+  keep = false,
+  sets: readonly string[] = [],
+): Promise<MemoryRow[]> {
   if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time) is needed to read peak RSS');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
   const models = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-models-'));
@@ -89,7 +96,7 @@ export async function benchMemory(mps: number[], photo = DEFAULT_IMAGE, keep = f
     for (const mp of mps) {
       const { image, mask, width: w, height: h, hole } = await makeInputs(photo, mp, dir);
       const out = path.join(dir, `out-${mp}.jpg`);
-      const r = runCli(image, mask, out, models);
+      const r = runCli(image, mask, out, models, sets);
       const pixels = w * h;
       rows.push({
         megapixels: Number((pixels / 1e6).toFixed(1)),
@@ -111,15 +118,21 @@ export async function benchMemory(mps: number[], photo = DEFAULT_IMAGE, keep = f
 }
 
 /** `--mp=2,8,32` style flags. */
-export function parseMemoryFlags(argv: readonly string[]): { mps: number[]; image?: string; keep: boolean } {
+export function parseMemoryFlags(argv: readonly string[]): {
+  mps: number[];
+  image?: string;
+  keep: boolean;
+  sets: string[];
+} {
   const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const mps = (get('mp') ?? '2,8,32').split(',').map(Number);
-  return { mps, image: get('image'), keep: argv.includes('--keep') };
+  const sets = argv.filter((a) => a.startsWith('--set=')).map((a) => a.slice('--set='.length));
+  return { mps, image: get('image'), keep: argv.includes('--keep'), sets };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve('bench/memoryBench.ts')) {
-  const { mps, image, keep } = parseMemoryFlags(process.argv.slice(2));
-  const rows = await benchMemory(mps, image, keep);
+  const { mps, image, keep, sets } = parseMemoryFlags(process.argv.slice(2));
+  const rows = await benchMemory(mps, image, keep, sets);
   const { table } = await import('./table');
   process.stdout.write(
     `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
