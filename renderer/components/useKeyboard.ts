@@ -28,7 +28,8 @@ export function useKeyboard(editor: Editor): void {
       if (!cmd) return;
       // A dialog is open: only Escape (closes it) and the sheet's own key reach the editor.
       const s = editor.getSnapshot();
-      if ((s.dialog || s.pendingMaskImport || s.confirm) && cmd !== 'escape' && cmd !== 'help:shortcuts') return;
+      if ((s.dialog || s.pendingMaskImport || s.confirm) && cmd !== 'escape' && cmd !== 'help:shortcuts')
+        return;
       e.preventDefault();
       if (e.repeat && (cmd === 'hold:pan' || cmd === 'hold:before' || cmd === 'undo' || cmd === 'redo')) {
         if (cmd === 'undo' || cmd === 'redo') editor.execute(cmd);

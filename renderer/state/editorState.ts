@@ -81,10 +81,6 @@ export interface EditorState {
   downloadFailure: { id: string; code: string; message: string; detail: string } | null;
   /** The user chose to work offline with the embedded fill: the LaMa notice stays hidden. */
   modelNoticeDismissed: boolean;
-  /** The last download that failed, in the editor's words (the LaMa card offers retry, import, offline). */
-  downloadFailure: { id: string; code: string; message: string; detail: string } | null;
-  /** The user chose to work offline with the embedded fill: the LaMa notice stays hidden. */
-  modelNoticeDismissed: boolean;
   exportFormat: ExportFormat;
   /** Export settings beside the format (the export dialog): see exportSettings.ts. */
   exportOptions: ExportOptions;
@@ -160,8 +156,6 @@ export function initialEditorState(opts: EditorOptions): EditorState {
     models: [],
     modelId: opts.modelId ?? null,
     download: null,
-    downloadFailure: null,
-    modelNoticeDismissed: false,
     downloadFailure: null,
     modelNoticeDismissed: false,
     exportFormat: 'png',
