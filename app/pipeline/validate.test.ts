@@ -129,6 +129,9 @@ describe('pipeline run validation', () => {
               maxSide: 64,
               iterations: 2,
               structure: 'off',
+              // Correct the hole whatever its surroundings, and optimise from the fill itself.
+              holes: 'all',
+              borrowDetail: false,
             },
           },
         ],
