@@ -6,7 +6,7 @@
  * Each case (bench/correctionsCases.ts: four texture crops with a 128 px square hole, four photographs
  * with a blob over an object) gets three stand-in fills of its hole (the real LaMa weights cannot be
  * downloaded): `blur` (the truth blurred, σ 3), `blur+bland` (the same after a bland colour defect) and
- * `embedded` (the LaMa stage's download-free PatchMatch fill). Each fill goes through the engine's
+ * `embedded` (the LaMa stage's download-free fill, its default method). Each fill goes through the engine's
  * pipeline as the image, with the hole as the mask (the stages see it as the previous stage's fill),
  * under each config: `none` (the fill itself), each correction stage alone, `chain`
  * (blockmatch, texture, color) and `auto` when the registry has a stage of that name; every stage with

@@ -119,6 +119,9 @@ test('overlay switches draw the picked rectangles, the block sources and the hol
       editor.setParam('lama', 'sizing', 'regions');
       editor.setStageEnabled('blockmatch', true);
       editor.setStageEnabled('color', true);
+      // Colour takes block matching's region only when it holds the ring's colours, else the ring (no
+      // rectangle): a chosen reference region is always drawn.
+      editor.setParam('color', 'referenceRect', { x: 8, y: 8, width: 96, height: 64 });
     },
     [POST.x0 - 4, POST.y0 - 4, POST.x1 + 4, POST.y1 + 4],
   );

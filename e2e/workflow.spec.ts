@@ -60,6 +60,13 @@ async function view(): Promise<View> {
 
 /** RGBA bytes of the editor's "before" (the base) or "after" (the result) raster inside a box. */
 async function pixels(which: 'before' | 'after', box: Box): Promise<number[]> {
+  // A raster's pixels are lent to the display worker while it makes the display copy (its buffer is
+  // detached then): wait until they are back.
+  await page.waitForFunction((w) => {
+    const editor = (window as unknown as { inpaintStudio: { editor: any } }).inpaintStudio.editor; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = w === 'before' ? editor.beforeRaster : editor.afterRaster;
+    return r !== null && r.rgba.byteLength > 0;
+  }, which);
   return page.evaluate(
     ([w, b]) => {
       const editor = (window as unknown as { inpaintStudio: { editor: any } }).inpaintStudio.editor; // eslint-disable-line @typescript-eslint/no-explicit-any
