@@ -6,6 +6,7 @@ import { autoStage } from '../registry';
 import { StudioError } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
 import { createAutoStage, type AutoHoleReport } from './stage';
+import { fixture, squareMask } from '../../image/fillMetrics.testing';
 import { blandFill, blob, blurFill, blurred, chelseaCase, composite, lowPassError } from './testFills';
 
 function ctxWith(over: Partial<StageContext> = {}): StageContext {
@@ -29,6 +30,12 @@ async function runAuto(image: RgbImage, mask: Mask, params: Record<string, unkno
 }
 
 const holesOf = (out: StageOutput) => out.info!.holes as AutoHoleReport[];
+
+/** grass.png with a 96 px square hole: an even texture around the hole. */
+async function grassCase(): Promise<{ truth: RgbImage; mask: Mask }> {
+  const truth = await fixture('grass.png');
+  return { truth, mask: squareMask(truth.width, truth.height, 80, 80, 96) };
+}
 
 /** The hole's detail energy (grey minus its σ 2 blur) over the truth's: 1 = the truth's detail level. */
 function detailRatio(result: RgbImage, truth: RgbImage, mask: Mask): number {
@@ -75,17 +82,29 @@ describe('auto-correct', () => {
     expect(out.info!.summary).toMatch(/^1 hole: colour/);
   }, 60000);
 
-  it('a blurred fill of the right colours: no colour, detail towards the truth, S within +1.0', async () => {
-    const { truth, mask } = await chelseaCase();
+  it('a blurred texture fill of the right colours: no colour, detail towards the truth, S within +1.0', async () => {
+    const { truth, mask } = await grassCase();
     const fill = blurFill(truth, mask);
     const out = await runAuto(fill, mask);
     const [hole] = holesOf(out);
+    expect(hole.kind).toBe('texture');
     expect(hole.applied).toBe('detail');
     const before = Math.abs(Math.log(detailRatio(fill, truth, mask)));
     const after = Math.abs(Math.log(detailRatio(out.image, truth, mask)));
     expect(after).toBeLessThan(0.75 * before);
     expect(lowPassError(out.image, truth, mask) - lowPassError(fill, truth, mask)).toBeLessThan(1.0);
     expect(out.info!.summary).toBe('1 hole: detail on 1');
+  }, 60000);
+
+  it('a blurred hole over an object (an eye): no borrowed detail, and says why', async () => {
+    const { truth, mask } = await chelseaCase();
+    const fill = blurFill(truth, mask);
+    const out = await runAuto(fill, mask);
+    const [hole] = holesOf(out);
+    expect(hole.kind).toBe('object');
+    expect(hole.applied).not.toContain('detail');
+    expect(hole.scores.detail).toBeUndefined();
+    expect(hole.reason).toMatch(/no detail tried: the surroundings are an object/);
   }, 60000);
 
   it('an untouched hole (the truth): no correction, or S changes by under 0.3', async () => {
@@ -146,7 +165,7 @@ describe('auto-correct', () => {
   }, 60000);
 
   it('a correction that fails on a hole is left out, named in the report; the others still compete', async () => {
-    const { truth, mask } = await chelseaCase();
+    const { truth, mask } = await grassCase();
     const fill = blurFill(truth, mask);
     const logs: string[] = [];
     const stage = createAutoStage({

@@ -18,7 +18,7 @@ import { StudioError, throwIfAborted } from '../../common/errors';
 import type { Rect } from '../../common/params';
 import { cropImage, cropMask } from '../../image/crop';
 import { ringGeometry, ringWidthFor } from '../../image/holeRing';
-import { growBox, holeComponents } from '../../image/stationarity';
+import { classifyHoles, growBox, holeComponents, type HoleKind } from '../../image/stationarity';
 import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import type { ParamValues } from '../../common/params';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
@@ -54,6 +54,8 @@ export interface AutoHoleReport {
   applied: Candidate;
   /** Why, in plain words. */
   reason: string;
+  /** The surroundings' kind (app/image/stationarity.ts): detail is tried on 'texture' holes only. */
+  kind?: HoleKind;
   /** The score of each candidate tried (lower fits the surroundings better). */
   scores: Partial<Record<Candidate, HoleScores>>;
   /** Candidates whose correction failed on this hole, with the error's message (they were not kept). */
@@ -192,7 +194,15 @@ function createRun(corrections: AutoCorrections) {
       const failed: Partial<Record<Candidate, string>> = {};
       const ring = prepareRing(crop, geo);
       const where = `hole ${h + 1} of ${components.length}`;
+      // Borrowed detail suits an even texture (grass, gravel, brick); over an object (an emblem, an
+      // eye) it draws busy detail from elsewhere that the ring score cannot tell from the right one.
+      const kind: HoleKind = classifyHoles(crop, hole)[0]?.kind ?? 'object';
+      const skipped = tried.filter((c) => c.includes('detail') && kind !== 'texture');
       for (const c of tried) {
+        if (skipped.includes(c)) {
+          step++;
+          continue;
+        }
         ctx.progress({
           step,
           total,
@@ -246,7 +256,10 @@ function createRun(corrections: AutoCorrections) {
         box: comp.box,
         pixels: comp.pixels,
         applied,
-        reason: explain(applied, scores),
+        reason:
+          explain(applied, scores) +
+          (skipped.length ? '; no detail tried: the surroundings are an object, not an even texture' : ''),
+        kind,
         scores,
         ...(Object.keys(failed).length ? { failed } : {}),
       });
