@@ -94,7 +94,7 @@ export function labPlanes(image: RgbImage, box: Rect): Float32Array[] {
 }
 
 /** Whether pixel i (of a W x H grid) has a 4-neighbour in `other`. */
-function touches(other: Uint8Array, i: number, W: number, H: number): boolean {
+export function touches(other: Uint8Array, i: number, W: number, H: number): boolean {
   const x = i % W;
   return (
     (x > 0 && other[i - 1] === 1) ||

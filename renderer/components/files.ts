@@ -28,38 +28,6 @@ export function dragHasFiles(dt: DataTransfer | null): boolean {
   return Boolean(dt && Array.from(dt.types).includes('Files'));
 }
 
-/**
- * Decodes a mask image and scales it to width × height: coverage from its alpha when it has
- * transparency, else from its lightness (white = fill).
- * @throws when the browser cannot decode the file.
- */
-export async function maskFromImageFile(file: Blob, width: number, height: number): Promise<Uint8Array> {
-  const bitmap = await createImageBitmap(file);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  bitmap.close();
-  const px = ctx.getImageData(0, 0, width, height).data;
-  let transparent = false;
-  for (let i = 3; i < px.length; i += 4)
-    if (px[i] < 255) {
-      transparent = true;
-      break;
-    }
-  const out = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i++) {
-    const r = px[i * 4],
-      g = px[i * 4 + 1],
-      b = px[i * 4 + 2],
-      a = px[i * 4 + 3];
-    out[i] = transparent ? a : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-  }
-  return out;
-}
-
 /** The hole as a black-and-white PNG (white = fill). */
 export function maskToPng(hole: Uint8Array, width: number, height: number): Promise<ArrayBuffer> {
   const canvas = document.createElement('canvas');

@@ -19,7 +19,7 @@
  * Also, for explanations in plain words (not part of the total): colorShift, the colour shift across the
  * hole's edge in ΔE, and detailRatio, the hole's detail amplitude over the ring's (1 = as much detail).
  */
-import { edgeShift, labPlanes, SHIFT_SIGMA, type RingGeometry } from '../../image/holeRing';
+import { edgeShift, labPlanes, SHIFT_SIGMA, touches, type RingGeometry } from '../../image/holeRing';
 import { maskedBlur } from '../../image/maskedBlur';
 import type { RgbImage } from '../../image/types';
 
@@ -122,17 +122,6 @@ function band(a: Uint8Array, b: Uint8Array, W: number, H: number): Uint8Array {
         out[i] = 1;
     }
   return out;
-}
-
-/** Whether pixel i (of a W x H grid) has a 4-neighbour in `other`. */
-function touches(other: Uint8Array, i: number, W: number, H: number): boolean {
-  const x = i % W;
-  return (
-    (x > 0 && other[i - 1] === 1) ||
-    (x + 1 < W && other[i + 1] === 1) ||
-    (i >= W && other[i - W] === 1) ||
-    (i + W < W * H && other[i + W] === 1)
-  );
 }
 
 /**
