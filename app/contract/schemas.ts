@@ -184,6 +184,12 @@ export const METHODS = {
       jobId: id,
       imageId: id,
       mask: MaskSchema,
+      /**
+       * The sampling area (issue 15 §4, as Content-Aware Fill's): image-sized, a byte >= 128 = the fill and
+       * the corrections may sample from this pixel. Absent = anywhere outside the hole. It must be the
+       * mask's size and hold some pixel outside the hole (PARAM_INVALID / MASK_SIZE naming `sampling`).
+       */
+      sampling: MaskSchema.optional(),
       stages: z.array(StageRequestSchema).min(1).max(16),
       seed: int(0, 2 ** 31 - 1).optional(),
       modelId: id.optional(),
@@ -207,6 +213,12 @@ export const METHODS = {
       jobId: id,
       imageId: id,
       mask: MaskSchema,
+      /**
+       * The sampling area (issue 15 §4, as Content-Aware Fill's): image-sized, a byte >= 128 = the fill and
+       * the corrections may sample from this pixel. Absent = anywhere outside the hole. It must be the
+       * mask's size and hold some pixel outside the hole (PARAM_INVALID / MASK_SIZE naming `sampling`).
+       */
+      sampling: MaskSchema.optional(),
       stages: z.array(StageRequestSchema).min(1).max(16),
       seed: int(0, 2 ** 31 - 1).optional(),
       modelId: id.optional(),

@@ -15,6 +15,7 @@ import { displayRgba8 } from '../image/displayColour';
 import { loadImage, loadImageFromBuffer } from '../image/load';
 import { encodeImage, formatFromPath, saveImage } from '../image/save';
 import { resizeImage } from '../image/resize';
+import { samplingFromBytes } from '../image/sampling';
 import { sameFile } from '../image/sameFile';
 import { createMask, type ImageMeta, type LoadedImage, type RgbImage } from '../image/types';
 import { tryValues } from '../pipeline/tryValues';
@@ -251,9 +252,10 @@ export class EngineHost {
     const m = new Uint8Array(q.mask.data as ArrayBuffer);
     const mask = createMask(q.mask.width, q.mask.height);
     for (let i = 0; i < m.length; i++) mask.data[i] = m[i] ? 1 : 0;
+    const sampling = this.samplingOf(q.sampling);
     return this.withJob(q.jobId, async (signal) => {
       const result = await this.services.pipeline.run(
-        { image: source.image, mask, stages: q.stages, seed: q.seed, modelId: q.modelId },
+        { image: source.image, mask, stages: q.stages, seed: q.seed, modelId: q.modelId, sampling },
         {
           signal,
           onEvent: (e) => {
@@ -297,12 +299,14 @@ export class EngineHost {
   private tryValues(q: MethodParams<'tryValues'>): Promise<MethodResult<'tryValues'>> {
     const source = this.held.image(q.imageId);
     const mask = this.maskOf(q.mask);
+    const sampling = this.samplingOf(q.sampling);
     return this.withJob(q.jobId, async (signal) => {
       const r = await tryValues(
         this.services.pipeline,
         {
           image: source.image,
           mask,
+          sampling,
           stages: q.stages,
           seed: q.seed,
           modelId: q.modelId,
@@ -337,6 +341,11 @@ export class EngineHost {
     const mask = createMask(m.width, m.height);
     for (let i = 0; i < bytes.length; i++) mask.data[i] = bytes[i] ? 1 : 0;
     return mask;
+  }
+
+  /** The contract's sampling area (a byte >= 128 = may sample) as the engine's 0/1 mask; undefined when absent. */
+  private samplingOf(m: MethodParams<'run'>['sampling']) {
+    return m ? samplingFromBytes(m.width, m.height, new Uint8Array(m.data as ArrayBuffer)) : undefined;
   }
 
   private async exportImage(q: MethodParams<'exportImage'>): Promise<MethodResult<'exportImage'>> {

@@ -4,6 +4,7 @@
  */
 import { StudioError, asStudioError, throwIfAborted } from '../common/errors';
 import { resolveParams, type ParamValues, type Rect } from '../common/params';
+import { assertUsableSampling } from '../image/sampling';
 import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import { StageCache, chainKey, imageKey, maskKey } from './cache';
@@ -24,6 +25,8 @@ export interface PipelineRequest {
   stages: readonly StageRequest[];
   seed?: number;
   modelId?: string;
+  /** The sampling area (StageInput.sampling): 1 = may sample from; absent = anywhere outside the hole. */
+  sampling?: Mask;
 }
 
 export type PipelineEvent =
@@ -113,6 +116,7 @@ export class Pipeline {
     const plan = resolveStageList(this.deps.stages, req.stages);
     // Checked against the whole image here: a crop would misjudge rectangles and the hole's extent.
     validateRun(plan, req.mask, req.mask);
+    if (req.sampling) assertUsableSampling(req.sampling, req.mask);
     if (plan.length === 0 || maskArea(req.mask) === 0) return null;
     const rects: Rect[] = [];
     for (const { def, params } of plan) {
@@ -143,6 +147,7 @@ export class Pipeline {
     assertSameSize(req.image, req.mask);
     const plan = resolveStageList(this.deps.stages, req.stages);
     validateRun(plan, req.image, req.mask);
+    if (req.sampling) assertUsableSampling(req.sampling, req.mask);
     const signal = opts.signal ?? new AbortController().signal;
     const emit = opts.onEvent ?? (() => {});
     const seed = req.seed ?? 0;
@@ -155,7 +160,11 @@ export class Pipeline {
     // A consumed image is neither looked up nor stored, so it needs no content hash.
     let key = consume
       ? ''
-      : chainKey(imageKey(req.image), maskKey(req.mask), { seed, modelId: req.modelId ?? null });
+      : chainKey(imageKey(req.image), maskKey(req.mask), {
+          seed,
+          modelId: req.modelId ?? null,
+          ...(req.sampling ? { sampling: maskKey(req.sampling) } : {}),
+        });
     const reports: StageReport[] = [];
     const noStoreAt = opts.storeNothingFrom
       ? plan.findIndex((p) => p.def.name === opts.storeNothingFrom)
@@ -180,6 +189,7 @@ export class Pipeline {
               image,
               original: req.image,
               mask,
+              ...(req.sampling ? { sampling: req.sampling } : {}),
               artifacts,
               writable: consume && (image !== req.image || i === plan.length - 1),
             },

@@ -110,7 +110,14 @@ export async function tryValues(
   for (let index = 0; index < variants.length; index++) {
     throwIfAborted(signal);
     const r = await pipeline.run(
-      { image: req.image, mask: req.mask, stages: variants[index], seed: req.seed, modelId: req.modelId },
+      {
+        image: req.image,
+        mask: req.mask,
+        stages: variants[index],
+        seed: req.seed,
+        modelId: req.modelId,
+        sampling: req.sampling,
+      },
       { signal, storeNothingFrom: req.stage },
     );
     const cut = cropImage(r.image, crop);

@@ -29,6 +29,13 @@ export interface StageInput {
   original: RgbImage;
   /** The hole: 1 = fill. */
   mask: Mask;
+  /**
+   * The sampling area (issue 15 §4): 1 = the stage may sample from this pixel (when it is outside `mask`).
+   * Absent = anywhere outside the hole. Image-sized; the pipeline checked that it holds some known pixel.
+   * A source, exemplar or reference the stage picks itself comes only from it; a rectangle the user gave
+   * by hand is honoured even where it leaves the area (the user asked for it). Never changes pixels.
+   */
+  sampling?: Mask;
   /** Artifacts of the earlier stages of this run, merged in order (later stages win). */
   artifacts: Readonly<StageArtifacts>;
   /**
