@@ -32,6 +32,7 @@ import { cropFillSource, fillCrop, type Filler } from './strategies/fillCrop';
 import { batchPixelBudget } from './strategies/batching';
 import { neighbourhoodJobs } from './strategies/neighbourhood';
 import { fillRegions, planRegions, type RegionJob } from './strategies/regions';
+import { cropsWithSources, fillArea } from './strategies/samplingArea';
 
 /** Picks the model to run, or null for the embedded fill; throws MODEL_MISSING when one is required. */
 async function chooseModel(params: ParamValues, ctx: StageContext): Promise<ResolvedModel | null> {
@@ -247,10 +248,14 @@ function pickStrategy(
   return { strategy: requested, reason: `lama.sizing=${requested}` };
 }
 
-/** resize / original on a model: one fill over the whole image (composited in place when `inPlace`). */
+/**
+ * resize / original on a model: one fill over the whole image (composited in place when `inPlace`). The
+ * engine fills `fillHole` (the hole and the pixels the sampling area leaves out); only `hole` changes.
+ */
 async function fillWhole(
   image: RgbImage,
   hole: Mask,
+  fillHole: Mask,
   strategy: SizingStrategy,
   filler: Filler,
   params: ParamValues,
@@ -262,7 +267,7 @@ async function fillWhole(
   const size = workingSize(whole, scale);
   const padded = paddedSize(size.width, size.height, filler);
   ctx.progress({ step: 0, total: 1, message: `Running ${filler.label} on ${padded.width}x${padded.height}` });
-  const fill = await fillCrop(image, hole, whole, scale, filler, ctx.signal, (step, total) =>
+  const fill = await fillCrop(image, fillHole, whole, scale, filler, ctx.signal, (step, total) =>
     ctx.progress({ step, total, message: `Running ${filler.label}` }),
   );
   throwIfAborted(ctx.signal);
@@ -279,15 +284,21 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   if (maskArea(hole) === 0) {
     return { image: input.image, mask: outMask, info: { skipped: 'the hole is empty after lama.maskGrow' } };
   }
+  // The sampling area: the known pixels it leaves out are filled with the hole, never composited.
+  const area = fillArea(hole, input.sampling);
+  const { fillHole } = area;
   const model = await chooseModel(params, ctx);
   const engine = model ? await modelEngine(model, params, ctx) : embeddedEngine(params, ctx);
   let jobs: RegionJob[] | null = null;
   const getJobs = () =>
-    (jobs ??= planRegions(
-      hole,
-      params.mergeDistance as number,
-      params.contextMargin as number,
-      params.contextRect as Rect | null,
+    (jobs ??= cropsWithSources(
+      planRegions(
+        hole,
+        params.mergeDistance as number,
+        params.contextMargin as number,
+        params.contextRect as Rect | null,
+      ),
+      fillHole,
     ));
   const requested = params.sizing as SizingParam;
   const choice = pickStrategy(requested, input.image, engine, getJobs);
@@ -303,9 +314,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   if (embedded && choice.strategy === 'original') {
     // The embedded fill reads only near the hole: fill each hole's neighbourhood in its own crop, so
     // memory and time follow the holes, not the image (strategies/neighbourhood.ts).
-    const jobs = neighbourhoodJobs(hole);
+    const jobs = cropsWithSources(neighbourhoodJobs(hole), fillHole);
     const r = await fillRegions(input.image, hole, jobs, engine.filler, {
       strategy: 'regions',
+      fillHole,
       coarseScale: params.coarseScale as number,
       coarseFit: false,
       variant: params.multiscaleVariant as MultiscaleVariant,
@@ -322,6 +334,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     ({ image, info: details } = await fillWhole(
       input.image,
       hole,
+      fillHole,
       choice.strategy,
       engine.filler,
       params,
@@ -354,6 +367,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       feather: params.feather as number,
       batchSize: batching.size,
       batchPixels: batchPixelBudget(resizeLimit),
+      fillHole,
       signal: ctx.signal,
       progress: (step, total, message) => ctx.progress({ step, total, message }),
       log: (m) => ctx.log(m),
@@ -380,6 +394,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     requestedSizing: requested,
     reason: choice.reason,
     ...details,
+    ...(area.excluded > 0 ? { samplingExcluded: area.excluded } : {}),
   };
   if (engine.session) Object.assign(info, providerInfo(engine.session, engine.info.provider));
   if (engine.clock) {

@@ -70,6 +70,11 @@ export interface RegionFillOptions {
   /** regions: most padded pixels one batched call holds (default unbounded; see batching.ts). */
   batchPixels?: number;
   /**
+   * What the engine fills, when it is more than the hole: the hole and the known pixels the sampling area
+   * leaves out (they must not feed the fill). Only `hole` is composited; default the hole itself.
+   */
+  fillHole?: Mask;
+  /**
    * Composite into these planes (the image's own, when the caller may overwrite it: StageInput.writable)
    * instead of into a copy of the image; the result's data is then this array.
    */
@@ -114,6 +119,8 @@ export async function fillRegions(
   opts: RegionFillOptions,
 ): Promise<RegionFillResult> {
   const { width: W, height: H } = image;
+  // The engine fills `seen`; the composite writes only `hole`'s parts.
+  const seen = opts.fillHole ?? hole;
   const multiscale = opts.strategy === 'multiscale';
   const fineCalls = opts.variant === 'plain' ? 2 : 1;
   const globalScale = fitScale(W, H, filler);
@@ -139,7 +146,7 @@ export async function fillRegions(
     step(`Coarse pass over the whole image at ${size.width}x${size.height} (${filler.label})`);
     global = await fillCrop(
       image,
-      hole,
+      seen,
       { x: 0, y: 0, width: W, height: H },
       globalScale,
       filler,
@@ -157,7 +164,7 @@ export async function fillRegions(
   };
 
   if (!multiscale) {
-    const r = await fillRegionCrops(image, hole, jobs, filler, opts, composite);
+    const r = await fillRegionCrops(image, seen, jobs, filler, opts, composite);
     opts.progress(r.calls, r.calls, `Filled ${jobs.length} region${jobs.length === 1 ? '' : 's'}`);
     return { image: createImage(W, H, out), crops, calls: r.calls, batches: r.batches };
   }
@@ -165,7 +172,7 @@ export async function fillRegions(
   for (let k = 0; k < jobs.length; k++) {
     const { crop } = jobs[k];
     const name = `Region ${k + 1}/${jobs.length} (${crop.width}x${crop.height} crop)`;
-    const r = await multiscaleCrop(image, hole, crop, filler, {
+    const r = await multiscaleCrop(image, seen, crop, filler, {
       coarseScale: opts.coarseScale,
       variant: opts.variant,
       crossover: opts.crossover,
@@ -184,6 +191,7 @@ export async function fillRegions(
 /**
  * The regions strategy: every crop at the scale it fits the engine, one call per batch (a batch of
  * one is exactly the sequential fill), each region composited as soon as its call returns.
+ * @param hole what the engine fills (RegionFillOptions.fillHole or the hole)
  */
 async function fillRegionCrops(
   image: RgbImage,
