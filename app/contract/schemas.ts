@@ -164,9 +164,15 @@ export const METHODS = {
    * Keeps the editor's session in the engine (one per engine): the open image (its applied steps are the
    * engine's already), the mask (1 byte per pixel, 0..255 coverage) and the editor's own state as JSON
    * (parameters, options). A page reloaded reads it back with loadSession. Closing the image ends it.
+   * `sampling`: the editor's sampling area as run takes it (absent or null: anywhere).
    */
   saveSession: {
-    params: z.object({ imageId: id, mask: MaskSchema.nullable(), state: z.string().max(1_000_000) }),
+    params: z.object({
+      imageId: id,
+      mask: MaskSchema.nullable(),
+      sampling: MaskSchema.nullable().optional(),
+      state: z.string().max(1_000_000),
+    }),
     result: z.object({ saved: z.boolean() }),
   },
   /** The session saveSession kept, with the image's current base as its display copy; null when none. */
@@ -174,7 +180,11 @@ export const METHODS = {
     params: z.object({}),
     result: z.object({
       session: OpenedImageSchema.merge(AppliedStepsSchema)
-        .extend({ mask: MaskSchema.nullable(), state: z.string() })
+        .extend({
+          mask: MaskSchema.nullable(),
+          sampling: MaskSchema.nullable().optional(),
+          state: z.string(),
+        })
         .nullable(),
     }),
   },

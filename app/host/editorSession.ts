@@ -16,10 +16,14 @@ import type { RgbImage } from '../image/types';
 import { AppliedSteps } from './appliedSteps';
 import type { HeldImage, HeldImages } from './heldImages';
 
-/** What saveSession keeps: the open image's id, its mask (or null) and the editor's state as JSON. */
+/**
+ * What saveSession keeps: the open image's id, its mask (or null), its sampling area (null or absent:
+ * anywhere) and the editor's state as JSON.
+ */
 export interface SessionRecord {
   imageId: string;
   mask: { width: number; height: number; data: ArrayBuffer } | null;
+  sampling?: { width: number; height: number; data: ArrayBuffer } | null;
   state: string;
 }
 
@@ -107,11 +111,21 @@ export class EditorSessions {
         `Expected a ${img.image.width}×${img.image.height} mask for the session but received ` +
           `${q.mask.width}×${q.mask.height}`,
       );
+    const sampling = q.sampling ?? null;
+    if (sampling && (sampling.width !== img.image.width || sampling.height !== img.image.height))
+      throw new StudioError(
+        'MASK_SIZE',
+        `Expected a ${img.image.width}×${img.image.height} sampling area for the session but received ` +
+          `${sampling.width}×${sampling.height}`,
+      );
     this.keeper.save({
       imageId: q.imageId,
       // A copy: the message's buffer is not ours to keep.
       mask: q.mask
         ? { width: q.mask.width, height: q.mask.height, data: (q.mask.data as ArrayBuffer).slice(0) }
+        : null,
+      sampling: sampling
+        ? { width: sampling.width, height: sampling.height, data: (sampling.data as ArrayBuffer).slice(0) }
         : null,
       state: q.state,
     });
@@ -142,6 +156,7 @@ export class EditorSessions {
         preview: this.preview(img),
         ...stepsOf(img),
         mask: rec.mask ? { ...rec.mask, data: rec.mask.data.slice(0) } : null,
+        sampling: rec.sampling ? { ...rec.sampling, data: rec.sampling.data.slice(0) } : null,
         state: rec.state,
       },
     };
