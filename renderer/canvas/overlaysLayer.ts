@@ -11,8 +11,8 @@ import {
   NO_SHAPES,
   arrowLine,
   overlayShapes,
+  type OverlayKind,
   type OverlayShapes,
-  type OverlayToggles,
   type RectRole,
 } from '../state/overlays';
 import type { RunInfo } from '../state/runProgress';
@@ -97,7 +97,7 @@ export class OverlayLayer {
 export function paintOverlays(
   ctx: CanvasRenderingContext2D,
   shapes: OverlayShapes,
-  on: OverlayToggles,
+  on: Record<OverlayKind, boolean>,
   t: readonly number[],
 ): void {
   const vx = (x: number) => t[0] * x + t[4];

@@ -30,6 +30,9 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
     case 'tool:lasso':
       editor.setTool('lasso');
       return true;
+    case 'tool:sampling':
+      editor.setTool('sampling');
+      return true;
     case 'size:down':
       editor.setBrush({ size: nextBrushSize(s.brush.size, -1) });
       return true;

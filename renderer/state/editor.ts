@@ -316,7 +316,7 @@ export class Editor extends Store<EditorState> {
 
   /**
    * Brings back the session the engine kept (a reloaded page): the image at its latest applied base,
-   * the mask, the applied steps (undo and the History list reach them) and the parameters.
+   * the mask, the sampling area, the applied steps (undo and the History list reach them) and the parameters.
    */
   private async restoreSession(api: EngineApi): Promise<void> {
     if (this.state.doc) return;
@@ -336,11 +336,14 @@ export class Editor extends Store<EditorState> {
         m.mask.data.set(new Uint8Array(s.mask.data as ArrayBuffer));
         m.mask.markDirty(m.mask.full);
       }
+      if (s.sampling && s.sampling.width === m.width && s.sampling.height === m.height)
+        m.restoreSampling(new Uint8Array(s.sampling.data as ArrayBuffer));
       m.history.restoreBaseSteps(s.steps, s.step);
       this.update({
         ...restoredFields(s.state, this.state),
         applied: { step: s.step, steps: s.steps },
         maskVersion: this.state.maskVersion + 1,
+        samplingSet: m.samplingSet,
         canUndo: m.history.canUndo,
         canRedo: m.history.canRedo,
         notice: { kind: 'info', text: `Restored ${s.name} as you left it.` },
@@ -378,6 +381,7 @@ export class Editor extends Store<EditorState> {
         split: false,
         pendingMaskImport: null,
         maskVersion: this.state.maskVersion + 1,
+        samplingSet: false,
         canUndo: false,
         canRedo: false,
         imageVersion: this.state.imageVersion + 1,
@@ -401,6 +405,9 @@ export class Editor extends Store<EditorState> {
   }
   pointerDown(p: ToolPointer): void {
     this.applies.gestureStarted();
+    // Painting the sampling area shows it, as painting the hole shows the mask.
+    if (this.state.tool === 'sampling' && this.state.doc && !this.overlays.getSnapshot().sampling)
+      this.overlays.set('sampling', true);
     this.masks.pointerDown(p);
   }
   pointerMove(p: ToolPointer): void {
@@ -438,6 +445,24 @@ export class Editor extends Store<EditorState> {
     }
     this.masks.clear();
     this.notify('info', 'Mask cleared. Undo (Ctrl+Z) brings it back.');
+  }
+
+  // ---- the sampling area (maskDocument.ts; the Sampling area tool paints it) ----
+
+  /** The sampling brush's mode: exclude what it paints (true) or include it (false). */
+  setSamplingExclude(exclude: boolean): void {
+    this.masks.setSamplingExclude(exclude);
+  }
+  /** "Sample from anywhere": clears the sampling area as one undo step, and says so. */
+  resetSampling(): void {
+    const m = this.masks.mask;
+    if (!m) return;
+    if (!m.samplingSet) {
+      this.notify('info', 'The fill already samples from anywhere outside the hole.');
+      return;
+    }
+    this.masks.resetSampling();
+    this.notify('info', 'The fill samples from anywhere again. Undo (Ctrl+Z) brings the area back.');
   }
 
   // ---- apply, history, session (applyControl.ts, session.ts) ----

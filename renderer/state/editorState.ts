@@ -54,6 +54,10 @@ export interface EditorState {
   maskColor: string;
   maskOpacity: number;
   showMask: boolean;
+  /** The sampling brush's mode: exclude what it paints (true) or include it (false, the default). */
+  samplingExclude: boolean;
+  /** Whether a sampling area is set; false: the fill samples anywhere outside the hole. */
+  samplingSet: boolean;
   /** Before/after split view, and where its divider is (0..1 of the image width). */
   split: boolean;
   splitAt: number;
@@ -141,6 +145,8 @@ export function initialEditorState(opts: EditorOptions): EditorState {
     maskColor: '#ff2d55',
     maskOpacity: 0.5,
     showMask: true,
+    samplingExclude: false,
+    samplingSet: false,
     split: false,
     splitAt: 0.5,
     holdBefore: false,

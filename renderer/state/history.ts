@@ -5,6 +5,9 @@
  * tile's bytes are saved (copy on write); when the gesture ends, tiles that did not change are dropped.
  * Undo and redo swap the stored tiles with the mask's, so each step holds one copy of what it changed,
  * and a tile of one value (the usual case for a mask) is stored as that value alone.
+ *
+ * A history may cover several buffers of the image's size (layers: the hole, the sampling area), so one
+ * undo stack orders the edits of both as the user made them. A saved tile's key is layer × tiles + tile.
  */
 import type { Box } from './box';
 import type { MaskBuffer } from './mask';
@@ -42,15 +45,26 @@ export class History {
   private open: HistoryEntry | null = null;
   private readonly tilesX: number;
   private readonly tilesY: number;
+  private readonly tiles: number;
   private readonly limit: number;
   private readonly maxBytes: number;
+  private readonly layers: readonly MaskBuffer[];
 
-  constructor(
-    private readonly mask: MaskBuffer,
-    opts: HistoryOptions = {},
-  ) {
+  /**
+   * @param layers the buffer it tracks, or several of one size (layer 0 first); touch() names the layer.
+   * @throws RangeError when the layers' sizes differ.
+   */
+  constructor(layers: MaskBuffer | readonly MaskBuffer[], opts: HistoryOptions = {}) {
+    this.layers = Array.isArray(layers) ? layers : [layers as MaskBuffer];
+    const mask = this.layers[0];
+    for (const l of this.layers)
+      if (l.width !== mask.width || l.height !== mask.height)
+        throw new RangeError(
+          `History layers must share one size: ${l.width}x${l.height} vs ${mask.width}x${mask.height}`,
+        );
     this.tilesX = Math.ceil(mask.width / TILE);
     this.tilesY = Math.ceil(mask.height / TILE);
+    this.tiles = this.tilesX * this.tilesY;
     this.limit = Math.max(50, opts.limit ?? 100);
     this.maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
   }
@@ -133,16 +147,20 @@ export class History {
     this.open = { label, tiles: new Map() };
   }
 
-  /** Saves every tile the box touches that this gesture has not saved yet. Call before writing. */
-  touch(box: Box): void {
+  /**
+   * Saves every tile the box touches (of layer `layer`, 0 by default) that this gesture has not saved
+   * yet. Call before writing.
+   */
+  touch(box: Box, layer = 0): void {
     if (!this.open) throw new Error('History.touch outside a gesture');
+    if (!(layer >= 0 && layer < this.layers.length)) throw new RangeError(`No history layer ${layer}`);
     const tx0 = Math.max(0, Math.floor(box.x0 / TILE));
     const ty0 = Math.max(0, Math.floor(box.y0 / TILE));
     const tx1 = Math.min(this.tilesX - 1, Math.floor((box.x1 - 1) / TILE));
     const ty1 = Math.min(this.tilesY - 1, Math.floor((box.y1 - 1) / TILE));
     for (let ty = ty0; ty <= ty1; ty++)
       for (let tx = tx0; tx <= tx1; tx++) {
-        const i = ty * this.tilesX + tx;
+        const i = layer * this.tiles + ty * this.tilesX + tx;
         if (!this.open.tiles.has(i)) this.open.tiles.set(i, this.read(i));
       }
   }
@@ -206,21 +224,28 @@ export class History {
     while (this.undoStack.length > 50 && this.bytes() > this.maxBytes) this.undoStack.shift();
   }
 
+  /** The box of tile key `i` (any layer's). */
   private tileBox(i: number): Box {
-    const tx = i % this.tilesX;
-    const ty = (i - tx) / this.tilesX;
+    const t = i % this.tiles;
+    const tx = t % this.tilesX;
+    const ty = (t - tx) / this.tilesX;
+    const { width, height } = this.layers[0];
     return {
       x0: tx * TILE,
       y0: ty * TILE,
-      x1: Math.min(this.mask.width, (tx + 1) * TILE),
-      y1: Math.min(this.mask.height, (ty + 1) * TILE),
+      x1: Math.min(width, (tx + 1) * TILE),
+      y1: Math.min(height, (ty + 1) * TILE),
     };
+  }
+
+  /** The buffer tile key `i` belongs to. */
+  private layerOf(i: number): MaskBuffer {
+    return this.layers[Math.floor(i / this.tiles)];
   }
 
   private read(i: number): Saved {
     const { x0, y0, x1, y1 } = this.tileBox(i);
-    const w = this.mask.width;
-    const d = this.mask.data;
+    const { width: w, data: d } = this.layerOf(i);
     const first = d[y0 * w + x0];
     let uniform = true;
     for (let y = y0; y < y1 && uniform; y++)
@@ -237,8 +262,7 @@ export class History {
 
   private write(i: number, saved: Saved): void {
     const { x0, y0, x1, y1 } = this.tileBox(i);
-    const w = this.mask.width;
-    const d = this.mask.data;
+    const { width: w, data: d } = this.layerOf(i);
     for (let y = y0; y < y1; y++) {
       if (typeof saved === 'number') d.fill(saved, y * w + x0, y * w + x1);
       else d.set(saved.subarray((y - y0) * (x1 - x0), (y - y0 + 1) * (x1 - x0)), y * w + x0);
@@ -247,8 +271,7 @@ export class History {
 
   private equals(i: number, saved: Saved): boolean {
     const { x0, y0, x1, y1 } = this.tileBox(i);
-    const w = this.mask.width;
-    const d = this.mask.data;
+    const { width: w, data: d } = this.layerOf(i);
     const tw = x1 - x0;
     for (let y = y0; y < y1; y++)
       for (let x = x0; x < x1; x++) {
@@ -258,7 +281,7 @@ export class History {
     return true;
   }
 
-  /** Exchanges the entry's tiles with the mask's; returns the box covering them. */
+  /** Exchanges the entry's tiles with the layers'; returns the box covering them (any layer's). */
   private swap(e: HistoryEntry): Box | null {
     let box: Box | null = null;
     for (const [i, saved] of e.tiles) {
@@ -266,6 +289,7 @@ export class History {
       this.write(i, saved);
       e.tiles.set(i, current);
       const b = this.tileBox(i);
+      this.layerOf(i).markDirty(b);
       box = box
         ? {
             x0: Math.min(box.x0, b.x0),
@@ -275,7 +299,6 @@ export class History {
           }
         : b;
     }
-    if (box) this.mask.markDirty(box);
     return box;
   }
 }

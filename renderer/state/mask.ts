@@ -15,6 +15,8 @@ const HOLE_BIT = 0x80;
 export class MaskBuffer {
   readonly data: Uint8Array;
   private dirty: Box | null = null;
+  /** Bumped by every markDirty (a cheap "did it change since" for caches of a scan). */
+  changes = 0;
 
   /** @param width, height: 1..65535 each. */
   constructor(
@@ -32,6 +34,7 @@ export class MaskBuffer {
 
   /** Records that pixels in the box changed (clamped to the mask). */
   markDirty(box: Box): void {
+    this.changes++;
     this.dirty = unionBox(this.dirty, clampBox(box, this.width, this.height));
   }
 

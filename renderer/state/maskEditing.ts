@@ -19,6 +19,7 @@ export class MaskEditing {
     rect: new RectTool('rect'),
     lasso: new LassoTool(),
     pick: new RectTool('pick'),
+    sampling: new BrushTool('sampling'),
   };
 
   constructor(
@@ -53,7 +54,7 @@ export class MaskEditing {
   pointerDown(p: ToolPointer): void {
     if (!this.doc) return;
     const s = this.core.state;
-    if (s.tool !== 'pick' && !s.showMask) this.core.update({ showMask: true });
+    if (s.tool !== 'pick' && s.tool !== 'sampling' && !s.showMask) this.core.update({ showMask: true });
     this.tools[this.core.state.tool].down(p, this.context());
   }
   pointerMove(p: ToolPointer): void {
@@ -84,6 +85,15 @@ export class MaskEditing {
   }
   invert(): void {
     this.doc?.invert();
+  }
+
+  /** The sampling brush's mode: exclude what it paints (true) or include it (false). */
+  setSamplingExclude(samplingExclude: boolean): void {
+    this.core.update({ samplingExclude });
+  }
+  /** "Sample from anywhere": clears the sampling area as one undo step. */
+  resetSampling(): void {
+    this.doc?.resetSampling();
   }
 
   /** Grows (n > 0) or shrinks (n < 0) the hole by |n| px (rounded, at most 1024), one undo step. */
@@ -124,6 +134,7 @@ export class MaskEditing {
       maskVersion: this.core.state.maskVersion + 1,
       canUndo: d.history.canUndo,
       canRedo: d.history.canRedo,
+      samplingSet: d.samplingSet,
     });
   }
 
@@ -131,6 +142,7 @@ export class MaskEditing {
     return {
       doc: this.doc!,
       brush: this.core.state.brush,
+      samplingExclude: this.core.state.samplingExclude,
       setOverlay: (overlay) => this.core.update({ overlay }),
       pickRect: (box: Box) => this.pickRect(box),
     };

@@ -158,8 +158,8 @@ describe('overlay shapes', () => {
 
   it('toggles start off and flip one at a time', () => {
     const t = new OverlayStore();
-    expect(t.getSnapshot()).toEqual({ rects: false, sources: false, labels: false });
+    expect(t.getSnapshot()).toEqual({ rects: false, sources: false, labels: false, sampling: true });
     t.toggle('sources');
-    expect(t.getSnapshot()).toEqual({ rects: false, sources: true, labels: false });
+    expect(t.getSnapshot()).toEqual({ rects: false, sources: true, labels: false, sampling: true });
   });
 });

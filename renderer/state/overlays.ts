@@ -10,7 +10,8 @@ import type { RunInfo } from './runProgress';
 import { Store } from './store';
 
 export type OverlayKind = 'rects' | 'sources' | 'labels';
-export type OverlayToggles = Record<OverlayKind, boolean>;
+/** The toggles: the corrections' shapes, and the tint of the user's own sampling area (`sampling`). */
+export type OverlayToggles = Record<OverlayKind | 'sampling', boolean>;
 
 export const OVERLAY_KINDS: readonly { kind: OverlayKind; label: string }[] = [
   { kind: 'rects', label: 'Picked rectangles' },
@@ -233,15 +234,18 @@ export function overlayCounts(s: OverlayShapes): Record<OverlayKind, number> {
   return { rects: s.rects.length, sources: s.arrows.length, labels: s.labels.length };
 }
 
-/** The overlay toggles (off at start: the photo is what the user looks at). */
+/**
+ * The overlay toggles: the corrections' shapes are off at start (the photo is what the user looks at);
+ * the sampling area's tint is on, as the mask is (it shows only once an area is painted).
+ */
 export class OverlayStore extends Store<OverlayToggles> {
   constructor(initial: Partial<OverlayToggles> = {}) {
-    super({ rects: false, sources: false, labels: false, ...initial });
+    super({ rects: false, sources: false, labels: false, sampling: true, ...initial });
   }
-  set(kind: OverlayKind, on: boolean): void {
+  set(kind: keyof OverlayToggles, on: boolean): void {
     this.update({ [kind]: on } as Partial<OverlayToggles>);
   }
-  toggle(kind: OverlayKind): void {
+  toggle(kind: keyof OverlayToggles): void {
     this.set(kind, !this.getSnapshot()[kind]);
   }
 }

@@ -212,6 +212,8 @@ export class RunControl {
       return;
     }
     const mask = maskDoc.mask.binary();
+    // The sampling area (absent: the fill samples anywhere outside the hole).
+    const sampling = maskDoc.samplingMask();
     if (this.core.state.run.status === 'running') this.cancelRun();
     const jobId = `run-${Date.now().toString(36)}-${++this.jobCounter}`;
     this.core.update({
@@ -228,6 +230,7 @@ export class RunControl {
         jobId,
         imageId: doc.imageId,
         mask: { width: doc.width, height: doc.height, data: mask.buffer as ArrayBuffer },
+        ...(sampling ? { sampling } : {}),
         stages,
         ...(modelId ? { modelId } : {}),
       });

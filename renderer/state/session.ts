@@ -1,7 +1,7 @@
 /**
  * Lose nothing: the editor's session is kept in the engine (saveSession, a moment after each change) so
- * that a reloaded page brings back the open image (its current applied base), the mask, the applied
- * steps and the parameters (loadSession). It also tracks work not exported yet (a mask, a result, an
+ * that a reloaded page brings back the open image (its current applied base), the mask, the sampling
+ * area, the applied steps and the parameters (loadSession). It also tracks work not exported yet (a mask, a result, an
  * applied step), which the page's beforeunload and the editor's own question before opening another
  * image ask about.
  *
@@ -186,6 +186,8 @@ export class SessionControl {
       await api.saveSession({
         imageId: s.doc.imageId,
         mask: m ? { width: m.width, height: m.height, data: m.mask.data.slice().buffer } : null,
+        // The sampling area (null: anywhere), as run takes it.
+        sampling: m?.samplingMask() ?? null,
         state: savedStateJson(s),
       });
     } catch {

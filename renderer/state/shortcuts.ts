@@ -11,6 +11,7 @@ export type Command =
   | 'tool:eraser'
   | 'tool:rect'
   | 'tool:lasso'
+  | 'tool:sampling'
   | 'size:down'
   | 'size:up'
   | 'undo'
@@ -72,6 +73,8 @@ export function commandForKey(k: KeyPress): Command | null {
       return 'tool:rect';
     case 'l':
       return 'tool:lasso';
+    case 'a':
+      return 'tool:sampling';
     case '[':
       return 'size:down';
     case ']':
@@ -133,9 +136,13 @@ export const SHORTCUT_SHEET: { group: string; lines: ShortcutLine[] }[] = [
       { keys: 'E', does: 'Eraser' },
       { keys: 'R or M', does: 'Rectangle' },
       { keys: 'L', does: 'Lasso' },
+      { keys: 'A', does: 'Sampling area brush: where the fill may sample from' },
       { keys: '[ and ]', does: 'Smaller / larger brush' },
       { keys: 'Shift+click', does: 'Straight stroke from the last point' },
-      { keys: 'Alt+drag', does: 'Rectangle or lasso subtracts' },
+      {
+        keys: 'Alt+drag',
+        does: 'Rectangle or lasso subtracts; the sampling area brush excludes (or includes)',
+      },
     ],
   },
   {

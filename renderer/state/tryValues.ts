@@ -123,6 +123,7 @@ export class TryValuesControl extends Store<TryValuesState> {
     const values = spreadValues(decl, count);
     const jobId = `try-${Date.now().toString(36)}-${++this.counter}`;
     const mask = maskDoc.mask.binary();
+    const sampling = maskDoc.samplingMask();
     this.basis = this.basisNow();
     this.update({
       strip: {
@@ -142,6 +143,7 @@ export class TryValuesControl extends Store<TryValuesState> {
         jobId,
         imageId: doc.imageId,
         mask: { width: doc.width, height: doc.height, data: mask.buffer as ArrayBuffer },
+        ...(sampling ? { sampling } : {}),
         stages: stageRequests(s.stageInfos, s.stages),
         stage,
         param,

@@ -229,6 +229,9 @@ export function fakeEngine(): FakeEngine {
           step: b.step,
           steps: [...b.labels],
           mask: session.mask ? { ...session.mask, data: (session.mask.data as ArrayBuffer).slice(0) } : null,
+          sampling: session.sampling
+            ? { ...session.sampling, data: (session.sampling.data as ArrayBuffer).slice(0) }
+            : null,
           state: session.state,
         },
       };

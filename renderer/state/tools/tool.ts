@@ -6,14 +6,15 @@ import type { Box } from '../box';
 import type { MaskDocument } from '../maskDocument';
 import type { Point } from '../shapes';
 
-export type ToolId = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pick';
+/** `sampling`: the sampling-area brush (where the fill may sample from; Alt flips include/exclude). */
+export type ToolId = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pick' | 'sampling';
 export type ToolState = 'idle' | 'pointing' | 'dragging';
 
 /** A pointer event in image pixels (fractional; (0, 0) is the top-left corner of the image). */
 export interface ToolPointer {
   x: number;
   y: number;
-  /** Alt held: shape tools subtract instead of add. */
+  /** Alt held: shape tools subtract instead of add; the sampling brush does the other of its mode. */
   alt?: boolean;
   shift?: boolean;
 }
@@ -26,6 +27,8 @@ export interface ToolContext {
   doc: MaskDocument;
   /** Brush diameter in image pixels (>= 1) and hardness (0..1). */
   brush: { size: number; hardness: number };
+  /** The sampling brush's mode: exclude (true) or include (false) what it paints. */
+  samplingExclude: boolean;
   setOverlay(overlay: ToolOverlay | null): void;
   /** The region picker's result (only the pick tool calls it). */
   pickRect(box: Box): void;
