@@ -27,6 +27,13 @@ import {
 
 const TOP_LEFT = { originX: 'left', originY: 'top' } as const;
 const INERT = { ...TOP_LEFT, selectable: false, evented: false, objectCaching: false } as const;
+/**
+ * The sampling area's tint and its opacity: violet, apart from the hole's red, the overlays' cyan, green
+ * and yellow, and from the sky and foliage most photos hold (Content-Aware Fill's green vanished on grass).
+ * The mask bar's swatch (.sampling-swatch in styles.css) shows the same colour.
+ */
+const SAMPLING_COLOUR = '#bf5af2';
+const SAMPLING_OPACITY = 0.4;
 /** How near (CSS px) the pointer must be to grab the split divider. */
 const DIVIDER_GRAB = 10;
 
@@ -51,6 +58,12 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     renderOnAddRemove: false,
     skipOffscreen: false,
   });
+  // The sampling area's tint (where the fill may sample from), under the hole's overlay.
+  const samplingLayer = new MaskLayer();
+  samplingLayer.resize(width, height, photo.getRetinaScaling());
+  samplingLayer.el.setAttribute('data-testid', 'sampling-layer');
+  samplingLayer.el.style.opacity = String(SAMPLING_OPACITY);
+  host.appendChild(samplingLayer.el);
   const maskLayer = new MaskLayer();
   maskLayer.resize(width, height, photo.getRetinaScaling());
   host.appendChild(maskLayer.el);
@@ -76,6 +89,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   const afterImg = new FabricImage(afterCanvas, { ...INERT, visible: false });
   const splitClip = new Rect({ ...TOP_LEFT, absolutePositioned: true, left: 0, top: 0, width: 1, height: 1 });
   let overlay: MaskOverlay | null = null;
+  let samplingOverlay: MaskOverlay | null = null;
   const divider = new Rect({ ...INERT, fill: '#ffffff', visible: false, shadow: null });
   const dividerKnob = new Circle({ ...INERT, fill: '#ffffff', stroke: '#1b1d21', visible: false, radius: 8 });
   const cursor = new Circle({ ...INERT, fill: 'transparent', stroke: '#ffffff', visible: false, radius: 10 });
@@ -96,9 +110,12 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   let drag: Drag = null;
   let pointerIn: { x: number; y: number } | null = null;
   let fullMaskRepaint = true;
-  /** What the photo layer and the mask layer were last drawn for (redrawn when it changes). */
+  /** Whether the sampling tint was last painted for a set area (null: repaint all of it). */
+  let samplingPainted: boolean | null = null;
+  /** What the photo layer and the mask layers were last drawn for (redrawn when it changes). */
   let photoDrawn = '';
   let maskViewDrawn = '';
+  let samplingViewDrawn = '';
   /** Bumped when the before or after raster is replaced. */
   let rasters = 0;
   /** The resultVersion whose "after" is in afterCanvas (drawn once the photo layer renders). */
@@ -147,6 +164,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const z = vpt[0];
     if (!doc) {
       maskLayer.el.style.visibility = 'hidden';
+      samplingLayer.el.style.visibility = 'hidden';
       overlayLayer.draw(vpt);
       photo.renderAll();
       canvas.renderAll();
@@ -213,6 +231,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       maskLayer.el.style.visibility = visible ? '' : 'hidden';
       maskLayer.el.style.opacity = String(s.maskOpacity);
     } else maskLayer.el.style.visibility = 'hidden';
+    drawSampling(s, view, splitOn);
     overlayLayer.draw(vpt);
 
     if (toolShape) canvas.remove(toolShape);
@@ -243,7 +262,10 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     if (toolShape) canvas.add(toolShape);
 
     const brushy =
-      (s.tool === 'brush' || s.tool === 'eraser') && pointerIn && !s.panning && drag?.kind !== 'pan';
+      (s.tool === 'brush' || s.tool === 'eraser' || s.tool === 'sampling') &&
+      pointerIn &&
+      !s.panning &&
+      drag?.kind !== 'pan';
     if (brushy && pointerIn) {
       const p = toImage(vpt, pointerIn.x, pointerIn.y);
       const r = s.brush.size / 2;
@@ -267,6 +289,33 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     canvas.renderAll();
   }
 
+  /**
+   * The sampling area's tint: the area the fill may sample from, once one is set (an image that samples
+   * anywhere shows none). Drawn from the exclusion bytes (inverted), a dab's box at a time while painting;
+   * all of it when the area becomes set or cleared.
+   */
+  function drawSampling(s: EditorState, view: string, splitOn: boolean): void {
+    const m = editor.mask;
+    if (!samplingOverlay || !m) {
+      samplingLayer.el.style.visibility = 'hidden';
+      return;
+    }
+    const set = m.samplingSet;
+    const dirty = m.exclusion.takeDirty();
+    if (set !== samplingPainted) {
+      samplingOverlay.repaintAll(m.exclusion.data, set ? m.exclusion.full : null);
+      samplingLayer.draw(samplingOverlay, vpt, null);
+      samplingPainted = set;
+    } else if (set && dirty) {
+      samplingOverlay.paint(m.exclusion.data, dirty);
+      samplingLayer.draw(samplingOverlay, vpt, view === samplingViewDrawn ? dirty : null);
+    } else if (view !== samplingViewDrawn) samplingLayer.draw(samplingOverlay, vpt, null);
+    samplingViewDrawn = view;
+    const visible = set && editor.overlays.getSnapshot().sampling && !s.holdBefore && !splitOn;
+    samplingLayer.el.style.visibility = visible ? '' : 'hidden';
+    samplingLayer.el.dataset.set = String(set);
+  }
+
   /** The image the view was last fitted to. */
   let fittedImage = '';
   /**
@@ -280,6 +329,9 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     const token = ++beforeToken;
     overlay = new MaskOverlay(doc.width, doc.height);
     fullMaskRepaint = true;
+    samplingOverlay = new MaskOverlay(doc.width, doc.height, true);
+    samplingOverlay.setColor(SAMPLING_COLOUR);
+    samplingPainted = null;
     // A new image is fitted; a new base of the same image (Apply, undo of one) keeps the view and shows
     // the previous base until the new one is in.
     if (doc.imageId !== fittedImage) {
@@ -448,8 +500,9 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
     photo.setDimensions({ width: w, height: h });
     canvas.setDimensions({ width: w, height: h });
     maskLayer.resize(w, h, photo.getRetinaScaling());
+    samplingLayer.resize(w, h, photo.getRetinaScaling());
     overlayLayer.resize(w, h, photo.getRetinaScaling());
-    photoDrawn = maskViewDrawn = '';
+    photoDrawn = maskViewDrawn = samplingViewDrawn = '';
     if (wasFit) viewport.fit();
     schedule();
   });
@@ -486,6 +539,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       void canvas.dispose();
       photoEl.remove();
       maskLayer.el.remove();
+      samplingLayer.el.remove();
       overlayLayer.dispose();
       el.remove();
     },

@@ -182,6 +182,8 @@ export const OVERLAY_TILE = 512;
  * The mask overlay: the mask's colour with alpha = coverage (the overlay's opacity is the layer's), in
  * tiles of OVERLAY_TILE px made only where the mask has ever covered something. A 17.9 MP image's
  * overlay as one canvas cost a second to allocate when the image opened; an empty mask now costs none.
+ * `invert`: alpha = 255 - coverage (the sampling area's tint, drawn from its exclusion bytes), tiles made
+ * only where some byte is below 255.
  */
 export class MaskOverlay {
   /** Tiles by "tx,ty" (tile column and row). */
@@ -195,6 +197,7 @@ export class MaskOverlay {
   constructor(
     readonly width: number,
     readonly height: number,
+    readonly invert = false,
   ) {}
 
   /** Sets the colour; returns whether it changed (then the whole overlay needs repainting). */
@@ -203,10 +206,12 @@ export class MaskOverlay {
     this.color = hex;
     const [r, g, b] = parseHexColor(hex);
     const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-    for (let a = 0; a < 256; a++)
-      this.lut[a] = little
+    for (let c = 0; c < 256; c++) {
+      const a = this.invert ? 255 - c : c;
+      this.lut[c] = little
         ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0
         : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
+    }
     return true;
   }
 
@@ -232,7 +237,7 @@ export class MaskOverlay {
           by1 = Math.min(y1, (ty + 1) * T);
         let tile = this.tiles.get(`${tx},${ty}`);
         if (!tile) {
-          if (!covers(mask, this.width, bx0, by0, bx1, by1)) continue;
+          if (!covers(mask, this.width, bx0, by0, bx1, by1, this.invert ? 255 : 0)) continue;
           const canvas = document.createElement('canvas');
           canvas.width = Math.min(T, this.width - tx * T);
           canvas.height = Math.min(T, this.height - ty * T);
@@ -254,11 +259,19 @@ export class MaskOverlay {
   }
 }
 
-/** Whether any byte of the box is non-zero. */
-function covers(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): boolean {
+/** Whether any byte of the box differs from `none` (the value that draws nothing). */
+function covers(
+  mask: Uint8Array,
+  width: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  none: number,
+): boolean {
   for (let y = y0; y < y1; y++) {
     const row = y * width;
-    for (let i = row + x0, end = row + x1; i < end; i++) if (mask[i]) return true;
+    for (let i = row + x0, end = row + x1; i < end; i++) if (mask[i] !== none) return true;
   }
   return false;
 }

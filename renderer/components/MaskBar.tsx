@@ -10,6 +10,9 @@ export function MaskBar() {
   const color = useEditorState((s) => s.maskColor);
   const opacity = useEditorState((s) => s.maskOpacity);
   const show = useEditorState((s) => s.showMask);
+  const samplingTool = useEditorState((s) => s.tool === 'sampling');
+  const samplingSet = useEditorState((s) => s.samplingSet);
+  const exclude = useEditorState((s) => s.samplingExclude);
   const [grow, setGrow] = useState(8);
   const importInput = useRef<HTMLInputElement>(null);
 
@@ -107,6 +110,44 @@ export function MaskBar() {
       <button disabled={!hasDoc} onClick={exportMask}>
         Export mask
       </button>
+      {(samplingTool || samplingSet) && (
+        <span className="joined sampling-controls" role="group" aria-label="Sampling area">
+          <span className="caption" title="The sampling area: where the fill may sample from, tinted violet">
+            <span className="sampling-swatch" aria-hidden="true" />
+            Sampling
+          </span>
+          {samplingTool && (
+            <>
+              <button
+                className={`tool${exclude ? '' : ' active'}`}
+                aria-pressed={!exclude}
+                onClick={() => editor.setSamplingExclude(false)}
+                data-testid="sampling-include"
+                title="Brush in where the fill may sample from (Alt+drag: exclude)"
+              >
+                Include
+              </button>
+              <button
+                className={`tool${exclude ? ' active' : ''}`}
+                aria-pressed={exclude}
+                onClick={() => editor.setSamplingExclude(true)}
+                data-testid="sampling-exclude"
+                title="Brush out what the fill must not sample from (Alt+drag: include)"
+              >
+                Exclude
+              </button>
+            </>
+          )}
+          <button
+            disabled={!samplingSet}
+            onClick={() => editor.resetSampling()}
+            data-testid="sampling-reset"
+            title="Clear the sampling area: the fill samples from anywhere outside the hole"
+          >
+            Sample from anywhere
+          </button>
+        </span>
+      )}
       <span className="spacer" />
       <label title="Overlay colour">
         <input

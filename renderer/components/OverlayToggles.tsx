@@ -1,7 +1,8 @@
 /**
  * The canvas's overlay menu (issue 15 §4): switches for what the corrections chose — the picked
  * rectangles, block matching's sources and the per-hole labels — each with how many the last run has,
- * and a key to the rectangles' colours. The drawing is renderer/canvas/overlaysLayer.ts.
+ * and a key to the rectangles' colours; and the tint of the user's own sampling area. The drawing is
+ * renderer/canvas/overlaysLayer.ts (the sampling tint: canvasAdapter.ts).
  */
 import { useMemo, useSyncExternalStore } from 'react';
 import { RECT_COLOURS } from '../canvas/overlaysLayer';
@@ -13,6 +14,7 @@ export function OverlayToggles() {
   const on = useSyncExternalStore(editor.overlays.subscribe, editor.overlays.getSnapshot);
   const run = useEditorState((s) => s.run);
   const hasDoc = useEditorState((s) => s.doc !== null);
+  const samplingSet = useEditorState((s) => s.samplingSet);
   const shapes = useMemo(() => overlayShapes(run), [run]);
   const counts = overlayCounts(shapes);
   if (!hasDoc) return null;
@@ -34,6 +36,15 @@ export function OverlayToggles() {
             {label} <span className="count">{counts[kind]}</span>
           </label>
         ))}
+        <label title="The area the fill may sample from (the Sampling area tool, A), tinted violet">
+          <input
+            type="checkbox"
+            checked={on.sampling}
+            onChange={(e) => editor.overlays.set('sampling', e.target.checked)}
+            data-testid="overlay-sampling"
+          />
+          Sampling area <span className="count">{samplingSet ? 'set' : 'anywhere'}</span>
+        </label>
         {shapes.arrowsOmitted > 0 && on.sources && (
           <p className="hint">{shapes.arrowsOmitted} more blocks not drawn</p>
         )}

@@ -9,6 +9,8 @@ const TOOLS: { id: ToolId; label: string; key: string; icon: string }[] = [
   { id: 'eraser', label: 'Eraser', key: 'E', icon: '○' },
   { id: 'rect', label: 'Rectangle', key: 'R', icon: '▭' },
   { id: 'lasso', label: 'Lasso', key: 'L', icon: '✎' },
+  // Where the fill may sample from (the mask bar has its include/exclude and "Sample from anywhere").
+  { id: 'sampling', label: 'Sampling area', key: 'A', icon: '◍' },
 ];
 
 const FORMATS: ExportFormat[] = ['png', 'jpeg', 'webp', 'tiff'];
