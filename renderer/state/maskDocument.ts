@@ -148,9 +148,8 @@ export class MaskDocument {
    */
   samplingMask(): SamplingMask | null {
     if (!this.samplingSet) return null;
-    const e = this.exclusion.data;
-    const out = new Uint8Array(e.length);
-    for (let i = 0; i < e.length; i++) out[i] = FULL - e[i];
+    const out = new Uint8Array(this.exclusion.data.length);
+    complement(this.exclusion.data, out);
     return { width: this.width, height: this.height, data: out.buffer };
   }
 
@@ -160,8 +159,7 @@ export class MaskDocument {
       throw new RangeError(
         `Expected ${this.exclusion.data.length} sampling bytes but received ${sampling.length}`,
       );
-    const e = this.exclusion.data;
-    for (let i = 0; i < e.length; i++) e[i] = FULL - sampling[i];
+    complement(sampling, this.exclusion.data);
     this.exclusion.markDirty(this.exclusion.full);
     this.changed();
   }
@@ -238,4 +236,17 @@ export class MaskDocument {
     this.version++;
     this.onChange();
   }
+}
+
+/**
+ * out[i] = 255 - src[i] (= ~src[i] in a byte), four bytes at a time where both are 4-byte aligned: 18 M
+ * bytes for a 17.9 MP photo at each run and session save took 95 ms a byte at a time.
+ */
+function complement(src: Uint8Array, out: Uint8Array): void {
+  const aligned = src.byteOffset % 4 === 0 && out.byteOffset % 4 === 0;
+  const words = aligned ? src.length >> 2 : 0;
+  const s32 = new Uint32Array(src.buffer, src.byteOffset, words);
+  const o32 = new Uint32Array(out.buffer, out.byteOffset, words);
+  for (let i = 0; i < words; i++) o32[i] = ~s32[i];
+  for (let i = words * 4; i < src.length; i++) out[i] = FULL - src[i];
 }
