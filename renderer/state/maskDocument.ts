@@ -239,8 +239,8 @@ export class MaskDocument {
 }
 
 /**
- * out[i] = 255 - src[i] (= ~src[i] in a byte), four bytes at a time where both are 4-byte aligned: 18 M
- * bytes for a 17.9 MP photo at each run and session save took 95 ms a byte at a time.
+ * out[i] = 255 - src[i] (= ~src[i] in a byte), four bytes at a time where both are 4-byte aligned (18 M
+ * bytes of a 17.9 MP photo: 4.5 ms, against 6 ms a byte at a time; the fresh buffer's allocation costs more).
  */
 function complement(src: Uint8Array, out: Uint8Array): void {
   const aligned = src.byteOffset % 4 === 0 && out.byteOffset % 4 === 0;
