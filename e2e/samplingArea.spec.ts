@@ -87,8 +87,24 @@ test.afterAll(async () => {
 test('the Sampling area tool (A) paints a tinted area; Run sends it as `sampling` with the painted pixels', async () => {
   // The hole: the signpost.
   await paintStroke(page, (POST.x0 + POST.x1) / 2, POST.y0 + 4, POST.y1 - 4);
-  // A runs the Sampling area tool; its button says so, and the mask bar offers include and exclude.
+  // A runs the Sampling area tool; its button says so, and the mask bar's Include is pressed. The mask
+  // bar keeps its height (the image does not move as the tool changes).
+  const barHeight = () => page.locator('.maskbar').evaluate((b) => b.getBoundingClientRect().height);
+  const heightBefore = await barHeight();
+  await expect(page.getByTestId('sampling-include')).toHaveAttribute('aria-pressed', 'false');
   await page.keyboard.press('a');
+  expect(await barHeight()).toBe(heightBefore);
+  // One line at 1280 px: every item's vertical extent overlaps every other's.
+  const lines = await page.locator('.maskbar').evaluate((bar) => {
+    const boxes = Array.from(bar.children)
+      .map((c) => c.getBoundingClientRect())
+      .filter((b) => b.width > 0);
+    return {
+      lowestTop: Math.max(...boxes.map((b) => b.top)),
+      highestBottom: Math.min(...boxes.map((b) => b.bottom)),
+    };
+  });
+  expect(lines.lowestTop).toBeLessThan(lines.highestBottom);
   await expect(page.getByTestId('tool-sampling')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('sampling-include')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('sampling-reset')).toBeDisabled();
@@ -200,7 +216,12 @@ test('"Sample from anywhere" clears it; the next run sends no `sampling`; undo b
 
 test('Alt+drag with the tool excludes: an area that was anywhere loses the stroke', async () => {
   await page.getByTestId('sampling-reset').click();
-  await page.keyboard.press('a');
+  // The mask bar's Exclude picks the tool in exclude mode; Alt then includes, and back.
+  await page.keyboard.press('b');
+  await page.getByTestId('sampling-exclude').click();
+  await expect(page.getByTestId('tool-sampling')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('sampling-exclude')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('sampling-include').click();
   await page.keyboard.down('Alt');
   await paintStroke(page, 560, 300, 400);
   await page.keyboard.up('Alt');

@@ -110,44 +110,48 @@ export function MaskBar() {
       <button disabled={!hasDoc} onClick={exportMask}>
         Export mask
       </button>
-      {(samplingTool || samplingSet) && (
-        <span className="joined sampling-controls" role="group" aria-label="Sampling area">
-          <span className="caption" title="The sampling area: where the fill may sample from, tinted violet">
-            <span className="sampling-swatch" aria-hidden="true" />
-            Sampling
-          </span>
-          {samplingTool && (
-            <>
-              <button
-                className={`tool${exclude ? '' : ' active'}`}
-                aria-pressed={!exclude}
-                onClick={() => editor.setSamplingExclude(false)}
-                data-testid="sampling-include"
-                title="Brush in where the fill may sample from (Alt+drag: exclude)"
-              >
-                Include
-              </button>
-              <button
-                className={`tool${exclude ? ' active' : ''}`}
-                aria-pressed={exclude}
-                onClick={() => editor.setSamplingExclude(true)}
-                data-testid="sampling-exclude"
-                title="Brush out what the fill must not sample from (Alt+drag: include)"
-              >
-                Exclude
-              </button>
-            </>
-          )}
-          <button
-            disabled={!samplingSet}
-            onClick={() => editor.resetSampling()}
-            data-testid="sampling-reset"
-            title="Clear the sampling area: the fill samples from anywhere outside the hole"
-          >
-            Sample from anywhere
-          </button>
+      {/* Always laid out (the bar keeps its height as tools change, so the image does not jump). */}
+      <span className="joined sampling-controls" role="group" aria-label="Sampling area">
+        <span className="caption" title="The sampling area: where the fill may sample from, tinted violet">
+          <span className="sampling-swatch" aria-hidden="true" />
+          Sampling
         </span>
-      )}
+        <button
+          className={`tool${samplingTool && !exclude ? ' active' : ''}`}
+          aria-pressed={samplingTool && !exclude}
+          disabled={!hasDoc}
+          onClick={() => {
+            editor.setSamplingExclude(false);
+            editor.setTool('sampling');
+          }}
+          data-testid="sampling-include"
+          title="Sampling area brush (A): brush in where the fill may sample from (Alt+drag: exclude)"
+        >
+          Include
+        </button>
+        <button
+          className={`tool${samplingTool && exclude ? ' active' : ''}`}
+          aria-pressed={samplingTool && exclude}
+          disabled={!hasDoc}
+          onClick={() => {
+            editor.setSamplingExclude(true);
+            editor.setTool('sampling');
+          }}
+          data-testid="sampling-exclude"
+          title="Sampling area brush (A): brush out what the fill must not sample from (Alt+drag: include)"
+        >
+          Exclude
+        </button>
+        <button
+          disabled={!samplingSet}
+          onClick={() => editor.resetSampling()}
+          data-testid="sampling-reset"
+          aria-label="Sample from anywhere"
+          title="Sample from anywhere: clear the sampling area, so the fill samples from anywhere outside the hole"
+        >
+          Anywhere
+        </button>
+      </span>
       <span className="spacer" />
       <label title="Overlay colour">
         <input
