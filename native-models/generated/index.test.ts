@@ -151,20 +151,19 @@ describe('the model cache', () => {
   });
 });
 
-describe('speed', () => {
+describe('running', () => {
+  // Speed is measured by `npm run bench` (lama case), not asserted here.
   it.each(GENERATED_MODELS.map((m) => [m.id] as const))(
-    '%s runs 512x512 on one CPU thread in under 0.5 s',
+    '%s runs 512x512 on one CPU thread and answers one finite 3-channel image of that size',
     async (id) => {
       const path = await ensureGeneratedModel(id, dir);
       const s = await loadModelSession(path, { providers: ['cpu'], intraOpThreads: 1, interOpThreads: 1 });
       try {
-        const feeds = feedsFor(id, 512);
-        await s.run(feeds); // warm-up
-        const t0 = performance.now();
-        const runs = 3;
-        for (let i = 0; i < runs; i++) await s.run(feeds);
-        const ms = (performance.now() - t0) / runs;
-        expect(ms).toBeLessThan(500);
+        const outputs = Object.values(await s.run(feedsFor(id, 512)));
+        expect(outputs).toHaveLength(1);
+        expect(outputs[0].dims).toEqual([1, 3, 512, 512]);
+        expect(outputs[0].data).toHaveLength(3 * 512 * 512);
+        expect(Array.from(outputs[0].data as ArrayLike<number>).every(Number.isFinite)).toBe(true);
       } finally {
         await s.release();
       }
