@@ -2,13 +2,15 @@
  * The embedded, download-free fill the LaMa stage uses when no LaMa model is installed.
  * 'fsr' is frequency-selective reconstruction (fsr.ts): it continues lines, edges and smooth shading
  * across thin and medium holes. 'patchmatch' copies texture from the surroundings (Content-Aware-Fill
- * style). 'auto' runs FSR over the whole hole, then, where a hole is wide and its surroundings are a
+ * style). 'auto' runs FSR over the hole, then, where a hole is wide and its surroundings are a
  * texture (regionChoice.ts), lets PatchMatch copy texture starting from FSR's fill and keeps
- * PatchMatch's detail over FSR's shapes and shading (blendDetail). 'pushpull' is a smooth
+ * PatchMatch's detail over FSR's shapes and shading (blendDetail); parts of the hole deeper than FSR's
+ * reach (FSR_MAX_DEPTH) PatchMatch alone fills, before FSR. 'pushpull' is a smooth
  * membrane fill (fast, good for skies and flat areas, blurry on texture).
  */
 import { StudioError, describeValue, throwIfAborted } from '../../../common/errors';
-import type { Mask, RgbImage } from '../../../image/types';
+import type { Rect } from '../../../common/params';
+import { cloneImage, createMask, maskArea, type Mask, type RgbImage } from '../../../image/types';
 import { fsrRounds } from './fsr';
 import { checkFillInputs, growRect } from './holeGeometry';
 import { patchMatchFill, patchMatchFillAsync, patchMatchRounds } from './patchMatch';
@@ -118,8 +120,32 @@ const REFINE_ITERATIONS = 2;
 const STEPS = 1000;
 
 /**
+ * The crop PatchMatch works on around `holes`: their box with PatchMatch's own context margin (twice the
+ * box, at most 768 px), so memory stays with the holes' neighbourhood.
+ */
+function patchMatchRect(holes: Mask, width: number, height: number) {
+  const box = maskBoundingBox(holes)!;
+  const margin = Math.min(768, Math.max(32, 2 * Math.max(box.width, box.height)));
+  return growRect(box, margin, width, height);
+}
+
+/** Copies `crop`'s pixels where `holes` (the crop's size) is 1 into `out` at `rect`. */
+function pasteHoles(out: RgbImage, crop: RgbImage, holes: Mask, rect: Rect): void {
+  const n = out.width * out.height;
+  const m = rect.width * rect.height;
+  for (let y = 0; y < rect.height; y++)
+    for (let x = 0; x < rect.width; x++) {
+      const j = y * rect.width + x;
+      if (!holes.data[j]) continue;
+      const i = (rect.y + y) * out.width + rect.x + x;
+      for (let c = 0; c < 3; c++) out.data[c * n + i] = crop.data[c * m + j];
+    }
+}
+
+/**
  * The 'fsr' and 'auto' fills as a generator that yields between rounds. 'auto': the regions are chosen
- * first (on the input), then FSR fills the whole hole, then PatchMatch refills the texture regions from
+ * first (on the input); PatchMatch alone fills the parts deeper than FSR's reach (its fill of them then
+ * counts as known); FSR fills the rest of the hole; then PatchMatch refills the texture regions from
  * FSR's fill as its start, every other pixel (FSR's fill included) as context.
  */
 function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Generator<void, RgbImage> {
@@ -129,50 +155,62 @@ function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Genera
     return yield* fsrRounds(image, mask, { signal: opts.signal, onProgress: report });
   }
   throwIfAborted(opts.signal);
-  const { refine } = chooseRegions(image, mask, opts.signal);
+  const { width: W, height: H } = image;
+  const { refine, replace } = chooseRegions(image, mask, opts.signal);
   yield;
-  // FSR's share of the progress: all of it without a PatchMatch phase, else half.
-  const share = refine ? 0.5 : 1;
-  const scaled = (from: number, part: number) => (step: number, total: number) =>
-    report?.(Math.min(STEPS, Math.round(STEPS * (from + (part * step) / Math.max(1, total)))), STEPS);
-  const fsr = yield* fsrRounds(image, mask, { signal: opts.signal, onProgress: scaled(0, share) });
-  if (!refine) {
-    report?.(STEPS, STEPS);
-    return fsr;
+  // Progress: equal shares for the phases that run.
+  const phases = 1 + (refine ? 1 : 0) + (replace ? 1 : 0);
+  let done = 0;
+  const phase = () => {
+    const from = done++ / phases;
+    return (step: number, total: number) =>
+      report?.(Math.min(STEPS, Math.round(STEPS * (from + step / Math.max(1, total) / phases))), STEPS);
+  };
+  let source = image;
+  let fsrMask = mask;
+  if (replace) {
+    // PatchMatch from scratch on the whole hole in the crop (joined strokes too, so the deep parts are
+    // filled with them in view); only the deep parts are kept, the rest is FSR's below.
+    const rect = patchMatchRect(replace, W, H);
+    const replaceCrop = cropMask(replace, rect);
+    const pm = yield* patchMatchRounds(cropImage(image, rect), cropMask(mask, rect), {
+      seed: opts.seed,
+      signal: opts.signal,
+      onProgress: phase(),
+    });
+    throwIfAborted(opts.signal);
+    source = cloneImage(image);
+    pasteHoles(source, pm, replaceCrop, rect);
+    fsrMask = createMask(W, H);
+    for (let i = 0; i < W * H; i++) fsrMask.data[i] = mask.data[i] & (1 - replace.data[i]);
   }
-  // PatchMatch and the blend work on a crop: the refined holes' box with PatchMatch's own context
-  // margin (twice the box, at most 768 px), so memory stays with the hole's neighbourhood.
-  const box = maskBoundingBox(refine)!;
-  const margin = Math.min(768, Math.max(32, 2 * Math.max(box.width, box.height)));
-  const rect = growRect(box, margin, image.width, image.height);
-  const fsrCrop = cropImage(fsr, rect);
-  const refineCrop = cropMask(refine, rect);
-  const pm = yield* patchMatchRounds(fsrCrop, refineCrop, {
-    seed: opts.seed,
-    signal: opts.signal,
-    start: fsrCrop,
-    iterations: REFINE_ITERATIONS,
-    onProgress: scaled(share, 1 - share),
-  });
-  throwIfAborted(opts.signal);
-  blendDetail(fsrCrop, pm, refineCrop, DETAIL_SIGMA);
-  // Only the refined holes' pixels go back: everything else stays FSR's (and the input's outside).
-  const out = fsr;
-  const n = image.width * image.height;
-  const m = rect.width * rect.height;
-  for (let y = 0; y < rect.height; y++)
-    for (let x = 0; x < rect.width; x++) {
-      const j = y * rect.width + x;
-      if (!refineCrop.data[j]) continue;
-      const i = (rect.y + y) * image.width + rect.x + x;
-      for (let c = 0; c < 3; c++) out.data[c * n + i] = pm.data[c * m + j];
-    }
+  // With nothing left for FSR, `source` (a copy) is the result.
+  const fsr =
+    source !== image && maskArea(fsrMask) === 0
+      ? (phase()(1, 1), source)
+      : yield* fsrRounds(source, fsrMask, { signal: opts.signal, onProgress: phase() });
+  if (refine) {
+    const rect = patchMatchRect(refine, W, H);
+    const fsrCrop = cropImage(fsr, rect);
+    const refineCrop = cropMask(refine, rect);
+    const pm = yield* patchMatchRounds(fsrCrop, refineCrop, {
+      seed: opts.seed,
+      signal: opts.signal,
+      start: fsrCrop,
+      iterations: REFINE_ITERATIONS,
+      onProgress: phase(),
+    });
+    throwIfAborted(opts.signal);
+    blendDetail(fsrCrop, pm, refineCrop, DETAIL_SIGMA);
+    // Only the refined holes' pixels go back: everything else stays FSR's (and the input's outside).
+    pasteHoles(fsr, pm, refineCrop, rect);
+  }
   report?.(STEPS, STEPS);
-  return out;
+  return fsr;
 }
 
 export { fsrFill, fsrFillAsync, FSR, type FsrOptions } from './fsr';
-export { chooseRegions, PATCHMATCH_MIN_WIDTH, type RegionChoice } from './regionChoice';
+export { chooseRegions, FSR_MAX_DEPTH, PATCHMATCH_MIN_WIDTH, type RegionChoice } from './regionChoice';
 export {
   patchMatchFill,
   patchMatchFillAsync,
