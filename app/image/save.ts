@@ -23,9 +23,11 @@
  * Mechanism: the pixels are encoded by sharp as a PNG, the profile, EXIF and XMP are embedded as PNG chunks
  * (embedMetadata.ts); other formats are re-encoded from that PNG with sharp's keepIccProfile/keepExif/
  * keepXmp, which carry the blobs over without a colour transform (sharp's own withIccProfile would convert
- * 16-bit data from Display P3); IPTC and TIFF's EXIF are then added to the bytes sharp wrote. JPEG (without a
- * profile conversion) skips the full-size PNG: the pixels are encoded straight from the samples and the
- * APPn segments come from a same-size one-colour carrier that goes the PNG way (jpegDirect).
+ * 16-bit data from Display P3); IPTC and TIFF's EXIF are then added to the bytes sharp wrote. JPEG, WebP and
+ * TIFF (without a profile conversion) skip the full-size PNG: the pixels are encoded straight from the
+ * samples; JPEG's APPn segments and WebP's ICCP/EXIF/XMP chunks come from a same-size one-colour carrier
+ * that goes the PNG way (jpegDirect, webpDirect), TIFF's profile, XMP, EXIF and IPTC are added to the
+ * file sharp wrote (tiffWithMetadata).
  *
  * Memory: `consumeImage` lets 8-bit samples be written into the float planes' own memory, and
  * encodeSamples/saveSamples take samples directly (the CLI holds its image as samples).
@@ -224,14 +226,26 @@ async function encodeChecked(
     const own = meta?.pixelsInIcc ? meta.icc : undefined;
     const convert = colorProfile === 'srgb' && own !== undefined && !isSrgbProfile(own);
     const finalPng = format === 'png' && !convert;
-    if (format === 'jpeg' && !convert) {
-      const own8 = colorProfile === 'keep' && own ? own : await srgbProfile();
-      return await jpegDirect(samples, image.width, image.height, density, quality, {
-        icc: own8,
-        exif,
-        xmp,
-        iim,
-      });
+    if (!convert && format !== 'png') {
+      // Straight from the samples, no full-size PNG (see the file comment).
+      const ownIcc = colorProfile === 'keep' && own ? own : await srgbProfile();
+      const raw = { width: image.width, height: image.height, channels: alpha ? (4 as const) : (3 as const) };
+      if (format === 'jpeg')
+        return await jpegDirect(samples, image.width, image.height, density, quality, {
+          icc: ownIcc,
+          exif,
+          xmp,
+          iim,
+        });
+      if (format === 'tiff') {
+        const tiff = await sharp(samples, { raw, limitInputPixels: false })
+          .toColourspace(space)
+          .withDensity(density)
+          .tiff({ compression: 'deflate', predictor: 'horizontal' })
+          .toBuffer();
+        return tiffWithMetadata(tiff, { icc: ownIcc, xmp, exif, iim });
+      }
+      return await webpDirect(samples, raw, density, quality, { icc: ownIcc, exif, xmp });
     }
     let png: Buffer = await sharp(samples, {
       raw: { width: image.width, height: image.height, channels: alpha ? 4 : 3 },
@@ -398,6 +412,91 @@ async function jpegDirect(
     .toBuffer();
   const jpeg = withHeaderOf(pixels, carrier);
   return meta.iim ? jpegWithIptc(jpeg, meta.iim) : jpeg;
+}
+
+/**
+ * A WebP encoded straight from the samples, as jpegDirect: the profile, EXIF and XMP chunks (and the
+ * extended header, VP8X) come from a same-sized one-colour carrier that goes the PNG way; the picture's
+ * own chunks (VP8 or VP8L, and ALPH) replace the carrier's.
+ */
+async function webpDirect(
+  samples: Samples,
+  raw: { width: number; height: number; channels: 3 | 4 },
+  density: number,
+  quality: number,
+  meta: { icc: Buffer; exif?: Buffer; xmp?: Buffer },
+): Promise<Buffer> {
+  const { width, height } = raw;
+  const pixels = await sharp(samples, { raw, limitInputPixels: false })
+    .withDensity(density)
+    .webp({ quality })
+    .toBuffer();
+  const blank = await sharp({ create: { width, height, channels: 3, background: '#000000' } })
+    .withDensity(density)
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  const carrier = await sharp(embedPngMetadata(blank, meta), { limitInputPixels: false })
+    .keepIccProfile()
+    .keepExif()
+    .keepXmp()
+    .withDensity(density)
+    .toColourspace('srgb')
+    .webp({ quality: 1, effort: 0 })
+    .toBuffer();
+  return webpWithChunksOf(pixels, carrier);
+}
+
+/** A WebP file's chunks (fourCC and the whole chunk's bytes, header and padding included). */
+function webpChunks(webp: Buffer): { id: string; bytes: Buffer }[] {
+  if (
+    webp.length < 12 ||
+    webp.toString('latin1', 0, 4) !== 'RIFF' ||
+    webp.toString('latin1', 8, 12) !== 'WEBP'
+  ) {
+    throw new StudioError('IMAGE_WRITE', 'The WebP encoder wrote an unreadable file');
+  }
+  const chunks: { id: string; bytes: Buffer }[] = [];
+  let o = 12;
+  while (o + 8 <= webp.length) {
+    const size = webp.readUInt32LE(o + 4);
+    const end = Math.min(webp.length, o + 8 + size + (size & 1));
+    chunks.push({ id: webp.toString('latin1', o, o + 4), bytes: webp.subarray(o, end) });
+    o = end;
+  }
+  return chunks;
+}
+
+/**
+ * `picture`'s coded image (VP8/VP8L, with ALPH) in `header`'s extended file: its VP8X (with the alpha
+ * flag set when the picture has alpha), ICCP before the image, EXIF and XMP after, as the WebP
+ * container specifies. Without a VP8X in `header` (no metadata) the picture is returned as it is.
+ */
+function webpWithChunksOf(picture: Buffer, header: Buffer): Buffer {
+  const meta = webpChunks(header);
+  const vp8x = meta.find((c) => c.id === 'VP8X');
+  if (!vp8x) return picture;
+  const own = webpChunks(picture);
+  const image = own.filter((c) => c.id === 'ALPH' || c.id === 'VP8 ' || c.id === 'VP8L');
+  const ownX = own.find((c) => c.id === 'VP8X');
+  const hasAlpha =
+    image.some((c) => c.id === 'ALPH') ||
+    (ownX !== undefined && (ownX.bytes[8] & 0x10) !== 0) ||
+    image.some((c) => c.id === 'VP8L' && (c.bytes[8 + 4] & 0x10) !== 0);
+  const x = Buffer.from(vp8x.bytes);
+  if (hasAlpha) x[8] |= 0x10;
+  const pick = (id: string) => meta.filter((c) => c.id === id).map((c) => c.bytes);
+  const body = Buffer.concat([
+    x,
+    ...pick('ICCP'),
+    ...image.map((c) => c.bytes),
+    ...pick('EXIF'),
+    ...pick('XMP '),
+  ]);
+  const head = Buffer.alloc(12);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(4 + body.length, 4);
+  head.write('WEBP', 8, 'latin1');
+  return Buffer.concat([head, body]);
 }
 
 /** Offset of the first marker after SOI that is not an APPn segment (the JPEG's header ends there). */

@@ -13,6 +13,8 @@
 import { TAG, TYPE_SIZES, TiffReader, bareTiff, type Ifd, type IfdEntry } from './exifEdit';
 
 const IPTC_TAG = 33723;
+const ICC_TAG = 34675;
+const XMP_TAG = 700;
 const LONG = 4;
 
 /** IFD0 tags of an EXIF block that are never copied: the TIFF's own structure, colour and metadata tags. */
@@ -153,12 +155,16 @@ function writeIfd(out: TiffReader, ifd: NewIfd): void {
 }
 
 /**
- * `tiff` (a classic TIFF as sharp writes it) with the EXIF block's tags and sub-IFDs and the IPTC records
- * added to its first IFD (see the file comment). `exif` is a bare TIFF EXIF structure (exifForExport's
+ * `tiff` (a classic TIFF as sharp writes it) with the EXIF block's tags and sub-IFDs, the IPTC records and,
+ * where it has none, the ICC profile (tag 34675) and XMP packet (tag 700) added to its first IFD (see the
+ * file comment; save.ts writes a TIFF straight from samples, without them). `exif` is a bare TIFF EXIF structure (exifForExport's
  * output), `iim` IPTC-IIM records. Returns `tiff` unchanged when there is nothing to add or it cannot
  * be read (e.g. BigTIFF); an unreadable EXIF block is left out. Never throws.
  */
-export function tiffWithMetadata(tiff: Buffer, blocks: { exif?: Buffer; iim?: Buffer }): Buffer {
+export function tiffWithMetadata(
+  tiff: Buffer,
+  blocks: { exif?: Buffer; iim?: Buffer; icc?: Buffer; xmp?: Buffer },
+): Buffer {
   const order = tiff.toString('latin1', 0, 2);
   if (tiff.length < 8 || (order !== 'II' && order !== 'MM')) return tiff;
   const dst = new TiffReader(tiff);
@@ -202,6 +208,11 @@ export function tiffWithMetadata(tiff: Buffer, blocks: { exif?: Buffer; iim?: Bu
       entries.push({ tag: TAG.gpsIfd, type: LONG, count: 1, child });
     }
   }
+  // The profile (UNDEFINED) and XMP (BYTE), where the TIFF has none of its own.
+  if (blocks.icc && blocks.icc.length > 0 && !own.has(ICC_TAG))
+    entries.push({ tag: ICC_TAG, type: 7, count: blocks.icc.length, data: Buffer.from(blocks.icc) });
+  if (blocks.xmp && blocks.xmp.length > 0 && !own.has(XMP_TAG))
+    entries.push({ tag: XMP_TAG, type: 1, count: blocks.xmp.length, data: Buffer.from(blocks.xmp) });
   if (blocks.iim && blocks.iim.length > 0) {
     const data = Buffer.alloc(pad4(blocks.iim.length));
     blocks.iim.copy(data);
