@@ -4,8 +4,10 @@
  * Each run is its own process under GNU time (`/usr/bin/time -v`): its peak resident set size and wall
  * time, and peak bytes per pixel. Inputs are written to a temporary folder, never to the repository.
  *
- *   npm run bench -- memory [--mp=2,8,32,100] [--image=path] [--keep] [--set=lama.fallback=patchmatch ...]
+ *   npm run bench -- memory [--mp=2,8,32,100] [--image=path] [--keep] [--format=jpg|webp|tif|png]
+ *     [--set=lama.fallback=patchmatch ...]
  *   tsx bench/memoryBench.ts [--mp=...]
+ * --format is the output file's extension (default jpg): the export encoding is part of the peak.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -87,6 +89,7 @@ export async function benchMemory(
   photo = DEFAULT_IMAGE,
   keep = false,
   sets: readonly string[] = [],
+  format = 'jpg',
 ): Promise<MemoryRow[]> {
   if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time) is needed to read peak RSS');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
@@ -95,7 +98,7 @@ export async function benchMemory(
   try {
     for (const mp of mps) {
       const { image, mask, width: w, height: h, hole } = await makeInputs(photo, mp, dir);
-      const out = path.join(dir, `out-${mp}.jpg`);
+      const out = path.join(dir, `out-${mp}.${format}`);
       const r = runCli(image, mask, out, models, sets);
       const pixels = w * h;
       rows.push({
@@ -123,16 +126,17 @@ export function parseMemoryFlags(argv: readonly string[]): {
   image?: string;
   keep: boolean;
   sets: string[];
+  format: string;
 } {
   const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const mps = (get('mp') ?? '2,8,32').split(',').map(Number);
   const sets = argv.filter((a) => a.startsWith('--set=')).map((a) => a.slice('--set='.length));
-  return { mps, image: get('image'), keep: argv.includes('--keep'), sets };
+  return { mps, image: get('image'), keep: argv.includes('--keep'), sets, format: get('format') ?? 'jpg' };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve('bench/memoryBench.ts')) {
-  const { mps, image, keep, sets } = parseMemoryFlags(process.argv.slice(2));
-  const rows = await benchMemory(mps, image, keep, sets);
+  const { mps, image, keep, sets, format } = parseMemoryFlags(process.argv.slice(2));
+  const rows = await benchMemory(mps, image, keep, sets, format);
   const { table } = await import('./table');
   process.stdout.write(
     `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,

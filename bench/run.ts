@@ -177,7 +177,7 @@ async function main() {
     // Not in the default set: the 32 MP case alone takes a minute. Its --mp=… flags pass through.
     const { benchMemory, parseMemoryFlags } = await import('./memoryBench');
     const f = parseMemoryFlags(only);
-    const rows = await benchMemory(f.mps, f.image, f.keep, f.sets);
+    const rows = await benchMemory(f.mps, f.image, f.keep, f.sets, f.format);
     process.stdout.write('\n## whole CLI run, 5% blob mask: peak RSS and wall time per image size\n\n');
     process.stdout.write(
       `${table(rows as unknown as Record<string, unknown>[], Object.keys(rows[0] ?? {}))}\n`,
