@@ -1,17 +1,48 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const ALL = [
+  'app/**/*.test.ts',
+  'main/**/*.test.ts',
+  'native-models/**/*.test.ts',
+  'bench/**/*.test.ts',
+  'renderer/**/*.test.ts',
+  'scripts/**/*.test.ts',
+];
+
+/**
+ * The slow integration files: each takes 15 to 60 s of one core, and together they were about 80% of the
+ * suite's test time. `npm run test:unit` leaves them out; `npm run test:slow` runs only them; `npm test`
+ * and CI run both. A file goes here only when it is slow as a whole; a new slow case in an everyday file
+ * belongs in one of these (or in a new file listed here).
+ */
+const SLOW_TEST_FILES = [
+  // VGG19-sized networks: its features, Winograd and gradient checks, and the stage with its weights.
+  'app/stages/texture/vgg19.test.ts',
+  'app/stages/texture/networks.test.ts',
+  // Texture quality on the scikit-image textures: the optimisation on real holes, detail, seams.
+  'app/stages/texture/doNoHarm.test.ts',
+  'app/stages/texture/quality.test.ts',
+  'app/stages/blockmatch/detail.test.ts',
+  'app/image/detailTransfer.test.ts',
+  'app/stages/auto/stage.test.ts',
+  // 4000x3000 images: the LaMa stage's regions and batches; the CLI's neighbourhood runs (8 and 16 bit).
+  'app/stages/lama/stage.test.ts',
+  'app/cli/runNeighbourhoods.test.ts',
+  // A 575 MB tensor file served over HTTP Range requests and imported.
+  'native-models/tensorModel.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: [
-      'app/**/*.test.ts',
-      'main/**/*.test.ts',
-      'native-models/**/*.test.ts',
-      'bench/**/*.test.ts',
-      'renderer/**/*.test.ts',
-      'scripts/**/*.test.ts',
-    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ALL, exclude: [...configDefaults.exclude, ...SLOW_TEST_FILES] },
+      },
+      { extends: true, test: { name: 'slow', include: SLOW_TEST_FILES } },
+    ],
   },
 });
