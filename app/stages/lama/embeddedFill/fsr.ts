@@ -35,6 +35,8 @@ export interface FsrOptions {
   signal?: AbortSignal;
   /** Called as blocks are done; step runs 1..total (total = the planned blocks). */
   onProgress?: (step: number, total: number) => void;
+  /** Fill the hole of `image` itself and return it (the caller's own copy), not a copy. Default false. */
+  inPlace?: boolean;
 }
 
 /** The reconstruction's constants (the FAST profile of the FSR papers' reference implementation). */
@@ -546,7 +548,7 @@ const BLOCKS_PER_ROUND = 24;
 /** The fill as a generator that yields every BLOCKS_PER_ROUND blocks; returns the filled image. */
 export function* fsrRounds(image: RgbImage, mask: Mask, opts: FsrOptions = {}): Generator<void, RgbImage> {
   const area = checkFillInputs(image, mask);
-  const out = cloneImage(image);
+  const out = opts.inPlace ? image : cloneImage(image);
   if (area === 0) return out;
   throwIfAborted(opts.signal);
   const { width: W, height: H } = image;

@@ -12,7 +12,7 @@ import { StudioError, describeValue, throwIfAborted } from '../../../common/erro
 import type { Rect } from '../../../common/params';
 import { cloneImage, createMask, maskArea, type Mask, type RgbImage } from '../../../image/types';
 import { fsrRounds } from './fsr';
-import { checkFillInputs, growRect } from './holeGeometry';
+import { checkFillInputs, groupHoles, growRect } from './holeGeometry';
 import { patchMatchFill, patchMatchFillAsync, patchMatchRounds } from './patchMatch';
 import { pushPullFill } from './pushPull';
 import { blendDetail, chooseRegions } from './regionChoice';
@@ -120,12 +120,20 @@ const REFINE_ITERATIONS = 2;
 const STEPS = 1000;
 
 /**
- * The crop PatchMatch works on around `holes`: their box with PatchMatch's own context margin (twice the
+ * PatchMatch's context margin (px) around a group of deep parts, at most (768 elsewhere): such a group's
+ * box is large, and the crop's area sets PatchMatch's memory.
+ */
+const DEEP_MAX_MARGIN = 384;
+
+/** Groups of deep parts further apart than this (px) are filled by PatchMatch on separate crops. */
+const DEEP_GROUP_SEPARATION = 64;
+
+/**
+ * The crop PatchMatch works on around holes whose box is `box`: the box with PatchMatch's own context margin (twice the
  * box, at most 768 px), so memory stays with the holes' neighbourhood.
  */
-function patchMatchRect(holes: Mask, width: number, height: number) {
-  const box = maskBoundingBox(holes)!;
-  const margin = Math.min(768, Math.max(32, 2 * Math.max(box.width, box.height)));
+function patchMatchRect(box: Rect, width: number, height: number, maxMargin = 768) {
+  const margin = Math.min(maxMargin, Math.max(32, 2 * Math.max(box.width, box.height)));
   return growRect(box, margin, width, height);
 }
 
@@ -169,30 +177,56 @@ function* rounds(image: RgbImage, mask: Mask, opts: EmbeddedFillOptions): Genera
   let source = image;
   let fsrMask = mask;
   if (replace) {
-    // PatchMatch from scratch on the whole hole in the crop (joined strokes too, so the deep parts are
-    // filled with them in view); only the deep parts are kept, the rest is FSR's below.
-    const rect = patchMatchRect(replace, W, H);
-    const replaceCrop = cropMask(replace, rect);
-    const pm = yield* patchMatchRounds(cropImage(image, rect), cropMask(mask, rect), {
-      seed: opts.seed,
-      signal: opts.signal,
-      onProgress: phase(),
-    });
-    throwIfAborted(opts.signal);
-    source = cloneImage(image);
-    pasteHoles(source, pm, replaceCrop, rect);
+    // PatchMatch from scratch, per group of deep parts on a crop around it (a hull of groups far apart
+    // would be most of the image), with the whole hole in the crop (joined strokes too, so the deep
+    // parts are filled with them in view); only the group's deep parts are kept, the rest is FSR's below.
+    const groups = groupHoles(replace, DEEP_GROUP_SEPARATION);
+    const each = phase();
+    for (const [g, box] of groups.boxes.entries()) {
+      const rect = patchMatchRect(box, W, H, DEEP_MAX_MARGIN);
+      const whole = rect.width === W && rect.height === H;
+      const pm = yield* patchMatchRounds(
+        whole ? image : cropImage(image, rect),
+        whole ? mask : cropMask(mask, rect),
+        {
+          seed: opts.seed,
+          signal: opts.signal,
+          onProgress: (step, total) => each(g + step / Math.max(1, total), groups.boxes.length),
+        },
+      );
+      throwIfAborted(opts.signal);
+      if (whole && groups.boxes.length === 1) {
+        // PatchMatch's output is a whole copy already (the neighbourhood run's usual case): FSR refills
+        // the hole pixels outside the deep parts in it; no further copy.
+        source = pm;
+        break;
+      }
+      if (source === image) source = cloneImage(image);
+      // This group's deep pixels: the replace mask within the group's box.
+      const keep = createMask(rect.width, rect.height);
+      for (let y = box.y; y < box.y + box.height; y++)
+        for (let x = box.x; x < box.x + box.width; x++)
+          keep.data[(y - rect.y) * rect.width + x - rect.x] = replace.data[y * W + x];
+      pasteHoles(source, pm, keep, rect);
+    }
     fsrMask = createMask(W, H);
     for (let i = 0; i < W * H; i++) fsrMask.data[i] = mask.data[i] & (1 - replace.data[i]);
   }
-  // With nothing left for FSR, `source` (a copy) is the result.
+  // FSR fills `source` in place when it is this function's own copy.
   const fsr =
     source !== image && maskArea(fsrMask) === 0
       ? (phase()(1, 1), source)
-      : yield* fsrRounds(source, fsrMask, { signal: opts.signal, onProgress: phase() });
+      : yield* fsrRounds(source, fsrMask, {
+          signal: opts.signal,
+          onProgress: phase(),
+          inPlace: source !== image,
+        });
   if (refine) {
-    const rect = patchMatchRect(refine, W, H);
-    const fsrCrop = cropImage(fsr, rect);
-    const refineCrop = cropMask(refine, rect);
+    const rect = patchMatchRect(maskBoundingBox(refine)!, W, H);
+    const whole = rect.width === W && rect.height === H;
+    // fsr itself when the crop is the whole image: blendDetail reads it before pasteHoles writes it.
+    const fsrCrop = whole ? fsr : cropImage(fsr, rect);
+    const refineCrop = whole ? refine : cropMask(refine, rect);
     const pm = yield* patchMatchRounds(fsrCrop, refineCrop, {
       seed: opts.seed,
       signal: opts.signal,
