@@ -1,18 +1,20 @@
 /**
- * Resumable HTTP(S) transfer of one file into a `.partial` file, with Node's own http/https: redirects
+ * Resumable HTTP(S) transfer of one file into a `.partial` file, with Node's own fetch: redirects
  * (Hugging Face sends a CDN address), `Range` resumption, an idle timeout, cancellation and throttled
  * progress. It knows nothing about hashes: the store checks the finished file.
  */
 import { rm, stat } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../app/common/errors';
 import {
   ProgressGate,
   abortError,
   cancelledDownload,
   contentLength,
+  discard,
+  header,
   hostOf,
   openFollowingRedirects as openRedirected,
+  type Opened,
   parseByteRange,
   writeBody,
   type TransferProgress,
@@ -74,11 +76,12 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
       return { bytes: offset, resumedFrom: offset, finalUrl: o.url };
     }
     for (let restarts = 0; ; restarts++) {
-      const { res, url } = await openFollowingRedirects(o, offset);
-      const status = res.statusCode ?? 0;
+      const opened = await openFollowingRedirects(o, offset);
+      const { res, url } = opened;
+      const status = res.status;
       if (status === 416) {
-        res.resume();
-        const announced = parseContentRange(res.headers['content-range'])?.total;
+        await discard(opened);
+        const announced = parseContentRange(header(res, 'content-range'))?.total;
         if (
           offset > 0 &&
           announced === offset &&
@@ -95,9 +98,9 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
       let start: number;
       let announcedTotal: number | undefined;
       if (status === 206) {
-        const range = parseContentRange(res.headers['content-range']);
+        const range = parseContentRange(header(res, 'content-range'));
         if (!range || range.start !== offset) {
-          res.destroy();
+          await discard(opened);
           if (restarts > 0) throw new Error('the server sent a byte range other than the one asked for');
           await rm(o.dest, { force: true });
           offset = 0;
@@ -109,17 +112,15 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
         start = 0; // no range, or the server ignored it: start again from zero
         announcedTotal = contentLength(res);
       } else {
-        res.resume();
-        throw new Error(
-          `the server answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`,
-        );
+        await discard(opened);
+        throw new Error(`the server answered HTTP ${status}${res.statusText ? ` ${res.statusText}` : ''}`);
       }
       if (
         o.expectedBytes !== undefined &&
         announcedTotal !== undefined &&
         announcedTotal !== o.expectedBytes
       ) {
-        res.destroy();
+        await discard(opened);
         await rm(o.dest, { force: true });
         throw new StudioError(
           'MODEL_INTEGRITY',
@@ -133,7 +134,7 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
       const limit = o.expectedBytes === undefined ? Infinity : o.expectedBytes - start;
       let got: number;
       try {
-        got = await writeBody(res, o.dest, start === 0 ? 'w' : 'a', start, total, gate, o.signal, limit);
+        got = await writeBody(opened, o.dest, start === 0 ? 'w' : 'a', start, total, gate, limit);
       } catch (e) {
         if (!(e instanceof Error && (e as { overLimit?: boolean }).overLimit)) throw e;
         await rm(o.dest, { force: true });
@@ -155,10 +156,7 @@ export async function fetchToFile(o: FetchToFileOptions): Promise<FetchResult> {
 }
 
 /** Sends a GET (with `Range` when `offset` > 0) and follows redirects; resolves with the final response. */
-function openFollowingRedirects(
-  o: FetchToFileOptions,
-  offset: number,
-): Promise<{ res: IncomingMessage; url: string }> {
+function openFollowingRedirects(o: FetchToFileOptions, offset: number): Promise<Opened> {
   return openRedirected(o.url, offset > 0 ? `bytes=${offset}-` : undefined, o);
 }
 

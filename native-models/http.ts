@@ -1,12 +1,11 @@
 /**
  * HTTP(S) primitives shared by the whole-file download (download.ts) and the byte-range fetch
- * (rangeFetch.ts), on Node's own http/https: a GET that follows redirects with an idle timeout and
- * cancellation, a body writer that flushes every byte it received before it fails, and throttled
- * progress.
+ * (rangeFetch.ts), on Node's own `fetch`: a GET that follows redirects by hand (so the hop count is
+ * ours and every hop carries the Range header), an idle timeout that covers the wait for the headers
+ * and every gap between body chunks, cancellation, a body writer that writes every byte it received
+ * before it fails, and throttled progress.
  */
-import { createWriteStream } from 'node:fs';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import { open } from 'node:fs/promises';
 import { StudioError } from '../app/common/errors';
 
 export interface TransferProgress {
@@ -24,172 +23,202 @@ export interface RequestOptions {
   idleTimeoutMs?: number;
 }
 
+/** A response whose body is still to be read, with the idle timer that watches it. */
+export interface Opened {
+  res: Response;
+  /** The address that answered (after redirects). */
+  url: string;
+  idle: IdleTimer;
+  /** Fires on the caller's cancellation or the idle timeout. */
+  signal: AbortSignal;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
+ * Aborts its signal with "no data for <t>" when `arm` is not called again within `ms`; `stop` ends it.
+ */
+export class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  readonly signal = this.controller.signal;
+  constructor(private readonly ms: number) {
+    this.arm();
+  }
+  arm(): void {
+    clearTimeout(this.timer);
+    if (this.signal.aborted) return;
+    this.timer = setTimeout(
+      () => this.controller.abort(new Error(`no data for ${describeMs(this.ms)}`)),
+      this.ms,
+    );
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
  * Sends a GET (with `Range: <range>` when given) and follows redirects; resolves with the final
- * response, whose body the caller must consume or destroy.
- * @throws Error on network failure, a redirect without Location or more than `maxRedirects` redirects;
- *   an AbortError when `signal` fires.
+ * response, whose body the caller must read (writeBody, readBody) or `discard`.
+ * @throws Error on network failure (the message names the cause), a redirect without Location or more
+ *   than `maxRedirects` redirects, or no answer within the idle timeout; the signal's reason when
+ *   `signal` fires.
  */
 export async function openFollowingRedirects(
   startUrl: string,
   range: string | undefined,
   o: RequestOptions,
-): Promise<{ res: IncomingMessage; url: string }> {
+): Promise<Opened> {
   const max = o.maxRedirects ?? 5;
   let url = startUrl;
   for (let hop = 0; ; hop++) {
-    const res = await requestOnce(url, range, o);
-    if (!REDIRECTS.has(res.statusCode ?? 0)) return { res, url };
-    res.resume();
-    const location = res.headers.location;
-    if (!location) throw new Error(`the server sent HTTP ${res.statusCode} without a Location`);
+    const opened = await requestOnce(url, range, o);
+    const { res } = opened;
+    if (!REDIRECTS.has(res.status)) return opened;
+    await discard(opened);
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`the server sent HTTP ${res.status} without a Location`);
     if (hop >= max) throw new Error(`more than ${max} redirects`);
     url = new URL(location, url).toString();
   }
 }
 
-function requestOnce(url: string, range: string | undefined, o: RequestOptions): Promise<IncomingMessage> {
+async function requestOnce(url: string, range: string | undefined, o: RequestOptions): Promise<Opened> {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    return Promise.reject(new Error(`unsupported protocol ${target.protocol} in ${url}`));
+    throw new Error(`unsupported protocol ${target.protocol} in ${url}`);
   }
+  if (o.signal?.aborted) throw abortError();
   const headers: Record<string, string> = {
     'user-agent': 'inpaint-studio (model store)',
     'accept-encoding': 'identity',
   };
   if (range) headers.range = range;
-  const lib = target.protocol === 'https:' ? https : http;
-  if (o.signal?.aborted) return Promise.reject(abortError());
-  const idleMs = o.idleTimeoutMs ?? 60_000;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(target, { method: 'GET', headers });
-    const onAbort = (): void => {
-      req.destroy(abortError());
-    };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    let response: IncomingMessage | undefined;
-    req.setTimeout(idleMs, () => {
-      const e = new Error(`no data for ${describeMs(idleMs)}`);
-      // Once the body is flowing, fail the response with this reason (its own would be a bare "aborted").
-      if (response) response.destroy(e);
-      else req.destroy(e);
-    });
-    req.on('response', (res) => {
-      response = res;
-      o.signal?.removeEventListener('abort', onAbort);
-      resolve(res);
-    });
-    req.on('error', (e) => {
-      o.signal?.removeEventListener('abort', onAbort);
-      reject(e);
-    });
-    req.end();
-  });
+  const idle = new IdleTimer(o.idleTimeoutMs ?? 60_000);
+  const signal = o.signal ? AbortSignal.any([o.signal, idle.signal]) : idle.signal;
+  try {
+    const res = await fetch(target, { method: 'GET', headers, redirect: 'manual', signal });
+    idle.arm();
+    return { res, url, idle, signal };
+  } catch (e) {
+    idle.stop();
+    throw networkError(e, signal);
+  }
+}
+
+/** Drops a response's body (an answer that will not be used). */
+export async function discard(o: Opened): Promise<void> {
+  o.idle.stop();
+  await o.res.body?.cancel().catch(() => undefined);
+}
+
+/**
+ * Reads the body chunk by chunk, re-arming the idle timer on each; `take` consumes a chunk (and may
+ * throw to stop the transfer). Ends the idle timer and releases the connection however it ends.
+ */
+async function eachChunk(o: Opened, take: (chunk: Uint8Array) => Promise<void> | void): Promise<void> {
+  const reader = o.res.body?.getReader();
+  if (!reader) {
+    o.idle.stop();
+    return;
+  }
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        throw networkError(e, o.signal);
+      }
+      if (step.done) return;
+      o.idle.arm();
+      await take(step.value);
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => undefined);
+    throw e;
+  } finally {
+    o.idle.stop();
+    reader.releaseLock();
+  }
 }
 
 /**
  * Writes the response body to `dest` and resolves with the number of body bytes written. Every byte that
- * arrived is flushed to the file before it rejects, so a later resume loses nothing. A write failure is
+ * arrived is written to the file before it rejects, so a later resume loses nothing. A write failure is
  * rejected with the file system's error marked `writing: true`.
  * @param start bytes already in the destination (for progress).
  * @param limit stop with an error (marked `overLimit: true`) when the body brings more than this many
  *   bytes; the bytes past the limit are not written.
  */
-export function writeBody(
-  res: IncomingMessage,
+export async function writeBody(
+  o: Opened,
   dest: string,
   flags: 'w' | 'a',
   start: number,
   total: number,
   gate: ProgressGate,
-  signal: AbortSignal | undefined,
   limit = Infinity,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = createWriteStream(dest, { flags });
-    let received = 0;
-    let ended = false;
-    let failure: unknown;
-    const fail = (e: unknown): void => {
-      if (failure !== undefined || ended) return;
-      failure = e;
-      res.destroy();
-      if (!ws.destroyed) ws.end();
-    };
-    const onAbort = (): void => fail(abortError());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (chunk: Buffer) => {
-      if (failure !== undefined) return;
+  let fh;
+  try {
+    fh = await open(dest, flags);
+  } catch (e) {
+    await discard(o);
+    throw Object.assign(e as Error, { writing: true });
+  }
+  let received = 0;
+  try {
+    await eachChunk(o, async (chunk) => {
       if (received + chunk.length > limit) {
-        fail(
-          Object.assign(new Error(`the server sent more than the ${limit} bytes asked for`), {
-            overLimit: true,
-          }),
-        );
-        return;
+        throw Object.assign(new Error(`the server sent more than the ${limit} bytes asked for`), {
+          overLimit: true,
+        });
+      }
+      try {
+        await fh.write(chunk);
+      } catch (e) {
+        throw Object.assign(e as Error, { writing: true });
       }
       received += chunk.length;
-      if (!ws.write(chunk)) res.pause();
       gate.push({ received: start + received, total });
     });
-    ws.on('drain', () => {
-      if (failure === undefined) res.resume();
-    });
-    res.on('end', () => {
-      if (failure !== undefined) return;
-      ended = true;
-      ws.end();
-    });
-    res.on('error', fail);
-    res.on('close', () => {
-      if (!ended) fail(new Error('the connection closed before the transfer finished'));
-    });
-    ws.on('error', (e) => {
-      if (failure === undefined) failure = Object.assign(e, { writing: true });
-      res.destroy();
-    });
-    ws.on('close', () => {
-      signal?.removeEventListener('abort', onAbort);
-      if (failure !== undefined) reject(failure);
-      else resolve(received);
-    });
-  });
+  } finally {
+    await fh.close();
+  }
+  return received;
 }
 
 /** Reads a whole (small) response body into memory; fails past `limit` bytes. */
-export function readBody(
-  res: IncomingMessage,
-  limit: number,
-  signal: AbortSignal | undefined,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (e: unknown, value?: Buffer): void => {
-      if (done) return;
-      done = true;
-      signal?.removeEventListener('abort', onAbort);
-      if (e !== undefined) {
-        res.destroy();
-        reject(e);
-      } else resolve(value!);
-    };
-    const onAbort = (): void => finish(abortError());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish(new Error(`the server sent more than the ${limit} bytes asked for`));
-      else chunks.push(chunk);
-    });
-    res.on('end', () => finish(undefined, Buffer.concat(chunks)));
-    res.on('error', (e) => finish(e));
-    res.on('close', () => finish(new Error('the connection closed before the transfer finished')));
+export async function readBody(o: Opened, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  await eachChunk(o, (chunk) => {
+    size += chunk.length;
+    if (size > limit) throw new Error(`the server sent more than the ${limit} bytes asked for`);
+    chunks.push(chunk);
   });
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The error to report for a failed fetch or body read: the abort reason when a signal fired (the idle
+ * timer's "no data for ..." or the caller's cancellation), else fetch's bare "fetch failed" /
+ * "terminated" with its cause spelt out.
+ */
+function networkError(e: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (!(e instanceof TypeError)) return e;
+  const cause = (e as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? cause.message : undefined;
+  if (e.message === 'terminated') {
+    return new Error(`the connection closed before the transfer finished${detail ? ` (${detail})` : ''}`, {
+      cause: e,
+    });
+  }
+  return new Error(detail ? `${e.message}: ${detail}` : e.message, { cause: e });
 }
 
 export function describeMs(ms: number): string {
@@ -211,8 +240,13 @@ export function hostOf(url: string): string {
   }
 }
 
-export function contentLength(res: IncomingMessage): number | undefined {
-  const v = res.headers['content-length'];
+/** A response header, undefined when absent. */
+export function header(res: Response, name: string): string | undefined {
+  return res.headers.get(name) ?? undefined;
+}
+
+export function contentLength(res: Response): number | undefined {
+  const v = header(res, 'content-length');
   if (v === undefined) return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;

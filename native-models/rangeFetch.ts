@@ -13,14 +13,16 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { StudioError } from '../app/common/errors';
 import {
   ProgressGate,
   abortError,
   cancelledDownload,
+  discard,
+  header,
   hostOf,
   openFollowingRedirects,
+  type Opened,
   parseByteRange,
   readBody,
   writeBody,
@@ -195,25 +197,25 @@ async function samePlan(planFile: string, plan: Plan): Promise<boolean> {
 /** GET bytes 0..prefixBytes-1: the header length, usually the header, and the file's size. */
 async function fetchPrefix(o: RangeFetchOptions): Promise<{ prefix: Buffer; sourceBytes: number }> {
   const want = o.prefixBytes ?? 64 * 1024;
-  const res = await openRange(o, 0, want);
-  const range = parseByteRange(res.headers['content-range']);
+  const opened = await openRange(o, 0, want);
+  const range = parseByteRange(header(opened.res, 'content-range'));
   if (range?.total === undefined || range.start !== 0 || range.end === undefined) {
-    res.destroy();
+    await discard(opened);
     throw new FatalTransfer(
       `the server's answer to a byte-range request has no usable Content-Range ` +
-        `(${JSON.stringify(res.headers['content-range'] ?? null)})`,
+        `(${JSON.stringify(header(opened.res, 'content-range') ?? null)})`,
     );
   }
   const sourceBytes = range.total;
   if (o.expectedSourceBytes != null && sourceBytes !== o.expectedSourceBytes) {
-    res.destroy();
+    await discard(opened);
     throw new StudioError(
       'MODEL_INTEGRITY',
       `The server offers ${sourceBytes} bytes for ${o.label}'s source file but ${o.expectedSourceBytes} are ` +
         `expected (${o.url}). Nothing was installed.`,
     );
   }
-  const prefix = await readBody(res, range.end + 1, o.signal);
+  const prefix = await readBody(opened, range.end + 1);
   if (prefix.length !== range.end + 1) throw new Error('the connection ended early');
   return { prefix, sourceBytes };
 }
@@ -225,9 +227,9 @@ async function fetchSmallRange(
   end: number,
   sourceBytes: number,
 ): Promise<Buffer> {
-  const res = await openRange(o, start, end);
-  checkContentRange(res, start, end, sourceBytes);
-  const body = await readBody(res, end - start, o.signal);
+  const opened = await openRange(o, start, end);
+  await checkContentRange(opened, start, end, sourceBytes);
+  const body = await readBody(opened, end - start);
   if (body.length !== end - start) throw new Error('the connection ended early');
   return body;
 }
@@ -242,18 +244,19 @@ async function fetchRangeInto(
   total: number,
   gate: ProgressGate,
 ): Promise<void> {
-  const res = await openRange(o, start, end);
-  checkContentRange(res, start, end, sourceBytes);
-  const got = await writeBody(res, o.partial, 'a', done, total, gate, o.signal, end - start);
+  const opened = await openRange(o, start, end);
+  await checkContentRange(opened, start, end, sourceBytes);
+  const got = await writeBody(opened, o.partial, 'a', done, total, gate, end - start);
   if (got !== end - start) throw new Error('the connection ended early');
 }
 
 /** Sends `Range: bytes=start-(end-1)` and insists on a 206 answer. */
-async function openRange(o: RangeFetchOptions, start: number, end: number): Promise<IncomingMessage> {
-  const { res, url } = await openFollowingRedirects(o.url, `bytes=${start}-${end - 1}`, o);
-  const status = res.statusCode ?? 0;
-  if (status === 206) return res;
-  res.destroy();
+async function openRange(o: RangeFetchOptions, start: number, end: number): Promise<Opened> {
+  const opened = await openFollowingRedirects(o.url, `bytes=${start}-${end - 1}`, o);
+  const { res, url } = opened;
+  const status = res.status;
+  if (status === 206) return opened;
+  await discard(opened);
   if (status === 200) {
     throw new StudioError(
       'MODEL_DOWNLOAD',
@@ -263,23 +266,28 @@ async function openRange(o: RangeFetchOptions, start: number, end: number): Prom
         `${o.url} yourself and run \`inpaint-studio models import ${o.label} <file>\`.`,
     );
   }
-  const message = `the server answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+  const message = `the server answered HTTP ${status}${res.statusText ? ` ${res.statusText}` : ''}`;
   throw status >= 400 && status < 500 && status !== 408 && status !== 429
     ? new FatalTransfer(message)
     : new Error(message);
 }
 
-function checkContentRange(res: IncomingMessage, start: number, end: number, sourceBytes: number): void {
-  const r = parseByteRange(res.headers['content-range']);
+async function checkContentRange(
+  opened: Opened,
+  start: number,
+  end: number,
+  sourceBytes: number,
+): Promise<void> {
+  const r = parseByteRange(header(opened.res, 'content-range'));
   if (r?.start !== start || r.end !== end - 1) {
-    res.destroy();
+    await discard(opened);
     throw new FatalTransfer(
-      `the server sent the byte range ${JSON.stringify(res.headers['content-range'] ?? null)} for ` +
+      `the server sent the byte range ${JSON.stringify(header(opened.res, 'content-range') ?? null)} for ` +
         `bytes=${start}-${end - 1}`,
     );
   }
   if (r.total !== undefined && r.total !== sourceBytes) {
-    res.destroy();
+    await discard(opened);
     throw new FatalTransfer(
       `the file changed size during the download (${sourceBytes} bytes, now ${r.total}); the bytes ` +
         'fetched so far were discarded',
