@@ -254,3 +254,41 @@ describe('when a parameter applies (declared `when`)', () => {
     expect(checkDeclaration(three).join('\n')).toMatch(/marks 3 parameters basic/);
   });
 });
+
+describe('help and doc', () => {
+  const withHelp = (help: string, doc?: string): ParamSchema => ({
+    stage: 's',
+    params: [
+      {
+        kind: 'boolean',
+        name: 'on',
+        label: 'On',
+        help,
+        ...(doc === undefined ? {} : { doc }),
+        default: true,
+      },
+    ],
+  });
+
+  it('accepts one short sentence of help with a longer doc', () => {
+    expect(checkDeclaration(withHelp('Turns the effect on.', 'Longer detail. With two sentences.'))).toEqual(
+      [],
+    );
+  });
+
+  it('refuses help that is more than one line: a second sentence, a line break, over 120 characters', () => {
+    expect(checkDeclaration(withHelp('Turns it on. Off keeps the fill.')).join()).toMatch(
+      /s\.on help is more than one sentence; move the rest to doc/,
+    );
+    expect(checkDeclaration(withHelp('Turns it\non.')).join()).toMatch(/s\.on help has a line break/);
+    expect(checkDeclaration(withHelp('Weight of the term. 0 turns it off.')).join()).toMatch(/one sentence/);
+    expect(checkDeclaration(withHelp(`Turns ${'very '.repeat(30)}much on.`)).join()).toMatch(
+      /s\.on help is 1\d\d characters; at most 120/,
+    );
+    expect(checkDeclaration(withHelp('On.', ' ')).join()).toMatch(/s\.on has an empty doc/);
+  });
+
+  it('does not take abbreviations, decimals or option names for sentence ends', () => {
+    expect(checkDeclaration(withHelp('Weight of 0.5 (e.g. sky) for sRGB vs. Lab.'))).toEqual([]);
+  });
+});

@@ -340,6 +340,7 @@ export function checkDeclaration(schema: ParamSchema): string[] {
       }
     }
   }
+  for (const d of schema.params) problems.push(...helpProblems(`${schema.stage}.${d.name}`, d));
   const basic = schema.params.filter((p) => p.basic);
   if (basic.length > 2)
     problems.push(`${schema.stage} marks ${basic.length} parameters basic; the short panel shows at most 2`);
@@ -347,5 +348,28 @@ export function checkDeclaration(schema: ParamSchema): string[] {
     if (b.kind === 'rect')
       problems.push(`${schema.stage}.${b.name} is a rectangle; basic controls are plain`);
   }
+  return problems;
+}
+
+/** The longest `help` a declaration may have: one line of a tooltip. */
+export const HELP_MAX_CHARS = 120;
+
+const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'cf', 'etc', 'approx']);
+
+/** `help` is one short sentence on one line (the tooltip); anything longer belongs in `doc` (behind "More"). */
+function helpProblems(key: string, d: ParamDecl): string[] {
+  const help = d.help.trim();
+  const problems: string[] = [];
+  if (/[\r\n]/.test(help)) problems.push(`${key} help has a line break; help is one line`);
+  if (help.length > HELP_MAX_CHARS)
+    problems.push(`${key} help is ${help.length} characters; at most ${HELP_MAX_CHARS} (move detail to doc)`);
+  for (const m of help.matchAll(/[.!?]\s+(?=[A-Z0-9`(])/g)) {
+    const word = /([\w.]+)$/.exec(help.slice(0, m.index))?.[1] ?? '';
+    if (!ABBREVIATIONS.has(word.toLowerCase())) {
+      problems.push(`${key} help is more than one sentence; move the rest to doc`);
+      break;
+    }
+  }
+  if (d.doc !== undefined && !d.doc.trim()) problems.push(`${key} has an empty doc`);
   return problems;
 }

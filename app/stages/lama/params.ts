@@ -37,14 +37,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'sizing',
       label: 'Sizing',
-      help: 'How the image is sized for the model. Auto chooses from the image and the holes.',
-      doc:
-        'auto: picks resize, regions or multiscale from the image size, the hole sizes and the model input, and says why. ' +
-        'resize: scale the whole image to fit the model, fill, scale the fill back. ' +
-        'original: run at full size, padded to the model multiple (dynamic-size models only; fixed-size models resize). ' +
-        'regions: fill each separate hole in its own crop (the hole plus a context margin), at full resolution when the crop fits the model. ' +
-        'multiscale: per region, a coarse pass for the structure and a fine pass for the detail, combined inside the hole. ' +
-        'Without a model, auto runs the embedded fill once over the whole image; regions and multiscale apply to it too.',
+      help: 'How the image is sized for the model.',
+      doc: 'Auto chooses from the image and the holes. auto: picks resize, regions or multiscale from the image size, the hole sizes and the model input, and says why. resize: scale the whole image to fit the model, fill, scale the fill back. original: run at full size, padded to the model multiple (dynamic-size models only; fixed-size models resize). regions: fill each separate hole in its own crop (the hole plus a context margin), at full resolution when the crop fits the model. multiscale: per region, a coarse pass for the structure and a fine pass for the detail, combined inside the hole. Without a model, auto runs the embedded fill once over the whole image; regions and multiscale apply to it too.',
       default: 'auto',
       options: [
         { value: 'auto', label: 'Auto' },
@@ -58,7 +52,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'resizeLimit',
       label: 'Resize limit',
-      help: 'Longest side a dynamic-size model is given (the whole image in resize mode, each crop and pass in the regions and multiscale modes). Fixed-size models use their own size.',
+      help: 'Longest side the model is given; larger images or crops are scaled down to it.',
+      doc: 'Longest side a dynamic-size model is given (the whole image in resize mode, each crop and pass in the regions and multiscale modes). Fixed-size models use their own size.',
       default: 1024,
       min: 256,
       max: 4096,
@@ -71,7 +66,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'mergeDistance',
       when: { param: 'sizing', is: ['regions', 'multiscale'] },
       label: 'Region merge distance',
-      help: 'regions / multiscale: separate holes whose nearest pixels are at most this far apart are filled together, in one crop (one model call).',
+      help: 'Holes closer than this are filled together in one crop.',
+      doc: 'regions / multiscale: separate holes whose nearest pixels are at most this far apart are filled together, in one crop (one model call).',
       default: 64,
       min: 0,
       max: 1024,
@@ -84,11 +80,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'batchSize',
       when: { param: 'sizing', is: ['regions'] },
       label: 'Regions per model call',
-      help:
-        'regions: how many region crops one model call may fill when the model takes a batch (its batch dimension is dynamic). ' +
-        'A model is batched only once batching it is verified: the first time it would batch, a batch of two is compared with two single calls and the answer is kept with the model; until then, and when they differ, it runs one crop per call. ' +
-        'Crops share a call only when they pad to the same size (every crop, for a fixed-size model), and a call holds at most lama.resizeLimit squared pixels. ' +
-        '1 = one call per region. A model whose batch dimension is fixed at 1, the embedded fill and the multiscale strategy run one crop per call; the stage info says which ran.',
+      help: 'regions: how many region crops one model call may fill when the model takes a batch (its batch dimension is dynamic).',
+      doc: 'A model is batched only once batching it is verified: the first time it would batch, a batch of two is compared with two single calls and the answer is kept with the model; until then, and when they differ, it runs one crop per call. Crops share a call only when they pad to the same size (every crop, for a fixed-size model), and a call holds at most lama.resizeLimit squared pixels. 1 = one call per region. A model whose batch dimension is fixed at 1, the embedded fill and the multiscale strategy run one crop per call; the stage info says which ran.',
       default: 4,
       min: 1,
       max: 16,
@@ -100,7 +93,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'contextMargin',
       when: { param: 'sizing', is: ['regions', 'multiscale'] },
       label: 'Context margin',
-      help: "regions / multiscale: context kept around each region's hole, as a factor of the hole's mean side (at least 16 px), clamped to the image.",
+      help: "How much of the surroundings each hole's crop includes, relative to the hole's size.",
+      doc: "regions / multiscale: context kept around each region's hole, as a factor of the hole's mean side (at least 16 px), clamped to the image.",
       default: DEFAULT_CONTEXT_MARGIN,
       min: 0.1,
       max: 4,
@@ -111,7 +105,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'contextRect',
       when: { param: 'sizing', is: ['auto', 'regions', 'multiscale'] },
       label: 'Context rectangle',
-      help: 'regions / multiscale: a user-drawn rectangle that restricts the context of every region it overlaps (the model sees nothing outside it but a ring of 8 px around the hole).',
+      help: 'A rectangle you draw: the model sees only what is inside it as context.',
+      doc: 'regions / multiscale: a user-drawn rectangle that restricts the context of every region it overlaps (the model sees nothing outside it but a ring of 8 px around the hole).',
       default: null,
     },
     {
@@ -130,7 +125,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'coarseFit',
       when: { param: 'sizing', is: ['multiscale'] },
       label: 'Coarse pass: fit to model',
-      help: 'multiscale: the coarse pass fills the whole image resized to fit the model (one call shared by every region, the whole image as context) instead of each crop at the coarse scale.',
+      help: 'Fill the coarse pass from the whole image scaled to the model instead of from each crop.',
+      doc: 'multiscale: the coarse pass fills the whole image resized to fit the model (one call shared by every region, the whole image as context) instead of each crop at the coarse scale.',
       default: false,
     },
     {
@@ -138,7 +134,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'multiscaleVariant',
       when: { param: 'sizing', is: ['multiscale'] },
       label: 'Multi-scale combination',
-      help: 'laplacian: a Laplacian-pyramid blend inside the hole, low-frequency bands from the coarse pass, high-frequency bands from the fine one. plain: the coarse result upscaled into the hole, then a fine pass over it (the hole refilled in two interleaved halves of cells, each seeing the other as context).',
+      help: 'How the coarse and fine passes are combined inside the hole.',
+      doc: 'laplacian: a Laplacian-pyramid blend inside the hole, low-frequency bands from the coarse pass, high-frequency bands from the fine one. plain: the coarse result upscaled into the hole, then a fine pass over it (the hole refilled in two interleaved halves of cells, each seeing the other as context).',
       default: 'laplacian',
       options: [
         { value: 'laplacian', label: 'Laplacian blend' },
@@ -150,7 +147,8 @@ export const LAMA_PARAMS: ParamSchema = {
       name: 'crossover',
       when: { param: 'multiscaleVariant', is: ['laplacian'] },
       label: 'Crossover level',
-      help: 'multiscale laplacian: pyramid levels below this one (the finest detail) come from the fine pass, the rest from the coarse pass. 0 = coarse only; 8 = fine only.',
+      help: 'Which pyramid levels come from the fine pass (0 = coarse only, 8 = fine only).',
+      doc: 'multiscale laplacian: pyramid levels below this one (the finest detail) come from the fine pass, the rest from the coarse pass. 0 = coarse only; 8 = fine only.',
       default: 2,
       min: 0,
       max: 8,
@@ -173,7 +171,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'modelDilate',
       label: 'Model mask dilation',
-      help: "Extra dilation of the hole the model sees, so that the object's outline is not copied into the fill. Only the hole itself is replaced.",
+      help: "Extra dilation of the hole the model sees, so that the object's outline is not copied into the fill.",
+      doc: 'Only the hole itself is replaced.',
       default: 4,
       min: 0,
       max: 32,
@@ -185,7 +184,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'feather',
       label: 'Feather',
-      help: 'Width of the soft edge inside the hole where the fill blends into the image. Pixels outside the hole never change.',
+      help: 'Width of the soft edge inside the hole where the fill blends into the image.',
+      doc: 'Pixels outside the hole never change.',
       default: 3,
       min: 0,
       max: 64,
@@ -197,7 +197,8 @@ export const LAMA_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'fallback',
       label: 'Embedded fill',
-      help: 'The download-free fill used when no model is installed. auto: frequency-selective reconstruction (FSR) continues lines, edges and shading across the hole, and PatchMatch adds texture where a wide hole sits in a texture; fsr: FSR alone; patchmatch: patch-based (like Content-Aware Fill); pushpull: smooth.',
+      help: 'The download-free fill used when no model is installed.',
+      doc: 'The download-free fill used when no model is installed. auto: frequency-selective reconstruction (FSR) continues lines, edges and shading across the hole, and PatchMatch adds texture where a wide hole sits in a texture; fsr: FSR alone; patchmatch: patch-based (like Content-Aware Fill); pushpull: smooth.',
       default: 'auto',
       options: [
         { value: 'auto', label: 'Auto (FSR + PatchMatch)' },
