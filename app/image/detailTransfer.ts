@@ -46,6 +46,11 @@ export interface DetailTransferOptions {
   seed?: number;
   /** Sources are searched within the hole's box grown by this (px); 0 = automatic (its size, 48..256). */
   searchRadius?: number;
+  /**
+   * The sampling area (1 = may sample, the image's size; issue 15 §4): source blocks and the ring's
+   * detail level come only from known pixels inside it. Absent = any known pixel.
+   */
+  sampling?: Mask;
   /** Which holes (by holeComponents index) to treat; default all. */
   apply?: (index: number, component: HoleComponent) => boolean;
   signal?: AbortSignal;
@@ -143,7 +148,7 @@ export function transferDetail(
       holes.push({ box: comp.box, pixels: comp.pixels, applied: false, reason: 'too small', ...none });
       return;
     }
-    holes.push(transferOne(image, mask, labels, comp, o, out));
+    holes.push(transferOne(image, mask, labels, comp, o, out, options.sampling));
   });
   return { image: { width: image.width, height: image.height, data: out }, holes };
 }
@@ -153,8 +158,9 @@ function transferOne(
   mask: Mask,
   labels: Int32Array,
   comp: HoleComponent,
-  o: Required<Omit<DetailTransferOptions, 'apply' | 'signal'>>,
+  o: Required<Omit<DetailTransferOptions, 'apply' | 'signal' | 'sampling'>>,
   out: Float32Array,
+  sampling?: Mask,
 ): DetailTransferHole {
   const { width: W, height: H } = image;
   const B = o.blockSize,
@@ -186,6 +192,10 @@ function transferOne(
   for (let i = 0; i < n; i++) energy[i] = hp[i] ** 2 + hp[n + i] ** 2 + hp[2 * n + i] ** 2;
   // The ring: known pixels 1..max(8, 3σ, size/4) px from this hole.
   const ring = ringOf(own, hole, w, h, 1, Math.max(8, 3 * o.sigma, size / 4));
+  // Known pixels the sampling area leaves out: neither in the ring's level nor in a source block.
+  const leftOut = (x: number, y: number) =>
+    sampling !== undefined && !sampling.data[(rect.y + y) * W + rect.x + x];
+  if (sampling) for (let i = 0; i < n; i++) if (ring[i] && leftOut(i % w, (i / w) | 0)) ring[i] = 0;
   let ringSum = 0,
     ringCount = 0;
   for (let i = 0; i < n; i++)
@@ -219,7 +229,7 @@ function transferOne(
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       bad[(y + 1) * (w + 1) + x + 1] =
-        (dist[y * w + x] < 2 ? 1 : 0) +
+        (dist[y * w + x] < 2 || leftOut(x, y) ? 1 : 0) +
         bad[y * (w + 1) + x + 1] +
         bad[(y + 1) * (w + 1) + x] -
         bad[y * (w + 1) + x];

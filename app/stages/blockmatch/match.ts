@@ -56,6 +56,11 @@ export interface MatchOptions {
   reusePenalty?: number;
   /** Multiply-adds the scan may take before a coarser level is scanned (default SCAN_BUDGET). */
   scanBudget?: number;
+  /**
+   * The sampling area (1 = may sample; StageInput.sampling): no source block overlaps a known pixel
+   * outside it. Absent = anywhere outside the grown hole.
+   */
+  sampling?: Mask;
 }
 
 export interface BlockMatch {
@@ -244,7 +249,7 @@ export async function matchBlocks(
       const kl = sideAt(b, lv);
       lv.windowVariance = fullSizeVariances(image, b, lv.factor, kl, lv.width - kl + 1, lv.height - kl + 1);
     }
-  const validity = new SourceValidity(mask, o.margin, b);
+  const validity = new SourceValidity(mask, o.margin, b, o.sampling);
   const scorer = new Scorer(image, levels, validity, b, {
     similarity: o.similarity,
     histogramThreshold: o.histogramThreshold,

@@ -129,11 +129,16 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const { image, mask } = input;
   const options = matchOptionsOf(params);
   ctx.progress({ step: 0, total: 100, message: 'Preparing the block search' });
-  const result = await matchBlocks(image, mask, options, {
-    sessions: ctx.sessions,
-    signal: ctx.signal,
-    progress: (fraction, message) => ctx.progress({ step: Math.round(80 * fraction), total: 100, message }),
-  });
+  const result = await matchBlocks(
+    image,
+    mask,
+    { ...options, sampling: input.sampling },
+    {
+      sessions: ctx.sessions,
+      signal: ctx.signal,
+      progress: (fraction, message) => ctx.progress({ step: Math.round(80 * fraction), total: 100, message }),
+    },
+  );
   throwIfAborted(ctx.signal);
   const mode = params.mode as BlockmatchMode;
   const blend = params.blend as BlendMode;
@@ -151,6 +156,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     ctx.progress({ step: 80, total: 100, message: 'Adding the missing detail' });
     const kinds = classifyHoles(image, mask);
     const t = transferDetail(image, mask, {
+      sampling: input.sampling,
       sigma: params.detailScale as number,
       cap: params.detailCap as number,
       seed: ctx.seed,
@@ -188,7 +194,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   if (mode === 'paste') info.pasteMs = Math.round(performance.now() - t0);
   throwIfAborted(ctx.signal);
   ctx.progress({ step: 95, total: 100, message: 'Choosing the exemplar and the colour reference' });
-  const validity = new SourceValidity(mask, options.margin, result.blockSize);
+  const validity = new SourceValidity(mask, options.margin, result.blockSize, input.sampling);
   // Handed on only where the sources look like the hole's surroundings (a blurry fill's blocks can
   // gather on another object); none rather than a wrong one: texture and colour then use the ring.
   const regions = chooseRegions(
