@@ -78,6 +78,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .requiredOption('--out <path>', 'output file (format from its extension), or a folder for batch runs')
     .option(
+      '--sample-mask <path>',
+      "sampling area, the image's size: white = the fill and the corrections may sample there, black = they may not (as Content-Aware Fill's); default anywhere outside the hole",
+    )
+    .option(
       '--stages <list>',
       `comma-separated stages to run, in order (available: ${STAGES.map((s) => s.name).join(', ')})`,
       DEFAULT_STAGE_LIST.join(','),

@@ -16,6 +16,8 @@ export interface RunFlags {
   image: string;
   mask: string;
   out: string;
+  /** The sampling area's file (white = may sample), for every image of the run. */
+  sampleMask?: string;
   stages: string;
   set: string[];
   json: boolean;
@@ -93,6 +95,7 @@ export async function runCommand(
         stages,
         seed: flags.seed,
         modelId: flags.model,
+        sampleMask: flags.sampleMask,
         save: {
           quality: flags.quality,
           colorProfile: flags.colorProfile,

@@ -7,6 +7,7 @@
  * sees the whole image, an alpha channel, a 16-bit source written as 8-bit) the whole image is converted
  * and run as before.
  */
+import { StudioError, asStudioError } from '../common/errors';
 import { cropMask, cropSamples, pasteHoleIntoSamples } from '../image/crop';
 import { interleavedToPlanar } from '../image/convert';
 import { loadSamples } from '../image/load';
@@ -25,6 +26,8 @@ export interface JobSettings {
   stages: readonly StageRequest[];
   seed: number;
   modelId?: string;
+  /** The sampling area's file (white = may sample: app/image/sampling.ts); the run is then whole-image. */
+  sampleMask?: string;
   save: Omit<SaveOptions, 'meta' | 'alpha' | 'format' | 'consumeImage'>;
   signal: AbortSignal;
   onEvent: (e: PipelineEvent) => void;
@@ -47,13 +50,15 @@ export async function runImageJob(job: ImageJob, pipeline: Pipeline, s: JobSetti
   const decoded = await loadSamples(job.image);
   const { width, height, channels, meta } = decoded;
   const mask = await loadMask(job.mask, decoded);
+  const sampling = s.sampleMask ? await loadSampleMask(s.sampleMask, decoded) : undefined;
   const format = formatFromPath(job.out);
   const depth = decoded.samples instanceof Uint16Array ? 16 : 8;
   const crops =
-    channels === 3 && outputBitDepth(format, { meta, ...s.save }) === depth
+    // A sampling area may lie far from the hole, so a run with one sees the whole image.
+    !sampling && channels === 3 && outputBitDepth(format, { meta, ...s.save }) === depth
       ? await pipeline.localCrops({ mask, stages: s.stages, seed: s.seed, modelId: s.modelId })
       : null;
-  const run = { stages: s.stages, seed: s.seed, modelId: s.modelId };
+  const run = { stages: s.stages, seed: s.seed, modelId: s.modelId, sampling };
   const opts = { signal: s.signal, onEvent: s.onEvent, consumeImage: true };
 
   if (!crops) {
@@ -74,6 +79,19 @@ export async function runImageJob(job: ImageJob, pipeline: Pipeline, s: JobSetti
   }
   await saveSamples(job.out, decoded.samples, width, height, false, { ...s.save, meta });
   return { width, height, totalMs, stages: mergeReports(reports), neighbourhoods: crops.length };
+}
+
+/**
+ * The --sample-mask file by the mask file rule (white or opaque = may sample).
+ * @throws StudioError MASK_DECODE / MASK_SIZE as loadMask, the message naming --sample-mask
+ */
+async function loadSampleMask(file: string, size: { width: number; height: number }): Promise<Mask> {
+  try {
+    return await loadMask(file, size);
+  } catch (e) {
+    const err = asStudioError(e);
+    throw new StudioError(err.code, `--sample-mask: ${err.message}`, { cause: e });
+  }
 }
 
 /** A stage's info with the crops it lists moved from the neighbourhood's pixels to the image's. */
