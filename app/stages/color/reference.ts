@@ -4,7 +4,9 @@
  * 2. automatic: the block-matching stage's choice (artifacts.reference), when that stage ran;
  * 3. automatic: the ring of untouched pixels within color.ringWidth px of the hole; with several holes,
  *    the stage matches each hole to its own ring (holes.ts).
- * Hole pixels are never reference samples. A lasso (or any painted selection) is a mask: the editor
+ * Hole pixels are never reference samples. With a sampling area (issue 15 §4) the automatic ring keeps
+ * only pixels inside it, and when none of the ring is, the whole area is the reference; a rectangle the
+ * user gave (color.referenceRect) is honoured as drawn, inside the area or not (the user asked for it). A lasso (or any painted selection) is a mask: the editor
  * would send it like the hole mask and `selectionPixels` turns it into reference pixels the same way.
  * Large references are subsampled (seeded) to MAX_REFERENCE_SAMPLES.
  */
@@ -73,9 +75,10 @@ export function selectionPixels(selection: Uint8Array, mask: Mask): Int32Array {
 
 /**
  * Pixels within ringWidth px (Euclidean) of the holes in `around`, outside every hole of `mask` (around
- * is the mask or some of its holes), in image order.
+ * is the mask or some of its holes), and inside the sampling area when one is given (1 = may sample),
+ * in image order.
  */
-export function ringPixels(mask: Mask, ringWidth: number, around: Mask = mask): Int32Array {
+export function ringPixels(mask: Mask, ringWidth: number, around: Mask = mask, sampling?: Mask): Int32Array {
   const hole = maskBoundingBox(around);
   if (!hole) return new Int32Array(0);
   // Only the holes' bounding box grown by the ring can hold ring pixels.
@@ -86,7 +89,7 @@ export function ringPixels(mask: Mask, ringWidth: number, around: Mask = mask): 
     for (let x = 0; x < box.width; x++) {
       const j = y * box.width + x;
       const i = (box.y + y) * mask.width + box.x + x;
-      if (grown.data[j] && !mask.data[i]) out.push(i);
+      if (grown.data[j] && !mask.data[i] && (!sampling || sampling.data[i])) out.push(i);
     }
   return Int32Array.from(out);
 }
@@ -104,6 +107,7 @@ export function chooseReference(
   ringWidth: number,
   log: (message: string) => void = () => {},
   around: Mask = mask,
+  sampling?: Mask,
 ): ReferencePixels {
   const { width, height } = mask;
   if (rect) {
@@ -127,7 +131,16 @@ export function chooseReference(
     if (pixels.length > 0) return { source: 'blockmatch', rect: blockmatch, pixels };
     log(`The block-matching reference ${describeValue(blockmatch)} has no untouched pixel; using the ring`);
   }
-  const pixels = ringPixels(mask, ringWidth, around);
+  const pixels = ringPixels(mask, ringWidth, around, sampling);
+  if (pixels.length === 0 && sampling) {
+    const area = selectionPixels(sampling.data, mask);
+    if (area.length > 0) {
+      log(
+        `No pixel of the sampling area lies within color.ringWidth = ${ringWidth} px of the hole; the whole area is the reference`,
+      );
+      return { source: 'ring', pixels: area };
+    }
+  }
   if (pixels.length === 0) {
     throw new StudioError(
       'PARAM_INVALID',

@@ -195,9 +195,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     ringWidth,
     ctx.log,
     groups[0],
+    input.sampling,
   );
   if (whole.source === 'blockmatch') {
-    const ring = ringPixels(input.mask, ringWidth);
+    const ring = ringPixels(input.mask, ringWidth, input.mask, input.sampling);
     const set = new Set<number>(whole.pixels);
     for (const i of ring) set.add(i);
     whole.pixels = Int32Array.from(set).sort();
@@ -256,7 +257,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         : 'corrected towards the reference rectangle',
     });
     // The first group's ring is `whole` already (chosen around groups[0]).
-    const ref = g === 0 ? whole : chooseReference(input.mask, null, undefined, ringWidth, ctx.log, groups[g]);
+    const ref =
+      g === 0
+        ? whole
+        : chooseReference(input.mask, null, undefined, ringWidth, ctx.log, groups[g], input.sampling);
     const region = buildRegion(input.image, groups[g], space, conv);
     const share = region.n / holePixels;
     const refLimit = Math.max(REFERENCE_MIN, Math.round(MAX_REFERENCE_SAMPLES * share));
