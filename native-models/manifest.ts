@@ -7,7 +7,7 @@
  * tensors taken out of a large safetensors file by HTTP Range requests and installed as a small
  * safetensors file of their own, pinned by their content SHA-256 (tensorContent.ts).
  */
-import type { ConventionId } from '../app/stages/lama/conventions/types';
+import type { ConventionId } from './conventionId';
 import { extractedFileBytes, type TensorRequirement } from './tensorContent';
 import { vgg19Tensors } from './vgg19Layers';
 

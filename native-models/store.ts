@@ -8,7 +8,7 @@
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../app/common/errors';
-import type { ModelResolver, ResolvedModel } from '../app/pipeline/types';
+import type { ModelResolver, ResolvedModel } from './resolver';
 import { downloadFileModel, importFileModel } from './installFile';
 import { downloadTensorModel, importTensorModel } from './installTensors';
 import {

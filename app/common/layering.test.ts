@@ -1,4 +1,5 @@
-// The layering rules of DESIGN.md are ESLint rules; this proves they refuse what they must.
+// The layer map of DESIGN.md (eslint-rules/layers.js) is an allow-list; this proves it refuses what it must
+// and lets through what each layer may import.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -6,7 +7,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function errors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === 'local/layers').map((m) => m.message);
 }
 
 describe('layering rules', () => {
@@ -29,14 +30,18 @@ describe('layering rules', () => {
     [
       'app/image/a.ts',
       "import * as ort from 'onnxruntime-node';\nexport const a = ort;\n",
-      /app\/image may import sharp only/,
+      /Only app\/ort imports onnxruntime-node/,
     ],
     [
       'renderer/a.ts',
       "import { Pipeline } from '../app/pipeline/run';\nexport const a = Pipeline;\n",
-      /renderer\/ imports from app\/ only/,
+      /layer renderer\) may not import '..\/app\/pipeline\/run'/,
     ],
-    ['native-models/a.ts', "import sharp from 'sharp';\nexport const a = sharp;\n", /use the engine modules/],
+    [
+      'native-models/a.ts',
+      "import sharp from 'sharp';\nexport const a = sharp;\n",
+      /Only app\/image imports sharp/,
+    ],
     [
       'renderer/components/a.ts',
       "import { Canvas } from 'fabric';\nexport const a = Canvas;\n",
@@ -45,7 +50,70 @@ describe('layering rules', () => {
     [
       'renderer/state/a.ts',
       "import { useState } from 'react';\nexport const a = useState;\n",
-      /renderer\/state is plain TypeScript/,
+      /layer renderer-state\) may not import the package 'react'/,
+    ],
+    [
+      'renderer/state/a.ts',
+      "import { x } from '../canvas/canvasAdapter';\nexport const a = x;\n",
+      /layer renderer-state\) may not import/,
+    ],
+    // The probes of issue 16 §1, which the old deny-list let through.
+    [
+      'app/common/a.ts',
+      "import { x } from '../stages/lama/stage';\nexport const a = x;\n",
+      /common may import nothing of ours/,
+    ],
+    [
+      'app/stages/texture/a.ts',
+      "import { x } from '../lama/embeddedFill/pushPull';\nexport const a = x;\n",
+      /a stage never imports a sibling stage/,
+    ],
+    [
+      'app/stages/color/a.ts',
+      "import { x } from '../../host/services';\nexport const a = x;\n",
+      /layer stage "color"\) may not import '..\/..\/host\/services' \(layer host\)/,
+    ],
+    [
+      'native-models/a.ts',
+      "import type { X } from '../app/stages/lama/conventions/types';\nexport type A = X;\n",
+      /layer models\) may not import .* \(layer stage "lama"\)/,
+    ],
+    [
+      'native-models/a.ts',
+      "import type { X } from '../app/pipeline/run';\nexport type A = X;\n",
+      /layer models\) may not import .* \(layer pipeline\)/,
+    ],
+    [
+      'main/a.ts',
+      "import { x } from '../renderer/state/editor';\nexport const a = x;\n",
+      /layer main\) may not import .* \(layer renderer-state\)/,
+    ],
+    ['main/a.ts', "import sharp from 'sharp';\nexport const a = sharp;\n", /Only app\/image imports sharp/],
+    ['newfolder/a.ts', 'export const a = 1;\n', /newfolder\/a\.ts is in no layer/],
+    [
+      'app/graph/a.ts',
+      "import { x } from '../../native-models/generated/index';\nexport const a = x;\n",
+      /layer graph\) may not import .* \(layer models\)/,
+    ],
+    [
+      'app/pipeline/a.ts',
+      "import { x } from '../testing/fixtures';\nexport const a = x;\n",
+      /production code: it may not import/,
+    ],
+    [
+      'app/stages/lama/a.ts',
+      "import { x } from './testImages';\nexport const a = x;\n",
+      /production code: it may not import the test file/,
+    ],
+    [
+      'app/pipeline/a.ts',
+      "import { x } from '../../bench/run';\nexport const a = x;\n",
+      /layer pipeline\) may not import .* \(layer bench\)/,
+    ],
+    [
+      'app/image/a.ts',
+      "import { x } from '../newlayer/b';\nexport const a = x;\n",
+      /which no layer in eslint-rules\/layers\.js covers/,
     ],
   ])('refuses a forbidden import in %s', async (file, code, message) => {
     const found = await errors(file, code);
@@ -59,6 +127,20 @@ describe('layering rules', () => {
       'renderer/a.ts',
       "import type { StudioError } from '../app/common/errors';\nexport type A = StudioError;\n",
     ],
+    ['renderer/canvas/a.ts', "import { Canvas } from 'fabric';\nexport const a = Canvas;\n"],
+    ['app/stages/lama/a.ts', "import { x } from './conventions/types';\nexport const a = x;\n"],
+    [
+      'app/stages/texture/a.ts',
+      "import { x } from '../../graph/builder';\nimport type { S } from '../../pipeline/types';\nexport const a: S = x;\n",
+    ],
+    ['app/graph/a.ts', "import { GraphBuilder } from './onnxBuilder';\nexport const a = GraphBuilder;\n"],
+    [
+      'native-models/a.ts',
+      "import type { ConventionId } from './conventionId';\nexport type A = ConventionId;\n",
+    ],
+    ['app/pipeline/a.ts', "import { STAGES } from '../stages/registry';\nexport const a = STAGES;\n"],
+    ['app/stages/x/a.test.ts', "import { x } from '../../testing/fixtures';\nexport const a = x;\n"],
+    ['main/a.ts', "import { x } from '../app/host/services';\nexport const a = x;\n"],
   ])('allows the permitted import in %s', async (file, code) => {
     expect(await errors(file, code)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { StudioError } from '../common/errors';
 
 export type DType = 'float32' | 'int64' | 'bool';
 
-/** A node attribute, as native-models/generated/onnxBuilder takes it (floats wrapped as { float }). */
+/** A node attribute, as app/graph/onnxBuilder takes it (floats wrapped as { float }). */
 export type Attr = number | readonly number[] | string | { float: number } | { floats: readonly number[] };
 export type Attrs = Readonly<Record<string, Attr>>;
 

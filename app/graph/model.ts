@@ -1,9 +1,9 @@
 /**
  * Serialises the part of a Graph that some outputs need into one ONNX model (opset 17), through the
- * onnx-proto helper of native-models/generated. Nodes nothing asked for (dead forward branches,
+ * onnx-proto helper in onnxBuilder.ts. Nodes nothing asked for (dead forward branches,
  * unused backward pieces) are left out.
  */
-import { GraphBuilder } from '../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from './onnxBuilder';
 import { graphError, type GraphNode, type Tensor } from './builder';
 
 export interface ModelOptions {

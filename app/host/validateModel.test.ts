@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED_MODELS, ensureGeneratedModel } from '../../native-models/generated/index';
-import { GraphBuilder } from '../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../graph/onnxBuilder';
 import { validateInpaintModel } from './validateModel';
 
 let dir: string;

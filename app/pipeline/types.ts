@@ -5,6 +5,7 @@
 import type { ParamSchema, ParamValues, Rect } from '../common/params';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
+import type { ModelResolver, ResolvedModel } from '../../native-models/resolver';
 
 export const STAGE_NAMES = ['lama', 'blockmatch', 'texture', 'color', 'auto'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -65,19 +66,7 @@ export interface ProgressUpdate {
   preview?: RgbImage;
 }
 
-/** An installed inpainting model as the stage sees it. */
-export interface ResolvedModel {
-  id: string;
-  path: string;
-  /** The convention the manifest declares for it, when known (a hint for adapter detection). */
-  convention?: string;
-}
-
-/** Finds installed models; implemented by the model store. */
-export interface ModelResolver {
-  /** The model to use for `purpose` (e.g. 'inpaint'), the preferred id first; null when none is installed. */
-  resolve(purpose: string, preferredId?: string): Promise<ResolvedModel | null>;
-}
+export type { ModelResolver, ResolvedModel };
 
 export interface StageContext {
   signal: AbortSignal;

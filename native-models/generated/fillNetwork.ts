@@ -18,7 +18,7 @@
  * each side of the hole leans towards its own side. Weights are fixed (binomial kernels); nothing is
  * learned, nothing is constant-output.
  */
-import type { GraphBuilder } from './onnxBuilder';
+import type { GraphBuilder } from '../../app/graph/onnxBuilder';
 
 export interface FillOptions {
   /** Pyramid levels below full resolution (each halves the size). Default 10. */

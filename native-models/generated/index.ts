@@ -12,7 +12,7 @@ import envPaths from 'env-paths';
 import { StudioError } from '../../app/common/errors';
 import { TEMP_NAME, removeStaleTemps, tempPathFor } from '../../app/image/atomicWrite';
 import { sha256File } from '../sha256';
-import type { ConventionId } from '../../app/stages/lama/conventions/types';
+import type { ConventionId } from '../conventionId';
 import { buildLamaDynamic4ch, buildLamaFixedBgr, buildLamaFixedRgb, buildMigan } from './models';
 
 export const GENERATED_MODEL_IDS = [

@@ -37,7 +37,7 @@
 import { StudioError, describeValue } from '../../app/common/errors';
 import { writeCachedModel } from './index';
 import { GENERATED_PRODUCER } from './models';
-import { GraphBuilder } from './onnxBuilder';
+import { GraphBuilder } from '../../app/graph/onnxBuilder';
 import { mulberry32 } from '../../app/common/random';
 
 export const LAMA_COST_PURPOSE = 'timing-standin';

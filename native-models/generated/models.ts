@@ -14,9 +14,9 @@
  * - migan: MI-GAN's ONNX pipeline (scripts/create_onnx_pipeline.py): `image` uint8 [B,3,H,W] RGB,
  *   `mask` uint8 [B,1,H,W] 255 = known, output `result` uint8 [B,3,H,W], composited, any size.
  */
-import type { ConventionId } from '../../app/stages/lama/conventions/types';
+import type { ConventionId } from '../conventionId';
 import { addFill } from './fillNetwork';
-import { GraphBuilder } from './onnxBuilder';
+import { GraphBuilder } from '../../app/graph/onnxBuilder';
 
 export const GENERATED_PRODUCER = 'inpaint-studio/native-models/generated';
 /** Bump when a builder changes in a way its output bytes would not show (they are hashed anyway). */

@@ -28,7 +28,7 @@
  * by a hash of its bytes (ensureSearchGraph).
  */
 import { writeCachedModel } from '../../../native-models/generated/index';
-import { GraphBuilder } from '../../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../../graph/onnxBuilder';
 
 /** Added to a score to rule its position out (an ordinary score is within [-3, 3]). */
 export const EXCLUDED = -1e9;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { addFill } from '../../../native-models/generated/fillNetwork';
-import { GraphBuilder } from '../../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../../graph/onnxBuilder';
 import { ModelStore } from '../../../native-models/store';
 import { StudioError } from '../../common/errors';
 import { resolveParams } from '../../common/params';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFill } from '../../../../native-models/generated/fillNetwork';
 import { ensureGeneratedModel } from '../../../../native-models/generated/index';
-import { GraphBuilder } from '../../../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../../../graph/onnxBuilder';
 import { loadModelSession } from '../../../ort/sessions';
 import { BATCH_TOLERANCE, verifyBatching } from './batchCheck';
 import { createAdapter } from './detect';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../../../graph/onnxBuilder';
 import { GENERATED_MODELS, ensureGeneratedModel } from '../../../../native-models/generated/index';
 import { StudioError } from '../../../common/errors';
 import { createImage, createMask, type Mask, type RgbImage } from '../../../image/types';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFill } from '../../../../native-models/generated/fillNetwork';
 import { GENERATED_MODELS, ensureGeneratedModel } from '../../../../native-models/generated/index';
-import { GraphBuilder } from '../../../../native-models/generated/onnxBuilder';
+import { GraphBuilder } from '../../../graph/onnxBuilder';
 import { StudioError } from '../../../common/errors';
 import { createSessionPool, loadModelSession, type StudioSessionPool } from '../../../ort/sessions';
 import { createAdapter } from './detect';

@@ -3,21 +3,10 @@
  * colour order, value ranges, dtypes and sizing. An adapter per convention is chosen from the model's
  * own metadata at load; nothing is hard-coded to one file.
  */
+import type { ConventionId } from '../../../../native-models/conventionId';
 import type { Mask, RgbImage } from '../../../image/types';
 
-export type ConventionId =
-  /** image float32 [N,3,512,512] RGB 0..1 + mask float32 [N,1,512,512] 1 = hole; output 0..255 (Carve LaMa-ONNX). */
-  | 'lama-fixed-rgb'
-  /**
-   * image float32 [1,3,512,512] BGR 0..1 + mask (> 0 = hole); output 0..255 BGR. OpenCV's demo feeds
-   * its Zoo LaMa this way, but that network is the Carve one (RGB): this convention is for exports that
-   * really want BGR (an import's declaration, or what the self-check finds).
-   */
-  | 'lama-fixed-bgr'
-  /** one input float32 [1,4,H,W]: masked RGB + mask, H and W multiples of 32; output 0..1. */
-  | 'lama-dynamic-4ch'
-  /** MI-GAN: uint8 image + uint8 mask (255 = known, 0 = hole), any size. */
-  | 'migan';
+export type { ConventionId };
 
 /**
  * How the engine reads a model of a convention: the colour order of its image planes (in and out),

@@ -2,7 +2,7 @@
  * A thin, typed helper over onnx-proto for building small ONNX graphs in code: named inputs and outputs
  * (symbolic dims allowed), float/int initializers, nodes with typed attributes, opset 17 and
  * metadata_props. It only assembles protobuf messages; it knows nothing of any particular network.
- * (The differentiating graph builder of app/graph is a separate, larger thing.)
+ * (The differentiating graph builder, builder.ts beside it, is a separate, larger thing.)
  */
 import onnxProto from 'onnx-proto';
 
