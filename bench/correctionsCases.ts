@@ -27,7 +27,8 @@ import { cropImage, cropMask, expandRect, maskBoundingBox, pasteImage } from '..
 import { loadImage } from '../app/image/load';
 import { resizeImage } from '../app/image/resize';
 import { cloneImage, createMask, type Mask, type RgbImage } from '../app/image/types';
-import { labToSrgb, meanCiede2000, srgbToLab } from '../app/stages/color/colorSpace';
+import { meanCiede2000 } from '../app/image/ciede2000';
+import { labToSrgb, srgbToLab } from '../app/image/lab';
 import { embeddedFillAsync } from '../app/stages/lama/embeddedFill';
 import { gaussianBlur } from '../app/stages/texture/band';
 import { holeDetailVariance } from '../app/stages/texture/detail';

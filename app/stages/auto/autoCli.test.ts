@@ -8,7 +8,7 @@ import { loadImage } from '../../image/load';
 import { saveMask } from '../../image/mask';
 import { saveImage } from '../../image/save';
 import type { Mask, RgbImage } from '../../image/types';
-import { blandFill, chelseaCase } from './testFills';
+import { blandFill, chelseaCase } from '../../image/testFills.testing';
 
 let dir: string;
 let imagePath: string;

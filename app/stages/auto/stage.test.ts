@@ -7,7 +7,15 @@ import { StudioError } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
 import { createAutoStage, type AutoHoleReport } from './stage';
 import { fixture, squareMask } from '../../image/fillMetrics.testing';
-import { blandFill, blob, blurFill, blurred, chelseaCase, composite, lowPassError } from './testFills';
+import {
+  blandFill,
+  blob,
+  blurFill,
+  blurred,
+  chelseaCase,
+  composite,
+  lowPassError,
+} from '../../image/testFills.testing';
 
 function ctxWith(over: Partial<StageContext> = {}): StageContext {
   return {

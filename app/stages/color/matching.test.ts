@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
 import { loadImage } from '../../image/load';
-import { blandFill, blob, blurFill, lowPassError } from '../auto/testFills';
+import { blandFill, blob, blurFill, lowPassError } from '../../image/testFills.testing';
 import { COLOR_PARAMS } from './params';
 import { colorStage } from './stage';
 import { changedOutside, testContext } from './testScenes';

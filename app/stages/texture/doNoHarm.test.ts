@@ -22,7 +22,7 @@ import { createImage, createMask, type Mask, type RgbImage } from '../../image/t
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import type { ProgressUpdate } from '../../pipeline/types';
-import { blob } from '../auto/testFills';
+import { blob } from '../../image/testFills.testing';
 import { blockmatchStage } from '../blockmatch/stage';
 import { keepLowPass } from './lowPass';
 import { TEXTURE_PARAMS } from './params';
