@@ -1,6 +1,9 @@
 /** The block-matching stage's parameters, declared once (validation, CLI flags, sliders and docs come from here). */
 import type { ParamSchema } from '../../common/params';
 
+/** Which holes the detail mode treats (see the `holes` parameter). */
+export type BlockmatchHoles = 'textures' | 'all';
+
 export const BLOCKMATCH_PARAMS: ParamSchema = {
   stage: 'blockmatch',
   params: [
@@ -8,11 +11,25 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'mode',
       label: 'Correction',
-      help: "detail: keep the fill's picture (its shapes, shading and colour: everything coarser than Detail scale) and add only the fine detail it lacks, taken from known pixels whose coarse picture matches (image analogies); where the fill already has the surroundings' detail nothing changes. paste: replace the hole with whole matched blocks (the original method; on a blurry fill the blocks are matched against blur and can paste wrong content, e.g. a second handle or stripes). Either way the exemplar and colour reference are chosen for the later stages.",
+      help: 'Add only the fine detail the fill lacks, or replace the hole with whole matched blocks.',
+      doc: "detail: keep the fill's picture (its shapes, shading and colour: everything coarser than Detail scale) and add only the fine detail it lacks, taken from known pixels whose coarse picture matches (image analogies); where the fill already has the surroundings' detail nothing changes. paste: replace the hole with whole matched blocks (the original method; on a blurry fill the blocks are matched against blur and can paste wrong content, e.g. a second handle or stripes). Either way the exemplar and colour reference are chosen for the later stages.",
       default: 'detail',
       options: [
         { value: 'detail', label: 'Add missing detail' },
         { value: 'paste', label: 'Paste whole blocks' },
+      ],
+    },
+    {
+      kind: 'enum',
+      name: 'holes',
+      when: { param: 'mode', is: ['detail'] },
+      label: 'Add detail to',
+      help: 'Which holes get borrowed detail: by default only holes in an even texture.',
+      doc: "Which holes get borrowed detail: by default only holes surrounded by an even texture; a hole over an object is left as the fill drew it. With 'Add missing detail'. textures: only holes whose surroundings look alike everywhere (grass, sand, gravel, foliage, water, bricks), judged per hole from the ring of known pixels around it (app/image/stationarity.ts, the test the texture stage and Auto-correct use); a hole over an object or an edge (a cup rim, an engine, a face) keeps the fill exactly, since detail matched against a blurry object can draw wrong content (a second handle, stripes). all: every hole. The search still runs on every hole and hands its exemplar and colour reference on. The stage info says per hole what was decided and why.",
+      default: 'textures',
+      options: [
+        { value: 'textures', label: 'Texture holes only' },
+        { value: 'all', label: 'Every hole' },
       ],
     },
     {
@@ -44,7 +61,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'blockSize',
       label: 'Block size',
-      help: 'Side of the grid blocks of the search that chooses the exemplar and colour reference (and, with paste, the blocks pasted). Every block with a hole pixel gets a source block of known pixels. Small blocks miss the texture; large ones find no good match.',
+      help: 'Side of the blocks matched against the surroundings: small ones miss the texture, large ones match badly.',
+      doc: 'Side of the grid blocks of the search that chooses the exemplar and colour reference (and, with paste, the blocks pasted). Every block with a hole pixel gets a source block of known pixels. Small blocks miss the texture; large ones find no good match.',
       default: 32,
       min: 8,
       max: 128,
@@ -68,7 +86,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'margin',
       label: 'Hole margin',
-      help: 'A source block may not overlap the hole grown by this many pixels (keeps fill artefacts at the hole edge out of the sources).',
+      help: 'Keeps source blocks this many pixels away from the hole, away from fill artefacts.',
+      doc: 'A source block may not overlap the hole grown by this many pixels (keeps fill artefacts at the hole edge out of the sources).',
       default: 4,
       min: 0,
       max: 64,
@@ -80,7 +99,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'similarity',
       label: 'Similarity',
-      help: 'zncc: zero-mean normalised cross-correlation over the three channels (brightness- and contrast-invariant). ssim: SSIM’s contrast-structure term, correlation that also asks for similar contrast, so that a smooth fill does not take edges or detailed patches whose pattern happens to correlate with its faint gradient; in a large smooth fill of a textured image it then takes patches smoother than the original texture. raw: plain correlation, as in the original report; it favours bright blocks.',
+      help: "How a source block's likeness to the block it serves is scored.",
+      doc: 'zncc: zero-mean normalised cross-correlation over the three channels (brightness- and contrast-invariant). ssim: SSIM’s contrast-structure term, correlation that also asks for similar contrast, so that a smooth fill does not take edges or detailed patches whose pattern happens to correlate with its faint gradient; in a large smooth fill of a textured image it then takes patches smoother than the original texture. raw: plain correlation, as in the original report; it favours bright blocks.',
       default: 'zncc',
       options: [
         { value: 'zncc', label: 'Normalised correlation' },
@@ -92,7 +112,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'histogramThreshold',
       label: 'Histogram threshold',
-      help: 'A candidate is rejected when, in any of R, G or B, its 16-bin histogram differs from the block’s by more than this (Hellinger distance: 0 = same histogram, 1 = no overlap). 1 turns the test off. Strict values leave few allowed sources, and the best one then lies where the test only just passes, which the fast search finds less reliably.',
+      help: "Rejects source blocks whose colours differ from the block's by more than this (1 = off).",
+      doc: 'A candidate is rejected when, in any of R, G or B, its 16-bin histogram differs from the block’s by more than this (Hellinger distance: 0 = same histogram, 1 = no overlap). 1 turns the test off. Strict values leave few allowed sources, and the best one then lies where the test only just passes, which the fast search finds less reliably.',
       default: 0.8,
       min: 0,
       max: 1,
@@ -124,7 +145,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'reusePenalty',
       label: 'Reuse penalty',
-      help: 'Score lost by a candidate source for every block that already took a source within half a block of it: spreads the sources of flat blocks instead of repeating one patch (0 = off).',
+      help: 'Discourages taking the same patch again and again (0 = off).',
+      doc: 'Score lost by a candidate source for every block that already took a source within half a block of it: spreads the sources of flat blocks instead of repeating one patch (0 = off).',
       default: 0.02,
       min: 0,
       max: 1,
@@ -135,7 +157,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       name: 'blend',
       when: { param: 'mode', is: ['paste'] },
       label: 'Seam blending',
-      help: 'With paste: how pasted blocks meet each other and the known pixels: feather (overlapping blocks cross-faded), poisson (gradient-domain: the blocks’ own gradients, solved against the known border) or none (hard paste).',
+      help: 'How pasted blocks meet each other and the known pixels.',
+      doc: 'With paste: how pasted blocks meet each other and the known pixels: feather (overlapping blocks cross-faded), poisson (gradient-domain: the blocks’ own gradients, solved against the known border) or none (hard paste).',
       default: 'feather',
       options: [
         { value: 'feather', label: 'Feather' },
@@ -159,7 +182,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'enum',
       name: 'search',
       label: 'Search',
-      help: 'pyramid: exhaustive at a coarse scale, refined at finer scales (fast). exhaustive: every candidate at full resolution (exact, slow on large images).',
+      help: 'Search a coarse scale then refine (fast), or every candidate at full size (exact, slow).',
+      doc: 'pyramid: exhaustive at a coarse scale, refined at finer scales (fast). exhaustive: every candidate at full resolution (exact, slow on large images).',
       default: 'pyramid',
       options: [
         { value: 'pyramid', label: 'Coarse to fine' },
@@ -170,7 +194,8 @@ export const BLOCKMATCH_PARAMS: ParamSchema = {
       kind: 'number',
       name: 'exemplarSize',
       label: 'Exemplar size',
-      help: 'Side of the region of known pixels chosen as the texture exemplar (the colour reference is twice as large); smaller when no such region fits.',
+      help: 'Side of the patch of known pixels chosen as the texture sample for later stages.',
+      doc: 'Side of the region of known pixels chosen as the texture exemplar (the colour reference is twice as large); smaller when no such region fits.',
       default: 256,
       min: 32,
       max: 1024,

@@ -23,7 +23,7 @@ import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { SessionPool } from '../../ort/types';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import { matchBlocks, type MatchOptions, type MatchResult, type SearchMode } from './match';
-import { BLOCKMATCH_PARAMS } from './params';
+import { BLOCKMATCH_PARAMS, type BlockmatchHoles } from './params';
 import { featherPaste, hardPaste, type BlendMode } from './paste';
 import { poissonPaste } from './poisson';
 import { chooseRegions } from './regions';
@@ -154,26 +154,35 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   let out: RgbImage;
   if (mode === 'detail') {
     ctx.progress({ step: 80, total: 100, message: 'Adding the missing detail' });
+    // Borrowed detail only where its premise holds, a hole in an even texture (the gate texture and auto
+    // use): on an object the matches are taken against a blurry picture and can draw wrong content.
     const kinds = classifyHoles(image, mask);
+    const everyHole = (params.holes as BlockmatchHoles) === 'all';
+    const take = (i: number) => everyHole || kinds[i].kind === 'texture';
     const t = transferDetail(image, mask, {
       sampling: input.sampling,
       sigma: params.detailScale as number,
       cap: params.detailCap as number,
       seed: ctx.seed,
       signal: ctx.signal,
+      apply: take,
     });
     out = t.image;
     info.holes = t.holes.map((h, i) => ({
       box: h.box,
       kind: kinds[i].kind,
       applied: h.applied,
-      reason: h.applied
-        ? `detail added up to the ring's level (${kinds[i].kind}: ${kinds[i].reason})`
-        : h.reason,
+      reason: !take(i)
+        ? `left as filled: the surroundings are an object or edge, where borrowed detail could draw wrong content (${kinds[i].reason})`
+        : h.applied
+          ? `detail added up to the ring's level (${kinds[i].kind}: ${kinds[i].reason})`
+          : h.reason,
       ringLevel: h.ringLevel,
       fillLevel: h.fillLevel,
       resultLevel: h.resultLevel,
     }));
+    const left = t.holes.filter((_, i) => !take(i)).length;
+    info.summary = `blockmatch: detail added to ${t.holes.filter((h) => h.applied).length} of ${t.holes.length} ${t.holes.length === 1 ? 'hole' : 'holes'}${left ? `; ${left} over an object or edge left as filled` : ''}`;
     info.detailMs = Math.round(performance.now() - t0);
   } else if (blend === 'none') {
     ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });
