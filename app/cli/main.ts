@@ -83,7 +83,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option(
       '--stages <list>',
-      `comma-separated stages to run, in order (available: ${STAGES.map((s) => s.name).join(', ')})`,
+      `comma-separated stages to run (available: ${STAGES.map((s) => s.name).join(', ')}); they run in the chain's order: the fill, corrections that replace content, colour, corrections that add detail, auto`,
       DEFAULT_STAGE_LIST.join(','),
     )
     .option(

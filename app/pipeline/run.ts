@@ -8,6 +8,7 @@ import { assertUsableSampling } from '../image/sampling';
 import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import { StageCache, chainKey, imageKey, maskKey } from './cache';
+import { chainOrder } from './chain';
 import { disjointHulls } from './neighbourhoods';
 import { Throttle } from './throttle';
 import { assertUniqueStages, validateRun } from './validate';
@@ -81,13 +82,14 @@ export interface PipelineDeps {
   cache?: StageCache;
 }
 
-/** Resolves and validates a stage list against the registry, before anything runs. */
+/** Resolves and validates a stage list against the registry, before anything runs; in the chain order (chain.ts). */
 export function resolveStageList(
   registry: readonly StageDef[],
   stages: readonly StageRequest[],
 ): { def: StageDef; params: ParamValues }[] {
   assertUniqueStages(stages.map((s) => s.name));
-  return stages.map((s) => {
+  // In the chain's order (chain.ts: colour before the stages that add detail), whatever the listed order.
+  const plan = stages.map((s) => {
     const def = registry.find((d) => d.name === s.name);
     if (!def) {
       throw new StudioError(
@@ -97,6 +99,7 @@ export function resolveStageList(
     }
     return { def, params: resolveParams(def.params, s.params ?? {}) };
   });
+  return chainOrder(plan);
 }
 
 export class Pipeline {
