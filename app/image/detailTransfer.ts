@@ -108,7 +108,7 @@ function thumbOffsets(B: number): Int32Array {
   return o;
 }
 
-function checkOptions(o: Required<Omit<DetailTransferOptions, 'apply' | 'signal'>>): void {
+function checkOptions(o: Required<Omit<DetailTransferOptions, 'apply' | 'signal' | 'sampling'>>): void {
   const bad = (name: string, v: number, why: string) => {
     throw new StudioError('PARAM_INVALID', `Detail transfer: ${name} ${v} ${why}`);
   };
@@ -132,6 +132,7 @@ export function transferDetail(
   options: DetailTransferOptions = {},
 ): DetailTransferResult {
   assertSameSize(image, mask);
+  if (options.sampling) assertSameSize(image, options.sampling);
   const o = { ...DETAIL_TRANSFER_DEFAULTS, searchRadius: 0, ...options };
   checkOptions(o);
   const out = image.data.slice();

@@ -6,7 +6,8 @@ import { StudioError } from '../../common/errors';
 import type { ParamValues, Rect } from '../../common/params';
 import { cropImage, cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { resizeImage, resizeMask } from '../../image/resize';
-import type { Mask, RgbImage } from '../../image/types';
+import { excludedMask, sampleableMask } from '../../image/sampling';
+import { createMask, type Mask, type RgbImage } from '../../image/types';
 import type { StageArtifacts } from '../../pipeline/types';
 import { MIN_EXEMPLAR_SIDE } from './params';
 
@@ -26,6 +27,20 @@ export interface ExemplarPlan {
   valid: Uint8Array | null;
   source: 'rect' | 'blockmatch' | 'surroundings';
   rect: Rect;
+}
+
+/** Pixels set in either mask (same size). */
+function unionMask(a: Mask, b: Mask): Mask {
+  const m = createMask(a.width, a.height);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = a.data[i] | b.data[i];
+  return m;
+}
+
+/** Whether `rect` holds a pixel `blocked` leaves free. */
+function holdsKnown(blocked: Mask, rect: Rect): boolean {
+  for (let y = rect.y; y < rect.y + rect.height; y++)
+    for (let x = rect.x; x < rect.x + rect.width; x++) if (!blocked.data[y * blocked.width + x]) return true;
+  return false;
 }
 
 const scaled = (n: number, s: number) => Math.max(1, Math.round(n * s));
@@ -66,6 +81,9 @@ function clampRect(r: Rect, image: RgbImage): Rect {
 /**
  * The exemplar: the `exemplar` parameter, else block matching's choice, else the hole's bounding box
  * grown by `neighbourhood` image pixels. It is scaled like the crop; hole pixels inside it are invalid.
+ * With a sampling area (1 = may sample; issue 15 §4) an automatic exemplar's pixels outside it are invalid
+ * too, and surroundings with none inside it give way to the area's bounding box; a hand-given rectangle
+ * (the `exemplar` parameter) is honoured as drawn.
  * @throws StudioError PARAM_INVALID when the chosen rectangle holds no known pixel
  */
 export function planExemplar(
@@ -75,8 +93,12 @@ export function planExemplar(
   params: ParamValues,
   artifacts: Readonly<StageArtifacts>,
   neighbourhood: number,
+  sampling?: Mask,
 ): ExemplarPlan {
   const chosen = (params.exemplar as Rect | null) ?? artifacts.exemplar ?? null;
+  // What the exemplar may not use: the hole, and for an automatic one the pixels outside the area.
+  const out = params.exemplar ? null : excludedMask(mask, sampling);
+  const blocked = out ? unionMask(mask, out) : mask;
   // Without a chosen region: the hole's neighbourhood, wider than the working crop (whose context only
   // needs to reach half the network's field), so that deep layers have positions wholly in known pixels.
   const box = maskBoundingBox(cropMask(mask, work.crop))!;
@@ -86,9 +108,13 @@ export function planExemplar(
     image.width,
     image.height,
   );
-  const rect = clampRect(chosen ?? around, image);
+  let rect = clampRect(chosen ?? around, image);
+  if (!chosen && out && !holdsKnown(blocked, rect)) {
+    // The area lies away from the hole's surroundings: the exemplar is the area itself.
+    rect = maskBoundingBox(sampleableMask(mask, sampling))!;
+  }
   let ex = cropImage(image, rect);
-  let hole = cropMask(mask, rect);
+  let hole = cropMask(blocked, rect);
   if (work.scale < 1) {
     // Scaled with a large crop, a small exemplar would leave the feature networks no position at their
     // deepest layer: it is never made smaller than MIN_EXEMPLAR_SIDE (nor than it is).
@@ -104,7 +130,9 @@ export function planExemplar(
   if (!any) {
     throw new StudioError(
       'PARAM_INVALID',
-      `The exemplar ${rect.x},${rect.y} ${rect.width}x${rect.height} lies inside the hole; choose a region of known pixels`,
+      out
+        ? `The exemplar ${rect.x},${rect.y} ${rect.width}x${rect.height} holds no known pixel inside the sampling area (sampling); choose a region of known pixels`
+        : `The exemplar ${rect.x},${rect.y} ${rect.width}x${rect.height} lies inside the hole; choose a region of known pixels`,
     );
   }
   const source = params.exemplar ? 'rect' : chosen ? 'blockmatch' : 'surroundings';

@@ -112,9 +112,19 @@ function fullResolution(input: StageInput, work: WorkPlan, params: ParamValues) 
   const chosen = (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null;
   if (!chosen) {
     // The surroundings: the crop's known pixels (its margin already reaches past half the network's field).
-    return { image, hole, exemplar: { image, valid: Uint8Array.from(hole.data, (v) => 1 - v) } };
+    const area = input.sampling ? cropMask(input.sampling, work.crop) : null;
+    const valid = Uint8Array.from(hole.data, (v, i) => (v || (area && !area.data[i]) ? 0 : 1));
+    return { image, hole, exemplar: { image, valid } };
   }
-  const ex = planExemplar(input.image, input.mask, { ...work, scale: 1 }, params, input.artifacts, 0);
+  const ex = planExemplar(
+    input.image,
+    input.mask,
+    { ...work, scale: 1 },
+    params,
+    input.artifacts,
+    0,
+    input.sampling,
+  );
   if (ex.image.width * ex.image.height > FULL_EXEMPLAR_PIXELS) return null;
   return { image, hole, exemplar: ex };
 }
@@ -249,7 +259,12 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const chosen = holes.filter((h) => h.decision === 'corrected');
     for (let k = 0; k < chosen.length; k++) {
       await steps.yieldTo(2 + k, `texture: borrowing detail for hole ${k + 1}/${chosen.length}`);
-      const t = transferDetail(image, mask, { seed: ctx.seed, signal: ctx.signal, apply: (i) => i === k });
+      const t = transferDetail(image, mask, {
+        seed: ctx.seed,
+        signal: ctx.signal,
+        apply: (i) => i === k,
+        sampling: input.sampling,
+      });
       image = t.image;
       const h = t.holes[k];
       chosen[k].detail = {
@@ -303,7 +318,15 @@ async function correct(
   const work = planWork(input.image, input.mask, margin, maxSide)!;
   const box = maskBoundingBox(input.mask)!;
   const neighbourhood = Math.max(Math.ceil(net.receptiveField / work.scale), Math.max(box.width, box.height));
-  const ex = planExemplar(input.image, input.mask, work, params, input.artifacts, neighbourhood);
+  const ex = planExemplar(
+    input.image,
+    input.mask,
+    work,
+    params,
+    input.artifacts,
+    neighbourhood,
+    input.sampling,
+  );
   const init = params.init as TextureInit;
   const iterations = params.iterations as number;
   const levels = params.levels as number;
