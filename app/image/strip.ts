@@ -15,8 +15,29 @@ export interface StripPanel {
   hole?: Mask;
 }
 
-const LABEL_HEIGHT = 28;
 const GAP = 8;
+const FONT = 16;
+/** DejaVu Sans's mean advance is about 0.6 em; a little more so that a wrapped line never overruns. */
+const CHAR_WIDTH = 0.62;
+const LINE = 1.2;
+
+/**
+ * A label laid out in `width` pixels: wrapped at spaces into lines, and the font shrunk (to 10 px at
+ * least) when a word is still wider, so that labels of narrow panels never run into their neighbours.
+ */
+export function layoutLabel(label: string, width: number): { lines: string[]; fontSize: number } {
+  const words = label.split(/\s+/).filter(Boolean);
+  const longest = Math.max(1, ...words.map((w) => w.length));
+  const fontSize = Math.max(10, Math.min(FONT, Math.floor(width / (longest * CHAR_WIDTH))));
+  const perLine = Math.max(1, Math.floor(width / (fontSize * CHAR_WIDTH)));
+  const lines: string[] = [];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + w.length <= perLine) lines[last] += ` ${w}`;
+    else lines.push(w);
+  }
+  return { lines: lines.length ? lines : [''], fontSize };
+}
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -44,8 +65,12 @@ function renderPanel(p: StripPanel, height: number): RgbImage {
  */
 export async function saveStrip(path: string, panels: readonly StripPanel[], height = 360): Promise<void> {
   const rendered = panels.map((p) => renderPanel(p, height));
+  const layouts = rendered.map((r, i) => layoutLabel(panels[i].label, r.width - 4));
+  const labelHeight = Math.ceil(
+    Math.max(...layouts.map((l) => l.lines.length * l.fontSize * LINE)) + 0.4 * FONT,
+  );
   const width = rendered.reduce((s, r) => s + r.width, 0) + GAP * (rendered.length + 1);
-  const total = height + LABEL_HEIGHT + GAP * 2;
+  const total = height + labelHeight + GAP * 2;
   const layers: OverlayOptions[] = [];
   let x = GAP;
   const labels: string[] = [];
@@ -56,10 +81,13 @@ export async function saveStrip(path: string, panels: readonly StripPanel[], hei
       input: raw,
       raw: { width: r.width, height: r.height, channels: 3 },
       left: x,
-      top: GAP + LABEL_HEIGHT,
+      top: GAP + labelHeight,
     });
-    labels.push(
-      `<text x="${x + 2}" y="${GAP + 19}" font-size="16" font-family="DejaVu Sans, sans-serif" fill="#222">${escapeXml(panels[i].label)}</text>`,
+    const { lines, fontSize } = layouts[i];
+    lines.forEach((line, k) =>
+      labels.push(
+        `<text x="${x + 2}" y="${GAP + Math.round((k + 1) * fontSize * LINE - 0.2 * fontSize)}" font-size="${fontSize}" font-family="DejaVu Sans, sans-serif" fill="#222">${escapeXml(line)}</text>`,
+      ),
     );
     x += r.width + GAP;
   }
