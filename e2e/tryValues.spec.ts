@@ -165,3 +165,46 @@ test('moving on while the strip renders cancels its job in the engine', async ()
   expect(received.filter((e) => e.name === 'onTryValue' && e.payload.jobId === s.jobId)).toHaveLength(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('Esc closes the strip and does nothing else', async () => {
+  const button = page.locator('[data-testid^="param-color-"][data-testid$="-try"]:visible').first();
+  const testId = (await button.getAttribute('data-testid'))!;
+  const param = testId.slice('param-color-'.length, -'-try'.length);
+  const snapshot = () =>
+    page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const s = (window as any).inpaintStudio.editor.getSnapshot();
+      return {
+        maskVersion: s.maskVersion,
+        tool: s.tool,
+        resultId: s.run.resultId,
+        stages: JSON.stringify(s.stages),
+        step: s.applied.step,
+      };
+    });
+  await button.click();
+  await expect(page.getByTestId('try-status')).toHaveText('Click one to use it');
+  const before = await snapshot();
+  const value = await paramValue('color', param);
+  const cancels = sent.filter((m) => m.method === 'cancel').length;
+  const runs = sent.filter((m) => m.method === 'run').length;
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('try-strip')).toBeHidden();
+  // Nothing else changed: the mask, the tool, the result, the settings, the applied steps; no engine call.
+  expect(await snapshot()).toEqual(before);
+  expect(await paramValue('color', param)).toBe(value);
+  expect(sent.filter((m) => m.method === 'cancel').length).toBe(cancels);
+  expect(sent.filter((m) => m.method === 'run').length).toBe(runs);
+
+  // A strip still rendering: Esc closes it and cancels its own job only.
+  h.slowdown.ms = 4000;
+  await button.click();
+  await expect(page.getByTestId('try-status')).toContainText('Rendering 1 of 5');
+  const s = (await strip())!;
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('try-strip')).toBeHidden();
+  await expect.poll(() => sent.some((m) => m.method === 'cancel' && m.params.jobId === s.jobId)).toBe(true);
+  h.slowdown.ms = 0;
+  expect(await snapshot()).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});

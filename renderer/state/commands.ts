@@ -90,6 +90,8 @@ export function executeCommand(editor: Editor, cmd: Command, down = true): boole
       else if (s.dialog) editor.setDialog(null);
       else if (editor.gestureActive) editor.pointerCancel();
       else if (s.tool === 'pick') editor.setTool(s.picking?.previousTool ?? 'brush');
+      // The Try-values strip closes first: that Esc does nothing else (a run behind it goes on).
+      else if (editor.tryValues.getSnapshot().strip) editor.tryValues.close();
       else if (s.run.status === 'running') editor.cancelRun();
       return true;
   }

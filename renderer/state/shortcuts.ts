@@ -170,7 +170,7 @@ export const SHORTCUT_SHEET: { group: string; lines: ShortcutLine[] }[] = [
     lines: [
       { keys: 'Ctrl+Enter', does: 'Run' },
       { keys: 'Enter', does: 'Apply the result (keep working on it)' },
-      { keys: 'Esc', does: 'Cancel the run or the gesture' },
+      { keys: 'Esc', does: 'Close a dialog or the Try-values strip; else cancel the gesture or the run' },
       { keys: 'Ctrl+O', does: 'Open an image' },
       { keys: 'Ctrl+E', does: 'Export the result' },
       { keys: 'Ctrl+Shift+C', does: 'Copy the result' },

@@ -183,3 +183,47 @@ describe('the try-values strip', () => {
     expect(editor.getSnapshot().notice?.text).toMatch(/Switch on Colour to try values of Lightness weight/);
   });
 });
+
+describe('Esc and the try-values strip', () => {
+  let engine: FakeEngine;
+  let editor: Editor;
+
+  beforeEach(async () => {
+    engine = fakeEngine();
+    withTryValues(engine);
+    editor = new Editor({
+      enabledStages: ['lama', 'color'],
+      scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
+    });
+    await editor.attach(engine);
+    await editor.openImageData('photo.png', new ArrayBuffer(8));
+    editor.setTool('rect');
+    editor.pointerDown({ x: 10, y: 10 });
+    editor.pointerMove({ x: 20, y: 20 });
+    editor.pointerUp({ x: 20, y: 20 });
+  });
+
+  it('closes the strip and nothing else: the mask, the tool and a running run stay', async () => {
+    engine.hold = true;
+    const run = editor.run();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(editor.getSnapshot().run.status).toBe('running');
+    await editor.tryValues.start('color', 'lambdaL');
+    expect(editor.tryValues.getSnapshot().strip?.status).toBe('done');
+    const before = editor.getSnapshot();
+
+    expect(editor.execute('escape')).toBe(true);
+    expect(editor.tryValues.getSnapshot().strip).toBeNull();
+    const after = editor.getSnapshot();
+    expect(after.run.status).toBe('running');
+    expect(engine.calls.filter((c) => c.method === 'cancel')).toHaveLength(0);
+    expect(after.maskVersion).toBe(before.maskVersion);
+    expect(after.tool).toBe(before.tool);
+    expect(after.stages).toBe(before.stages);
+
+    // The next Esc is the usual one: it cancels the run.
+    editor.execute('escape');
+    await run;
+    expect(engine.calls.filter((c) => c.method === 'cancel')).toHaveLength(1);
+  });
+});
