@@ -172,6 +172,43 @@ test('Advanced expands to every stage, and hides the settings that do not apply'
   await expect(page.getByTestId('advanced')).toHaveCount(0);
 });
 
+test("a stage's More is a disclosure: a button with aria-expanded, worked by the keyboard", async () => {
+  await page.getByTestId('advanced-toggle').click();
+  const card = page.getByTestId('stage-lama');
+  const toggle = card.getByTestId('stage-lama-more-toggle');
+  const rest = card.getByTestId('stage-lama-more');
+  await expect(toggle).toBeVisible();
+  // A real button, closed at first, naming the text it controls; that text is out of sight.
+  expect(await toggle.evaluate((el) => el.tagName)).toBe('BUTTON');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(toggle).toHaveAttribute('aria-controls', 'stage-lama-more');
+  await expect(toggle).toHaveAccessibleName(/^More about /);
+  await expect(rest).toBeHidden();
+  // Tab reaches it from the card's title; Enter opens it, Space closes it.
+  await card.locator('.stage-title').focus();
+  await page.keyboard.press('Tab');
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(toggle).toHaveAccessibleName(/^Less about /);
+  await expect(rest).toBeVisible();
+  await expect(rest).toContainText('multi-scale');
+  // The first sentence stays where it was; the rest is a block of its own below the button.
+  await expect(card.getByTestId('stage-lama-description').locator('p')).toHaveCount(1);
+  await page.keyboard.press(' ');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(rest).toBeHidden();
+  await expect(toggle).toBeFocused();
+  // Clicked with the mouse, it opens too; Enter then stays the editor's (Apply), as after clicking Run.
+  await toggle.evaluate((el) => (el as HTMLElement).blur());
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await page.getByTestId('advanced-toggle').click();
+  await expect(page.getByTestId('advanced')).toHaveCount(0);
+});
+
 test('a run fills with the embedded fill, Auto-correct runs after it and says what it did', async () => {
   const scene = path.join(host.dir, 'scene.png');
   await writeScene(scene);

@@ -10,12 +10,12 @@ import {
   advancedParams,
   autoCorrectReport,
   basicParams,
-  shortText,
   visibleParams,
   type StageInfo,
 } from '../state/params';
 import { LamaStatus, showModelsPanel } from './LamaStatus';
 import { ParamControl } from './ParamControl';
+import { StageDescription } from './StageDescription';
 import { useEditor, useEditorState } from './useEditor';
 
 /** Plain names for the corrections in the short panel (the stage's own label otherwise). */
@@ -221,7 +221,7 @@ function StageCard({ info }: { info: StageInfo }) {
       </div>
       {open && (
         <div className="stage-body">
-          <StageDescription text={info.description} name={info.name} />
+          <StageDescription text={info.description} name={info.name} label={info.label} />
           {params.length === 0 && <p className="muted small">No further settings.</p>}
           {params.map((p) => (
             <ParamControl
@@ -240,21 +240,5 @@ function StageCard({ info }: { info: StageInfo }) {
         </div>
       )}
     </div>
-  );
-}
-
-/** A stage's description: its first sentence, the rest behind More. */
-function StageDescription({ text, name }: { text: string; name: string }) {
-  const [open, setOpen] = useState(false);
-  const { short, more } = shortText(text);
-  return (
-    <p className="muted stage-description" data-testid={`stage-${name}-description`}>
-      {open && more ? (short.endsWith('…') ? more : `${short} ${more}`) : short}{' '}
-      {more && (
-        <button className="more" aria-expanded={open} onClick={() => setOpen(!open)}>
-          {open ? 'Less' : 'More'}
-        </button>
-      )}
-    </p>
   );
 }
