@@ -13,16 +13,16 @@ import { textureStage } from './texture/stage';
  * colour stage with its defaults, and the detail transfer with its defaults.
  */
 export const autoStage: StageDef = createAutoStage({
-  color: async (image, hole, ctx) =>
+  color: async (image, hole, ctx, sampling) =>
     (
       await colorStage.run(
-        { image, original: image, mask: hole, artifacts: {} },
+        { image, original: image, mask: hole, artifacts: {}, sampling },
         resolveParams(colorStage.params),
         ctx,
       )
     ).image,
-  detail: async (image, hole, ctx) =>
-    transferDetail(image, hole, { seed: ctx.seed, signal: ctx.signal }).image,
+  detail: async (image, hole, ctx, sampling) =>
+    transferDetail(image, hole, { seed: ctx.seed, signal: ctx.signal, sampling }).image,
 });
 
 export const STAGES: readonly StageDef[] = [lamaStage, blockmatchStage, textureStage, colorStage, autoStage];

@@ -25,8 +25,16 @@ import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipe
 import { AUTO_PARAMS } from './params';
 import { prepareRing, scoreHole, type HoleScores } from './score';
 
-/** A correction run on one hole's crop: the crop with its hole (1 = hole) corrected. */
-export type CorrectionRunner = (image: RgbImage, hole: Mask, ctx: StageContext) => Promise<RgbImage>;
+/**
+ * A correction run on one hole's crop: the crop with its hole (1 = hole) corrected. `sampling` is the
+ * run's sampling area cut to the crop (1 = may sample; absent = anywhere), for the correction's sources.
+ */
+export type CorrectionRunner = (
+  image: RgbImage,
+  hole: Mask,
+  ctx: StageContext,
+  sampling?: Mask,
+) => Promise<RgbImage>;
 
 /** The corrections auto-correct may try (those missing are never tried). */
 export interface AutoCorrections {
@@ -188,6 +196,7 @@ function createRun(corrections: AutoCorrections) {
       const crop = cropImage(image, box);
       const all = cropMask(mask, box);
       const hole = holeMaskIn(labels, W, comp.label, box);
+      const area = input.sampling ? cropMask(input.sampling, box) : undefined;
       const geo = ringGeometry(hole, all, w);
       const results: Partial<Record<Candidate, RgbImage>> = { none: crop };
       const scores: Partial<Record<Candidate, HoleScores>> = {};
@@ -211,8 +220,8 @@ function createRun(corrections: AutoCorrections) {
         throwIfAborted(ctx.signal);
         const t1 = performance.now();
         try {
-          if (c === 'color') results.color = await corrections.color!(crop, hole, sub);
-          else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub);
+          if (c === 'color') results.color = await corrections.color!(crop, hole, sub, area);
+          else if (c === 'detail') results.detail = await corrections.detail!(crop, hole, sub, area);
           else if (c === 'color+detail' && results.color && results.detail) {
             // Colour then detail only where colour alone earned its step: otherwise it would not be kept
             // (its colour step would cost the margin without lowering the score), and a colour stage that
@@ -220,7 +229,7 @@ function createRun(corrections: AutoCorrections) {
             const col = scores.color!;
             if (results.color.data.every((v, i) => v === crop.data[i])) results[c] = results.detail;
             else if (col.total + margin < scores.none!.total) {
-              results[c] = await corrections.detail!(results.color, hole, sub);
+              results[c] = await corrections.detail!(results.color, hole, sub, area);
             }
           }
         } catch (e) {
