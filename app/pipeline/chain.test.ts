@@ -4,6 +4,7 @@
  * matching still hands its choices to the texture stage after it.
  */
 import { describe, expect, it } from 'vitest';
+import type { ParamValues } from '../common/params';
 import { createImage, createMask } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import { STAGES } from '../stages/registry';
@@ -50,7 +51,7 @@ describe('chain plan', () => {
     expect(chainRank('blockmatch', { mode: 'detail' })).toBe('detail');
     expect(chainRank('blockmatch', { mode: 'paste' })).toBe('replace');
     expect(chainRank('texture', { init: 'previous', structure: 'off' })).toBe('detail');
-    const plan = [
+    const plan: { def: { name: string }; params: ParamValues }[] = [
       { def: { name: 'texture' }, params: { init: 'previous', structure: 'off' } },
       { def: { name: 'blockmatch' }, params: { mode: 'detail' } },
       { def: { name: 'color' }, params: {} },
