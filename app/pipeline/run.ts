@@ -2,6 +2,7 @@
  * Runs an ordered list of enabled stages over an image and a mask, with cached stage results,
  * throttled progress events and cancellation at any step.
  */
+import { LruCache } from '../common/lruCache';
 import { StudioError, asStudioError, throwIfAborted } from '../common/errors';
 import { resolveParams, type ParamValues, type Rect } from '../common/params';
 import { assertUsableSampling } from '../image/sampling';
@@ -102,8 +103,13 @@ export function resolveStageList(
   return chainOrder(plan);
 }
 
+/** What a pipeline's graphs and weights may cost together, in bytes (the VGG19 weights are about 80 MB). */
+export const RESOURCE_BUDGET = 256 * 2 ** 20;
+
 export class Pipeline {
   readonly cache: StageCache;
+  /** Built graphs and loaded weights of this pipeline's stages (StageContext.resources). */
+  readonly resources = new LruCache(RESOURCE_BUDGET);
   constructor(private readonly deps: PipelineDeps) {
     this.cache = deps.cache ?? new StageCache();
   }
@@ -231,6 +237,7 @@ export class Pipeline {
       seed,
       modelId,
       sessions: this.deps.sessions,
+      resources: this.resources,
       models: this.deps.models,
       progress: (u) => {
         if (!signal.aborted) throttle.push({ type: 'progress', stage: def.name, ...u });

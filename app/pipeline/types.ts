@@ -2,6 +2,7 @@
  * What a stage is. Stages are functions: run(input, params, ctx). No module-level state;
  * deterministic for a given seed; pixels outside the mask are never changed.
  */
+import type { LruCache } from '../common/lruCache';
 import type { ParamSchema, ParamValues, Rect } from '../common/params';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
@@ -72,6 +73,11 @@ export interface StageContext {
   signal: AbortSignal;
   progress(update: ProgressUpdate): void;
   sessions: SessionPool;
+  /**
+   * This pipeline's cache of built graphs and loaded weights (bounded, least recently used first out);
+   * absent = nothing is kept between calls. Never module-level state (issue 16 §3).
+   */
+  resources?: LruCache;
   models: ModelResolver;
   /** Seed for every random choice of the run. */
   seed: number;

@@ -17,6 +17,7 @@
  * Ties go to the position first in row-major order. Nothing is random: the result is the same on every
  * run (the seed is not used).
  */
+import type { LruCache } from '../../common/lruCache';
 import { StudioError, throwIfAborted } from '../../common/errors';
 import type { Mask, RgbImage } from '../../image/types';
 import { assertSameSize } from '../../image/types';
@@ -111,6 +112,8 @@ export interface MatchResult {
 
 export interface MatchEnv {
   sessions: SessionPool;
+  /** The pipeline's graph cache (StageContext.resources), if any. */
+  resources?: LruCache;
   signal?: AbortSignal;
   /** Progress 0..1 with a message. */
   progress?: (fraction: number, message: string) => void;
@@ -332,7 +335,9 @@ export async function matchBlocks(
     };
   });
   const roots = states.map((s) => (histInScan ? rootHistogram(s.histogram!, b * b) : null));
-  const session = await env.sessions.get(await ensureSearchGraph(cell, histInScan, o.similarity === 'ssim'));
+  const session = await env.sessions.get(
+    await ensureSearchGraph(cell, histInScan, o.similarity === 'ssim', undefined, env.resources),
+  );
   const prepareMs = performance.now() - t0;
   throwIfAborted(env.signal);
 

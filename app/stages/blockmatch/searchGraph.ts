@@ -28,6 +28,7 @@
  * by a hash of its bytes (ensureSearchGraph).
  */
 import { writeCachedModel } from '../../../native-models/generated/index';
+import type { LruCache } from '../../common/lruCache';
 import { GraphBuilder } from '../../graph/onnxBuilder';
 
 /** Added to a score to rule its position out (an ordinary score is within [-3, 3]). */
@@ -118,14 +119,13 @@ export function buildSearchGraph(cell: number, histogram: boolean, contrast = fa
   });
 }
 
-/** Graph files already written by this process, by variant and folder: building one takes milliseconds. */
-const written = new Map<string, Promise<string>>();
-
 /**
- * Writes the graph (atomically, through the shared model cache writer `writeCachedModel`: into
- * `<repo>/.cache/models`, or a folder under the OS temp dir when that is not writable) as
- * `blockmatch-search-<hash16>.onnx` unless it is already there, and returns its path.
+ * Writes the graph (atomically, through the shared model cache writer `writeCachedModel`: into the
+ * user's cache folder, `$INPAINT_STUDIO_CACHE` when set) as `blockmatch-search-<hash16>.onnx` unless it
+ * is already there, and returns its path.
  * @param dir another folder for the file
+ * @param resources the pipeline's cache (StageContext.resources): keeps the path by variant, so the graph
+ *   is built once per pipeline; without it each call builds it (milliseconds) and finds the file
  * @throws StudioError IO when the folder cannot be written.
  */
 export function ensureSearchGraph(
@@ -133,13 +133,9 @@ export function ensureSearchGraph(
   histogram: boolean,
   contrast = false,
   dir?: string,
+  resources?: LruCache,
 ): Promise<string> {
-  const key = `${cell}|${histogram}|${contrast}|${dir ?? ''}`;
-  let path = written.get(key);
-  if (!path) {
-    path = writeCachedModel(buildSearchGraph(cell, histogram, contrast), 'blockmatch-search', dir);
-    written.set(key, path);
-    path.catch(() => written.delete(key));
-  }
-  return path;
+  const write = () => writeCachedModel(buildSearchGraph(cell, histogram, contrast), 'blockmatch-search', dir);
+  if (!resources) return write();
+  return resources.get(`blockmatch-search:${cell}|${histogram}|${contrast}|${dir ?? ''}`, 1024, write);
 }

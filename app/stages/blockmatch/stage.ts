@@ -135,6 +135,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     { ...options, sampling: input.sampling },
     {
       sessions: ctx.sessions,
+      resources: ctx.resources,
       signal: ctx.signal,
       progress: (fraction, message) => ctx.progress({ step: Math.round(80 * fraction), total: 100, message }),
     },

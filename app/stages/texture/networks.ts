@@ -1,8 +1,10 @@
 /**
  * The texture stage's feature network: the embedded random multi-scale network (download-free, the
  * default), or VGG19 with the ImageNet convolution weights the model store fetched (`vgg19-conv`,
- * purpose 'features'), as Gatys et al. used. Weights are read once per file and process.
+ * purpose 'features'), as Gatys et al. used. Weights are read once per file and pipeline
+ * (StageContext.resources).
  */
+import { statSync } from 'node:fs';
 import { StudioError } from '../../common/errors';
 import type { ParamValues } from '../../common/params';
 import type { StageContext } from '../../pipeline/types';
@@ -13,15 +15,13 @@ import { vgg19Network, type Vgg19Weights } from './vgg19';
 
 export type NetworkChoice = 'embedded' | 'vgg19';
 
-const weightsByPath = new Map<string, Promise<Vgg19Weights>>();
-
 /**
  * @throws StudioError MODEL_MISSING when VGG19 is chosen and its weights are not installed (the message
  *   says how to install them); MODEL_INTEGRITY when the installed file is damaged.
  */
 export async function featureNetwork(
   params: ParamValues,
-  ctx: Pick<StageContext, 'models'>,
+  ctx: Pick<StageContext, 'models' | 'resources'>,
 ): Promise<FeatureNetwork> {
   if ((params.network as NetworkChoice) !== 'vgg19') return randomNetwork();
   const model = await ctx.models.resolve('features', 'vgg19-conv');
@@ -33,11 +33,10 @@ export async function featureNetwork(
         'panel), or `inpaint-studio models import vgg19-conv FILE`; or set texture.network=embedded.',
     );
   }
-  let weights = weightsByPath.get(model.path);
-  if (!weights) {
-    weights = loadVgg19Weights(model.path);
-    weightsByPath.set(model.path, weights);
-    weights.catch(() => weightsByPath.delete(model.path));
-  }
+  // Kept on the pipeline's cache (bounded), costed by the file's size; without one, read for this call.
+  const load = () => loadVgg19Weights(model.path);
+  const weights = ctx.resources
+    ? ctx.resources.get<Vgg19Weights>(`vgg19-weights:${model.path}`, statSync(model.path).size, load)
+    : load();
   return vgg19Network(await weights, { pool: params.pooling as 'max' | 'avg', weightsName: model.id });
 }

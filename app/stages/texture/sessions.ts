@@ -5,6 +5,7 @@
  * reuses it). Standalone (tests, benchmarks): a CPU session loaded for the call and released after.
  */
 import { writeCachedModel } from '../../../native-models/generated/index';
+import type { LruCache } from '../../common/lruCache';
 import { loadModelSession } from '../../ort/sessions';
 import type { ModelSession, SessionConfig, SessionPool } from '../../ort/types';
 
@@ -14,20 +15,21 @@ export interface SessionLease {
   done(): Promise<void>;
 }
 
+/** What a cached graph path costs against the cache's byte budget: nominal, the file lives on disk. */
+export const GRAPH_PATH_COST = 1024;
+
 export type SessionSource = (key: string, build: () => Uint8Array) => Promise<SessionLease>;
 
-/** Model files already written by this process, by key: building a graph costs tens of ms. */
-const written = new Map<string, Promise<string>>();
-
-export function pooledSessions(pool: SessionPool): SessionSource {
+/**
+ * @param resources the pipeline's cache (StageContext.resources): the written model file's path is kept
+ *   there by key, since building a graph costs tens of ms; without it each call builds and writes (the
+ *   content-addressed write finds an existing file and leaves it).
+ */
+export function pooledSessions(pool: SessionPool, resources?: LruCache): SessionSource {
   return async (key, build) => {
-    let path = written.get(key);
-    if (!path) {
-      path = writeCachedModel(build(), `texture-${key}`);
-      written.set(key, path);
-      path.catch(() => written.delete(key));
-    }
-    return { session: await pool.get(await path), done: async () => {} };
+    const write = () => writeCachedModel(build(), `texture-${key}`);
+    const path = await (resources ? resources.get(`texture-graph:${key}`, GRAPH_PATH_COST, write) : write());
+    return { session: await pool.get(path), done: async () => {} };
   };
 }
 

@@ -371,7 +371,7 @@ async function correct(
     0,
     variance(exDetail) - (init === 'previous' ? holeDetailVariance(start, work.hole, detailSigma) : 0),
   );
-  const sessions = pooledSessions(ctx.sessions);
+  const sessions = pooledSessions(ctx.sessions, ctx.resources);
   const spectrumWeight = params.spectrumWeight as number;
   // Hole-free windows of the crop's size nearby: the natural texture floor (when to stop) and the
   // spectrum term's target.
