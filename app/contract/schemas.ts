@@ -170,6 +170,12 @@ export const METHODS = {
     params: z.object({
       imageId: id,
       mask: MaskSchema.nullable(),
+      /**
+       * True: the mask is the one the last save of this image sent (`mask` is then null and ignored), so
+       * an unchanged mask is not copied and sent again. Answered saved: false when the engine no longer
+       * keeps that session; the page then sends the mask.
+       */
+      keepMask: z.literal(true).optional(),
       sampling: MaskSchema.nullable().optional(),
       state: z.string().max(1_000_000),
     }),

@@ -165,6 +165,21 @@ describe('editor session in the engine', () => {
       state,
     });
     expect(wrong.error).toMatchObject({ code: 'MASK_SIZE' });
+    // keepMask: the state changes, the mask kept from the last save stays without being sent again.
+    const state2 = JSON.stringify({ stages: [] });
+    expect(
+      (await call('saveSession', { imageId, mask: null, keepMask: true, state: state2 })).result,
+    ).toEqual({ saved: true });
+    const kept = (await call('loadSession', {})).result!.session as Record<string, unknown>;
+    expect(kept.state).toBe(state2);
+    expect(new Uint8Array((kept.mask as { data: ArrayBuffer }).data)).toEqual(mask);
+    // No session kept for another image: the page is told to send its mask.
+    const other = (await call('openImageData', { name: 'b.png', bytes: await pngBytes() })).result!
+      .imageId as string;
+    expect((await call('saveSession', { imageId: other, mask: null, keepMask: true, state })).result).toEqual(
+      { saved: false },
+    );
+    await call('closeImage', { imageId: other });
     await call('closeImage', { imageId });
     expect((await call('loadSession', {})).result).toEqual({ session: null });
   });

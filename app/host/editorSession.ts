@@ -118,12 +118,21 @@ export class EditorSessions {
         `Expected a ${img.image.width}×${img.image.height} sampling area for the session but received ` +
           `${sampling.width}×${sampling.height}`,
       );
+    let kept: SessionRecord['mask'] = null;
+    if (q.keepMask) {
+      // The mask of the last save, not sent again; without one for this image the page sends it.
+      const was = this.keeper.load();
+      if (!was || was.imageId !== q.imageId) return { saved: false };
+      kept = was.mask;
+    }
     this.keeper.save({
       imageId: q.imageId,
       // A copy: the message's buffer is not ours to keep.
-      mask: q.mask
-        ? { width: q.mask.width, height: q.mask.height, data: (q.mask.data as ArrayBuffer).slice(0) }
-        : null,
+      mask: q.keepMask
+        ? kept
+        : q.mask
+          ? { width: q.mask.width, height: q.mask.height, data: (q.mask.data as ArrayBuffer).slice(0) }
+          : null,
       sampling: sampling
         ? { width: sampling.width, height: sampling.height, data: (sampling.data as ArrayBuffer).slice(0) }
         : null,

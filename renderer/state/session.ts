@@ -94,6 +94,8 @@ export function restoredFields(
 export class SessionControl {
   private timer: unknown = null;
   private pendingConfirm: ((ok: boolean) => void) | null = null;
+  /** The image and mask version of the mask the engine keeps (the last save it took); null: unknown. */
+  private sentMask: { imageId: string; maskVersion: number } | null = null;
   /** Saving is off while a session is being restored (its own changes are not news). */
   private restoring = false;
 
@@ -182,16 +184,28 @@ export class SessionControl {
     const s = this.core.state;
     const m = this.mask();
     if (!api || !s.doc || s.engineStatus.health !== 'ready') return;
+    // The mask is copied and sent only when it changed since the last save the engine took (a copy of
+    // a 17.9 MP mask and its trip to the engine cost 1-2 s, and a save follows every settings change).
+    const sent = this.sentMask;
+    const keep = sent !== null && sent.imageId === s.doc.imageId && sent.maskVersion === s.maskVersion;
     try {
-      await api.saveSession({
+      const r = await api.saveSession({
         imageId: s.doc.imageId,
-        mask: m ? { width: m.width, height: m.height, data: m.mask.data.slice().buffer } : null,
+        mask: keep || !m ? null : { width: m.width, height: m.height, data: m.mask.data.slice().buffer },
+        ...(keep ? { keepMask: true as const } : {}),
         // The sampling area (null: anywhere), as run takes it.
         sampling: m?.samplingMask() ?? null,
         state: savedStateJson(s),
       });
+      if (r.saved) this.sentMask = { imageId: s.doc.imageId, maskVersion: s.maskVersion };
+      else if (keep) {
+        // The engine no longer keeps the mask (a restart): send it whole.
+        this.sentMask = null;
+        return this.saveNow();
+      }
     } catch {
       // The engine lost the image (evicted, restarted): there is no session to keep.
+      this.sentMask = null;
     }
   }
 

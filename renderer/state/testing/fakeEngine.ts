@@ -214,6 +214,11 @@ export function fakeEngine(): FakeEngine {
     },
     async saveSession(p: MethodParams<'saveSession'>) {
       api.calls.push({ method: 'saveSession', params: p });
+      if (p.keepMask) {
+        if (session?.imageId !== p.imageId) return { saved: false };
+        session = { ...p, mask: session.mask };
+        return { saved: true };
+      }
       session = { ...p, mask: p.mask ? { ...p.mask, data: (p.mask.data as ArrayBuffer).slice(0) } : null };
       return { saved: true };
     },
