@@ -168,16 +168,12 @@ export const LAYERS = [
 ];
 
 /**
- * Files whose imports cross the map today, each allowed exactly what is named here ('layer', or
- * 'stage:<name>' for a sibling stage, or a package). All but one are integration tests that drive a stage
- * through the pipeline, the host or a sibling; they leave this list when they move up to the layer they
- * exercise or to app/testing (issue 16 §5). The one production entry, texture's structure.ts, leaves it
- * when PatchMatch and push-pull move from LaMa's embedded fill to a shared fill module (issue 16 §1, third
- * move). Do not add to this list: put the file where its imports are allowed.
+ * Test files whose imports cross the map today, each allowed exactly what is named here ('layer', or
+ * 'stage:<name>' for a sibling stage, or a package): integration tests that drive a stage through the
+ * pipeline, the host or a sibling. They leave this list when they move up to the layer they exercise or to
+ * app/testing (issue 16 §5). Do not add to this list: put the file where its imports are allowed.
  */
 export const EXCEPTIONS = {
-  // Production: texture borrows the embedded fill's PatchMatch and push-pull (temporary, see above).
-  'app/stages/texture/structure.ts': ['stage:lama'],
   // The layering test runs ESLint itself.
   'app/common/layering.test.ts': ['eslint'],
   // ORT session tests run the generated test networks of the models layer.
@@ -195,7 +191,6 @@ export const EXCEPTIONS = {
   'app/stages/lama/sampling.test.ts': ['host', 'pipeline'],
   'app/stages/lama/stage.test.ts': ['host', 'pipeline'],
   'app/stages/texture/doNoHarm.test.ts': ['pipeline', 'stage:blockmatch'],
-  'app/stages/texture/structure.test.ts': ['stage:lama'],
   // Builds the main bundle it tests.
   'main/engineProcess.test.ts': ['scripts'],
   // Checks the generated LaMa-signature network against LaMa's adapters.

@@ -12,9 +12,9 @@ import type { Rect } from '../../app/common/params';
 import { cropImage, cropMask } from '../../app/image/crop';
 import { saveStrip, type StripPanel } from '../../app/image/strip';
 import type { RgbImage } from '../../app/image/types';
-import { groupHoles } from '../../app/stages/lama/embeddedFill/holeGeometry';
-import { patchMatchFill } from '../../app/stages/lama/embeddedFill/patchMatch';
-import { pushPullFill } from '../../app/stages/lama/embeddedFill/pushPull';
+import { groupHoles } from '../../app/image/fill/holeGeometry';
+import { patchMatchFill } from '../../app/image/fill/patchMatch';
+import { pushPullFill } from '../../app/image/fill/pushPull';
 import { blankHole, defaultCases, loadCase, teleaInpaint, type FillCase } from '../embeddedFillCompare';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -10,7 +10,7 @@ import type { ModelSession, SessionPool } from '../../ort/types';
 import { pooledSessions } from './sessions';
 
 function identityGraph(): Uint8Array {
-  const g = new GraphBuilder();
+  const g = new GraphBuilder('identity');
   const x = g.input('x', 'float32', [1]);
   const [y] = g.node('Identity', [x]);
   g.output(y, 'y', 'float32', [1]);

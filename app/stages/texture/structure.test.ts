@@ -9,7 +9,7 @@ import { createImage, createMask, type Mask, type RgbImage } from '../../image/t
 import { Random } from '../../graph/random';
 import { createSessionPool } from '../../ort/sessions';
 import type { ProgressUpdate } from '../../pipeline/types';
-import { pushPullFill } from '../lama/embeddedFill/pushPull';
+import { pushPullFill } from '../../image/fill/pushPull';
 import { gaussianBlur, luma } from './band';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';

@@ -13,8 +13,8 @@
  */
 import type { Mask, RgbImage } from '../../image/types';
 import { createMask } from '../../image/types';
-import { patchMatchFillAsync } from '../lama/embeddedFill/patchMatch';
-import { pushPullHoles } from '../lama/embeddedFill/pushPull';
+import { patchMatchFillAsync } from '../../image/fill/patchMatch';
+import { pushPullHoles } from '../../image/fill/pushPull';
 import { gaussianBlur, luma, maskedHighPass } from './band';
 import type { Exemplar } from './detail';
 

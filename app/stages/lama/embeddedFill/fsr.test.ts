@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../common/errors';
 import { createMask } from '../../../image/types';
 import { FSR, fsrFill, fsrFillAsync, planBlocks } from './fsr';
-import { pushPullFill } from './pushPull';
+import { pushPullFill } from '../../../image/fill/pushPull';
 import { changedOutside, imageFrom, maskFrom, noiseImage } from './testImages';
 
 /** Mean absolute error over the hole's pixels, all channels. */

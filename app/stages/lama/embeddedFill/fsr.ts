@@ -29,7 +29,7 @@
  */
 import { throwIfAborted } from '../../../common/errors';
 import { cloneImage, type Mask, type RgbImage } from '../../../image/types';
-import { checkFillInputs } from './holeGeometry';
+import { checkFillInputs } from '../../../image/fill/holeGeometry';
 
 export interface FsrOptions {
   signal?: AbortSignal;

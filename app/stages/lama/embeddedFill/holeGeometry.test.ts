@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMask } from '../../../image/types';
-import { distanceToKnown, groupAt, groupHoles, growRect } from './holeGeometry';
+import { distanceToKnown, groupAt, groupHoles, growRect } from '../../../image/fill/holeGeometry';
 
 describe('groupHoles', () => {
   it('keeps different groups more than `separation` apart and boxes each group exactly (property)', () => {

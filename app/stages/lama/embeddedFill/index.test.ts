@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../common/errors';
 import { embeddedFill, embeddedFillAsync, type EmbeddedFillMethod } from './index';
 import { fsrFill } from './fsr';
-import { patchMatchFill } from './patchMatch';
-import { pushPullFill } from './pushPull';
+import { patchMatchFill } from '../../../image/fill/patchMatch';
+import { pushPullFill } from '../../../image/fill/pushPull';
 import { chooseRegions } from './regionChoice';
 import { changedOutside, imageFrom, maskFrom, noiseImage } from './testImages';
 

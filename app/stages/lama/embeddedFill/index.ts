@@ -12,9 +12,9 @@ import { StudioError, describeValue, throwIfAborted } from '../../../common/erro
 import type { Rect } from '../../../common/params';
 import { cloneImage, createMask, maskArea, type Mask, type RgbImage } from '../../../image/types';
 import { fsrRounds } from './fsr';
-import { checkFillInputs, groupHoles, growRect } from './holeGeometry';
-import { patchMatchFill, patchMatchFillAsync, patchMatchRounds } from './patchMatch';
-import { pushPullFill } from './pushPull';
+import { checkFillInputs, groupHoles, growRect } from '../../../image/fill/holeGeometry';
+import { patchMatchFill, patchMatchFillAsync, patchMatchRounds } from '../../../image/fill/patchMatch';
+import { pushPullFill } from '../../../image/fill/pushPull';
 import { blendDetail, chooseRegions } from './regionChoice';
 import { cropImage, cropMask, maskBoundingBox } from '../../../image/crop';
 
@@ -250,5 +250,5 @@ export {
   patchMatchFillAsync,
   PATCHMATCH_DEFAULTS,
   type PatchMatchOptions,
-} from './patchMatch';
-export { pushPullFill, type PushPullOptions } from './pushPull';
+} from '../../../image/fill/patchMatch';
+export { pushPullFill, type PushPullOptions } from '../../../image/fill/pushPull';

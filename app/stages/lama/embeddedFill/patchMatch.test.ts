@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../common/errors';
 import { psnr } from '../../../image/metrics';
 import { createImage, createMask } from '../../../image/types';
-import { patchMatchFill, patchMatchFillAsync } from './patchMatch';
-import { pushPullFill } from './pushPull';
+import { patchMatchFill, patchMatchFillAsync } from '../../../image/fill/patchMatch';
+import { pushPullFill } from '../../../image/fill/pushPull';
 import { changedOutside, checkerboard, imageFrom, maskFrom, noiseImage } from './testImages';
 
 function expectCode(f: () => unknown, code: string): StudioError {

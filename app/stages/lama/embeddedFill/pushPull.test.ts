@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../common/errors';
 import { createImage, createMask } from '../../../image/types';
-import { pushPullFill } from './pushPull';
+import { pushPullFill } from '../../../image/fill/pushPull';
 import { changedOutside, imageFrom, maskFrom, noiseImage } from './testImages';
 
 function expectCode(f: () => unknown, code: string): StudioError {

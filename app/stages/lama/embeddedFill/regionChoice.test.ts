@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { embeddedFill } from './index';
-import { patchMatchFill } from './patchMatch';
+import { patchMatchFill } from '../../../image/fill/patchMatch';
 import { chooseRegions, FSR_MAX_DEPTH } from './regionChoice';
 import { imageFrom, maskFrom } from './testImages';
 

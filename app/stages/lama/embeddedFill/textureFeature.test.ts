@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkerboard, imageFrom, maskFrom } from './testImages';
-import { textureFeature } from './textureFeature';
+import { textureFeature } from '../../../image/fill/textureFeature';
 
 describe('textureFeature', () => {
   it('is zero on a flat image and positive on texture, scaled by the weight', () => {

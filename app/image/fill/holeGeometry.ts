@@ -3,9 +3,9 @@
  * nearby hole components (each group is filled with its own local context), and a chamfer distance to
  * the nearest known pixel. Private to the embedded fill.
  */
-import type { Rect } from '../../../common/params';
-import { StudioError, describeValue } from '../../../common/errors';
-import { assertSameSize, maskArea, type Mask, type RgbImage } from '../../../image/types';
+import type { Rect } from '../../common/params';
+import { StudioError, describeValue } from '../../common/errors';
+import { assertSameSize, maskArea, type Mask, type RgbImage } from '../types';
 
 /**
  * Checks that image and mask agree and that something is left to copy from.

@@ -15,10 +15,10 @@
  * - Work at large levels is bounded: fewer rounds, and a local random search where the hole holds many
  *   pixels or at full resolution (the doubled field is right up to a few pixels there).
  */
-import { throwIfAborted } from '../../../common/errors';
-import type { Rect } from '../../../common/params';
-import { maskBoundingBox, rectHull } from '../../../image/crop';
-import { assertSameSize, cloneImage, type Mask, type RgbImage } from '../../../image/types';
+import { throwIfAborted } from '../../common/errors';
+import type { Rect } from '../../common/params';
+import { maskBoundingBox, rectHull } from '../crop';
+import { assertSameSize, cloneImage, type Mask, type RgbImage } from '../types';
 import {
   checkFillInputs,
   checkIntegerOption,

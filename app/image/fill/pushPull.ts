@@ -7,8 +7,8 @@
  * from the coarse estimate (a cascadic multigrid), so linear ramps come back nearly exactly.
  * Every step is a convex combination: filled values stay within the range of the known values.
  */
-import { throwIfAborted } from '../../../common/errors';
-import { cloneImage, type Mask, type RgbImage } from '../../../image/types';
+import { throwIfAborted } from '../../common/errors';
+import { cloneImage, type Mask, type RgbImage } from '../types';
 import { checkFillInputs, groupAt, groupHoles, growRect } from './holeGeometry';
 
 export interface PushPullOptions {

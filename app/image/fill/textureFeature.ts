@@ -1,7 +1,7 @@
 /**
  * The per-pixel texture feature the PatchMatch fill carries as a fourth value. Private to the embedded fill.
  */
-import type { Mask, RgbImage } from '../../../image/types';
+import type { Mask, RgbImage } from '../types';
 import { pushPullHoles } from './pushPull';
 
 /**

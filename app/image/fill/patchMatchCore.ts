@@ -10,8 +10,8 @@
  * cover only the window of possible target top-lefts (the hole's box grown by a patch), not the whole
  * context crop.
  */
-import { throwIfAborted } from '../../../common/errors';
-import { summedArea } from '../../../image/summedArea';
+import { throwIfAborted } from '../../common/errors';
+import { summedArea } from '../summedArea';
 import { distanceToKnown } from './holeGeometry';
 
 /** Confidence of a target patch falls by this factor per pixel of its centre's distance into the hole. */
