@@ -9,7 +9,7 @@
  * `embedded` (the LaMa stage's download-free fill, its default method). Each fill goes through the engine's
  * pipeline as the image, with the hole as the mask (the stages see it as the previous stage's fill),
  * under each config: `none` (the fill itself), each correction stage alone, `chain`
- * (blockmatch, texture, color) and `auto` when the registry has a stage of that name; every stage with
+ * (the three, run in the chain's order: color, blockmatch, texture) and `auto` when the registry has a stage of that name; every stage with
  * its default parameters, seed 0.
  *
  * Scores (correctionsCases.ts): S, the mean CIEDE2000 between σ 4 low-passes of result and truth in the
@@ -48,7 +48,8 @@ export function defaultConfigs(): Record<string, string[]> {
     blockmatch: ['blockmatch'],
     texture: ['texture'],
     color: ['color'],
-    chain: ['blockmatch', 'texture', 'color'],
+    // Listed in the order the pipeline runs them (app/pipeline/chain.ts), whatever the order given.
+    chain: ['color', 'blockmatch', 'texture'],
   };
   if (STAGES.some((s) => (s.name as string) === 'auto')) configs.auto = ['auto'];
   return configs;
