@@ -62,7 +62,7 @@ describe('blockmatch detail mode: texture holes only', () => {
     expect(hole).toMatchObject({ kind: 'object', applied: false });
     expect(hole.reason).toMatch(/object or edge/);
     // The search still hands its choices on.
-    expect(r.artifacts.blockmatch).toBeDefined();
+    expect(r.artifacts?.blockmatch).toBeDefined();
   }, 60000);
 
   it('adds detail to a hole in an even texture (grass)', async () => {
