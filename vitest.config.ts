@@ -27,6 +27,11 @@ const SLOW_TEST_FILES = [
   'app/stages/blockmatch/detail.test.ts',
   'app/image/detailTransfer.test.ts',
   'app/stages/auto/stage.test.ts',
+  'app/stages/texture/structure.test.ts',
+  'app/stages/blockmatch/textureGate.test.ts',
+  'app/stages/blockmatch/detailSeams.test.ts',
+  // The embedded fill's region choice on real photos (deep holes, chelsea's eye).
+  'app/stages/lama/embeddedFill/regionChoice.test.ts',
   // 4000x3000 images: the LaMa stage's regions and batches; the CLI's neighbourhood runs (8 and 16 bit).
   'app/stages/lama/stage.test.ts',
   'app/cli/runNeighbourhoods.test.ts',
