@@ -13,6 +13,7 @@ import {
   type SafetensorsDType,
   type TensorData,
 } from './safetensors';
+import { xorshift32 } from '../app/common/random';
 import { digestTensors, type TensorDigest } from './tensorContent';
 import type { VirtualFile } from './testServer';
 import { VGG19_CONV_LAYERS, VGG19_TEXTURE_LAYERS, vgg19Tensors } from './vgg19Layers';
@@ -85,15 +86,8 @@ export function virtualSafetensors(
 /** Deterministic pseudo-random float32 weights (xorshift32), small like trained ones. */
 export function fakeWeights(count: number, seed: number): Uint8Array {
   const out = new Float32Array(count);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = (x / 4294967296 - 0.5) * 0.2;
-  }
+  const next = xorshift32((seed * 2654435761) >>> 0);
+  for (let i = 0; i < count; i++) out[i] = (next() / 4294967296 - 0.5) * 0.2;
   return new Uint8Array(out.buffer);
 }
 

@@ -2,21 +2,19 @@
  * A seeded generator for weights and test data: mulberry32 for uniforms (32-bit state; not for
  * cryptography) and Box-Muller for normals. The same seed gives the same numbers on every platform.
  */
+import { mulberry32 } from '../common/random';
+
 export class Random {
-  private state: number;
+  private readonly next: () => number;
   private spare: number | null = null;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.next();
   }
 
   /** Standard normal. */

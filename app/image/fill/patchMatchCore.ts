@@ -11,6 +11,7 @@
  * context crop.
  */
 import { throwIfAborted } from '../../common/errors';
+import { xorshift32 } from '../../common/random';
 import { summedArea } from '../summedArea';
 import { distanceToKnown } from './holeGeometry';
 
@@ -63,18 +64,11 @@ export interface Field {
 
 /** Small deterministic generator (xorshift32); one per group, seeded from the run's seed. */
 export class Rng {
-  private s: number;
+  /** Unsigned 32-bit words. */
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = (seed ^ 0x9e3779b9) >>> 0 || 0x6d2b79f5;
+    this.next = xorshift32((seed ^ 0x9e3779b9) >>> 0 || 0x6d2b79f5);
     for (let i = 0; i < 4; i++) this.next();
-  }
-  next(): number {
-    let s = this.s;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    this.s = s >>> 0;
-    return this.s;
   }
   /** Integer in [0, n). */
   below(n: number): number {

@@ -2,6 +2,7 @@
  * Seeded random numbers for the colour stage (directions, rotations, reference subsampling), so a run is
  * deterministic for a given seed. mulberry32: 32-bit state, fast, good enough for drawing directions.
  */
+import { mulberry32 } from '../../common/random';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -11,14 +12,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed ^ 0x9e3779b9);
   return {
     next,
     normal() {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMask } from '../../../image/types';
 import { distanceToKnown, groupAt, groupHoles, growRect } from '../../../image/fill/holeGeometry';
+import { mulberry32 } from '../../../common/random';
 
 describe('groupHoles', () => {
   it('keeps different groups more than `separation` apart and boxes each group exactly (property)', () => {
@@ -13,11 +14,8 @@ describe('groupHoles', () => {
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         (w, h, sep, seed) => {
           const mask = createMask(w, h);
-          let s = seed;
-          for (let i = 0; i < w * h; i++) {
-            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-            mask.data[i] = s / 4294967296 < 0.04 ? 1 : 0;
-          }
+          const rnd = mulberry32(seed);
+          for (let i = 0; i < w * h; i++) mask.data[i] = rnd() < 0.04 ? 1 : 0;
           const groups = groupHoles(mask, sep);
           const pts: [number, number, number][] = [];
           for (let y = 0; y < h; y++) {

@@ -6,6 +6,7 @@ import { createImage, createMask } from '../../../image/types';
 import { patchMatchFill, patchMatchFillAsync } from '../../../image/fill/patchMatch';
 import { pushPullFill } from '../../../image/fill/pushPull';
 import { changedOutside, checkerboard, imageFrom, maskFrom, noiseImage } from './testImages';
+import { mulberry32 } from '../../../common/random';
 
 function expectCode(f: () => unknown, code: string): StudioError {
   try {
@@ -29,11 +30,8 @@ describe('patchMatchFill', () => {
         fc.double({ min: 0.02, max: 0.6, noNaN: true }),
         (w, h, seedImg, seed, density) => {
           const img = noiseImage(w, h, seedImg);
-          let s = seedImg ^ 0x5bd1e995;
-          const mask = maskFrom(w, h, () => {
-            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-            return s / 4294967296 < density;
-          });
+          const rnd = mulberry32(seedImg ^ 0x5bd1e995);
+          const mask = maskFrom(w, h, () => rnd() < density);
           if (mask.data.every((v) => v === 1)) mask.data[0] = 0;
           const out = patchMatchFill(img, mask, { seed });
           expect(changedOutside(out, img, mask)).toEqual([]);

@@ -4,6 +4,7 @@ import { StudioError } from '../../../common/errors';
 import { createImage, createMask } from '../../../image/types';
 import { pushPullFill } from '../../../image/fill/pushPull';
 import { changedOutside, imageFrom, maskFrom, noiseImage } from './testImages';
+import { mulberry32 } from '../../../common/random';
 
 function expectCode(f: () => unknown, code: string): StudioError {
   try {
@@ -28,11 +29,8 @@ describe('pushPullFill', () => {
         (w, h, seedImg, seedMask, density) => {
           const img = noiseImage(w, h, seedImg);
           const mask = createMask(w, h);
-          let s = seedMask;
-          for (let i = 0; i < w * h; i++) {
-            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-            mask.data[i] = s / 4294967296 < density ? 1 : 0;
-          }
+          const rnd = mulberry32(seedMask);
+          for (let i = 0; i < w * h; i++) mask.data[i] = rnd() < density ? 1 : 0;
           if (mask.data.every((v) => v === 1)) mask.data[0] = 0;
           const out = pushPullFill(img, mask);
           expect(changedOutside(out, img, mask)).toEqual([]);

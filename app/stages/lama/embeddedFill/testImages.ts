@@ -1,4 +1,5 @@
 /** Synthetic images and masks for the embedded fills' tests (deterministic, no files). */
+import { xorshift32 } from '../../../common/random';
 import { createImage, createMask, type Mask, type RgbImage } from '../../../image/types';
 
 /** Fills every pixel from f(x, y) -> [r, g, b]. */
@@ -39,13 +40,8 @@ export function checkerboard(width: number, height: number, cell: number): RgbIm
 
 /** Value noise from a seeded generator: a texture with no repeats. */
 export function noiseImage(width: number, height: number, seed: number): RgbImage {
-  let s = seed >>> 0 || 1;
-  const rnd = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
+  const next = xorshift32(seed);
+  const rnd = () => next() / 4294967296;
   return imageFrom(width, height, () => [rnd(), rnd(), rnd()]);
 }
 
