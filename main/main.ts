@@ -78,6 +78,7 @@ function forkEngine(): EngineChild {
       ...process.env,
       INPAINT_STUDIO_MODELS:
         process.env.INPAINT_STUDIO_MODELS ?? path.join(app.getPath('userData'), 'models'),
+      INPAINT_STUDIO_SESSION_DIR: path.join(app.getPath('userData'), 'session'),
     },
   });
   return {

@@ -6,7 +6,7 @@
  */
 import { asStudioError } from '../common/errors';
 import { parseMessage } from '../contract/messages';
-import { EngineHost } from './engineHost';
+import { EngineHost, type EngineHostOptions } from './engineHost';
 import type { EngineServices } from './services';
 
 export interface EnginePort {
@@ -16,9 +16,15 @@ export interface EnginePort {
 }
 
 /** Serves EngineApi on `port` until the process ends. */
-export function serveEngineOnPort(port: EnginePort, services: EngineServices): EngineHost {
-  const host = new EngineHost(services, (name, payload) =>
-    port.postMessage({ type: 'event', name, payload }),
+export function serveEngineOnPort(
+  port: EnginePort,
+  services: EngineServices,
+  opts: EngineHostOptions = {},
+): EngineHost {
+  const host = new EngineHost(
+    services,
+    (name, payload) => port.postMessage({ type: 'event', name, payload }),
+    opts,
   );
   port.onMessage(async (raw) => {
     let id = -1;
