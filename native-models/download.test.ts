@@ -16,6 +16,7 @@ import {
   type Payload,
   type TestServer,
 } from './testServer';
+import { codeOf } from '../app/testing/errors';
 
 const SIZE = 300 * 1024;
 
@@ -32,16 +33,6 @@ function entry(id: string, url: string, p: Payload): ModelEntry {
     inputs: [],
     outputs: [],
   };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof StudioError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a StudioError');
 }
 
 let dir: string;

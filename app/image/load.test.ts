@@ -4,11 +4,11 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StudioError } from '../common/errors';
 import { embedPngMetadata } from './embedMetadata';
 import { srgbProfile } from './iccProfile';
 import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegWithBlocks } from './metadataFixtures';
 import { MAX_PIXELS, loadImage, loadImageFromBuffer } from './load';
+import { errorOf } from '../testing/errors';
 
 let dir: string;
 beforeAll(async () => {
@@ -36,15 +36,6 @@ function encoder(data: Uint8Array | Uint16Array, channels: Ch) {
   const is16 = data instanceof Uint16Array;
   const space = channels <= 2 ? (is16 ? 'grey16' : 'b-w') : is16 ? 'rgb16' : 'srgb';
   return sharp(data, { raw: { width: W, height: H, channels } }).toColourspace(space);
-}
-async function errorOf(p: Promise<unknown>): Promise<StudioError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(StudioError);
-    return e as StudioError;
-  }
-  throw new Error('expected a StudioError');
 }
 
 describe('loadImage: lossless formats, every layout', () => {

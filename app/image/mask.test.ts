@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StudioError } from '../common/errors';
 import { loadMask, maskFromArray, saveMask } from './mask';
 import { createMask } from './types';
+import { errorOf } from '../testing/errors';
 
 let dir: string;
 beforeAll(async () => {
@@ -15,15 +15,6 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function errorOf(p: Promise<unknown>): Promise<StudioError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(StudioError);
-    return e as StudioError;
-  }
-  throw new Error('expected a StudioError');
-}
 async function write(
   name: string,
   data: Uint8Array,

@@ -10,6 +10,7 @@ import { psnr } from './metrics';
 import { encodeImage, formatFromPath, saveImage } from './save';
 import type { RgbImage } from './types';
 import { createImage } from './types';
+import { errorOf } from '../testing/errors';
 
 let dir: string;
 beforeAll(async () => {
@@ -50,15 +51,6 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
-}
-async function errorOf(p: Promise<unknown>): Promise<StudioError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(StudioError);
-    return e as StudioError;
-  }
-  throw new Error('expected a StudioError');
 }
 
 describe('saveImage round trips', () => {

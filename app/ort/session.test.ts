@@ -6,6 +6,7 @@ import { StudioError } from '../common/errors';
 import { GENERATED_MODELS, ensureGeneratedModel } from '../../native-models/generated/index';
 import { createSessionPool, loadModelSession, readModelInfo } from './sessions';
 import type { TensorValue } from './types';
+import { codeOf } from '../testing/errors';
 
 let dir: string;
 let modelPath: string;
@@ -21,16 +22,6 @@ afterAll(async () => {
 const feed = (h = 64, w = 64): Record<string, TensorValue> => ({
   input: { dtype: 'float32', dims: [1, 4, h, w], data: new Float32Array(4 * h * w).fill(0.5) },
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(StudioError);
-    return (e as StudioError).code;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('loadModelSession', () => {
   it('loads on CPU by default, recording why each earlier provider was not used', async () => {

@@ -7,6 +7,7 @@ import type { SessionPool } from '../ort/types';
 import { Pipeline } from './run';
 import { tryValues } from './tryValues';
 import type { ModelResolver, StageDef, StageName } from './types';
+import { errorOf } from '../testing/errors';
 
 const sessions: SessionPool = {
   get: async () => {
@@ -58,15 +59,6 @@ function fixture() {
   return { image, mask, sampling };
 }
 
-async function caught(p: Promise<unknown>): Promise<StudioError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as StudioError;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('pipeline: sampling area', () => {
   it('hands the sampling area to every stage', async () => {
     const seen: (Mask | undefined)[] = [];
@@ -86,7 +78,7 @@ describe('pipeline: sampling area', () => {
   it('refuses a sampling area of another size, naming it and both sizes', async () => {
     const p = new Pipeline({ stages: [recordingStage('lama', [])], sessions, models });
     const { image, mask } = fixture();
-    const e = await caught(p.run({ image, mask, sampling: createMask(4, 4), stages: [{ name: 'lama' }] }));
+    const e = await errorOf(p.run({ image, mask, sampling: createMask(4, 4), stages: [{ name: 'lama' }] }));
     expect(e).toBeInstanceOf(StudioError);
     expect(e.code).toBe('MASK_SIZE');
     expect(e.message).toMatch(/sampling/);
@@ -100,13 +92,13 @@ describe('pipeline: sampling area', () => {
     const inHoleOnly = createMask(8, 6);
     inHoleOnly.data[10] = 1;
     for (const sampling of [createMask(8, 6), inHoleOnly]) {
-      const e = await caught(p.run({ image, mask, sampling, stages: [{ name: 'lama' }] }));
+      const e = await errorOf(p.run({ image, mask, sampling, stages: [{ name: 'lama' }] }));
       expect(e.code).toBe('PARAM_INVALID');
       expect(e.message).toMatch(/sampling/);
       expect(e.message).toMatch(/nothing to sample from/);
     }
     // localCrops (the CLI's neighbourhood runs) checks it the same way, before anything runs.
-    const e = await caught(p.localCrops({ mask, sampling: createMask(8, 6), stages: [{ name: 'lama' }] }));
+    const e = await errorOf(p.localCrops({ mask, sampling: createMask(8, 6), stages: [{ name: 'lama' }] }));
     expect(e.code).toBe('PARAM_INVALID');
   });
 

@@ -44,19 +44,3 @@ export function noiseImage(width: number, height: number, seed: number): RgbImag
   const rnd = () => next() / 4294967296;
   return imageFrom(width, height, () => [rnd(), rnd(), rnd()]);
 }
-
-/** Indices (into one plane) of the pixels whose values differ between a and b in any channel. */
-export function changedOutside(a: RgbImage, b: RgbImage, mask: Mask): number[] {
-  const n = a.width * a.height;
-  const bad: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (mask.data[i]) continue;
-    for (let c = 0; c < 3; c++) {
-      if (!Object.is(a.data[c * n + i], b.data[c * n + i])) {
-        bad.push(i);
-        break;
-      }
-    }
-  }
-  return bad;
-}
