@@ -1,12 +1,12 @@
 /**
  * The per-model record `<store>/<id>/model.json`: what was installed, from where, and its verified
- * SHA-256. Written only after the file's hash was checked, atomically (temp file + rename), so a reader
+ * SHA-256. Written only after the file's hash was checked, atomically (writeFileAtomic: temp file + rename), so a reader
  * sees either the old record or the new one.
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { tempPathFor } from '../app/image/atomicWrite';
+import { writeFileAtomic } from '../app/image/atomicWrite';
 
 export const RECORD_FILE = 'model.json';
 
@@ -81,16 +81,9 @@ export async function readRecord(modelDir: string): Promise<ModelRecord | null> 
   }
 }
 
-/** Writes `<modelDir>/model.json` atomically. @throws the file system's error when the folder is not writable. */
+/** Writes `<modelDir>/model.json` atomically. @throws StudioError IO when the folder is not writable. */
 export async function writeRecord(modelDir: string, record: ModelRecord): Promise<void> {
   const valid = RecordSchema.parse(record);
   const target = path.join(modelDir, RECORD_FILE);
-  const tmp = tempPathFor(target);
-  try {
-    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(target, JSON.stringify(valid, null, 2) + '\n', 'IO');
 }

@@ -5,9 +5,9 @@
  * header (refusing anything malformed with a message that names the problem), reads tensors from a
  * file, and writes files.
  */
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { StudioError } from '../app/common/errors';
-import { tempPathFor } from '../app/image/atomicWrite';
+import { writeFileAtomic } from '../app/image/atomicWrite';
 
 /** Bytes per element of every dtype the format defines. */
 export const DTYPE_BYTES = {
@@ -298,7 +298,7 @@ export function safetensorsFileBytes(
  * Writes `tensors` (in this order) as a safetensors file, atomically: a temporary file in the same folder
  * renamed over `file`, so a reader sees the old file or the complete new one.
  * @throws StudioError INTERNAL when a tensor's bytes do not match its dtype and shape; the file
- *   system's error when the folder cannot be written.
+ *   StudioError IO when the folder cannot be written.
  */
 export async function writeSafetensors(
   file: string,
@@ -315,12 +315,5 @@ export async function writeSafetensors(
     }
   }
   const header = encodeSafetensorsHeader(tensors, metadata);
-  const tmp = tempPathFor(file);
-  try {
-    await writeFile(tmp, [header, ...tensors.map((t) => t.data)]);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(file, [header, ...tensors.map((t) => t.data)], 'IO');
 }

@@ -71,3 +71,39 @@ describe('temporary files', () => {
     expect(await removeStaleTemps(path.join(dir, 'nope'))).toEqual([]);
   });
 });
+
+describe('writeFileAtomic', () => {
+  it('writes bytes, text, and byte chunks in order, replacing the old file', async () => {
+    const target = path.join(dir, 'out.bin');
+    await writeFileAtomic(target, new Uint8Array([9, 9]));
+    await writeFileAtomic(target, [new Uint8Array([1, 2]), new Uint8Array([]), new Uint8Array([3, 4, 5])]);
+    expect(Array.from(await fs.readFile(target))).toEqual([1, 2, 3, 4, 5]);
+    await writeFileAtomic(target, 'héllo\n', 'IO');
+    expect(await fs.readFile(target, 'utf8')).toBe('héllo\n');
+    expect(await fs.readdir(dir)).toEqual(['out.bin']);
+  });
+
+  it('gives a new file the mode asked for', async () => {
+    if (process.platform === 'win32') return;
+    const target = path.join(dir, 'private.onnx');
+    await writeFileAtomic(target, new Uint8Array([1]), 'IO', { mode: 0o600 });
+    expect((await fs.stat(target)).mode & 0o777).toBe(0o600);
+  });
+
+  it('sweeps the leftover patterns it is given', async () => {
+    const dead = deadPid();
+    await put(`old.onnx.${dead}.123.abc.tmp`);
+    await writeFileAtomic(path.join(dir, 'new.onnx'), new Uint8Array([1]), 'IO', {
+      stalePatterns: [TEMP_NAME, /^[^.].*\.onnx\.(?<pid>\d+)\.\d+\.[0-9a-z]+\.tmp$/],
+    });
+    expect(await fs.readdir(dir)).toEqual(['new.onnx']);
+  });
+
+  it('fails with the code asked for, naming the path, and leaves no temporary file', async () => {
+    const target = path.join(dir, 'missing', 'model.json');
+    const e = await writeFileAtomic(target, 'x', 'IO').catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'IO' });
+    expect((e as Error).message).toContain(target);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+});

@@ -105,24 +105,34 @@ export async function removeStaleTemps(folder: string, options: StaleTempOptions
   return removed;
 }
 
+export interface AtomicWriteOptions {
+  /** Permission bits of a new file (default 0o666 less the umask), e.g. 0o600 for a private cache. */
+  mode?: number;
+  /** Name patterns of leftovers to sweep from the folder first (default [TEMP_NAME]; see removeStaleTemps). */
+  stalePatterns?: readonly RegExp[];
+}
+
 /**
- * Writes `data` to `target` atomically (see the file comment), first removing leftover temporary files of
- * ours from the folder (removeStaleTemps).
+ * Writes `data` (bytes, UTF-8 text, or byte chunks written in order) to `target` atomically (see the file
+ * comment), first removing leftover temporary files of ours from the folder (removeStaleTemps). The one
+ * atomic writer: images, masks, sessions, model records, safetensors and the generated-model cache.
  * @throws StudioError with `code` (IMAGE_WRITE by default) naming the path and the reason.
  */
 export async function writeFileAtomic(
   target: string,
-  data: Uint8Array,
+  data: Uint8Array | string | readonly Uint8Array[],
   code: 'IMAGE_WRITE' | 'IO' = 'IMAGE_WRITE',
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   const temp = tempPathFor(target);
-  await removeStaleTemps(path.dirname(target));
+  await removeStaleTemps(path.dirname(target), { patterns: options.stalePatterns });
   let created = false;
   try {
-    const handle = await fs.open(temp, 'wx');
+    const handle = await fs.open(temp, 'wx', options.mode);
     created = true;
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+      else for (const chunk of data) await handle.writeFile(chunk);
       await handle.sync();
     } finally {
       await handle.close();

@@ -5,12 +5,12 @@
  * plant a file), and a cached file is used only when its bytes hash to what the builder made.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envPaths from 'env-paths';
 import { StudioError } from '../../app/common/errors';
-import { TEMP_NAME, removeStaleTemps, tempPathFor } from '../../app/image/atomicWrite';
+import { TEMP_NAME, writeFileAtomic } from '../../app/image/atomicWrite';
 import { sha256File } from '../sha256';
 import type { ConventionId } from '../conventionId';
 import { buildLamaDynamic4ch, buildLamaFixedBgr, buildLamaFixedRgb, buildMigan } from './models';
@@ -126,14 +126,7 @@ export async function writeCachedModel(bytes: Uint8Array, stem: string, cacheDir
   if (await holds(path, hash)) return path;
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await removeStaleTemps(dir, { patterns: [TEMP_NAME, LEGACY_TEMP] });
-    const tmp = tempPathFor(path);
-    try {
-      await writeFile(tmp, bytes, { flag: 'wx', mode: 0o600 });
-      await rename(tmp, path);
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    await writeFileAtomic(path, bytes, 'IO', { mode: 0o600, stalePatterns: [TEMP_NAME, LEGACY_TEMP] });
   } catch (e) {
     throw new StudioError(
       'IO',
