@@ -5,7 +5,8 @@ import { createSessionPool } from '../../ort/sessions';
 import { bruteForceMatches } from './bruteForce';
 import { blockHistogram, histogramDistance } from './histogram';
 import { matchBlocks, type BlockMatch, type MatchOptions } from './match';
-import { discMask, noiseTexture, rectMask, roughFill } from './testImages';
+import { discMask, noiseTexture, roughFill } from './testImages';
+import { rectMask } from '../../testing/masks';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());

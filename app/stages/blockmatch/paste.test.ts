@@ -5,7 +5,8 @@ import type { BlockMatch } from './match';
 import { featherPaste, hardPaste } from './paste';
 import { poissonPaste } from './poisson';
 import { seamContrast } from './seams';
-import { changedOutside, discMask, periodicTexture, roughFill } from './testImages';
+import { discMask, periodicTexture, roughFill } from './testImages';
+import { changedOutside } from '../../testing/masks';
 
 const W = 240;
 const H = 224;

@@ -4,7 +4,8 @@ import { maskBlocks } from './grid';
 import type { BlockMatch } from './match';
 import { featherPaste } from './paste';
 import { poissonPaste } from './poisson';
-import { changedOutside, discMask, noiseTexture, roughFill } from './testImages';
+import { discMask, noiseTexture, roughFill } from './testImages';
+import { changedOutside } from '../../testing/masks';
 
 const W = 96;
 const H = 88;

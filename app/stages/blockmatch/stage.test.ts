@@ -6,7 +6,8 @@ import { createSessionPool } from '../../ort/sessions';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import { BLOCKMATCH_PARAMS } from './params';
 import { blockmatchStage, computeCorrespondence } from './stage';
-import { changedOutside, discMask, noiseTexture, periodicTexture, roughFill } from './testImages';
+import { discMask, noiseTexture, periodicTexture, roughFill } from './testImages';
+import { changedOutside } from '../../testing/masks';
 import { SourceValidity } from './validity';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

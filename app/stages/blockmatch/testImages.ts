@@ -48,12 +48,6 @@ export function discMask(w: number, h: number, cx: number, cy: number, r: number
   return m;
 }
 
-export function rectMask(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Mask {
-  const m = createMask(w, h);
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m.data[y * w + x] = 1;
-  return m;
-}
-
 /**
  * What a fill might leave in the hole: the truth blurred (3x3 box, twice) plus noise of the given
  * amplitude; outside the hole the truth itself.
@@ -88,13 +82,4 @@ export function roughFill(truth: RgbImage, mask: Mask, noise = 0.04, seed = 9): 
       for (let c = 0; c < 3; c++)
         data[c * n + i] = Math.min(1, Math.max(0, src[c * n + i] + (rnd() - 0.5) * 2 * noise));
   return { width: w, height: h, data };
-}
-
-/** Number of values outside the hole that differ between a and b (0 = bit-exact). */
-export function changedOutside(a: RgbImage, b: RgbImage, mask: Mask): number {
-  const n = mask.width * mask.height;
-  let changed = 0;
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++) if (!mask.data[i] && a.data[c * n + i] !== b.data[c * n + i]) changed++;
-  return changed;
 }

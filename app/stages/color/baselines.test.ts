@@ -5,7 +5,8 @@ import { chooseReference, referenceSamples } from './reference';
 import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { exactSwSquared, type Colors } from './slicedWasserstein';
-import { defectInHole, rectMask, texturedImage } from './testScenes';
+import { defectInHole, texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 const truth = texturedImage(60, 44, 11, 5.5);
 const mask = rectMask(60, 44, 18, 12, 42, 32);

@@ -15,7 +15,8 @@ import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { addExactSwGradient } from './slicedWasserstein';
 import { solveRabinPeyre } from './solver';
-import { defectInHole, rectMask, texturedImage } from './testScenes';
+import { defectInHole, texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 /** A 20x16 image with an irregular hole (a rectangle and a notch), its ring reference, and a perturbed w. */
 function setup(seed = 2): { problem: ColorProblem; w: Float32Array } {

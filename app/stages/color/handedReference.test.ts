@@ -5,7 +5,8 @@ import { srgbToLab } from './colorSpace';
 import { COLOR_PARAMS } from './params';
 import { createRng } from './rng';
 import { colorStage, handedReference } from './stage';
-import { defectInHole, rectMask, testContext } from './testScenes';
+import { defectInHole, testContext } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 // A garden-like scene: yellow-orange stamens (left) beside a green background (right); the hole lies in
 // the stamens and holds a bland, lightened, blurred fill (the blur+bland defect).

@@ -3,7 +3,8 @@ import { JsKernels, type KernelInput, type SlicedKernels } from './kernels';
 import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { boundingBox, QuantileTables, type Colors } from './slicedWasserstein';
-import { rectMask, texturedImage } from './testScenes';
+import { texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 import { totalVariation } from './tvProx';
 import { WasmKernels } from './wasm/wasmKernels';
 

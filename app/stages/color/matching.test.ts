@@ -4,7 +4,8 @@ import { loadImage } from '../../image/load';
 import { blandFill, blob, blurFill, lowPassError } from '../../image/testFills.testing';
 import { COLOR_PARAMS } from './params';
 import { colorStage } from './stage';
-import { changedOutside, testContext } from './testScenes';
+import { testContext } from './testScenes';
+import { changedOutside } from '../../testing/masks';
 
 async function forehead() {
   const truth = (await loadImage('fixtures/images/chelsea.png')).image;

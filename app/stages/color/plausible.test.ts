@@ -8,7 +8,8 @@ import { ringPixels } from './reference';
 import { buildRegion } from './region';
 import { createRng } from './rng';
 import { colorStage } from './stage';
-import { rectMask, testContext } from './testScenes';
+import { testContext } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 describe('edge colour map', () => {
   it('recovers a lightness gain, a chroma gain with a hue rotation and a shift, despite outliers', () => {

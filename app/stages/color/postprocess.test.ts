@@ -4,7 +4,8 @@ import { SpaceConverter } from './colorSpace';
 import { correctSeam, smoothChange } from './postprocess';
 import { buildRegion, type Region } from './region';
 import { createRng } from './rng';
-import { rectMask, texturedImage } from './testScenes';
+import { texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 const W = 60;
 const H = 50;

@@ -3,7 +3,8 @@ import { cloneImage } from '../../image/types';
 import { SpaceConverter } from './colorSpace';
 import { PreviewCanvas } from './preview';
 import { buildRegion, writeRegionInto } from './region';
-import { rectMask, texturedImage } from './testScenes';
+import { texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 describe('colour stage previews', () => {
   const W = 2100;

@@ -11,7 +11,8 @@ import { exactSwSquared } from './slicedWasserstein';
 import { solveRabinPeyre, type SolverOptions } from './solver';
 import { totalVariation } from './tvProx';
 import { colorStage } from './stage';
-import { defectInHole, rectMask, testContext, texturedImage } from './testScenes';
+import { defectInHole, testContext, texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 
 const W = 64;
 const H = 48;

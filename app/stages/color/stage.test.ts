@@ -10,7 +10,8 @@ import { chooseReference, referenceSamples, ringPixels } from './reference';
 import { buildRegion, writeRegion } from './region';
 import { createRng } from './rng';
 import { colorStage, ProgressReporter } from './stage';
-import { changedOutside, defectInHole, rectMask, testContext, texturedImage } from './testScenes';
+import { defectInHole, testContext, texturedImage } from './testScenes';
+import { changedOutside, rectMask } from '../../testing/masks';
 
 const W = 72;
 const H = 54;

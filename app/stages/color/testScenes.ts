@@ -2,7 +2,7 @@
  * Small synthetic scenes for the colour stage's tests: a textured colour image, rectangular holes, a
  * colour defect inside the hole, and a stage context that needs no model.
  */
-import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
+import { createImage, type Mask, type RgbImage } from '../../image/types';
 import type { ProgressUpdate, StageContext } from '../../pipeline/types';
 import { createRng } from './rng';
 
@@ -27,19 +27,6 @@ export function texturedImage(width: number, height: number, seed = 1, period = 
   return img;
 }
 
-export function rectMask(
-  width: number,
-  height: number,
-  x0: number,
-  y0: number,
-  x1: number,
-  y1: number,
-): Mask {
-  const m = createMask(width, height);
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m.data[y * width + x] = 1;
-  return m;
-}
-
 /** A copy of image whose hole pixels are desaturated towards grey by `fade` and shifted by `shift` (sRGB). */
 export function defectInHole(image: RgbImage, mask: Mask, shift: readonly number[], fade = 0.4): RgbImage {
   const out = createImage(image.width, image.height, image.data.slice());
@@ -53,17 +40,6 @@ export function defectInHole(image: RgbImage, mask: Mask, shift: readonly number
     }
   }
   return out;
-}
-
-/** Number of values outside the hole that differ (bit for bit) between two images. */
-export function changedOutside(a: RgbImage, b: RgbImage, mask: Mask): number {
-  const n = mask.width * mask.height;
-  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
-  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
-  let changed = 0;
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++) if (!mask.data[i] && ua[c * n + i] !== ub[c * n + i]) changed++;
-  return changed;
 }
 
 /** A stage context for direct stage runs; progress updates are collected in `updates`. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRegion } from './region';
 import { createRng } from './rng';
-import { rectMask, texturedImage } from './testScenes';
+import { texturedImage } from './testScenes';
+import { rectMask } from '../../testing/masks';
 import { regionGradient, regionGradientAdjoint, totalVariation, TvProx } from './tvProx';
 
 function scene() {

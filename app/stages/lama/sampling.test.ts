@@ -11,6 +11,7 @@ import { createImage, createMask, type Mask, type RgbImage } from '../../image/t
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import { lamaStage } from './stage';
+import { changedOutside } from '../../testing/masks';
 
 const store = new ModelStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'lama-sampling-models-')) });
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
@@ -53,14 +54,6 @@ function brightInHole(img: RgbImage, hole: Mask): { max: number; bright: number 
     if (v > 0.6) bright++;
   }
   return { max, bright };
-}
-
-function changedOutside(out: RgbImage, input: RgbImage, hole: Mask): number {
-  const n = W * H;
-  let changed = 0;
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++) if (!hole.data[i] && out.data[c * n + i] !== input.data[c * n + i]) changed++;
-  return changed;
 }
 
 const cases: [string, Record<string, unknown>, string | undefined][] = [

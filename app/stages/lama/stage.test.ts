@@ -16,6 +16,7 @@ import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import type { ResolvedModel, StageDef } from '../../pipeline/types';
 import { LAMA_PARAMS } from './params';
 import { lamaStage } from './stage';
+import { changedOutside, rectMask } from '../../testing/masks';
 
 // A pass-through spy: the tests below prove the whole image is never resized.
 vi.mock('../../image/resize', async (importOriginal) => {
@@ -44,18 +45,8 @@ function twoTone(w: number, h: number): RgbImage {
   return img;
 }
 
-function rectMask(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Mask {
-  const m = createMask(w, h);
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m.data[y * w + x] = 1;
-  return m;
-}
-
 function expectOutsideUntouched(out: RgbImage, input: RgbImage, mask: Mask) {
-  const n = mask.width * mask.height;
-  let changed = 0;
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++) if (!mask.data[i] && out.data[c * n + i] !== input.data[c * n + i]) changed++;
-  expect(changed).toBe(0);
+  expect(changedOutside(out, input, mask)).toBe(0);
 }
 
 function meanInHole(img: RgbImage, mask: Mask, channel: number, xFrom: number, xTo: number): number {
