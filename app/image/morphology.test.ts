@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { distanceTransform, featherWeights, growMask } from './morphology';
+import { mulberry32 } from '../common/random';
+import { distanceToKnown, distanceTransform, featherWeights, growMask } from './morphology';
 import { createMask, maskArea } from './types';
 
 const gridArb = fc
@@ -12,11 +13,8 @@ const gridArb = fc
   })
   .map(({ w, h, seed, density }) => {
     const data = new Uint8Array(w * h);
-    let s = seed >>> 0 || 1;
-    for (let i = 0; i < data.length; i++) {
-      s = (s * 1664525 + 1013904223) >>> 0;
-      data[i] = s / 2 ** 32 < density ? 1 : 0;
-    }
+    const rnd = mulberry32(seed);
+    for (let i = 0; i < data.length; i++) data[i] = rnd() < density ? 1 : 0;
     return { w, h, data };
   });
 
@@ -33,6 +31,44 @@ function bruteDistance(data: Uint8Array, w: number, h: number): number[] {
   }
   return out;
 }
+
+describe('distanceToKnown (chamfer)', () => {
+  it('measures the distance to the nearest known pixel (chamfer, within 8%)', () => {
+    const W = 41;
+    const hole = new Uint8Array(W * W).fill(1);
+    hole[20 * W + 20] = 0;
+    const d = distanceToKnown(hole, W, W);
+    expect(d[20 * W + 20]).toBe(0);
+    expect(d[20 * W + 30]).toBeCloseTo(10, 5);
+    const diag = d[30 * W + 30];
+    expect(Math.abs(diag - Math.hypot(10, 10)) / Math.hypot(10, 10)).toBeLessThan(0.08);
+  });
+
+  it('stays within 8% of the exact distance, in whole thirds of a pixel, on random masks', () => {
+    fc.assert(
+      fc.property(gridArb, ({ w, h, data }) => {
+        const known = data.map((v) => (v ? 0 : 1));
+        const got = distanceToKnown(data, w, h);
+        const exact = distanceTransform(known, w, h);
+        for (let i = 0; i < data.length; i++) {
+          if (exact[i] === Infinity) {
+            expect(got[i]).toBeCloseTo(w + h, 4);
+            continue;
+          }
+          expect(Math.abs(3 * got[i] - Math.round(3 * got[i]))).toBeLessThan(1e-3);
+          expect(got[i]).toBeGreaterThanOrEqual(exact[i] * 0.92 - 1e-5);
+          expect(got[i]).toBeLessThanOrEqual(exact[i] * 1.08 + 1e-5);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('does not measure from outside the array: a hole on the border counts from its known side', () => {
+    // One row: hole, hole, known. The first pixel is 2 px from the known one, not 1 from the edge.
+    expect(Array.from(distanceToKnown(new Uint8Array([1, 1, 0]), 3, 1))).toEqual([2, 1, 0]);
+  });
+});
 
 describe('distanceTransform', () => {
   it('equals brute force on random masks', () => {

@@ -1,7 +1,7 @@
 /**
  * Where the hole is: input checks shared by the embedded fills, grouping of
- * nearby hole components (each group is filled with its own local context), and a chamfer distance to
- * the nearest known pixel. Private to the embedded fill.
+ * nearby hole components (each group is filled with its own local context). The chamfer distance to the
+ * nearest known pixel it used to hold is distanceToKnown in ../morphology. Private to the embedded fill.
  */
 import type { Rect } from '../../common/params';
 import { StudioError, describeValue } from '../../common/errors';
@@ -138,48 +138,4 @@ export function groupHoles(mask: Mask, separation: number): HoleGroups {
 /** The group id of a hole pixel at (x, y) (0 for a pixel in a block without hole pixels). */
 export function groupAt(groups: HoleGroups, x: number, y: number): number {
   return groups.blockLabels[((y / groups.blockSize) | 0) * groups.blockCols + ((x / groups.blockSize) | 0)];
-}
-
-/**
- * Chamfer (3-4) distance, in pixels, from each pixel where `hole` is non-zero to the nearest pixel where it
- * is zero; 0 on known pixels. Pixels outside the array count as unknown (a hole touching the border is
- * measured from its known side only). Returns a large value (width + height) when no pixel is known.
- */
-export function distanceToKnown(hole: Uint8Array, width: number, height: number): Float32Array {
-  const W = width;
-  const big = 3 * (width + height);
-  const d = new Float32Array(W * height);
-  for (let i = 0; i < d.length; i++) d[i] = hole[i] ? big : 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = y * W + x;
-      let v = d[i];
-      if (v === 0) continue;
-      if (x > 0 && d[i - 1] + 3 < v) v = d[i - 1] + 3;
-      if (y > 0) {
-        const u = i - W;
-        if (d[u] + 3 < v) v = d[u] + 3;
-        if (x > 0 && d[u - 1] + 4 < v) v = d[u - 1] + 4;
-        if (x < W - 1 && d[u + 1] + 4 < v) v = d[u + 1] + 4;
-      }
-      d[i] = v;
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = W - 1; x >= 0; x--) {
-      const i = y * W + x;
-      let v = d[i];
-      if (v === 0) continue;
-      if (x < W - 1 && d[i + 1] + 3 < v) v = d[i + 1] + 3;
-      if (y < height - 1) {
-        const b = i + W;
-        if (d[b] + 3 < v) v = d[b] + 3;
-        if (x < W - 1 && d[b + 1] + 4 < v) v = d[b + 1] + 4;
-        if (x > 0 && d[b - 1] + 4 < v) v = d[b - 1] + 4;
-      }
-      d[i] = v;
-    }
-  }
-  for (let i = 0; i < d.length; i++) d[i] /= 3;
-  return d;
 }

@@ -22,12 +22,12 @@ import { assertSameSize, cloneImage, type Mask, type RgbImage } from '../types';
 import {
   checkFillInputs,
   checkIntegerOption,
-  distanceToKnown,
   groupAt,
   groupHoles,
   growRect,
   type HoleGroups,
 } from './holeGeometry';
+import { distanceToKnown } from '../morphology';
 import {
   CH,
   Rng,

@@ -13,7 +13,7 @@
 import { throwIfAborted } from '../../common/errors';
 import { xorshift32 } from '../../common/random';
 import { summedArea } from '../summedArea';
-import { distanceToKnown } from './holeGeometry';
+import { distanceToKnown } from '../morphology';
 
 /** Confidence of a target patch falls by this factor per pixel of its centre's distance into the hole. */
 const GAMMA = 1.3;

@@ -11,11 +11,12 @@
  *   neighbours', a change that follows an edge of u stays sharp.
  * - correctSeam: the colour difference left across the hole's edge (each untouched pixel next to the hole
  *   minus the mean of its hole neighbours) is spread into the hole smoothly (push-pull interpolation over a
- *   pyramid, Gortler et al. 1996), faded with the distance d to the edge (chamfer) as exp(−(d − 1) / width), and
+ *   pyramid, Gortler et al. 1996), faded with the distance d to the edge (chamfer, distanceToKnown) as exp(−(d − 1) / width), and
  *   added, so that the edge of the hole does not show as an outline. The fade keeps the hole's interior as
  *   the transfer left it: when only the fill's interior was off, the transfer also moves the (right) edge,
  *   and an unfaded correction would undo the interior's correction along with it.
  */
+import { distanceToKnown } from '../../image/morphology';
 import type { RgbImage } from '../../image/types';
 import type { SpaceConverter, WorkingSpace } from './colorSpace';
 import type { Region } from './region';
@@ -311,42 +312,6 @@ function pushPull(val: Float32Array[], wt: Float32Array, W: number, H: number): 
 const SEAM_CELL = 4;
 
 /**
- * Chamfer (3-4) distance, in thirds of a pixel, from each cell of a W x H grid to the nearest cell where
- * `inside` is −1 (within 8% of the Euclidean distance), capped at `cap`.
- */
-function chamferDistance(inside: Int32Array, W: number, H: number, cap: number): Int32Array {
-  const d = new Int32Array(W * H);
-  for (let j = 0; j < d.length; j++) d[j] = inside[j] < 0 ? 0 : cap;
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const j = y * W + x;
-      let v = d[j];
-      if (v === 0) continue;
-      if (x > 0 && d[j - 1] + 3 < v) v = d[j - 1] + 3;
-      if (y > 0) {
-        if (d[j - W] + 3 < v) v = d[j - W] + 3;
-        if (x > 0 && d[j - W - 1] + 4 < v) v = d[j - W - 1] + 4;
-        if (x + 1 < W && d[j - W + 1] + 4 < v) v = d[j - W + 1] + 4;
-      }
-      d[j] = v;
-    }
-  for (let y = H - 1; y >= 0; y--)
-    for (let x = W - 1; x >= 0; x--) {
-      const j = y * W + x;
-      let v = d[j];
-      if (v === 0) continue;
-      if (x + 1 < W && d[j + 1] + 3 < v) v = d[j + 1] + 3;
-      if (y + 1 < H) {
-        if (d[j + W] + 3 < v) v = d[j + W] + 3;
-        if (x + 1 < W && d[j + W + 1] + 4 < v) v = d[j + W + 1] + 4;
-        if (x > 0 && d[j + W - 1] + 4 < v) v = d[j + W - 1] + 4;
-      }
-      d[j] = v;
-    }
-  return d;
-}
-
-/**
  * Adds to w the smooth interpolation into the hole of the differences across its edge, faded over `width`
  * pixels (see the file comment; > 0), read from `image` (the untouched pixels) in the working space. The
  * differences are interpolated on a grid of SEAM_CELL-pixel cells and read back bilinearly.
@@ -424,13 +389,16 @@ export function correctSeam(
   const cap = Math.ceil(3 * (1 + width * Math.log(1000)));
   const fades = new Float32Array(cap + 1);
   for (let i = 0; i < cap; i++) fades[i] = Math.exp(-(i / 3 - 1) / width);
-  const dist = chamferDistance(index, W, H, cap);
+  // known > 0 above: the grid's margin holds a known cell, so every distance is a real one.
+  const hole = new Uint8Array(W * H);
+  for (let j = 0; j < hole.length; j++) hole[j] = index[j] < 0 ? 0 : 1;
+  const dist = distanceToKnown(hole, W, H);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const j = y * W + x;
       const k = index[j];
       if (k < 0) continue;
-      const fade = fades[dist[j]];
+      const fade = fades[Math.min(cap, Math.round(3 * dist[j]))];
       if (fade === 0) continue;
       let fx = (x + 0.5) / S - 0.5;
       let fy = (y + 0.5) / S - 0.5;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMask } from '../../../image/types';
-import { distanceToKnown, groupAt, groupHoles, growRect } from '../../../image/fill/holeGeometry';
+import { groupAt, groupHoles, growRect } from '../../../image/fill/holeGeometry';
 import { mulberry32 } from '../../../common/random';
 
 describe('groupHoles', () => {
@@ -45,7 +45,7 @@ describe('groupHoles', () => {
   });
 });
 
-describe('growRect / distanceToKnown', () => {
+describe('growRect', () => {
   it('clips a grown box to the image', () => {
     expect(growRect({ x: 3, y: 2, width: 5, height: 4 }, 4, 10, 8)).toEqual({
       x: 0,
@@ -59,16 +59,5 @@ describe('growRect / distanceToKnown', () => {
       width: 4,
       height: 4,
     });
-  });
-
-  it('measures the distance to the nearest known pixel (chamfer, within 8%)', () => {
-    const W = 41;
-    const hole = new Uint8Array(W * W).fill(1);
-    hole[20 * W + 20] = 0;
-    const d = distanceToKnown(hole, W, W);
-    expect(d[20 * W + 20]).toBe(0);
-    expect(d[20 * W + 30]).toBeCloseTo(10, 5);
-    const diag = d[30 * W + 30];
-    expect(Math.abs(diag - Math.hypot(10, 10)) / Math.hypot(10, 10)).toBeLessThan(0.08);
   });
 });

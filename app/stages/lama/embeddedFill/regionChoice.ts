@@ -23,7 +23,8 @@ import {
   type HoleKind,
 } from '../../../image/stationarity';
 import { createMask, type Mask, type RgbImage } from '../../../image/types';
-import { distanceToKnown, groupHoles, growRect } from '../../../image/fill/holeGeometry';
+import { groupHoles, growRect } from '../../../image/fill/holeGeometry';
+import { distanceToKnown } from '../../../image/morphology';
 
 /**
  * Holes at most this wide (max distance to a known pixel, px) stay FSR's even in a texture: a few pixels
