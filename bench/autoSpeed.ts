@@ -11,7 +11,7 @@
  *                     auto runs them on each hole's crop, colour-then-detail only where colour helped.
  * Prints a table, writes bench/results/auto-speed.json.
  */
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,7 @@ import { resizeImage } from '../app/image/resize';
 import { maskArea, type RgbImage } from '../app/image/types';
 import { blobMask } from './masks';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 const FIXTURES = path.resolve('../shared/fixtures/images');
 export const TARGET_MS = 20000;
@@ -124,8 +125,7 @@ export async function benchAutoSpeed(file = path.join(FIXTURES, 'Garden.jpg')): 
 function writeResults(data: unknown): string {
   const file = path.resolve('bench/results/auto-speed.json');
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data);
   return file;
 }
 

@@ -36,7 +36,7 @@
  * Timings on a shared 2-core machine vary run to run; `load` is the 1-minute load average at the start.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,6 +61,7 @@ import { SourceValidity } from '../app/stages/blockmatch/validity';
 import { Pipeline } from '../app/pipeline/run';
 import { lamaStage } from '../app/stages/lama/stage';
 import { blobMask } from './masks';
+import { writeJsonSync } from './jsonFile';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '../../shared/fixtures/images');
@@ -699,11 +700,12 @@ export async function benchBlockmatch(
   }
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, 'blockmatch.json');
-  writeFileSync(
-    `${file}.tmp`,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows }, null, 2)}\n`,
-  );
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    rows,
+  });
   log(`wrote ${file}`);
   return rows;
 }

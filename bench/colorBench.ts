@@ -16,7 +16,7 @@
  *
  * Writes bench/results/color.json.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +41,7 @@ import {
 } from '../app/stages/color/solver';
 import { blobMask } from './masks';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 export const FIXTURES = path.resolve('../shared/fixtures/images');
 const RESULTS = path.resolve('bench/results');
@@ -438,8 +439,7 @@ async function main() {
     totalMs: Math.round(performance.now() - t0),
     rows,
   };
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data);
   process.stdout.write(`\nwrote ${file}\n`);
 }
 

@@ -20,7 +20,7 @@
  * truth, cropped around the hole; the GPL-2+ fixtures' strips are git-ignored).
  * `--quick` (or CORRECTIONS_QUICK=1) runs the brick, astronaut and chelsea cases only.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cropImage, cropMask, expandRect, maskBoundingBox } from '../app/image/crop';
@@ -40,6 +40,7 @@ import {
   type FillName,
 } from './correctionsCases';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 /** The configs and the stage lists they run; `auto` only when the registry has it. */
 export function defaultConfigs(): Record<string, string[]> {
@@ -364,11 +365,7 @@ export function correctionsMarkdown(r: Awaited<ReturnType<typeof runCorrections>
 
 export function writeJson(file: string, data: unknown): string {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(
-    `${file}.tmp`,
-    `${JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`,
-  );
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
   return file;
 }
 

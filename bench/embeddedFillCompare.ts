@@ -13,7 +13,7 @@
  * is near 0). PSNR rewards blur, so read it together with `detail` and the gallery.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ import { pushPullFill } from '../app/image/fill/pushPull';
 import { blobMask } from './masks';
 import { mulberry32 } from '../app/common/random';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(HERE, '../../shared/fixtures/images');
@@ -255,8 +256,7 @@ function writeJson(rows: Row[]): string {
       'relative to the original) inside the hole. Telea: cv2.inpaint INPAINT_TELEA, radius 3, one thread.',
     rows,
   };
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data);
   return file;
 }
 

@@ -21,7 +21,7 @@
  * git-ignored).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +35,7 @@ import { maskArea, type Mask, type RgbImage } from '../app/image/types';
 import { FIXTURES, objectBlob, score, truthRef } from './correctionsCases';
 import { addStrokes, blankHole } from './embeddedFillCompare';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -261,8 +262,7 @@ export async function photosMain(argv: string[]): Promise<PhotoRow[]> {
     const file = path.join(ROOT, 'bench/results/embedded-fill-photos.json');
     mkdirSync(path.dirname(file), { recursive: true });
     const data = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, rows };
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
+    writeJsonSync(file, data);
     process.stdout.write(`wrote ${path.relative(ROOT, file)}\n`);
   }
   return rows;

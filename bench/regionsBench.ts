@@ -21,7 +21,7 @@
  *                                                one case (one JSON line)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ import { createMask, maskArea, type Mask } from '../app/image/types';
 import { blobMask } from './masks';
 import { mulberry32 } from '../app/common/random';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 export type Row = Record<string, string | number | null>;
 
@@ -263,8 +264,7 @@ export async function benchMargins(extraModels: readonly string[] = []): Promise
 function writeResults(data: unknown): string {
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, 'regions.json');
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data);
   return file;
 }
 

@@ -13,9 +13,10 @@
  * --configs=…, --no-strips) pass through. Results: bench/results/*.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { table } from './table';
+import { writeJsonSync } from './jsonFile';
 
 const FIXTURES = path.resolve('../shared/fixtures/images');
 const RESULTS = path.resolve('bench/results');
@@ -32,8 +33,7 @@ function runCase(image: string, mp: string, engine: string): Record<string, unkn
 export function writeResults(name: string, data: unknown): string {
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `${name}.json`);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, data);
   return file;
 }
 

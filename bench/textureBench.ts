@@ -6,7 +6,7 @@
  *   npx tsx bench/textureBench.ts [runs]
  * Writes bench/results/texture.json. `benchTexture()` returns the rows for `npm run bench`.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad } from '../app/graph/autodiff';
@@ -16,6 +16,7 @@ import { loadModelSession } from '../app/ort/sessions';
 import type { ModelSession, TensorValue } from '../app/ort/types';
 import { synthesisGraph } from '../app/stages/texture/gatysLoss';
 import { randomNetwork, type RandomNetwork } from '../app/stages/texture/randomNetwork';
+import { writeJsonSync } from './jsonFile';
 
 export interface TextureBenchRow {
   size: string;
@@ -123,10 +124,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const dir = path.resolve('bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'texture.json');
-  writeFileSync(
-    `${file}.tmp`,
-    `${JSON.stringify({ date: new Date().toISOString(), network: randomNetwork().spec.name, rows }, null, 2)}\n`,
-  );
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, { date: new Date().toISOString(), network: randomNetwork().spec.name, rows });
   process.stdout.write(`wrote ${file}\n`);
 }

@@ -25,7 +25,7 @@
  * Writes bench/results/texture-torch.json; `benchTextureTorch()` runs it for `npm run bench texture-torch`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -50,6 +50,7 @@ import {
   type Vgg19Network,
   type Vgg19Options,
 } from '../app/stages/texture/vgg19';
+import { writeJsonSync } from './jsonFile';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const FIXTURE = path.resolve('../shared/fixtures/images/brick.png');
@@ -546,7 +547,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const dir = path.resolve('bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'texture-torch.json');
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(r, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonSync(file, r);
   process.stdout.write(`wrote ${file}\n`);
 }
