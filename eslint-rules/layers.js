@@ -181,7 +181,6 @@ export const EXCEPTIONS = {
   'app/ort/session.fallback.test.ts': ['models'],
   'app/ort/session.runFallback.test.ts': ['models'],
   // Stage tests that run their stage through the pipeline, the registry, the host or the CLI.
-  'app/stages/auto/autoCli.test.ts': ['cli'],
   'app/stages/auto/stage.test.ts': ['stage-registry'],
   'app/stages/blockmatch/compactSources.test.ts': ['pipeline'],
   'app/stages/blockmatch/detail.test.ts': ['pipeline'],

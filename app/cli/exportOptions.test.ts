@@ -9,7 +9,7 @@ import { loadImage, loadImageFromBuffer } from '../image/load';
 import { saveMask } from '../image/mask';
 import { p3JpegWithExif } from '../image/metadataFixtures';
 import { createMask } from '../image/types';
-import { main } from './main';
+import { cli } from '../testing/cli';
 
 const W = 40;
 const H = 30;
@@ -17,20 +17,6 @@ let dir: string;
 let imagePath: string;
 let maskPath: string;
 let p3: Buffer;
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((out += String(s)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((err += String(s)), true),
-  );
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cli-export-'));

@@ -17,29 +17,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { saveMask } from '../image/mask';
 import { saveImage } from '../image/save';
 import { createImage, createMask } from '../image/types';
-import { main } from './main';
+import { cli } from '../testing/cli';
 
 let dir: string;
 let imagePath: string;
 let maskPath: string;
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const models = () => ['--models-dir', path.join(dir, 'models')];
 

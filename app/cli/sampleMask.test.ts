@@ -7,28 +7,11 @@ import { loadImage } from '../image/load';
 import { saveMask } from '../image/mask';
 import { saveImage } from '../image/save';
 import { createImage, createMask } from '../image/types';
-import { main } from './main';
+import { cli } from '../testing/cli';
 
 let dir: string;
 const W = 160,
   H = 120;
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cli-sample-mask-'));

@@ -3,34 +3,17 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main';
 import { loadImage } from '../../image/load';
 import { saveMask } from '../../image/mask';
 import { saveImage } from '../../image/save';
 import type { Mask, RgbImage } from '../../image/types';
 import { blandFill, chelseaCase } from '../../image/testFills.testing';
+import { cli } from '../../testing/cli';
 
 let dir: string;
 let imagePath: string;
 let maskPath: string;
 let mask: Mask;
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 function diffOutside(a: RgbImage, b: RgbImage, m: Mask): number {
   const n = a.width * a.height;
