@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { growInBox, growMask } from './maskMorphology';
 import { nonZeroBox, setBox } from './maskScan';
+import { mulberry32 } from './random';
 
 const coverageArb = fc
   .record({
@@ -13,8 +14,7 @@ const coverageArb = fc
     density: fc.constantFrom(0, 0.02, 0.1, 0.4, 0.9, 1),
   })
   .map(({ w, h, seed, density }) => {
-    let s = seed >>> 0 || 1;
-    const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = mulberry32(seed);
     const cov = new Uint8Array(w * h);
     for (let i = 0; i < cov.length; i++)
       cov[i] = rnd() < density ? 128 + Math.floor(rnd() * 128) : Math.floor(rnd() * 128);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { distanceTransform, featherWeights, growMask } from './morphology';
 import { createMask, type Mask } from './types';
+import { mulberry32 } from '../common/random';
 
 const maskArb = (maxSide: number) =>
   fc
@@ -17,11 +18,7 @@ const maskArb = (maxSide: number) =>
     })
     .map(({ w, h, seed, density, blob }) => {
       const data = new Uint8Array(w * h);
-      let s = seed >>> 0 || 1;
-      const rnd = () => {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        return s / 2 ** 32;
-      };
+      const rnd = mulberry32(seed);
       if (blob) {
         // A disc somewhere (possibly over the border) plus sparse specks.
         const cx = rnd() * w;

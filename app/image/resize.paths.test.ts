@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resizeImage, resizeMask, resizePlane } from './resize';
 import { createImage, createMask, type Mask } from './types';
+import { mulberry32 } from '../common/random';
 
 /** Taps of one axis as [index, weight] lists per output pixel (the definitions in resize.ts's comment). */
 function taps(src: number, dst: number): [number, number][][] {
@@ -74,11 +75,8 @@ describe('resize fast passes', () => {
       fc.property(fc.oneof(fc.tuple(side, side, side, side), tie), fc.integer(), ([w, h, nw, nh], seed) => {
         const n = w * h;
         const data = new Float32Array(3 * n);
-        let s = seed >>> 0 || 1;
-        for (let i = 0; i < data.length; i++) {
-          s = (s * 1664525 + 1013904223) >>> 0;
-          data[i] = s / 2 ** 32;
-        }
+        const rnd = mulberry32(seed);
+        for (let i = 0; i < data.length; i++) data[i] = rnd();
         const img = resizeImage(createImage(w, h, data), nw, nh);
         const m = nw * nh;
         for (let c = 0; c < 3; c++) {
@@ -103,11 +101,8 @@ describe('resize fast passes', () => {
         fc.integer({ min: 1, max: 3 }),
         (w, h, nw, nh, seed, offset) => {
           const data = new Uint8Array(w * h);
-          let s = seed >>> 0 || 1;
-          for (let i = 0; i < data.length; i++) {
-            s = (s * 1664525 + 1013904223) >>> 0;
-            data[i] = s / 2 ** 32 < 0.1 ? 1 : 0;
-          }
+          const rnd = mulberry32(seed);
+          for (let i = 0; i < data.length; i++) data[i] = rnd() < 0.1 ? 1 : 0;
           const buf = new Uint8Array(w * h + offset);
           buf.set(data, offset);
           const aligned: Mask = createMask(w, h, data);

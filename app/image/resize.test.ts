@@ -5,14 +5,12 @@ import { resampleRegion } from './resampleRegion';
 import { resizeImage, resizeMask, resizePlane } from './resize';
 import type { RgbImage } from './types';
 import { createImage, createMask } from './types';
+import { mulberry32 } from '../common/random';
 
 function randomImage(width: number, height: number, seed: number): RgbImage {
   const data = new Float32Array(width * height * 3);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    data[i] = s / 2 ** 32;
-  }
+  const rnd = mulberry32(seed);
+  for (let i = 0; i < data.length; i++) data[i] = rnd();
   return createImage(width, height, data);
 }
 function smoothImage(width: number, height: number): RgbImage {
@@ -153,11 +151,8 @@ describe('resizeMask', () => {
     })
     .map(({ w, h, nw, nh, seed, density }) => {
       const data = new Uint8Array(w * h);
-      let s = seed >>> 0 || 1;
-      for (let i = 0; i < data.length; i++) {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        data[i] = s / 2 ** 32 < density ? 1 : 0;
-      }
+      const rnd = mulberry32(seed);
+      for (let i = 0; i < data.length; i++) data[i] = rnd() < density ? 1 : 0;
       return { mask: createMask(w, h, data), nw, nh };
     });
 

@@ -1,6 +1,7 @@
 // The mask buffer's hole scans against plain loops.
 import { describe, expect, it } from 'vitest';
 import { MaskBuffer, THRESHOLD } from './mask';
+import { mulberry32 } from '../../app/common/random';
 
 function plainBounds(m: MaskBuffer) {
   let x0 = m.width,
@@ -24,8 +25,7 @@ describe('mask buffer', () => {
   });
 
   it('finds the bounding box of the hole, skipping soft coverage below the threshold', () => {
-    let seed = 3;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const rnd = mulberry32(3);
     for (let t = 0; t < 60; t++) {
       const m = new MaskBuffer(1 + Math.floor(rnd() * 37), 1 + Math.floor(rnd() * 23));
       const p = rnd() * 0.05;

@@ -3,6 +3,7 @@ import { FULL } from './mask';
 import { MaskDocument } from './maskDocument';
 import { dabCoverage } from './paint';
 import { bruteGrow } from './testing/bruteGrow';
+import { mulberry32 } from '../../app/common/random';
 
 const at = (d: MaskDocument, x: number, y: number) => d.mask.data[y * d.width + x];
 const count = (d: MaskDocument) => d.mask.area();
@@ -97,8 +98,7 @@ describe('mask document', () => {
   });
 
   it('grows and shrinks random masks like the reference, and keeps a hole with no known pixel', () => {
-    let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const rnd = mulberry32(7);
     for (let t = 0; t < 12; t++) {
       const w = 5 + Math.floor(rnd() * 30),
         h = 5 + Math.floor(rnd() * 30);
