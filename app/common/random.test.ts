@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, xorshift32 } from './random';
+import { hashNoise, mulberry32, xorshift32 } from './random';
 
 function draw(next: () => number, n: number): number[] {
   return Array.from({ length: n }, () => next());
@@ -52,5 +52,23 @@ describe('xorshift32', () => {
 
   it("keeps Marsaglia's sequence from state 1", () => {
     expect(draw(xorshift32(1), 3)).toEqual([270369, 67634689, 2647435461]);
+  });
+});
+
+describe('hashNoise', () => {
+  it('is a pure function of the point, in [0, 1), and differs between neighbours', () => {
+    expect(hashNoise(3, 4)).toBe(hashNoise(3, 4));
+    const seen = new Set<number>();
+    let sum = 0;
+    for (let y = -20; y < 20; y++)
+      for (let x = -20; x < 20; x++) {
+        const v = hashNoise(x, y);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThan(1);
+        seen.add(v);
+        sum += v;
+      }
+    expect(seen.size).toBeGreaterThan(1590);
+    expect(Math.abs(sum / 1600 - 0.5)).toBeLessThan(0.03);
   });
 });

@@ -31,3 +31,13 @@ export function xorshift32(state: number): () => number {
     return s;
   };
 }
+
+/**
+ * Deterministic noise in [0, 1) for the integer point (x, y): a stateless hash, for textures drawn by
+ * position (test scenes) where a sequence would depend on the drawing order.
+ */
+export function hashNoise(x: number, y: number): number {
+  let h = (x * 374761393 + y * 668265263) | 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}

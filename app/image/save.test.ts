@@ -11,6 +11,7 @@ import { encodeImage, formatFromPath, saveImage } from './save';
 import type { RgbImage } from './types';
 import { createImage } from './types';
 import { errorOf } from '../testing/errors';
+import { mulberry32 } from '../common/random';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,11 +41,9 @@ function gradient(width: number, height: number): RgbImage {
 /** A photo-like image with detail, for lossy-codec comparisons. */
 function textured(width: number, height: number): RgbImage {
   const img = gradient(width, height);
-  let s = 12345;
-  for (let i = 0; i < img.data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    img.data[i] = Math.min(1, Math.max(0, img.data[i] * 0.7 + ((s >>> 16) / 65536) * 0.3));
-  }
+  const rnd = mulberry32(12345);
+  for (let i = 0; i < img.data.length; i++)
+    img.data[i] = Math.min(1, Math.max(0, img.data[i] * 0.7 + rnd() * 0.3));
   return img;
 }
 function maxDiff(a: Float32Array, b: Float32Array): number {

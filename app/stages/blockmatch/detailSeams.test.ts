@@ -13,6 +13,7 @@ import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import { embeddedFillAsync } from '../lama/embeddedFill';
 import { blockmatchStage } from './stage';
+import { mulberry32 } from '../../common/random';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());
@@ -86,11 +87,8 @@ function stripes(): RgbImage {
   const H = 160;
   const img = createImage(W, H);
   const n = W * H;
-  let seed = 12345;
-  const noise = () => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return 0.04 * (seed / 2 ** 32 - 0.5);
-  };
+  const rnd = mulberry32(12345);
+  const noise = () => 0.04 * (rnd() - 0.5);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const phase = x < 96 ? (x + y) / Math.SQRT2 : y;

@@ -3,13 +3,7 @@ import { embeddedFill } from './index';
 import { patchMatchFill } from '../../../image/fill/patchMatch';
 import { chooseRegions, FSR_MAX_DEPTH } from './regionChoice';
 import { imageFrom, maskFrom } from './testImages';
-
-/** Deterministic hash noise in 0..1. */
-function hash(x: number, y: number): number {
-  let h = (x * 374761393 + y * 668265263) | 0;
-  h = Math.imul(h ^ (h >>> 13), 1274126177);
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-}
+import { hashNoise as hash } from '../../../common/random';
 
 /** Brown fur: noise smeared along a slanted direction (streaks a few px long), as chelsea's. */
 function fur(x: number, y: number): [number, number, number] {
