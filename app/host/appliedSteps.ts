@@ -22,7 +22,8 @@ export interface PatchBox {
   y1: number;
 }
 
-interface Patch {
+/** One applied step as kept (exported and imported with the session): see AppliedSteps. */
+export interface Patch {
   label: string;
   box: PatchBox | null;
   /** 3 planes of the box's size (R, G, B), the result's values; empty when the result equals its base. */
@@ -81,6 +82,12 @@ function paste(data: Float32Array, width: number, height: number, p: Patch): voi
     }
 }
 
+/** The applied steps of an image as a session keeps them: the current step and every step's patch. */
+export interface StepsRecord {
+  step: number;
+  patches: Patch[];
+}
+
 /** Whole bases kept beside the current one (least recently left dropped first). */
 const KEPT_BASES = 2;
 
@@ -113,6 +120,51 @@ export class AppliedSteps {
     for (const p of this.patches) n += p.pixels.byteLength;
     for (const k of this.kept.values()) n += k.data.byteLength;
     return n;
+  }
+
+  /**
+   * The current step and the patches, for a session to keep. The patches are shared, not copied: they are
+   * never changed once made (apply replaces the array's later entries, never a patch's pixels).
+   */
+  exportSteps(): StepsRecord {
+    return { step: this.currentStep, patches: [...this.patches] };
+  }
+
+  /**
+   * The steps `rec` (from exportSteps, possibly read back from disk) laid on `original`, at `rec.step`.
+   * @throws StudioError PARAM_INVALID when the record does not fit the image: a step out of range, a box
+   *   outside it, or pixels of another size than the box (the image file changed since the session).
+   */
+  static fromSteps(original: RgbImage, rec: StepsRecord): AppliedSteps {
+    const { width: w, height: h } = original;
+    if (!Number.isInteger(rec.step) || rec.step < 0 || rec.step > rec.patches.length)
+      throw new StudioError(
+        'PARAM_INVALID',
+        `Expected a current step between 0 and ${rec.patches.length} but received ${String(rec.step)}`,
+      );
+    rec.patches.forEach((p, i) => {
+      const b = p.box;
+      const fits =
+        b === null
+          ? p.pixels.length === 0
+          : b.x0 >= 0 &&
+            b.y0 >= 0 &&
+            b.x1 <= w &&
+            b.y1 <= h &&
+            b.x1 > b.x0 &&
+            b.y1 > b.y0 &&
+            p.pixels.length === (b.x1 - b.x0) * (b.y1 - b.y0) * 3;
+      if (!fits)
+        throw new StudioError(
+          'PARAM_INVALID',
+          `Applied step ${i + 1} ("${p.label}") does not fit the ${w}×${h} px image: box ` +
+            `${b ? `${b.x0},${b.y0}–${b.x1},${b.y1}` : 'none'} with ${p.pixels.length} values`,
+        );
+    });
+    const steps = new AppliedSteps(original);
+    steps.patches.push(...rec.patches);
+    steps.goTo(rec.step);
+    return steps;
   }
 
   /**

@@ -1,5 +1,5 @@
 // Apply, going back to an applied step, exporting the base, and the session a reloaded page reads back.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { createImage, type RgbImage } from '../image/types';
 import { AppliedSteps, differenceBox } from './appliedSteps';
 import { EngineHost } from './engineHost';
 import { createEngineServices } from './services';
+import { FileSessionKeeper, SESSION_FILE } from './sessionFile';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'editor-session-'));
 const services = createEngineServices({ modelsDir: path.join(dir, 'models'), providers: ['cpu'] });
@@ -185,6 +186,79 @@ describe('editor session in the engine', () => {
   });
 });
 
+describe('a session kept on disk, read by a restarted engine', () => {
+  it('reopens the image from its path with its applied steps, mask and state; a gone file is an IO error', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'restart-'));
+    const sessionDir = path.join(work, 'session');
+    const file = path.join(work, 'photo.png');
+    writeFileSync(file, new Uint8Array(await pngBytes()));
+    const fileBytes = readFileSync(file);
+    const first = (await FileSessionKeeper.open(sessionDir)).keeper;
+    const call = caller(new EngineHost(services, () => {}, { sessionKeeper: first }));
+    const open = await call('openImage', { path: file });
+    const imageId = open.result!.imageId as string;
+    const original = (open.result!.preview as { rgba: ArrayBuffer }).rgba;
+    const mask = new Uint8Array(W * H);
+    mask.fill(1, 3 * W, 7 * W);
+    const state = JSON.stringify({ stages: [{ name: 'lama', enabled: true, values: { feather: 3 } }] });
+    await call('saveSession', { imageId, mask: { width: W, height: H, data: mask.buffer }, state });
+    // Applied after the last save: the kept session follows the applied steps without another save.
+    const run = await call('run', { jobId: 'r', imageId, mask: boxMask(8, 8, 20, 20), stages: STAGES });
+    await call('applyResult', { imageId, resultId: run.result!.resultId, label: 'Remove 1' });
+    const applied = (run.result!.image as { rgba: ArrayBuffer }).rgba;
+    expect(region(applied, 8, 8, 20, 20)).not.toEqual(region(original, 8, 8, 20, 20));
+    await first.flush();
+
+    // A new engine (the process restarted) over the same folder.
+    const second = (await FileSessionKeeper.open(sessionDir)).keeper;
+    const host2 = new EngineHost(services, () => {}, { sessionKeeper: second });
+    const again = caller(host2);
+    // Two requests at once (a page reloaded twice) open the file once.
+    const [back, twice] = await Promise.all([again('loadSession', {}), again('loadSession', {})]);
+    expect(back.ok && twice.ok).toBe(true);
+    const once = new EngineHost(services, () => {}, {
+      sessionKeeper: (await FileSessionKeeper.open(sessionDir)).keeper,
+    });
+    await caller(once)('loadSession', {});
+    expect(host2.heldBytes).toBe(once.heldBytes);
+    const s = back.result!.session as Record<string, unknown>;
+    expect(s).toMatchObject({
+      imageId,
+      name: 'photo.png',
+      width: W,
+      height: H,
+      step: 1,
+      steps: ['Remove 1'],
+    });
+    expect(s.state).toBe(state);
+    expect(new Uint8Array((s.mask as { data: ArrayBuffer }).data)).toEqual(mask);
+    // The applied result's pixels, everywhere.
+    expect(new Uint8Array((s.preview as { rgba: ArrayBuffer }).rgba)).toEqual(new Uint8Array(applied));
+    // The renderer's next requests on that id work: undo reaches the file as opened.
+    const undo = await again('setImageStep', { imageId, step: 0 });
+    expect(new Uint8Array((undo.result!.preview as { rgba: ArrayBuffer }).rgba)).toEqual(
+      new Uint8Array(original),
+    );
+    expect((await again('setImageStep', { imageId, step: 1 })).result).toMatchObject({ step: 1 });
+    expect(readFileSync(file).equals(fileBytes)).toBe(true);
+    await second.flush();
+
+    // The image file is gone: an IO error naming it, and the session ends (the file is removed, not left).
+    rmSync(file);
+    const third = (await FileSessionKeeper.open(sessionDir)).keeper;
+    expect(third.load()?.imageId).toBe(imageId);
+    const gone = caller(new EngineHost(services, () => {}, { sessionKeeper: third }));
+    const err = await gone('loadSession', {});
+    expect(err.ok).toBe(false);
+    expect(err.error!.code).toBe('IO');
+    expect(err.error!.message).toContain(file);
+    await third.flush();
+    expect(existsSync(path.join(sessionDir, SESSION_FILE))).toBe(false);
+    expect((await gone('loadSession', {})).result).toEqual({ session: null });
+    expect((await FileSessionKeeper.open(sessionDir)).keeper.load()).toBeNull();
+  });
+});
+
 describe('applied steps', () => {
   it('any step is reached from the original and the patches; applying after going back drops later steps', () => {
     const orig = createImage(8, 6);
@@ -206,6 +280,30 @@ describe('applied steps', () => {
     steps.apply(mk(0.2, 0, 1, a), 'c');
     expect(steps.labels).toEqual(['a', 'c']);
     expect(steps.step).toBe(2);
+  });
+
+  it('exported steps laid on the original again give every step; a record that does not fit is refused', () => {
+    const orig = createImage(8, 6);
+    const a = createImage(8, 6, new Float32Array(orig.data));
+    a.data.fill(0.4, 9, 12);
+    const b = createImage(8, 6, new Float32Array(a.data));
+    b.data.fill(0.7, 50, 53);
+    const steps = new AppliedSteps(orig);
+    steps.apply(a, 'a');
+    steps.apply(b, 'b');
+    steps.goTo(1);
+    const rec = steps.exportSteps();
+    expect(rec.step).toBe(1);
+    const back = AppliedSteps.fromSteps(createImage(8, 6), rec);
+    expect([back.step, back.labels]).toEqual([1, ['a', 'b']]);
+    expect(back.image.data).toEqual(a.data);
+    expect(back.goTo(2).data).toEqual(b.data);
+    expect(back.goTo(0).data).toEqual(orig.data);
+    // The same steps on a smaller image (the file changed since): refused, naming the step.
+    expect(() => AppliedSteps.fromSteps(createImage(4, 3), rec)).toThrow(
+      /Applied step 2 \("b"\) does not fit the 4×3 px image/,
+    );
+    expect(() => AppliedSteps.fromSteps(orig, { ...rec, step: 3 })).toThrow(/between 0 and 2/);
   });
 
   it('kept bases never stand in for a step of a dropped branch', () => {

@@ -76,7 +76,8 @@ export class EngineHost {
   ) {
     this.version = opts.version ?? '0.1.0';
     this.held = new HeldImages(opts.imageBudgetBytes, MAX_RESULTS);
-    this.sessions = new EditorSessions(this.held, opts.sessionKeeper);
+    // A kept session whose image this engine does not hold (after a restart) is opened again from its file.
+    this.sessions = new EditorSessions(this.held, opts.sessionKeeper, (file) => loadImage(file));
   }
 
   /** Bytes of the images and results held now (see HeldImages). */

@@ -197,7 +197,7 @@ describe('session file', () => {
     expect(new Uint8Array(back.sampling!.data)).toEqual(new Uint8Array(bytes(12, 4)));
     // Read through the engine, with the image still held: the same mask.
     const fresh = new EditorSessions(held, (await FileSessionKeeper.open(dir)).keeper);
-    const s = fresh.loadSession().session!;
+    const s = (await fresh.loadSession()).session!;
     expect(new Uint8Array(s.mask!.data as ArrayBuffer)).toEqual(new Uint8Array(mask));
     expect(s.state).toBe('{"v":2}');
   });

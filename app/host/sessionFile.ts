@@ -16,25 +16,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError, asStudioError } from '../common/errors';
-import type { PatchBox } from './appliedSteps';
+import type { Patch, PatchBox } from './appliedSteps';
 import type { SessionKeeper, SessionRecord } from './editorSession';
 import { describeFsError, writeFileAtomic } from '../image/atomicWrite';
 
 /** One applied step as AppliedSteps keeps it: its label, its box (null: no change) and its R, G, B planes. */
-export interface SessionPatch {
-  label: string;
-  box: PatchBox | null;
-  pixels: Float32Array;
-}
+export type SessionPatch = Patch;
 
 /**
- * What the desktop keeps: the engine's session record, plus what a restarted engine needs to rebuild the
+ * What the desktop keeps: the engine's session record, with what a restarted engine needs to rebuild the
  * open image: the file it was opened from and its applied steps (current step and patches).
  */
-export interface DiskSessionRecord extends SessionRecord {
-  imagePath?: string;
-  history?: { step: number; patches: SessionPatch[] };
-}
+export type DiskSessionRecord = SessionRecord;
 
 export const SESSION_FILE = 'session.bin';
 const MAGIC = Buffer.from('ISSESS1\n', 'latin1');
