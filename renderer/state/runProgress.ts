@@ -90,9 +90,11 @@ export function finishRun(
     stages: { stage: string; ms: number; cached: boolean; info?: Record<string, unknown> }[];
   },
 ): RunInfo {
-  const stages = run.stages.map((s, i) => {
-    const r = result.stages[i];
-    return r && r.stage === s.name
+  // By name: the engine runs (and reports) the stages in the chain's order, not the panel's.
+  const byName = new Map(result.stages.map((r) => [r.stage, r]));
+  const stages = run.stages.map((s) => {
+    const r = byName.get(s.name);
+    return r
       ? {
           ...s,
           state: (r.cached ? 'cached' : 'done') as StageRunState,
