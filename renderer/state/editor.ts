@@ -323,7 +323,9 @@ export class Editor extends Store<EditorState> {
     let session: MethodResult<'loadSession'>['session'];
     try {
       ({ session } = await api.loadSession({}));
-    } catch {
+    } catch (e) {
+      // The kept session could not be brought back (its image file gone or changed): say why, start empty.
+      this.update({ notice: { kind: 'error', text: wireError(e).message } });
       return;
     }
     if (!session || this.state.doc) return;

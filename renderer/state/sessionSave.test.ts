@@ -67,3 +67,23 @@ describe('session save and the mask', () => {
     expect(saves().at(-1)!.mask).not.toBeNull();
   });
 });
+
+describe('restoring the session', () => {
+  it('says why a kept session could not be brought back, and starts with no image', async () => {
+    const engine = fakeEngine();
+    engine.loadSession = async () => {
+      throw Object.assign(
+        new Error("Cannot bring back the session's image /photos/gone.jpg: it no longer exists"),
+        {
+          code: 'IO',
+        },
+      );
+    };
+    const editor = new Editor({ scheduler: { setTimeout: () => 0, clearTimeout: () => {} } });
+    await editor.attach(engine);
+    const s = editor.getSnapshot();
+    expect(s.doc).toBeNull();
+    expect(s.notice).toMatchObject({ kind: 'error' });
+    expect(s.notice!.text).toContain('/photos/gone.jpg');
+  });
+});
