@@ -5,22 +5,13 @@ import { createSessionPool } from '../../ort/sessions';
 import { bruteForceMatches } from './bruteForce';
 import { blockHistogram, histogramDistance } from './histogram';
 import { matchBlocks, type BlockMatch, type MatchOptions } from './match';
-import { discMask, noiseTexture, roughFill } from './testImages';
+import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from './testImages';
 import { rectMask } from '../../testing/masks';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());
 
-const base: MatchOptions = {
-  blockSize: 16,
-  stride: 1,
-  margin: 2,
-  similarity: 'zncc',
-  histogramThreshold: 1,
-  maxDistance: 0,
-  distancePenalty: 0,
-  search: 'exhaustive',
-};
+const base: MatchOptions = EXHAUSTIVE_MATCH;
 
 function sameMatches(fast: BlockMatch[], reference: BlockMatch[]): void {
   expect(fast.length).toBe(reference.length);

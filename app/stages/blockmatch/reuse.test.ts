@@ -1,21 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
+import { EXHAUSTIVE_MATCH } from './testImages';
 import { matchBlocks, type BlockMatch, type MatchOptions } from './match';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());
 
-const options: MatchOptions = {
-  blockSize: 16,
-  stride: 1,
-  margin: 2,
-  similarity: 'zncc',
-  histogramThreshold: 1,
-  maxDistance: 0,
-  distancePenalty: 0,
-  search: 'exhaustive',
-};
+const options: MatchOptions = EXHAUSTIVE_MATCH;
 
 /**
  * A smooth ramp with one vertical step edge (x = 108, y < 40) and a 48 x 48 hole whose fill has a faint

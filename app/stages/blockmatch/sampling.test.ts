@@ -8,21 +8,12 @@ import { createSessionPool } from '../../ort/sessions';
 import type { StageContext } from '../../pipeline/types';
 import { matchBlocks, type MatchOptions } from './match';
 import { blockmatchStage } from './stage';
-import { discMask, noiseTexture, roughFill } from './testImages';
+import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from './testImages';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());
 
-const base: MatchOptions = {
-  blockSize: 16,
-  stride: 1,
-  margin: 2,
-  similarity: 'zncc',
-  histogramThreshold: 1,
-  maxDistance: 0,
-  distancePenalty: 0,
-  search: 'exhaustive',
-};
+const base: MatchOptions = EXHAUSTIVE_MATCH;
 
 /** Known pixels of `rect` that the sampling area leaves out. */
 function excludedIn(rect: Rect, hole: Mask, sampling: Mask): number {

@@ -1,6 +1,19 @@
 /** Small synthetic images and masks for the block-matching tests. */
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { mulberry32 } from '../../common/random';
+import type { MatchOptions } from './match';
+
+/** Exhaustive ZNCC search over 16 px blocks with no histogram, distance or penalty limits. */
+export const EXHAUSTIVE_MATCH: MatchOptions = {
+  blockSize: 16,
+  stride: 1,
+  margin: 2,
+  similarity: 'zncc',
+  histogramThreshold: 1,
+  maxDistance: 0,
+  distancePenalty: 0,
+  search: 'exhaustive',
+};
 
 /** Smooth colourful noise with detail at a few scales (values within 0.1..0.9), deterministic. */
 export function noiseTexture(w: number, h: number, seed = 1): RgbImage {
