@@ -153,8 +153,9 @@ test('Advanced expands to every stage, and hides the settings that do not apply'
   // Texture: Adam's step size only with Adam; VGG19 pooling only with VGG19.
   await page.getByTestId('stage-toggle-texture').check({ force: true });
   const texture = page.getByTestId('stage-texture');
-  if ((await page.getByTestId('param-texture-optimizer').count()) === 0)
-    await texture.locator('.stage-title').click();
+  // Turning the stage on opens its card (an effect, after the switch's render): wait for it rather than
+  // clicking the title, which would close a card that opened meanwhile.
+  await expect(texture.locator('.stage-title')).toHaveAttribute('aria-expanded', 'true');
   // Iterations is in the short panel (the correction's slider), not again under Advanced.
   await expect(page.getByTestId('correction-texture').getByTestId('param-texture-iterations')).toBeVisible();
   await expect(texture.getByTestId('param-texture-iterations-row')).toHaveCount(0);
