@@ -23,7 +23,8 @@ const ENGINE_BELOW_STAGES = ['common', 'image', 'ort', 'graph', 'models', 'stage
 export const LAYERS = [
   // app/ — the engine.
   { name: 'common', files: ['app/common/'], allow: [], packages: NODE },
-  { name: 'contract', files: ['app/contract/'], allow: ['common'], packages: ['zod'] },
+  // The renderer bundles the contract: zod's small functional build only (issue 16 §6).
+  { name: 'contract', files: ['app/contract/'], allow: ['common'], packages: ['zod/mini'] },
   { name: 'image', files: ['app/image/'], allow: ['common'], packages: [...NODE, 'sharp'] },
   {
     name: 'ort',

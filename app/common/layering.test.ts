@@ -115,6 +115,12 @@ describe('layering rules', () => {
       "import { x } from '../newlayer/b';\nexport const a = x;\n",
       /which no layer in eslint-rules\/layers\.js covers/,
     ],
+    // The renderer bundles the contract: zod's full build would come with it (issue 16 §6).
+    [
+      'app/contract/a.ts',
+      "import { z } from 'zod';\nexport const a = z.string();\n",
+      /layer contract\) may not import the package 'zod'/,
+    ],
   ])('refuses a forbidden import in %s', async (file, code, message) => {
     const found = await errors(file, code);
     expect(found.join('\n')).toMatch(message);
@@ -141,6 +147,7 @@ describe('layering rules', () => {
     ['app/pipeline/a.ts', "import { STAGES } from '../stages/registry';\nexport const a = STAGES;\n"],
     ['app/stages/x/a.test.ts', "import { x } from '../../testing/fixtures';\nexport const a = x;\n"],
     ['main/a.ts', "import { x } from '../app/host/services';\nexport const a = x;\n"],
+    ['app/contract/a.ts', "import { z } from 'zod/mini';\nexport const a = z.string();\n"],
   ])('allows the permitted import in %s', async (file, code) => {
     expect(await errors(file, code)).toEqual([]);
   });

@@ -2,21 +2,21 @@
  * The envelope every transport carries: requests, responses and events, validated on arrival.
  * Errors travel as {code, message} (app/common/errors) and are rebuilt on the other side.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ERROR_CODES, StudioError } from '../common/errors';
 import { EVENTS, METHODS, type EventName, type MethodName } from './schemas';
 
 export const RequestSchema = z.object({
   type: z.literal('request'),
-  id: z.number().int().nonnegative(),
+  id: z.int().check(z.nonnegative()),
   method: z.string(),
   params: z.unknown(),
 });
 export const ResponseSchema = z.union([
-  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.int(), ok: z.literal(true), result: z.unknown() }),
   z.object({
     type: z.literal('response'),
-    id: z.number().int(),
+    id: z.int(),
     ok: z.literal(false),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
   }),
@@ -29,7 +29,7 @@ export type ResponseMessage = z.output<typeof ResponseSchema>;
 export type EventMessage = z.output<typeof EventSchema>;
 export type Message = RequestMessage | ResponseMessage | EventMessage;
 
-function describeIssues(e: z.ZodError): string {
+function describeIssues(e: z.core.$ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
 }
 

@@ -3,10 +3,11 @@
  * crosses a process boundary (Electron MessagePort or the browser host's WebSocket): types are inferred
  * from these schemas, and every message is validated where it arrives. Pixels travel as ArrayBuffers.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import { COMMAND_IDS } from './commands';
 
-const id = z.string().min(1).max(200);
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const bytes = z.instanceof(ArrayBuffer);
 
 export const RectSchema = z.object({
@@ -17,20 +18,24 @@ export const RectSchema = z.object({
 });
 
 /** 8-bit RGBA pixels for display (row-major, 4 bytes per pixel). */
-export const RasterSchema = z
-  .object({ width: int(1, 65535), height: int(1, 65535), rgba: bytes })
-  .refine((r) => r.rgba.byteLength === r.width * r.height * 4, {
+export const RasterSchema = z.object({ width: int(1, 65535), height: int(1, 65535), rgba: bytes }).check(
+  z.refine((r) => r.rgba.byteLength === r.width * r.height * 4, {
     message: 'rgba must hold width*height*4 bytes',
-  });
+  }),
+);
 
 /** A mask: one byte per pixel, non-zero = fill. */
 export const MaskSchema = z
   .object({ width: int(1, 65535), height: int(1, 65535), data: bytes })
-  .refine((m) => m.data.byteLength === m.width * m.height, { message: 'data must hold width*height bytes' });
+  .check(
+    z.refine((m) => m.data.byteLength === m.width * m.height, {
+      message: 'data must hold width*height bytes',
+    }),
+  );
 
 const ParamConditionSchema = z.object({
   param: z.string(),
-  is: z.array(z.union([z.string(), z.boolean()])).readonly(),
+  is: z.readonly(z.array(z.union([z.string(), z.boolean()]))),
 });
 
 export const ParamDeclSchema = z.object({
@@ -39,19 +44,19 @@ export const ParamDeclSchema = z.object({
   label: z.string(),
   help: z.string(),
   default: z.union([z.number(), z.boolean(), z.string(), z.null()]),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  step: z.number().optional(),
-  integer: z.boolean().optional(),
-  log: z.boolean().optional(),
-  unit: z.string().optional(),
+  min: z.optional(z.number()),
+  max: z.optional(z.number()),
+  step: z.optional(z.number()),
+  integer: z.optional(z.boolean()),
+  log: z.optional(z.boolean()),
+  unit: z.optional(z.string()),
   // rect: the smallest side the stage takes, in pixels (the editor refuses a smaller pick before a run).
-  minSize: z.number().optional(),
-  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  minSize: z.optional(z.number()),
+  options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
   // app/common/params.ts: the longer text behind "More", when the parameter applies, the short panel.
-  doc: z.string().optional(),
-  when: z.union([ParamConditionSchema, z.array(ParamConditionSchema).readonly()]).optional(),
-  basic: z.boolean().optional(),
+  doc: z.optional(z.string()),
+  when: z.optional(z.union([ParamConditionSchema, z.readonly(z.array(ParamConditionSchema))])),
+  basic: z.optional(z.boolean()),
 });
 
 export const StageInfoSchema = z.object({
@@ -64,14 +69,14 @@ export const StageInfoSchema = z.object({
 export const ParamValueSchema = z.union([z.number(), z.boolean(), z.string(), RectSchema, z.null()]);
 export const StageRequestSchema = z.object({
   name: z.string(),
-  params: z.record(z.string(), ParamValueSchema).optional(),
+  params: z.optional(z.record(z.string(), ParamValueSchema)),
 });
 
 export const StageReportSchema = z.object({
   stage: z.string(),
   ms: z.number(),
   cached: z.boolean(),
-  info: z.record(z.string(), z.unknown()).optional(),
+  info: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const ModelListingSchema = z.object({
@@ -83,7 +88,7 @@ export const ModelListingSchema = z.object({
   bytes: z.number(),
   custom: z.boolean(),
   isDefault: z.boolean(),
-  partialBytes: z.number().optional(),
+  partialBytes: z.optional(z.number()),
 });
 
 export const OpenedImageSchema = z.object({
@@ -95,13 +100,13 @@ export const OpenedImageSchema = z.object({
   bitDepth: z.number(),
   hasAlpha: z.boolean(),
   /** JPEG: the quality it was saved at (from its quantisation table), when readable; export's default. */
-  quality: z.number().int().min(1).max(100).optional(),
+  quality: z.optional(int(1, 100)),
   /** Display copy at full size. */
   preview: RasterSchema,
 });
 
 /** An open image's applied steps: their labels (step 1 first) and the current step (0 = as opened). */
-export const AppliedStepsSchema = z.object({ step: z.number().int().min(0), steps: z.array(z.string()) });
+export const AppliedStepsSchema = z.object({ step: z.int().check(z.gte(0)), steps: z.array(z.string()) });
 
 /** Methods: params and result schemas. Long work takes a caller-chosen jobId and is cancelled by it. */
 export const METHODS = {
@@ -116,26 +121,26 @@ export const METHODS = {
        * Every provider with what the session layer found: 'loaded' (a session runs on it), 'available'
        * (not tried yet, nothing rules it out) or 'unavailable' (with the reason).
        */
-      providerDetails: z
-        .array(
+      providerDetails: z.optional(
+        z.array(
           z.object({
             name: z.string(),
             status: z.enum(['loaded', 'available', 'unavailable']),
-            reason: z.string().optional(),
+            reason: z.optional(z.string()),
           }),
-        )
-        .optional(),
+        ),
+      ),
       /** The provider the engine's last model run used; null when no model has run yet. */
-      lastProvider: z.string().nullable().optional(),
+      lastProvider: z.optional(z.nullable(z.string())),
     }),
   },
   openImage: {
-    params: z.object({ path: z.string().min(1).max(4096) }),
+    params: z.object({ path: z.string().check(z.minLength(1), z.maxLength(4096)) }),
     result: OpenedImageSchema,
   },
   /** Opens an image from its bytes (the browser host, where a page has no file paths). */
   openImageData: {
-    params: z.object({ name: z.string().min(1).max(255), bytes }),
+    params: z.object({ name: z.string().check(z.minLength(1), z.maxLength(255)), bytes }),
     result: OpenedImageSchema,
   },
   /**
@@ -149,7 +154,11 @@ export const METHODS = {
    * `label` names the step. Answers the image's steps: their labels (step 1 first) and the current one.
    */
   applyResult: {
-    params: z.object({ imageId: id, resultId: id, label: z.string().min(1).max(200) }),
+    params: z.object({
+      imageId: id,
+      resultId: id,
+      label: z.string().check(z.minLength(1), z.maxLength(200)),
+    }),
     result: AppliedStepsSchema,
   },
   /**
@@ -157,8 +166,8 @@ export const METHODS = {
    * unless `preview` is false (the editor still holds it).
    */
   setImageStep: {
-    params: z.object({ imageId: id, step: int(0, 1_000_000), preview: z.boolean().optional() }),
-    result: AppliedStepsSchema.extend({ preview: RasterSchema.optional() }),
+    params: z.object({ imageId: id, step: int(0, 1_000_000), preview: z.optional(z.boolean()) }),
+    result: z.extend(AppliedStepsSchema, { preview: z.optional(RasterSchema) }),
   },
   /**
    * Keeps the editor's session in the engine (one per engine): the open image (its applied steps are the
@@ -169,15 +178,15 @@ export const METHODS = {
   saveSession: {
     params: z.object({
       imageId: id,
-      mask: MaskSchema.nullable(),
+      mask: z.nullable(MaskSchema),
       /**
        * True: the mask is the one the last save of this image sent (`mask` is then null and ignored), so
        * an unchanged mask is not copied and sent again. Answered saved: false when the engine no longer
        * keeps that session; the page then sends the mask.
        */
-      keepMask: z.literal(true).optional(),
-      sampling: MaskSchema.nullable().optional(),
-      state: z.string().max(1_000_000),
+      keepMask: z.optional(z.literal(true)),
+      sampling: z.optional(z.nullable(MaskSchema)),
+      state: z.string().check(z.maxLength(1_000_000)),
     }),
     result: z.object({ saved: z.boolean() }),
   },
@@ -185,13 +194,14 @@ export const METHODS = {
   loadSession: {
     params: z.object({}),
     result: z.object({
-      session: OpenedImageSchema.merge(AppliedStepsSchema)
-        .extend({
-          mask: MaskSchema.nullable(),
-          sampling: MaskSchema.nullable().optional(),
+      session: z.nullable(
+        z.extend(OpenedImageSchema, {
+          ...AppliedStepsSchema.shape,
+          mask: z.nullable(MaskSchema),
+          sampling: z.optional(z.nullable(MaskSchema)),
           state: z.string(),
-        })
-        .nullable(),
+        }),
+      ),
     }),
   },
   listStages: { params: z.object({}), result: z.array(StageInfoSchema) },
@@ -205,10 +215,10 @@ export const METHODS = {
        * the corrections may sample from this pixel. Absent = anywhere outside the hole. It must be the
        * mask's size and hold some pixel outside the hole (PARAM_INVALID / MASK_SIZE naming `sampling`).
        */
-      sampling: MaskSchema.optional(),
-      stages: z.array(StageRequestSchema).min(1).max(16),
-      seed: int(0, 2 ** 31 - 1).optional(),
-      modelId: id.optional(),
+      sampling: z.optional(MaskSchema),
+      stages: z.array(StageRequestSchema).check(z.minLength(1), z.maxLength(16)),
+      seed: z.optional(int(0, 2 ** 31 - 1)),
+      modelId: z.optional(id),
     }),
     result: z.object({
       jobId: id,
@@ -234,14 +244,14 @@ export const METHODS = {
        * the corrections may sample from this pixel. Absent = anywhere outside the hole. It must be the
        * mask's size and hold some pixel outside the hole (PARAM_INVALID / MASK_SIZE naming `sampling`).
        */
-      sampling: MaskSchema.optional(),
-      stages: z.array(StageRequestSchema).min(1).max(16),
-      seed: int(0, 2 ** 31 - 1).optional(),
-      modelId: id.optional(),
+      sampling: z.optional(MaskSchema),
+      stages: z.array(StageRequestSchema).check(z.minLength(1), z.maxLength(16)),
+      seed: z.optional(int(0, 2 ** 31 - 1)),
+      modelId: z.optional(id),
       stage: z.string(),
       param: z.string(),
-      values: z.array(z.number()).min(1).max(9),
-      maxSide: int(16, 4096).optional(),
+      values: z.array(z.number()).check(z.minLength(1), z.maxLength(9)),
+      maxSide: z.optional(int(16, 4096)),
     }),
     result: z.object({
       jobId: id,
@@ -252,16 +262,16 @@ export const METHODS = {
   exportImage: {
     params: z.object({
       /** The result to write, or (imageId) the open image's current base: one of the two. */
-      resultId: id.optional(),
-      imageId: id.optional(),
-      path: z.string().min(1).max(4096),
-      format: z.enum(['png', 'jpeg', 'webp', 'tiff']).optional(),
-      quality: int(1, 100).optional(),
-      overwriteOriginal: z.boolean().optional(),
+      resultId: z.optional(id),
+      imageId: z.optional(id),
+      path: z.string().check(z.minLength(1), z.maxLength(4096)),
+      format: z.optional(z.enum(['png', 'jpeg', 'webp', 'tiff'])),
+      quality: z.optional(int(1, 100)),
+      overwriteOriginal: z.optional(z.boolean()),
       /** keep (default): the source's colour values and ICC profile; srgb: converted to sRGB. */
-      colorProfile: z.enum(['keep', 'srgb']).optional(),
+      colorProfile: z.optional(z.enum(['keep', 'srgb'])),
       /** Leave out location data (EXIF GPS IFD, XMP GPS properties). Default false. */
-      stripLocation: z.boolean().optional(),
+      stripLocation: z.optional(z.boolean()),
     }),
     result: z.object({ path: z.string() }),
   },
@@ -269,19 +279,23 @@ export const METHODS = {
   encodeResult: {
     params: z.object({
       /** The result to write, or (imageId) the open image's current base: one of the two. */
-      resultId: id.optional(),
-      imageId: id.optional(),
+      resultId: z.optional(id),
+      imageId: z.optional(id),
       format: z.enum(['png', 'jpeg', 'webp', 'tiff']),
-      quality: int(1, 100).optional(),
-      colorProfile: z.enum(['keep', 'srgb']).optional(),
-      stripLocation: z.boolean().optional(),
+      quality: z.optional(int(1, 100)),
+      colorProfile: z.optional(z.enum(['keep', 'srgb'])),
+      stripLocation: z.optional(z.boolean()),
     }),
     result: z.object({ name: z.string(), mime: z.string(), bytes }),
   },
   listModels: { params: z.object({}), result: z.array(ModelListingSchema) },
   downloadModel: { params: z.object({ jobId: id, id }), result: z.object({ id, path: z.string() }) },
   importModel: {
-    params: z.object({ id, path: z.string().min(1).max(4096), convention: z.string().optional() }),
+    params: z.object({
+      id,
+      path: z.string().check(z.minLength(1), z.maxLength(4096)),
+      convention: z.optional(z.string()),
+    }),
     result: z.object({ id, path: z.string() }),
   },
   /**
@@ -291,15 +305,15 @@ export const METHODS = {
   importModelData: {
     params: z.object({
       id,
-      name: z.string().min(1).max(255),
+      name: z.string().check(z.minLength(1), z.maxLength(255)),
       bytes,
-      convention: z.string().optional(),
+      convention: z.optional(z.string()),
     }),
     result: z.object({ id, path: z.string() }),
   },
   verifyModels: {
     params: z.object({}),
-    result: z.array(z.object({ id: z.string(), status: z.string(), message: z.string().optional() })),
+    result: z.array(z.object({ id: z.string(), status: z.string(), message: z.optional(z.string()) })),
   },
   /**
    * Starts the engine process again after its host gave up on a crash loop (onEngineState 'failed'),
@@ -329,14 +343,14 @@ export const EVENTS = {
     jobId: id,
     stage: z.string(),
     kind: z.enum(['stage-start', 'progress', 'stage-end']),
-    step: z.number().optional(),
-    total: z.number().optional(),
-    message: z.string().optional(),
-    cached: z.boolean().optional(),
-    ms: z.number().optional(),
-    preview: RasterSchema.optional(),
+    step: z.optional(z.number()),
+    total: z.optional(z.number()),
+    message: z.optional(z.string()),
+    cached: z.optional(z.boolean()),
+    ms: z.optional(z.number()),
+    preview: z.optional(RasterSchema),
   }),
-  onLog: z.object({ jobId: id.optional(), stage: z.string().optional(), message: z.string() }),
+  onLog: z.object({ jobId: z.optional(id), stage: z.optional(z.string()), message: z.string() }),
   onModelProgress: z.object({ jobId: id, id, received: z.number(), total: z.number() }),
   /** One preview of a tryValues job, as soon as it is ready (`crop` is in image pixels). */
   onTryValue: z.object({
@@ -353,19 +367,9 @@ export const EVENTS = {
    * operating system (a file opened with the app); its path is now readable by the renderer.
    */
   onOpenFile: z.object({ path: z.string() }),
-  /** A menu command (Electron's app menu), for the renderer to act on. */
+  /** A command chosen in Electron's app menu (its id in commands.ts), for the renderer to carry out. */
   onMenu: z.object({
-    command: z.enum([
-      'open',
-      'export',
-      'undo',
-      'redo',
-      'zoomIn',
-      'zoomOut',
-      'zoomFit',
-      'zoom100',
-      'toggleBeforeAfter',
-    ]),
+    command: z.enum(COMMAND_IDS),
   }),
   /**
    * The engine process's state: when it dies, the host (Electron main or the browser host) restarts it
@@ -373,9 +377,9 @@ export const EVENTS = {
    */
   onEngineState: z.object({
     state: z.enum(['ready', 'crashed', 'restarting', 'failed']),
-    message: z.string().optional(),
+    message: z.optional(z.string()),
     /** Why the process stopped, in a few words (e.g. "killed by SIGKILL", "exit code 3"). */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 } as const;
 
@@ -386,11 +390,11 @@ export const EVENTS = {
 export const SHELL_METHODS = {
   showOpenDialog: {
     params: z.object({ kind: z.enum(['image', 'mask', 'model']) }),
-    result: z.object({ path: z.string().nullable() }),
+    result: z.object({ path: z.nullable(z.string()) }),
   },
   showSaveDialog: {
-    params: z.object({ suggestedName: z.string().min(1).max(255) }),
-    result: z.object({ path: z.string().nullable() }),
+    params: z.object({ suggestedName: z.string().check(z.minLength(1), z.maxLength(255)) }),
+    result: z.object({ path: z.nullable(z.string()) }),
   },
 } as const;
 export type ShellMethodName = keyof typeof SHELL_METHODS;

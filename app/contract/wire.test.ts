@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES, attachedBytes, checkMessageSize, decodeFrame, encodeFrame } from './wire';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { parseMessage, parseParams } from './messages';
 import { METHODS, PATH_METHODS } from './schemas';
 
@@ -60,7 +60,7 @@ describe('path methods', () => {
   it('lists every method with a path parameter in PATH_METHODS (the browser host refuses them)', () => {
     const withPath = Object.entries(METHODS)
       .filter(([, m]) =>
-        Object.keys((m.params as z.ZodObject).shape).some((k) =>
+        Object.keys((m.params as z.ZodMiniObject).shape).some((k) =>
           /^(path|file|dir|folder)s?$|(Path|File|Dir|Folder)s?$/.test(k),
         ),
       )
