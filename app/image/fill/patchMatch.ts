@@ -40,6 +40,7 @@ import {
   type Field,
   type PatchLevel,
 } from './patchMatchCore';
+import { copyIntoHole } from './composite';
 import { pushPullHoles } from './pushPull';
 import { textureFeature } from './textureFeature';
 
@@ -164,7 +165,7 @@ export function* patchMatchRounds(
 
   // The start (push-pull unless given), in `out` itself: the coarsest level's initial hole, and a stand-in
   // for other groups' holes inside a group's context crop (groups done earlier leave their result there).
-  if (opts.start) copyHole(out, opts.start, mask);
+  if (opts.start) copyIntoHole(out, opts.start, mask);
   else pushPullHoles(out.data, 3, mask, opts.signal);
   const texture = textureFeature(image, mask, p, TEXTURE_WEIGHT, opts.signal);
   const groups = groupHoles(mask, Math.max(32, 2 * p));
@@ -248,13 +249,6 @@ function planGroup(
     }
   }
   return { crop, unknown, fill, levels };
-}
-
-/** Copies `from`'s hole pixels into `to` (same size). */
-function copyHole(to: RgbImage, from: RgbImage, mask: Mask): void {
-  const n = mask.width * mask.height;
-  for (let i = 0; i < n; i++)
-    if (mask.data[i]) for (let c = 0; c < 3; c++) to.data[c * n + i] = from.data[c * n + i];
 }
 
 /** Largest distance from a pixel of `fill` (inside the given box) to the nearest pixel outside it. */

@@ -18,6 +18,7 @@ import { throwIfAborted } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
 import { classifyHoles, holeComponents, type HoleKind } from '../../image/stationarity';
 import { resizeImage } from '../../image/resize';
+import { compositeInHole } from '../../image/fill/composite';
 import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
@@ -127,15 +128,6 @@ function fullResolution(input: StageInput, work: WorkPlan, params: ParamValues) 
   );
   if (ex.image.width * ex.image.height > FULL_EXEMPLAR_PIXELS) return null;
   return { image, hole, exemplar: ex };
-}
-
-/** `base` with its hole pixels taken from `from` (same size). */
-function withHole(base: RgbImage, from: RgbImage, hole: Mask): RgbImage {
-  const out = cloneImage(base);
-  const n = base.width * base.height;
-  for (let i = 0; i < n; i++)
-    if (hole.data[i]) for (let c = 0; c < 3; c++) out.data[c * n + i] = from.data[c * n + i];
-  return out;
 }
 
 /**
@@ -355,7 +347,11 @@ async function correct(
         ...opts,
         sigma: structureSigma / work.scale,
       });
-      start = withHole(work.image, resizeImage(fullStart, work.image.width, work.image.height), work.hole);
+      start = compositeInHole(
+        work.image,
+        resizeImage(fullStart, work.image.width, work.image.height),
+        work.hole,
+      );
     } else start = await copyStructure(work.image, work.hole, start, ex, opts);
     steps.report(
       base,

@@ -14,6 +14,7 @@
  *   structure by much more than a cell.
  */
 import type { Rect } from '../../../common/params';
+import { compositeInHole } from '../../../image/fill/composite';
 import { resizeImage } from '../../../image/resize';
 import { createImage, createMask, type Mask, type RgbImage } from '../../../image/types';
 import { fitScale, workingSize } from '../sizing';
@@ -102,15 +103,6 @@ function crossFade(base: RgbImage, mask: Mask, weight: Float32Array, a: RgbImage
   return createImage(base.width, base.height, out);
 }
 
-/** `base` with the hole pixels (mask 1) taken from `fill` (same size). */
-function withHole(base: RgbImage, mask: Mask, fill: RgbImage): RgbImage {
-  const n = base.width * base.height;
-  const out = base.data.slice();
-  for (let i = 0; i < n; i++)
-    if (mask.data[i]) for (let c = 0; c < 3; c++) out[c * n + i] = fill.data[c * n + i];
-  return createImage(base.width, base.height, out);
-}
-
 /**
  * A soft checkerboard over the hole: per pixel, the weight (0..1) of the even cells' pass. It is 1 deep
  * inside even cells, 0 deep inside odd ones, and ramps linearly across every cell border over `ramp`
@@ -173,13 +165,18 @@ export async function multiscaleCrop(
     coarseAtFine = resizeImage(coarse.image, fw, fh);
   }
   // What the fine pass would see, with the coarse fill in the (dilated) hole.
-  const coarseComposite = withHole(fine.image, fine.hole, coarseAtFine);
+  const coarseComposite = compositeInHole(fine.image, coarseAtFine, fine.hole);
   let combined: RgbImage;
   if (opts.variant === 'laplacian') {
     opts.onCall(`fine pass ${fw}x${fh}`);
     const f = await runFiller(filler, fine.image, fine.hole, opts.signal);
     calls++;
-    combined = laplacianBlend(withHole(fine.image, fine.hole, f), coarseComposite, opts.crossover, fine.hole);
+    combined = laplacianBlend(
+      compositeInHole(fine.image, f, fine.hole),
+      coarseComposite,
+      opts.crossover,
+      fine.hole,
+    );
   } else {
     const cell = plainCellSize(coarseScale / fineScale);
     const weight = softChecker(fw, fh, cell, cell / 4);
@@ -191,7 +188,7 @@ export async function multiscaleCrop(
     const r1 = await runFiller(filler, coarseComposite, even, opts.signal);
     calls++;
     opts.onCall(`fine pass 2/2 ${fw}x${fh}`);
-    const r2 = await runFiller(filler, withHole(coarseComposite, even, r1), odd, opts.signal);
+    const r2 = await runFiller(filler, compositeInHole(coarseComposite, r1, even), odd, opts.signal);
     calls++;
     combined = crossFade(coarseComposite, fine.hole, weight, r1, r2);
   }
