@@ -19,7 +19,7 @@ import { transferDetail } from '../../image/detailTransfer';
 import { classifyHoles, holeComponents, type HoleKind } from '../../image/stationarity';
 import { resizeImage } from '../../image/resize';
 import { compositeInHole } from '../../image/fill/composite';
-import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
+import { cloneImage, createMask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
 import type { Rect } from '../../common/params';
