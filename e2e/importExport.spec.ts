@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { expect, test, type Page } from '@playwright/test';
 import { hasGps } from '../app/image/exifEdit';
 import { jpegQuality } from '../app/image/jpegQuality';
-import { p3JpegWithExif } from '../app/image/metadataFixtures';
+import { p3JpegWithExif } from '../app/testing/metadata';
 import { startHarness, type Harness } from './harness';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { generatedModel, sha256 } from '../native-models/generated/index';
-import { serveBytes, startTestServer, type TestServer } from '../native-models/testServer';
+import { serveBytes, startTestServer, type TestServer } from '../app/testing/httpServer';
 import { POST, writeScene } from './fixtures/scene';
 import { repoRoot } from './harness';
 import { editorView, paintStroke, waitForRun } from './page';

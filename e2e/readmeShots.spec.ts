@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { generatedModel, sha256 } from '../native-models/generated/index';
-import { serveBytes, startTestServer, type TestServer } from '../native-models/testServer';
+import { serveBytes, startTestServer, type TestServer } from '../app/testing/httpServer';
 import { POST, SCENE, writeScene } from './fixtures/scene';
 import { repoRoot } from './harness';
 import { paintStroke, sceneToPage, waitForRun } from './page';

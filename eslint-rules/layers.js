@@ -76,7 +76,8 @@ export const LAYERS = [
     name: 'testing',
     files: ['app/testing/'],
     allow: [...ENGINE_BELOW_STAGES, 'contract', 'stage', 'stage-registry', 'pipeline', 'host', 'cli'],
-    packages: [...NODE, ...TEST_PACKAGES],
+    // sharp builds the metadata fixtures' JPEGs; production still reaches it only through app/image.
+    packages: [...NODE, ...TEST_PACKAGES, 'sharp'],
   },
   {
     name: 'bench',

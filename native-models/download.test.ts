@@ -15,7 +15,7 @@ import {
   startTestServer,
   type Payload,
   type TestServer,
-} from './testServer';
+} from '../app/testing/httpServer';
 import { codeOf } from '../app/testing/errors';
 
 const SIZE = 300 * 1024;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StudioError } from '../app/common/errors';
 import { fetchToFile } from './download';
 import { fetchTensorRanges } from './rangeFetch';
-import { makePayload, serveBytes, startTestServer, type TestServer } from './testServer';
+import { makePayload, serveBytes, startTestServer, type TestServer } from '../app/testing/httpServer';
 
 let dir: string;
 let server: TestServer | undefined;

@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../app/common/errors';
 import type { ModelEntry } from './manifest';
 import { ModelStore, defaultStoreDir } from './store';
-import { makePayload, type Payload } from './testServer';
+import { makePayload, type Payload } from '../app/testing/httpServer';
 
 const alpha = makePayload(40_000);
 const beta = makePayload(30_000);

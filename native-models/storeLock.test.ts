@@ -9,7 +9,7 @@ import { StudioError } from '../app/common/errors';
 import type { ModelEntry } from './manifest';
 import { ModelStore } from './store';
 import { acquireModelLock, lockPath } from './storeLock';
-import { makePayload, serveBytes, startTestServer, type TestServer } from './testServer';
+import { makePayload, serveBytes, startTestServer, type TestServer } from '../app/testing/httpServer';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const payload = makePayload(400 * 1024);
@@ -60,12 +60,12 @@ interface ChildRun {
   done: Promise<{ status: number | null; lines: string[] }>;
 }
 
-/** Starts testStoreChild.ts in its own Node process (through tsx). */
+/** Starts app/testing/storeChild.ts in its own Node process (through tsx). */
 function child(arg: object): ChildRun {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const p = spawn(
     process.execPath,
-    ['--import', tsx, path.join(here, 'testStoreChild.ts'), JSON.stringify(arg)],
+    ['--import', tsx, path.join(here, '../app/testing/storeChild.ts'), JSON.stringify(arg)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },

@@ -12,8 +12,8 @@ import { sha256File } from './sha256';
 import { ModelStore, type DownloadProgress } from './store';
 import { trustOnFirstUseFromEnv } from './storeState';
 import { extractedFileBytes } from './tensorContent';
-import { serveRanges, startTestServer, type TestServer } from './testServer';
-import { makeVgg19Source, virtualSafetensors } from './testVgg19';
+import { serveRanges, startTestServer, type TestServer } from '../app/testing/httpServer';
+import { makeVgg19Source, virtualSafetensors } from '../app/testing/vgg19Source';
 import { loadVgg19Weights } from './vgg19';
 import { vgg19Tensors } from './vgg19Layers';
 

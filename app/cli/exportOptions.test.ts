@@ -7,7 +7,7 @@ import { hasGps } from '../image/exifEdit';
 import { isSrgbProfile } from '../image/iccProfile';
 import { loadImage, loadImageFromBuffer } from '../image/load';
 import { saveMask } from '../image/mask';
-import { p3JpegWithExif } from '../image/metadataFixtures';
+import { p3JpegWithExif } from '../testing/metadata';
 import { createMask } from '../image/types';
 import { cli } from '../testing/cli';
 

@@ -7,7 +7,7 @@ import type { ResponseMessage } from '../contract/messages';
 import { hasGps } from '../image/exifEdit';
 import { isSrgbProfile } from '../image/iccProfile';
 import { loadImage, loadImageFromBuffer } from '../image/load';
-import { p3JpegWithExif } from '../image/metadataFixtures';
+import { p3JpegWithExif } from '../testing/metadata';
 import { EngineHost } from './engineHost';
 import { createEngineServices } from './services';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../native-models/testServer';
+import { startTestServer, type TestServer } from '../testing/httpServer';
 import { loadManifest } from './manifestOverride';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'manifest-'));

@@ -10,7 +10,7 @@ import {
   outsideUnchanged,
   shiftedFill,
   squareMask,
-} from './fillMetrics.testing';
+} from '../testing/fillMetrics';
 import { createMask } from './types';
 
 describe('transferDetail', () => {

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { embedPngMetadata } from './embedMetadata';
 import { iccDescription, isRgbProfile, isSrgbProfile, srgbProfile } from './iccProfile';
-import { EXIF_MARKERS, buildExif } from './metadataFixtures';
+import { EXIF_MARKERS, buildExif } from '../testing/metadata';
 
 describe('embedPngMetadata', () => {
   it('embeds EXIF and XMP chunks that sharp reads back, replacing what was there', async () => {

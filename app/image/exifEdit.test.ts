@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TAG, TiffReader, bareTiff, exifForExport, hasGps, hasThumbnail } from './exifEdit';
-import { EXIF_MARKERS, buildExif } from './metadataFixtures';
+import { EXIF_MARKERS, buildExif } from '../testing/metadata';
 
 /** Stand-in thumbnail: JPEG-like bytes that appear nowhere else. */
 const THUMB = Buffer.concat([

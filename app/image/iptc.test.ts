@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { iimFromIptc, jpegWithIptc, photoshopIptcBlock } from './iptc';
-import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegSegments } from './metadataFixtures';
+import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegSegments } from '../testing/metadata';
 
 const THUMB = Buffer.from('PHOTOSHOP-THUMBNAIL', 'latin1');
 

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedPngMetadata } from './embedMetadata';
 import { srgbProfile } from './iccProfile';
-import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegWithBlocks } from './metadataFixtures';
+import { IPTC_CAPTION, buildIim, buildPhotoshopIrb, jpegWithBlocks } from '../testing/metadata';
 import { MAX_PIXELS, loadImage, loadImageFromBuffer } from './load';
 import { errorOf } from '../testing/errors';
 

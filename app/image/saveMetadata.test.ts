@@ -19,7 +19,7 @@ import {
   buildIim,
   buildPhotoshopIrb,
   jpegWithBlocks,
-} from './metadataFixtures';
+} from '../testing/metadata';
 import { encodeImage, saveImage, type ImageFormat } from './save';
 import type { LoadedImage } from './types';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHoles, holeComponents } from './stationarity';
-import { fixture, hasPhoto, squareMask } from './fillMetrics.testing';
+import { fixture, hasPhoto, squareMask } from '../testing/fillMetrics';
 import { createMask } from './types';
 
 describe('holeComponents', () => {

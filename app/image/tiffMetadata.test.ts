@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { TAG, TiffReader, exifForExport, type Ifd } from './exifEdit';
 import { iimFromIptc } from './iptc';
-import { EXIF_MARKERS, buildExif, buildIim } from './metadataFixtures';
+import { EXIF_MARKERS, buildExif, buildIim } from '../testing/metadata';
 import { tiffWithMetadata } from './tiffMetadata';
 
 async function tiff(): Promise<Buffer> {

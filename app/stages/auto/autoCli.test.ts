@@ -7,7 +7,7 @@ import { loadImage } from '../../image/load';
 import { saveMask } from '../../image/mask';
 import { saveImage } from '../../image/save';
 import type { Mask, RgbImage } from '../../image/types';
-import { blandFill, chelseaCase } from '../../image/testFills.testing';
+import { blandFill, chelseaCase } from '../../testing/flawedFills';
 import { cli } from '../../testing/cli';
 
 let dir: string;

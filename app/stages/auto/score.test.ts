@@ -3,7 +3,7 @@ import { loadImage } from '../../image/load';
 import type { Mask, RgbImage } from '../../image/types';
 import { holeEdgeShift } from '../../image/holeRing';
 import { prepareRing, ringGeometry, scoreHole } from './score';
-import { bland, blob, blurFill, composite, outlined } from '../../image/testFills.testing';
+import { bland, blob, blurFill, composite, outlined } from '../../testing/flawedFills';
 
 async function cases(): Promise<{ name: string; truth: RgbImage; mask: Mask }[]> {
   const chelsea = (await loadImage('fixtures/images/chelsea.png')).image;

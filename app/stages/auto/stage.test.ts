@@ -6,7 +6,7 @@ import { autoStage } from '../registry';
 import { StudioError } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
 import { createAutoStage, type AutoHoleReport } from './stage';
-import { fixture, squareMask } from '../../image/fillMetrics.testing';
+import { fixture, squareMask } from '../../testing/fillMetrics';
 import {
   blandFill,
   blob,
@@ -15,7 +15,7 @@ import {
   chelseaCase,
   composite,
   lowPassError,
-} from '../../image/testFills.testing';
+} from '../../testing/flawedFills';
 
 function ctxWith(over: Partial<StageContext> = {}): StageContext {
   return {

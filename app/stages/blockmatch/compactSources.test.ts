@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import { blockmatchStage } from './stage';
-import { discMask, periodicTexture, roughFill } from './testImages';
+import { discMask, periodicTexture, roughFill } from '../../testing/blockmatchImages';
 import { compactSources, type CompactSources, type CorrespondenceEntry } from './visualize';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

@@ -14,7 +14,7 @@ import {
   outsideUnchanged,
   shiftedFill,
   squareMask,
-} from '../../image/fillMetrics.testing';
+} from '../../testing/fillMetrics';
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import { BLOCKMATCH_PARAMS } from './params';

@@ -5,7 +5,7 @@
  * another texture of the same colour).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, squareMask } from '../../image/fillMetrics.testing';
+import { fixture, squareMask } from '../../testing/fillMetrics';
 import { srgbToLab } from '../../image/lab';
 import { gaussianBlur, lumaPlane } from '../../image/stationarity';
 import { createImage, type Mask, type RgbImage } from '../../image/types';

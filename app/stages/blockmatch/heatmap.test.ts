@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
 import { correlationHeatmap, heatmapImage } from './heatmap';
 import type { BlockMatch } from './match';
-import { discMask, noiseTexture, roughFill } from './testImages';
+import { discMask, noiseTexture, roughFill } from '../../testing/blockmatchImages';
 import { SourceValidity } from './validity';
 import { correspondenceEntries, renderCorrespondence } from './visualize';
 import { makeTemplate, scoreAt } from './zncc';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../../image/types';
 import { blockHistogram, histogramDistance, histogramMaps, HISTOGRAM_SIZE, rootHistogram } from './histogram';
-import { noiseTexture } from './testImages';
+import { noiseTexture } from '../../testing/blockmatchImages';
 
 describe('block histograms', () => {
   it('counts every pixel once per channel, clamping values outside 0..1 to the end bins', () => {

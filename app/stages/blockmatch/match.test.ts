@@ -5,7 +5,7 @@ import { createSessionPool } from '../../ort/sessions';
 import { bruteForceMatches } from './bruteForce';
 import { blockHistogram, histogramDistance } from './histogram';
 import { matchBlocks, type BlockMatch, type MatchOptions } from './match';
-import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from './testImages';
+import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from '../../testing/blockmatchImages';
 import { rectMask } from '../../testing/masks';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

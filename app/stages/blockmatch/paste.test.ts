@@ -5,7 +5,7 @@ import type { BlockMatch } from './match';
 import { featherPaste, hardPaste } from './paste';
 import { poissonPaste } from './poisson';
 import { seamContrast } from './seams';
-import { discMask, periodicTexture, roughFill } from './testImages';
+import { discMask, periodicTexture, roughFill } from '../../testing/blockmatchImages';
 import { changedOutside } from '../../testing/masks';
 
 const W = 240;

@@ -4,7 +4,7 @@ import { maskBlocks } from './grid';
 import type { BlockMatch } from './match';
 import { featherPaste } from './paste';
 import { poissonPaste } from './poisson';
-import { discMask, noiseTexture, roughFill } from './testImages';
+import { discMask, noiseTexture, roughFill } from '../../testing/blockmatchImages';
 import { changedOutside } from '../../testing/masks';
 
 const W = 96;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockMatch } from './match';
 import { chooseRegions } from './regions';
-import { discMask } from './testImages';
+import { discMask } from '../../testing/blockmatchImages';
 import { SourceValidity } from './validity';
 
 function match(x: number, y: number, sx: number, sy: number, score: number): BlockMatch {

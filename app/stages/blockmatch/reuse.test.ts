@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
-import { EXHAUSTIVE_MATCH } from './testImages';
+import { EXHAUSTIVE_MATCH } from '../../testing/blockmatchImages';
 import { matchBlocks, type BlockMatch, type MatchOptions } from './match';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

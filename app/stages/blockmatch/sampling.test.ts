@@ -8,7 +8,7 @@ import { createSessionPool } from '../../ort/sessions';
 import type { StageContext } from '../../pipeline/types';
 import { matchBlocks, type MatchOptions } from './match';
 import { blockmatchStage } from './stage';
-import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from './testImages';
+import { EXHAUSTIVE_MATCH, discMask, noiseTexture, roughFill } from '../../testing/blockmatchImages';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());

@@ -6,7 +6,7 @@ import { createSessionPool } from '../../ort/sessions';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import { BLOCKMATCH_PARAMS } from './params';
 import { blockmatchStage, computeCorrespondence } from './stage';
-import { discMask, noiseTexture, periodicTexture, roughFill } from './testImages';
+import { discMask, noiseTexture, periodicTexture, roughFill } from '../../testing/blockmatchImages';
 import { changedOutside } from '../../testing/masks';
 import { SourceValidity } from './validity';
 

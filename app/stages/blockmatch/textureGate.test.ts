@@ -6,10 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
-import { blurredFill, detailLevel, fixture } from '../../image/fillMetrics.testing';
+import { blurredFill, detailLevel, fixture } from '../../testing/fillMetrics';
 import type { Mask, RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
-import { blob, chelseaCase } from '../../image/testFills.testing';
+import { blob, chelseaCase } from '../../testing/flawedFills';
 import { BLOCKMATCH_PARAMS } from './params';
 import { blockmatchStage } from './stage';
 

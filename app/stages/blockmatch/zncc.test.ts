@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPyramid, fullSizeVariances, scanLevel, sideAt } from './pyramid';
-import { noiseTexture } from './testImages';
+import { noiseTexture } from '../../testing/blockmatchImages';
 import { gainMap, makeTemplate, scoreAt, ssimConstant, templateVariance } from './zncc';
 
 describe('block similarity', () => {

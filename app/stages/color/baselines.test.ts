@@ -5,7 +5,7 @@ import { chooseReference, referenceSamples } from './reference';
 import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { exactSwSquared, type Colors } from './slicedWasserstein';
-import { defectInHole, texturedImage } from './testScenes';
+import { defectInHole, texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 const truth = texturedImage(60, 44, 11, 5.5);

@@ -15,7 +15,7 @@ import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { addExactSwGradient } from './slicedWasserstein';
 import { solveRabinPeyre } from './solver';
-import { defectInHole, texturedImage } from './testScenes';
+import { defectInHole, texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 /** A 20x16 image with an irregular hole (a rectangle and a notch), its ring reference, and a perturbed w. */

@@ -5,7 +5,7 @@ import { srgbToLab } from './colorSpace';
 import { COLOR_PARAMS } from './params';
 import { createRng } from './rng';
 import { colorStage, handedReference } from './stage';
-import { defectInHole, testContext } from './testScenes';
+import { defectInHole, testContext } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 // A garden-like scene: yellow-orange stamens (left) beside a green background (right); the hole lies in

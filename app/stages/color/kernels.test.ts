@@ -3,7 +3,7 @@ import { JsKernels, type KernelInput, type SlicedKernels } from './kernels';
 import { buildRegion } from './region';
 import { createRng, randomDirections } from './rng';
 import { boundingBox, QuantileTables, type Colors } from './slicedWasserstein';
-import { texturedImage } from './testScenes';
+import { texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 import { totalVariation } from './tvProx';
 import { WasmKernels } from './wasm/wasmKernels';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
 import { loadImage } from '../../image/load';
-import { blandFill, blob, blurFill, lowPassError } from '../../image/testFills.testing';
+import { blandFill, blob, blurFill, lowPassError } from '../../testing/flawedFills';
 import { COLOR_PARAMS } from './params';
 import { colorStage } from './stage';
-import { testContext } from './testScenes';
+import { testContext } from '../../testing/colorScenes';
 import { changedOutside } from '../../testing/masks';
 
 async function forehead() {

@@ -8,7 +8,7 @@ import { ringPixels } from './reference';
 import { buildRegion } from './region';
 import { createRng } from './rng';
 import { colorStage } from './stage';
-import { testContext } from './testScenes';
+import { testContext } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 describe('edge colour map', () => {

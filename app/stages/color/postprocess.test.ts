@@ -4,7 +4,7 @@ import { SpaceConverter } from './colorSpace';
 import { correctSeam, smoothChange } from './postprocess';
 import { buildRegion, type Region } from './region';
 import { createRng } from './rng';
-import { texturedImage } from './testScenes';
+import { texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 const W = 60;

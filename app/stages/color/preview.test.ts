@@ -3,7 +3,7 @@ import { cloneImage } from '../../image/types';
 import { SpaceConverter } from './colorSpace';
 import { PreviewCanvas } from './preview';
 import { buildRegion, writeRegionInto } from './region';
-import { texturedImage } from './testScenes';
+import { texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 describe('colour stage previews', () => {

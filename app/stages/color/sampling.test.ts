@@ -6,7 +6,7 @@ import { createMask, type Mask } from '../../image/types';
 import { COLOR_PARAMS } from './params';
 import { chooseReference, ringPixels } from './reference';
 import { colorStage } from './stage';
-import { defectInHole, testContext, texturedImage } from './testScenes';
+import { defectInHole, testContext, texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 const W = 96,

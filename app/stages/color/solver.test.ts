@@ -11,7 +11,7 @@ import { exactSwSquared } from './slicedWasserstein';
 import { solveRabinPeyre, type SolverOptions } from './solver';
 import { totalVariation } from './tvProx';
 import { colorStage } from './stage';
-import { defectInHole, testContext, texturedImage } from './testScenes';
+import { defectInHole, testContext, texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 
 const W = 64;

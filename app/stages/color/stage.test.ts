@@ -10,7 +10,7 @@ import { chooseReference, referenceSamples, ringPixels } from './reference';
 import { buildRegion, writeRegion } from './region';
 import { createRng } from './rng';
 import { colorStage, ProgressReporter } from './stage';
-import { defectInHole, testContext, texturedImage } from './testScenes';
+import { defectInHole, testContext, texturedImage } from '../../testing/colorScenes';
 import { changedOutside, rectMask } from '../../testing/masks';
 
 const W = 72;

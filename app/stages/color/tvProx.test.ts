@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRegion } from './region';
 import { createRng } from './rng';
-import { texturedImage } from './testScenes';
+import { texturedImage } from '../../testing/colorScenes';
 import { rectMask } from '../../testing/masks';
 import { regionGradient, regionGradientAdjoint, totalVariation, TvProx } from './tvProx';
 

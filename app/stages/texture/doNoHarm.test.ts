@@ -16,18 +16,18 @@ import {
   meanChange,
   outsideUnchanged,
   squareMask,
-} from '../../image/fillMetrics.testing';
+} from '../../testing/fillMetrics';
 import { gaussianBlur } from '../../image/stationarity';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
 import type { ProgressUpdate } from '../../pipeline/types';
-import { blob } from '../../image/testFills.testing';
+import { blob } from '../../testing/flawedFills';
 import { blockmatchStage } from '../blockmatch/stage';
 import { keepLowPass } from './lowPass';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';
-import { testContext } from './testContext';
+import { testContext } from '../../testing/sessionContext';
 
 const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => pool.releaseAll());

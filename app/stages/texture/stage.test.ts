@@ -7,7 +7,7 @@ import { createSessionPool } from '../../ort/sessions';
 import type { ProgressUpdate } from '../../pipeline/types';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';
-import { testContext } from './testContext';
+import { testContext } from '../../testing/sessionContext';
 
 /** Diagonal stripes with grain: a texture with structure at a few scales, in colour. */
 function stripes(w: number, h: number, seed = 1): RgbImage {

@@ -13,7 +13,7 @@ import { pushPullFill } from '../../image/fill/pushPull';
 import { gaussianBlur, luma } from './band';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';
-import { testContext } from './testContext';
+import { testContext } from '../../testing/sessionContext';
 import { logPowerSpectrum, spectrumDistance } from './statistics';
 import { changedOutside } from '../../testing/masks';
 

@@ -3,7 +3,7 @@ import { StudioError } from '../../../common/errors';
 import { createMask } from '../../../image/types';
 import { FSR, fsrFill, fsrFillAsync, planBlocks } from './fsr';
 import { pushPullFill } from '../../../image/fill/pushPull';
-import { imageFrom, maskFrom, noiseImage } from './testImages';
+import { imageFrom, maskFrom, noiseImage } from '../../../testing/fillImages';
 import { changedOutside } from '../../../testing/masks';
 
 /** Mean absolute error over the hole's pixels, all channels. */

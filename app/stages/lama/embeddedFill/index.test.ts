@@ -4,7 +4,7 @@ import { fsrFill } from './fsr';
 import { patchMatchFill } from '../../../image/fill/patchMatch';
 import { pushPullFill } from '../../../image/fill/pushPull';
 import { chooseRegions } from './regionChoice';
-import { imageFrom, maskFrom, noiseImage } from './testImages';
+import { imageFrom, maskFrom, noiseImage } from '../../../testing/fillImages';
 import { expectCode } from '../../../testing/errors';
 import { changedOutside } from '../../../testing/masks';
 

@@ -4,7 +4,7 @@ import { psnr } from '../../../image/metrics';
 import { createImage, createMask } from '../../../image/types';
 import { patchMatchFill, patchMatchFillAsync } from '../../../image/fill/patchMatch';
 import { pushPullFill } from '../../../image/fill/pushPull';
-import { checkerboard, imageFrom, maskFrom, noiseImage } from './testImages';
+import { checkerboard, imageFrom, maskFrom, noiseImage } from '../../../testing/fillImages';
 import { expectCode } from '../../../testing/errors';
 import { changedOutside } from '../../../testing/masks';
 import { mulberry32 } from '../../../common/random';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createImage, createMask } from '../../../image/types';
 import { pushPullFill } from '../../../image/fill/pushPull';
-import { imageFrom, maskFrom, noiseImage } from './testImages';
+import { imageFrom, maskFrom, noiseImage } from '../../../testing/fillImages';
 import { expectCode } from '../../../testing/errors';
 import { changedOutside } from '../../../testing/masks';
 import { mulberry32 } from '../../../common/random';

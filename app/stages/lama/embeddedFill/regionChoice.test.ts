@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { embeddedFill } from './index';
 import { patchMatchFill } from '../../../image/fill/patchMatch';
 import { chooseRegions, FSR_MAX_DEPTH } from './regionChoice';
-import { imageFrom, maskFrom } from './testImages';
+import { imageFrom, maskFrom } from '../../../testing/fillImages';
 import { hashNoise as hash } from '../../../common/random';
 
 /** Brown fur: noise smeared along a slanted direction (streaks a few px long), as chelsea's. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkerboard, imageFrom, maskFrom } from './testImages';
+import { checkerboard, imageFrom, maskFrom } from '../../../testing/fillImages';
 import { textureFeature } from '../../../image/fill/textureFeature';
 
 describe('textureFeature', () => {

@@ -12,11 +12,11 @@ import {
   encodeSafetensorsHeader,
   type SafetensorsDType,
   type TensorData,
-} from './safetensors';
-import { xorshift32 } from '../app/common/random';
-import { digestTensors, type TensorDigest } from './tensorContent';
-import type { VirtualFile } from './testServer';
-import { VGG19_CONV_LAYERS, VGG19_TEXTURE_LAYERS, vgg19Tensors } from './vgg19Layers';
+} from '../../native-models/safetensors';
+import { xorshift32 } from '../common/random';
+import { digestTensors, type TensorDigest } from '../../native-models/tensorContent';
+import type { VirtualFile } from './httpServer';
+import { VGG19_CONV_LAYERS, VGG19_TEXTURE_LAYERS, vgg19Tensors } from '../../native-models/vgg19Layers';
 
 export interface SourceTensor {
   name: string;

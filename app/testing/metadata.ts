@@ -230,7 +230,7 @@ export function jpegWithBlocks(jpeg: Buffer, blocks: { exif?: Buffer; irb?: Buff
 }
 
 /**
- * A JPEG photo for tests outside app/image (which may not import sharp): width x height of varied colours,
+ * A JPEG photo for tests that do not import sharp themselves: width x height of varied colours,
  * stored in Display P3 (tagged with sharp's P3 profile), with buildExif()'s EXIF block (GPS, no thumbnail).
  */
 export async function p3JpegWithExif(width: number, height: number): Promise<Buffer> {

@@ -1,7 +1,7 @@
 /** Small synthetic images and masks for the block-matching tests. */
-import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
-import { mulberry32 } from '../../common/random';
-import type { MatchOptions } from './match';
+import { createImage, createMask, type Mask, type RgbImage } from '../image/types';
+import { mulberry32 } from '../common/random';
+import type { MatchOptions } from '../stages/blockmatch/match';
 
 /** Exhaustive ZNCC search over 16 px blocks with no histogram, distance or penalty limits. */
 export const EXHAUSTIVE_MATCH: MatchOptions = {

@@ -8,9 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadImage } from './load';
-import { gaussianBlur, lumaPlane } from './stationarity';
-import { createMask, type Mask, type RgbImage } from './types';
+import { loadImage } from '../image/load';
+import { gaussianBlur, lumaPlane } from '../image/stationarity';
+import { createMask, type Mask, type RgbImage } from '../image/types';
 
 /** The repository's fixtures and the shared photographs (present on the project's machines only). */
 export const FIXTURES = path.resolve('fixtures/images');

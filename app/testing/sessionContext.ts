@@ -1,6 +1,6 @@
 /** A stage context for the texture stage's tests: the given session pool, no models, seed 3. */
-import type { StageContext as Ctx } from '../../pipeline/types';
-import type { ProgressUpdate, StageContext } from '../../pipeline/types';
+import type { StageContext as Ctx } from '../pipeline/types';
+import type { ProgressUpdate, StageContext } from '../pipeline/types';
 
 export function testContext(
   sessions: Ctx['sessions'],

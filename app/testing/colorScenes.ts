@@ -2,9 +2,9 @@
  * Small synthetic scenes for the colour stage's tests: a textured colour image, rectangular holes, a
  * colour defect inside the hole, and a stage context that needs no model.
  */
-import { createImage, type Mask, type RgbImage } from '../../image/types';
-import type { ProgressUpdate, StageContext } from '../../pipeline/types';
-import { createRng } from './rng';
+import { createImage, type Mask, type RgbImage } from '../image/types';
+import type { ProgressUpdate, StageContext } from '../pipeline/types';
+import { createRng } from '../stages/color/rng';
 
 /**
  * Smoothly varying colours with a little seeded noise (sRGB 0..1, well inside the gamut). `period` sets the

@@ -5,8 +5,8 @@
  * SHA-256, or the error's code and message (exit status 1).
  */
 import { createInterface } from 'node:readline';
-import type { ModelEntry } from './manifest';
-import { ModelStore } from './store';
+import type { ModelEntry } from '../../native-models/manifest';
+import { ModelStore } from '../../native-models/store';
 
 const { dir, manifest, id } = JSON.parse(process.argv[2]!) as {
   dir: string;

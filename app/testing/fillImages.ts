@@ -1,6 +1,6 @@
 /** Synthetic images and masks for the embedded fills' tests (deterministic, no files). */
-import { xorshift32 } from '../../../common/random';
-import { createImage, createMask, type Mask, type RgbImage } from '../../../image/types';
+import { xorshift32 } from '../common/random';
+import { createImage, createMask, type Mask, type RgbImage } from '../image/types';
 
 /** Fills every pixel from f(x, y) -> [r, g, b]. */
 export function imageFrom(

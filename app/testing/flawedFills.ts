@@ -5,12 +5,12 @@
  * low-pass colour error to the truth that says whether a correction kept the fill's structure.
  */
 import path from 'node:path';
-import { cropImage, expandRect, maskBoundingBox } from './crop';
-import { labToSrgb, srgbToLab } from './lab';
-import { loadImage } from './load';
-import { maskedBlur } from './maskedBlur';
-import { createMask, type Mask, type RgbImage } from './types';
-import { meanCiede2000 } from './ciede2000';
+import { cropImage, expandRect, maskBoundingBox } from '../image/crop';
+import { labToSrgb, srgbToLab } from '../image/lab';
+import { loadImage } from '../image/load';
+import { maskedBlur } from '../image/maskedBlur';
+import { createMask, type Mask, type RgbImage } from '../image/types';
+import { meanCiede2000 } from '../image/ciede2000';
 
 /** chelsea.png (451x300) with a blob hole over the cat's left eye, as the corrections benchmark uses. */
 export async function chelseaCase(): Promise<{ truth: RgbImage; mask: Mask }> {
