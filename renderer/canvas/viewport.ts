@@ -1,5 +1,5 @@
 /**
- * Viewport math (no DOM, no fabric): the transform [zoom, 0, 0, zoom, panX, panY] that maps image
+ * Viewport math (no DOM): the transform [zoom, 0, 0, zoom, panX, panY] that maps image
  * pixels to the view's CSS pixels, fitting, zooming about a point, and the inverse.
  */
 export type Transform = [number, number, number, number, number, number];
@@ -53,4 +53,76 @@ export function toView(t: Transform, x: number, y: number): { x: number; y: numb
 /** The zoom after one wheel event (deltaY in CSS px; negative zooms in). */
 export function wheelZoom(zoom: number, deltaY: number): number {
   return clampZoom(zoom * Math.pow(0.998, Math.max(-300, Math.min(300, deltaY))));
+}
+
+/** A `deltaMode` 1 wheel event counts lines: this many CSS px a line. */
+export const WHEEL_LINE_PX = 16;
+
+/**
+ * The view: its size in CSS px and its transform, with the zoom commands the toolbar, the menu, the wheel
+ * and a pan drag use. No DOM: the adapter sizes it and draws what `onChange` reports.
+ */
+export class View {
+  t: Transform = [1, 0, 0, 1, 0, 0];
+  width = 1;
+  height = 1;
+
+  constructor(private readonly onChange: (t: Transform) => void = () => {}) {}
+
+  set(t: Transform): void {
+    this.t = t;
+    this.onChange(t);
+  }
+
+  /** The image (`imgW` × `imgH` px) fitted to the view. */
+  fit(imgW: number, imgH: number): void {
+    this.set(fitTransform(imgW, imgH, this.width, this.height));
+  }
+
+  /** Whether the view shows the image at its fitted zoom. */
+  isFitted(imgW: number, imgH: number): boolean {
+    return Math.abs(this.t[0] - fitTransform(imgW, imgH, this.width, this.height)[0]) < 1e-6;
+  }
+
+  actualSize(): void {
+    this.set(actualSizeTransform(this.t, this.width, this.height));
+  }
+
+  /** Zooms by `factor` about the view's centre. */
+  zoomBy(factor: number): void {
+    this.set(zoomAt(this.t, this.width / 2, this.height / 2, this.t[0] * factor));
+  }
+
+  /** One wheel event at view point (x, y): `deltaMode` 1 counts lines, else CSS px. */
+  wheel(x: number, y: number, deltaY: number, deltaMode: number): void {
+    const delta = deltaMode === 1 ? deltaY * WHEEL_LINE_PX : deltaY;
+    this.set(zoomAt(this.t, x, y, wheelZoom(this.t[0], delta)));
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.set(pan(this.t, dx, dy));
+  }
+
+  /**
+   * A new view size (whole CSS px, at least 1). A view that showed `image` fitted is fitted again; any
+   * other keeps its transform. False when the size did not change.
+   */
+  resize(w: number, h: number, image: { width: number; height: number } | null): boolean {
+    const width = Math.max(1, Math.floor(w));
+    const height = Math.max(1, Math.floor(h));
+    if (width === this.width && height === this.height) return false;
+    const wasFit = image !== null && this.isFitted(image.width, image.height);
+    this.width = width;
+    this.height = height;
+    if (wasFit) this.fit(image.width, image.height);
+    return true;
+  }
+
+  toImage(x: number, y: number): { x: number; y: number } {
+    return toImage(this.t, x, y);
+  }
+
+  toView(x: number, y: number): { x: number; y: number } {
+    return toView(this.t, x, y);
+  }
 }

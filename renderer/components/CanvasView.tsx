@@ -1,5 +1,5 @@
 /**
- * The canvas area: hosts the fabric adapter, highlights a file dragged over it (the window opens dropped
+ * The canvas area: hosts the canvas adapter, highlights a file dragged over it (the window opens dropped
  * files: useFileDrop), and shows an empty state, the engine banner and what is busy.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -35,7 +35,7 @@ export function CanvasView() {
       {!hasDoc && (
         <div className="empty-state">
           <p>Drop a photo here, or</p>
-          <button className="primary" onClick={() => void editor.open()} data-testid="empty-open">
+          <button className="primary" onClick={() => void editor.files.open()} data-testid="empty-open">
             Open an image…
           </button>
           <p className="hint">Then paint over what to remove and press Run.</p>
