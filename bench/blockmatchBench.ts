@@ -54,7 +54,7 @@ import { matchBlocks, type MatchResult } from '../app/stages/blockmatch/match';
 import { BLOCKMATCH_PARAMS } from '../app/stages/blockmatch/params';
 import { featherPaste, hardPaste } from '../app/stages/blockmatch/paste';
 import { poissonPaste } from '../app/stages/blockmatch/poisson';
-import { seamContrast } from '../app/stages/blockmatch/seams';
+import { seamContrast } from '../app/testing/seamContrast';
 import { table } from './table';
 import { blockmatchStage, matchOptionsOf } from '../app/stages/blockmatch/stage';
 import { SourceValidity } from '../app/stages/blockmatch/validity';

@@ -24,7 +24,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cropImage, cropMask, expandRect, maskBoundingBox } from '../app/image/crop';
-import { saveStrip, type StripPanel } from '../app/image/strip';
+import { saveStrip, type StripPanel } from './strip';
 import type { RgbImage } from '../app/image/types';
 import { createSessionPool } from '../app/ort/pool';
 import { Pipeline } from '../app/pipeline/run';

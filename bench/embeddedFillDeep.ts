@@ -9,7 +9,7 @@ import path from 'node:path';
 import { cropImage, cropMask, expandRect } from '../app/image/crop';
 import { loadImage } from '../app/image/load';
 import { resizeImage } from '../app/image/resize';
-import { saveStrip, type StripPanel } from '../app/image/strip';
+import { saveStrip, type StripPanel } from './strip';
 import { holeComponents } from '../app/image/stationarity';
 import { embeddedFill } from '../app/stages/lama/embeddedFill';
 import { chooseRegions } from '../app/stages/lama/embeddedFill/regionChoice';

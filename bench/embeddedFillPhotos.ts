@@ -30,7 +30,7 @@ import { loadImage } from '../app/image/load';
 import { saveMask } from '../app/image/mask';
 import { resizeImage } from '../app/image/resize';
 import { saveImage } from '../app/image/save';
-import { saveStrip, type StripPanel } from '../app/image/strip';
+import { saveStrip, type StripPanel } from './strip';
 import { maskArea, type Mask, type RgbImage } from '../app/image/types';
 import { FIXTURES, objectBlob, score, truthRef } from './correctionsCases';
 import { addStrokes, blankHole } from './embeddedFillCompare';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createEngineServices } from '../app/host/services';
 import { Pipeline } from '../app/pipeline/run';
 import { STAGES } from '../app/stages/registry';
-import { ensureLamaCostModel } from '../native-models/generated/lamaCost';
+import { ensureLamaCostModel } from './lamaCost';
 import { loadImage } from '../app/image/load';
 import { resizeImage } from '../app/image/resize';
 import { maskArea } from '../app/image/types';

@@ -20,7 +20,7 @@ import { createMask, type RgbImage } from '../app/image/types';
 import { Random } from '../app/graph/random';
 import { DEFAULT_NETWORK, randomNetwork, type NetworkSpec } from '../app/stages/texture/randomNetwork';
 import { ownSessions } from '../app/stages/texture/sessions';
-import { logPowerSpectrum, spectrumDistance } from '../app/stages/texture/statistics';
+import { logPowerSpectrum, spectrumDistance } from '../app/testing/spectrum';
 import { synthesize } from '../app/stages/texture/synthesize';
 import { FIXTURES } from './gallery/lama';
 

@@ -25,10 +25,10 @@ import { createSessionPool } from '../app/ort/sessions';
 import { Pipeline } from '../app/pipeline/run';
 import { lamaStage } from '../app/stages/lama/stage';
 import { gaussianBlur, luma } from '../app/stages/texture/band';
-import { logPowerSpectrum, spectrumDistance } from '../app/stages/texture/statistics';
+import { logPowerSpectrum, spectrumDistance } from '../app/testing/spectrum';
 import { textureStage } from '../app/stages/texture/stage';
 import { cropImage } from '../app/image/crop';
-import { saveStrip, type StripPanel } from '../app/image/strip';
+import { saveStrip, type StripPanel } from './strip';
 import { FIXTURES } from './gallery/lama';
 import { blurredHole, SIDE, squareHole, TEXTURE_CASES } from './gallery/texture';
 

@@ -23,7 +23,7 @@ import { createEngineServices } from '../../app/host/services';
 import { cropImage, cropMask } from '../../app/image/crop';
 import { loadImage } from '../../app/image/load';
 import { resizeImage } from '../../app/image/resize';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import type { Mask, RgbImage } from '../../app/image/types';
 import { Pipeline } from '../../app/pipeline/run';
 import { BLOCKMATCH_PARAMS } from '../../app/stages/blockmatch/params';

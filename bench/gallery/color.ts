@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { cropImage, expandRect, maskBoundingBox } from '../../app/image/crop';
 import { growMask } from '../../app/image/morphology';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import { cloneImage, type Mask, type RgbImage } from '../../app/image/types';
 import type { Rect } from '../../app/common/params';
 import { meanCiede2000 } from '../../app/stages/color/colorSpace';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Rect } from '../../app/common/params';
 import { cropImage, cropMask } from '../../app/image/crop';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import type { RgbImage } from '../../app/image/types';
 import { groupHoles } from '../../app/image/fill/holeGeometry';
 import { patchMatchFill } from '../../app/image/fill/patchMatch';

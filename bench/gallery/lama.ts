@@ -10,7 +10,7 @@ import { createEngineServices } from '../../app/host/services';
 import { cropImage, cropMask, expandRect } from '../../app/image/crop';
 import { loadImage } from '../../app/image/load';
 import { resizeImage } from '../../app/image/resize';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import type { Mask, RgbImage } from '../../app/image/types';
 import type { Rect } from '../../app/common/params';
 import { blobMask } from '../masks';

@@ -15,7 +15,7 @@ import type { Rect } from '../../app/common/params';
 import { createEngineServices } from '../../app/host/services';
 import { cropImage, cropMask, expandRect } from '../../app/image/crop';
 import { loadImage } from '../../app/image/load';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import type { Mask, RgbImage } from '../../app/image/types';
 import { blobMask } from '../masks';
 import { separateHoles } from '../regionsBench';

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cropImage, cropMask } from '../../app/image/crop';
 import { loadImage } from '../../app/image/load';
-import { saveStrip, type StripPanel } from '../../app/image/strip';
+import { saveStrip, type StripPanel } from '../strip';
 import { createMask, type Mask, type RgbImage } from '../../app/image/types';
 import { createSessionPool } from '../../app/ort/sessions';
 import { Pipeline } from '../../app/pipeline/run';

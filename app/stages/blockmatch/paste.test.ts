@@ -4,7 +4,7 @@ import { maskBlocks } from './grid';
 import type { BlockMatch } from './match';
 import { featherPaste, hardPaste } from './paste';
 import { poissonPaste } from './poisson';
-import { seamContrast } from './seams';
+import { seamContrast } from '../../testing/seamContrast';
 import { discMask, periodicTexture, roughFill } from '../../testing/blockmatchImages';
 import { changedOutside } from '../../testing/masks';
 

@@ -7,7 +7,7 @@ import { Random } from '../../graph/random';
 import { randomNetwork } from './randomNetwork';
 import { ownSessions } from './sessions';
 import { spectrumTarget } from './spectrum';
-import { logPowerSpectrum, spectrumDistance } from './statistics';
+import { logPowerSpectrum, spectrumDistance } from '../../testing/spectrum';
 import { synthesize, type SynthesisInput } from './synthesize';
 
 /** The project's copies of the scikit-image textures (fixtures/README.md). */

@@ -14,7 +14,7 @@ import { gaussianBlur, luma } from './band';
 import { TEXTURE_PARAMS } from './params';
 import { textureStage } from './stage';
 import { testContext } from '../../testing/sessionContext';
-import { logPowerSpectrum, spectrumDistance } from './statistics';
+import { logPowerSpectrum, spectrumDistance } from '../../testing/spectrum';
 import { changedOutside } from '../../testing/masks';
 
 /** The project's copies of the scikit-image textures (fixtures/README.md). */

@@ -2,12 +2,12 @@
  * A cost-equivalent stand-in for big-LaMa (Carve/LaMa-ONNX `lama_fp32.onnx`), for timing only.
  *
  * The real 208 MB model cannot be fetched everywhere the benchmark runs, and the small generated
- * test networks (models.ts) run in milliseconds, so they cannot say what share of the LaMa stage
- * is spent outside session.run. This network has big-LaMa's architecture, tensor shapes and
- * operators (FFCResNetGenerator of configs/training/big-lama.yaml, Suvorov et al. 2021) with
- * random, seeded weights, so one session.run costs what the real model's does on the same CPU. Its
- * output is noise composited over the known pixels: it is NEVER an inpainter. The model says so in
- * its metadata (`inpaint_studio.purpose` = `timing-standin`).
+ * test networks (native-models/generated) run in milliseconds, so they cannot say what share of
+ * the LaMa stage is spent outside session.run. This network has big-LaMa's architecture, tensor
+ * shapes and operators (FFCResNetGenerator of configs/training/big-lama.yaml, Suvorov et al. 2021)
+ * with random, seeded weights, so one session.run costs what the real model's does on the same
+ * CPU. Its output is noise composited over the known pixels: it is NEVER an inpainter. The model
+ * says so in its metadata (`inpaint_studio.purpose` = `timing-standin`).
  *
  * Architecture (ngf = 64 by default; BatchNorm folded into conv biases, as an inference export
  * would after fusion):
@@ -34,11 +34,11 @@
  * ONNX Runtime 1.30's onesided inverse along W): the same function, but ONNX Runtime's CPU DFT
  * kernel costs several times the matrix products, so it would overstate the real model's time.
  */
-import { StudioError, describeValue } from '../../app/common/errors';
-import { writeCachedModel } from './index';
-import { GENERATED_PRODUCER } from './models';
-import { GraphBuilder } from '../../app/graph/onnxBuilder';
-import { mulberry32 } from '../../app/common/random';
+import { StudioError, describeValue } from '../app/common/errors';
+import { writeCachedModel } from '../native-models/generated/index';
+import { GENERATED_PRODUCER } from '../native-models/generated/models';
+import { GraphBuilder } from '../app/graph/onnxBuilder';
+import { mulberry32 } from '../app/common/random';
 
 export const LAMA_COST_PURPOSE = 'timing-standin';
 /** Bump when the builder changes in a way its options would not show. */

@@ -3,10 +3,10 @@
  * for looking at what a stage does. Used by `npm run gallery`.
  */
 import sharp, { type OverlayOptions } from 'sharp';
-import { writeFileAtomic } from './atomicWrite';
-import { planarToInterleaved } from './convert';
-import { resizeImage, resizeMask } from './resize';
-import type { Mask, RgbImage } from './types';
+import { writeFileAtomic } from '../app/image/atomicWrite';
+import { planarToInterleaved } from '../app/image/convert';
+import { resizeImage, resizeMask } from '../app/image/resize';
+import type { Mask, RgbImage } from '../app/image/types';
 
 export interface StripPanel {
   label: string;

@@ -4,8 +4,8 @@
  * phase-free, so it compares "the same kind of texture" regardless of where the pattern lies: periodic
  * textures show sharp peaks that a fill which breaks the period loses.
  */
-import type { Rect } from '../../common/params';
-import type { RgbImage } from '../../image/types';
+import type { Rect } from '../common/params';
+import type { RgbImage } from '../image/types';
 
 /** log(1 + |F|²) of the mean-removed, Hann-windowed luma of `rect` (naive separable DFT: small windows). */
 export function logPowerSpectrum(img: RgbImage, rect: Rect): Float64Array {

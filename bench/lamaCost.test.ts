@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImage, createMask } from '../../app/image/types';
-import { createSessionPool, loadModelSession, type StudioSessionPool } from '../../app/ort/sessions';
-import type { TensorValue } from '../../app/ort/types';
-import { createAdapter } from '../../app/stages/lama/conventions/detect';
-import { createLamaFixedAdapter } from '../../app/stages/lama/conventions/lamaFixed';
-import { sha256 } from './index';
+import { createImage, createMask } from '../app/image/types';
+import { createSessionPool, loadModelSession, type StudioSessionPool } from '../app/ort/sessions';
+import type { TensorValue } from '../app/ort/types';
+import { createAdapter } from '../app/stages/lama/conventions/detect';
+import { createLamaFixedAdapter } from '../app/stages/lama/conventions/lamaFixed';
+import { sha256 } from '../native-models/generated/index';
 import { buildLamaCostModel, ensureLamaCostModel, lamaCostFootprint, type LamaCostOptions } from './lamaCost';
 
 const { onnx } = onnxProto;

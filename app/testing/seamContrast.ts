@@ -4,8 +4,8 @@
  * the mean step between neighbouring hole pixels of the same block. About 1 when seams look like the
  * texture around them; a hard paste of mismatched blocks gives more.
  */
-import { maskBoundingBox } from '../../image/crop';
-import type { Mask, RgbImage } from '../../image/types';
+import { maskBoundingBox } from '../image/crop';
+import type { Mask, RgbImage } from '../image/types';
 
 export interface SeamContrast {
   /** Mean |step| (over R, G, B) across seams. */
