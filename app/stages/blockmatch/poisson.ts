@@ -10,18 +10,18 @@
  *
  * The unknowns are the hole pixels only (numbered over the mask's bounding box); the normal equations
  * are the 5-point Laplacian on them, solved for R, G and B together by conjugate gradients
- * preconditioned with a multigrid V-cycle (multigrid.ts), from the feathered paste, until every
+ * preconditioned with a multigrid V-cycle (app/image/fill: seamFix.ts' holeGrid and solveHole, multigrid.ts), from the feathered paste, until every
  * channel's residual norm is at most `tolerance` times its right-hand side's (default 1e-6: at 8 MP the
  * solution is then within 2e-5 of the exact one, far under an 8-bit step; poisson.test.ts checks it
  * against a direct solve).
  * Results are clamped to 0..1; pixels outside the hole are copied unchanged.
  */
-import { throwIfAborted } from '../../common/errors';
 import { maskBoundingBox } from '../../image/crop';
 import type { Rect } from '../../common/params';
 import type { Mask, RgbImage } from '../../image/types';
 import type { BlockMatch } from './match';
-import { DX, DY, solveGrid, type GridLevel, type MultigridOptions } from './multigrid';
+import { DX, DY, type GridLevel, type MultigridOptions } from '../../image/fill/multigrid';
+import { holeGrid, solveHole } from '../../image/fill/seamFix';
 
 export interface PoissonResult {
   image: RgbImage;
@@ -40,7 +40,7 @@ export interface PoissonOptions {
   tolerance?: number;
   /** Write the result into `start`'s pixels instead of a copy (saves an image's memory). */
   inPlace?: boolean;
-  /** The V-cycle's smoothing and over-correction (multigrid.ts' defaults otherwise). */
+  /** The V-cycle's smoothing and over-correction (app/image/fill/multigrid.ts' defaults otherwise). */
   multigrid?: MultigridOptions;
   signal?: AbortSignal;
 }
@@ -78,18 +78,15 @@ function assemble(
     for (let y = Math.max(by, m.y); y < Math.min(by + bh, m.y + m.size); y++)
       for (let x = x0; x < x1; x++) if (mask.data[y * W + x]) owner[(y - by) * bw + x - bx] = k;
   });
-  // Unknowns numbered red ((x + y) even in the box) first, as multigrid.ts needs.
-  const index = new Int32Array(bw * bh).fill(-1);
-  let count = 0;
-  let red = 0;
-  for (let colour = 0; colour < 2; colour++) {
-    for (let y = 0; y < bh; y++)
-      for (let x = (y + colour) & 1; x < bw; x += 2) if (owner[y * bw + x] >= 0) index[y * bw + x] = count++;
-    if (colour === 0) red = count;
-  }
-  if (count === 0) return null;
-  const pos = new Int32Array(count);
-  for (let i = 0; i < bw * bh; i++) if (index[i] >= 0) pos[index[i]] = i;
+  // The unknowns and the Laplacian on them (numbered red first); block-less hole pixels are boundary values.
+  const fine = holeGrid(
+    Uint8Array.from(owner, (k) => (k >= 0 ? 1 : 0)),
+    box,
+    W,
+    H,
+  );
+  if (!fine) return null;
+  const { count, pos, nb } = fine;
 
   // Value of block k's guidance image at pixel (x, y): its source's pixel, or the image itself.
   const guide = (k: number, x: number, y: number, c: number): number => {
@@ -100,9 +97,6 @@ function assemble(
     return src[c * n + sy * W + sx];
   };
 
-  const nb = new Int32Array(4 * count).fill(-1);
-  const w = new Float32Array(4 * count);
-  const diag = new Float64Array(count);
   const rhs = new Float64Array(3 * count);
   const u = new Float64Array(3 * count);
   for (let p = 0; p < count; p++) {
@@ -116,22 +110,16 @@ function assemble(
       const qx = x + DX[d];
       const qy = y + DY[d];
       if (qx < 0 || qy < 0 || qx >= W || qy >= H) continue; // the image border: no constraint
-      const inBox = qx >= bx && qy >= by && qx < bx + bw && qy < by + bh;
-      const q = inBox ? index[(qy - by) * bw + qx - bx] : -1;
+      const q = nb[4 * p + d];
       const kq = q >= 0 ? owner[pos[q]] : kp;
-      diag[p]++;
       for (let c = 0; c < 3; c++) {
         let v = guide(kp, x, y, c) - guide(kp, qx, qy, c);
         if (kq !== kp) v = 0.5 * (v + guide(kq, x, y, c) - guide(kq, qx, qy, c));
         rhs[3 * p + c] += q >= 0 ? v : v + src[c * n + qy * W + qx];
       }
-      if (q >= 0) {
-        nb[4 * p + d] = q;
-        w[4 * p + d] = 1;
-      }
     }
   }
-  return { fine: { count, red, gw: bw, gh: bh, pos, nb, w, diag }, rhs, u, box };
+  return { fine, rhs, u, box };
 }
 
 /**
@@ -159,14 +147,11 @@ export async function poissonPaste(
   const system = box && matches.length > 0 ? assemble(image, mask, matches, out, box) : null;
   if (!system) return result();
   const { fine, rhs, u } = system;
-  const solved = await solveGrid(fine, rhs, u, {
+  const solved = await solveHole(fine, rhs, u, {
     tolerance: opts.tolerance ?? POISSON_TOLERANCE,
     maxIterations: opts.maxIterations ?? POISSON_MAX_ITERATIONS,
-    ...opts.multigrid,
-    onIteration: async () => {
-      throwIfAborted(opts.signal);
-      await new Promise((res) => setImmediate(res));
-    },
+    multigrid: opts.multigrid,
+    signal: opts.signal,
   });
   const { x: bx, y: by, width: bw } = system.box;
   const pos = fine.pos;

@@ -79,9 +79,9 @@ describe('seam correction', () => {
     return { img, r, w };
   }
 
-  it('removes the step at the hole’s edge and fades into the hole', () => {
+  it('removes the step at the hole’s edge and fades into the hole', async () => {
     const { img, r, w } = offsetScene(6);
-    correctSeam(img, r, w, new SpaceConverter('lab'), 4);
+    await correctSeam(img, r, w, new SpaceConverter('lab'), 4);
     const off = (x: number, y: number) => w[at(r, x, y)] - r.u[at(r, x, y)];
     // on the edge (distance 1) the offset is gone; 20 px in (5 widths) it is nearly all left
     expect(Math.abs(off(5, 25))).toBeLessThan(0.6);
@@ -91,9 +91,9 @@ describe('seam correction', () => {
     expect(off(7, 25)).toBeLessThan(off(12, 25));
   });
 
-  it('changes nothing when the edge is continuous', () => {
+  it('changes nothing when the edge is continuous', async () => {
     const { img, r, w } = offsetScene(0);
-    correctSeam(img, r, w, new SpaceConverter('lab'), 16);
+    await correctSeam(img, r, w, new SpaceConverter('lab'), 16);
     let worst = 0;
     for (let j = 0; j < 3 * r.stride; j++) worst = Math.max(worst, Math.abs(w[j] - r.u[j]));
     expect(worst).toBeLessThan(1e-3);

@@ -9,14 +9,14 @@
  *   colour to different targets (a pixel of sky sent to a skin tone, grain where the map stretches), and
  *   the filter makes the change follow u's structure instead: an isolated change is averaged with its
  *   neighbours', a change that follows an edge of u stays sharp.
- * - correctSeam: the colour difference left across the hole's edge (each untouched pixel next to the hole
- *   minus the mean of its hole neighbours) is spread into the hole smoothly (push-pull interpolation over a
- *   pyramid, Gortler et al. 1996), faded with the distance d to the edge (chamfer, distanceToKnown) as exp(−(d − 1) / width), and
- *   added, so that the edge of the hole does not show as an outline. The fade keeps the hole's interior as
+ * - correctSeam: the colour difference left across the hole's edge (each edge pixel's untouched
+ *   neighbours minus itself, averaged along the edge) is spread into the hole smoothly (a membrane, the
+ *   seam fix of app/image/fill/seamFix), faded with the distance d to the edge (chamfer) as
+ *   exp(−(d − 1) / width), and added, so that the edge of the hole does not show as an outline. The fade keeps the hole's interior as
  *   the transfer left it: when only the fill's interior was off, the transfer also moves the (right) edge,
  *   and an unfaded correction would undo the interior's correction along with it.
  */
-import { distanceToKnown } from '../../image/morphology';
+import { seamCorrection } from '../../image/fill/seamFix';
 import type { RgbImage } from '../../image/types';
 import type { SpaceConverter, WorkingSpace } from './colorSpace';
 import type { Region } from './region';
@@ -258,166 +258,63 @@ export function smoothChange(region: Region, w: Float32Array, radius: number, sp
   }
 }
 
-/**
- * Push-pull interpolation of `val` (C planes, W x H) where `wt` > 0 (normalised values, confidence
- * weights in 0..1) into every cell: returns the filled planes (the known cells keep their values where
- * their weight is 1).
- */
-function pushPull(val: Float32Array[], wt: Float32Array, W: number, H: number): Float32Array[] {
-  if (W <= 1 && H <= 1) return val.map((v) => Float32Array.from(v, (x, j) => (wt[j] > 0 ? x : 0)));
-  const W2 = Math.ceil(W / 2);
-  const H2 = Math.ceil(H / 2);
-  const w2 = new Float32Array(W2 * H2);
-  const v2 = val.map(() => new Float32Array(W2 * H2));
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const j = y * W + x;
-      const wj = wt[j];
-      if (wj === 0) continue;
-      const k = (y >> 1) * W2 + (x >> 1);
-      w2[k] += wj;
-      for (let c = 0; c < val.length; c++) v2[c][k] += wj * val[c][j];
-    }
-  for (let k = 0; k < W2 * H2; k++) {
-    if (w2[k] > 0) for (let c = 0; c < val.length; c++) v2[c][k] /= w2[k];
-    if (w2[k] > 1) w2[k] = 1;
-  }
-  const coarse = pushPull(v2, w2, W2, H2);
-  const out = val.map(() => new Float32Array(W * H));
-  for (let y = 0; y < H; y++) {
-    const fy = Math.min(H2 - 1, Math.max(0, (y - 0.5) / 2));
-    const yA = Math.floor(fy);
-    const yB = Math.min(H2 - 1, yA + 1);
-    const ay = fy - yA;
-    for (let x = 0; x < W; x++) {
-      const fx = Math.min(W2 - 1, Math.max(0, (x - 0.5) / 2));
-      const xA = Math.floor(fx);
-      const xB = Math.min(W2 - 1, xA + 1);
-      const ax = fx - xA;
-      const j = y * W + x;
-      const wj = wt[j] > 1 ? 1 : wt[j];
-      for (let c = 0; c < val.length; c++) {
-        const C = coarse[c];
-        const up =
-          (1 - ay) * ((1 - ax) * C[yA * W2 + xA] + ax * C[yA * W2 + xB]) +
-          ay * ((1 - ax) * C[yB * W2 + xA] + ax * C[yB * W2 + xB]);
-        out[c][j] = wj * val[c][j] + (1 - wj) * up;
-      }
-    }
-  }
-  return out;
-}
-
-/** Cell side (pixels) of the grid the seam's difference is interpolated on: it is smooth at that scale. */
-const SEAM_CELL = 4;
+/** σ (px) of the average along the hole's edge of the seam's differences: single pixels' are noise. */
+const SEAM_SIGMA = 2;
 
 /**
- * Adds to w the smooth interpolation into the hole of the differences across its edge, faded over `width`
- * pixels (see the file comment; > 0), read from `image` (the untouched pixels) in the working space. The
- * differences are interpolated on a grid of SEAM_CELL-pixel cells and read back bilinearly.
+ * Adds to w the smooth correction of the differences across the hole's edge, faded over `width` pixels
+ * (see the file comment; > 0), read from `image` (the untouched pixels) in the working space: the seam
+ * fix of app/image/fill/seamFix on the region's box.
+ * @throws StudioError CANCELLED when the signal fires.
  */
-export function correctSeam(
+export async function correctSeam(
   image: RgbImage,
   region: Region,
   w: Float32Array,
   conv: SpaceConverter,
   width: number,
-): void {
-  const { n, stride: s, pixels, outCount } = region;
+  signal?: AbortSignal,
+): Promise<void> {
+  const { stride: s } = region;
   const { x0, y0, W, H, index } = regionGrid(region, 1);
   const iw = region.width;
   const plane = image.width * image.height;
-  const S = SEAM_CELL;
-  const CW = Math.ceil(W / S);
-  const CH = Math.ceil(H / S);
-  const val = [new Float32Array(CW * CH), new Float32Array(CW * CH), new Float32Array(CW * CH)];
-  const cnt = new Float32Array(CW * CH);
-  const seen = new Uint8Array(W * H);
+  const N = W * H;
+  const planes = new Float32Array(3 * N);
+  const hole = new Uint8Array(N);
+  for (let j = 0; j < N; j++) {
+    const k = index[j];
+    if (k < 0) continue;
+    hole[j] = 1;
+    planes[j] = w[k];
+    planes[N + j] = w[s + k];
+    planes[2 * N + j] = w[2 * s + k];
+  }
+  // The untouched pixels next to the hole, in the working space (the grid's margin holds them all).
   const t = new Float64Array(3);
-  // The untouched cells next to the hole: each one's colour minus the mean of its hole neighbours.
-  const visit = (j: number) => {
-    if (seen[j] || index[j] >= 0) return;
-    seen[j] = 1;
-    const x = j % W;
-    const y = (j - x) / W;
-    let c = 0;
-    let m0 = 0;
-    let m1 = 0;
-    let m2 = 0;
-    const add = (jj: number) => {
-      const k = index[jj];
-      if (k < 0) return;
-      c++;
-      m0 += w[k];
-      m1 += w[s + k];
-      m2 += w[2 * s + k];
-    };
-    if (x > 0) add(j - 1);
-    if (x + 1 < W) add(j + 1);
-    if (y > 0) add(j - W);
-    if (y + 1 < H) add(j + W);
-    const i = (y0 + y) * iw + x0 + x;
-    conv.toWorking(image.data[i], image.data[plane + i], image.data[2 * plane + i], t, 0);
-    const cell = ((y / S) | 0) * CW + ((x / S) | 0);
-    val[0][cell] += t[0] - m0 / c;
-    val[1][cell] += t[1] - m1 / c;
-    val[2][cell] += t[2] - m2 / c;
-    cnt[cell]++;
-  };
-  let known = 0;
-  for (let k = 0; k < n; k++) {
-    if (!outCount[k]) continue;
-    const p = pixels[k];
-    const y = ((p / iw) | 0) - y0;
-    const x = p - (y + y0) * iw - x0;
-    const j = y * W + x;
-    // outCount counts neighbours inside the image only, and the grid's margin holds them
-    if (x > 0) visit(j - 1);
-    if (x + 1 < W) visit(j + 1);
-    if (y > 0) visit(j - W);
-    if (y + 1 < H) visit(j + W);
-    known++;
-  }
-  if (known === 0) return;
-  for (let c = 0; c < CW * CH; c++) {
-    if (cnt[c] > 0) for (const v of val) v[c] /= cnt[c];
-    if (cnt[c] > 1) cnt[c] = 1;
-  }
-  const f = pushPull(val, cnt, CW, CH);
-  const [F0, F1, F2] = f;
-  // The fade by distance (thirds of a pixel), down to 1e-3: beyond that the hole is left as it is.
-  const cap = Math.ceil(3 * (1 + width * Math.log(1000)));
-  const fades = new Float32Array(cap + 1);
-  for (let i = 0; i < cap; i++) fades[i] = Math.exp(-(i / 3 - 1) / width);
-  // known > 0 above: the grid's margin holds a known cell, so every distance is a real one.
-  const hole = new Uint8Array(W * H);
-  for (let j = 0; j < hole.length; j++) hole[j] = index[j] < 0 ? 0 : 1;
-  const dist = distanceToKnown(hole, W, H);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const j = y * W + x;
-      const k = index[j];
-      if (k < 0) continue;
-      const fade = fades[Math.min(cap, Math.round(3 * dist[j]))];
-      if (fade === 0) continue;
-      let fx = (x + 0.5) / S - 0.5;
-      let fy = (y + 0.5) / S - 0.5;
-      fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
-      fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
-      const cx = fx | 0;
-      const cy = fy | 0;
-      const ax = fx - cx;
-      const ay = fy - cy;
-      const c00 = cy * CW + cx;
-      const c01 = cx + 1 < CW ? c00 + 1 : c00;
-      const c10 = cy + 1 < CH ? c00 + CW : c00;
-      const c11 = cx + 1 < CW ? c10 + 1 : c10;
-      const w00 = (1 - ax) * (1 - ay) * fade;
-      const w01 = ax * (1 - ay) * fade;
-      const w10 = (1 - ax) * ay * fade;
-      const w11 = ax * ay * fade;
-      w[k] += w00 * F0[c00] + w01 * F0[c01] + w10 * F0[c10] + w11 * F0[c11];
-      w[s + k] += w00 * F1[c00] + w01 * F1[c01] + w10 * F1[c10] + w11 * F1[c11];
-      w[2 * s + k] += w00 * F2[c00] + w01 * F2[c01] + w10 * F2[c10] + w11 * F2[c11];
+      if (hole[j]) continue;
+      const next =
+        (x > 0 && hole[j - 1]) ||
+        (x + 1 < W && hole[j + 1]) ||
+        (y > 0 && hole[j - W]) ||
+        (y + 1 < H && hole[j + W]);
+      if (!next) continue;
+      const i = (y0 + y) * iw + x0 + x;
+      conv.toWorking(image.data[i], image.data[plane + i], image.data[2 * plane + i], t, 0);
+      planes[j] = t[0];
+      planes[N + j] = t[1];
+      planes[2 * N + j] = t[2];
     }
+  const h = await seamCorrection(planes, hole, W, H, { alongEdge: SEAM_SIGMA, fade: width, signal });
+  if (!h) return;
+  for (let j = 0; j < N; j++) {
+    const k = index[j];
+    if (k < 0) continue;
+    w[k] += h[j];
+    w[s + k] += h[N + j];
+    w[2 * s + k] += h[2 * N + j];
+  }
 }

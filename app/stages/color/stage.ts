@@ -306,7 +306,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     throwIfAborted(ctx.signal);
     const tp = performance.now();
     if (smoothing > 0) smoothChange(region, w, smoothing, space);
-    if (seamWidth > 0) correctSeam(input.image, region, w, conv, seamWidth);
+    if (seamWidth > 0) await correctSeam(input.image, region, w, conv, seamWidth, ctx.signal);
     const tw = performance.now();
     extra.postMs += tw - tp;
     writeRegionInto(out, region, w, space, conv);

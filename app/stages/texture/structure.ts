@@ -14,7 +14,7 @@
 import type { Mask, RgbImage } from '../../image/types';
 import { createMask } from '../../image/types';
 import { patchMatchFillAsync } from '../../image/fill/patchMatch';
-import { pushPullHoles } from '../../image/fill/pushPull';
+import { fixSeam } from '../../image/fill/seamFix';
 import { gaussianBlur, luma, maskedHighPass } from './band';
 import type { Exemplar } from './detail';
 
@@ -98,60 +98,14 @@ export function structureShown(start: RgbImage, hole: Mask, ex: Exemplar): numbe
 
 /**
  * Seamless edge, as in Poisson cloning: the fill's step against its surroundings along the hole's edge
- * (each edge pixel against its outside neighbours, averaged along the edge at about a patch's scale so
- * that a line crossing the edge is not taken for a step) is spread over the hole as a smooth membrane
- * (push-pull from the edge ring) and subtracted. The fill then meets its surroundings in tone (this also
- * removes a step the start had); the copied detail stays. In place, on `img`'s hole pixels.
+ * (averaged along the edge at about a patch's scale, so that a line crossing the edge is not taken for a
+ * step) is spread over the hole as a smooth membrane and removed (app/image/fill/seamFix). The fill then
+ * meets its surroundings in tone (this also removes a step the start had); the copied detail stays. In
+ * place, on `img`'s hole pixels.
  */
-function removeEdgeStep(img: RgbImage, hole: Mask, scale: number, signal?: AbortSignal): void {
-  const { width: w, height: h } = hole;
-  const n = w * h;
-  const ring = new Float32Array(n);
-  const step = new Float32Array(3 * n);
-  const known = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && hole.data[y * w + x] === 0;
-  let any = false;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!hole.data[i]) continue;
-      let k = 0;
-      const sum = [0, 0, 0];
-      for (const [dx, dy] of NEIGHBOURS)
-        if (known(x + dx, y + dy)) {
-          const j = (y + dy) * w + x + dx;
-          for (let c = 0; c < 3; c++) sum[c] += img.data[c * n + i] - img.data[c * n + j];
-          k++;
-        }
-      if (!k) continue;
-      ring[i] = 1;
-      any = true;
-      for (let c = 0; c < 3; c++) step[c * n + i] = sum[c] / k;
-    }
-  if (!any) return; // the hole has no known neighbour in the crop
-  // The step averaged along the ring: blur of the ring's values over the blur of the ring itself.
-  const norm = gaussianBlur(ring, w, h, 1, scale);
-  const local = gaussianBlur(step, w, h, 3, scale);
-  const membrane = new Float32Array(3 * n);
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++) if (ring[i]) membrane[c * n + i] = local[c * n + i] / Math.max(1e-6, norm[i]);
-  const unknown = createMask(
-    w,
-    h,
-    Uint8Array.from(ring, (v) => (v ? 0 : 1)),
-  );
-  pushPullHoles(membrane, 3, unknown, signal);
-  for (let c = 0; c < 3; c++)
-    for (let i = 0; i < n; i++)
-      if (hole.data[i])
-        img.data[c * n + i] = Math.min(1, Math.max(0, img.data[c * n + i] - membrane[c * n + i]));
+async function removeEdgeStep(img: RgbImage, hole: Mask, scale: number, signal?: AbortSignal): Promise<void> {
+  await fixSeam(img.data, hole.data, hole.width, hole.height, { alongEdge: scale, clamp: true, signal });
 }
-
-const NEIGHBOURS = [
-  [-1, 0],
-  [1, 0],
-  [0, -1],
-  [0, 1],
-] as const;
 
 /**
  * @param crop the working crop (its hole pixels are ignored)
@@ -194,6 +148,6 @@ export async function copyStructure(
     for (let i = 0; i < n; i++)
       if (hole.data[i])
         out.data[k * n + i] = Math.min(1, Math.max(0, start.data[k * n + i] + delta[k * n + i]));
-  removeEdgeStep(out, hole, opts.patchSize, opts.signal);
+  await removeEdgeStep(out, hole, opts.patchSize, opts.signal);
   return out;
 }
