@@ -194,8 +194,6 @@ export const EXCEPTIONS = {
   'app/stages/lama/sampling.test.ts': ['host', 'pipeline'],
   'app/stages/lama/stage.test.ts': ['host', 'pipeline'],
   'app/stages/texture/doNoHarm.test.ts': ['pipeline', 'stage:blockmatch'],
-  // Builds the main bundle it tests.
-  'main/engineProcess.test.ts': ['scripts'],
 };
 
 /** Friendlier words for the packages whose home is one layer. */

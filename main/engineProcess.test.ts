@@ -1,6 +1,6 @@
 // The bundled utility-process entry runs outside Electron too: a parent-port shim over Node's IPC
 // stands in for Electron's, so the bundle (import.meta, native externals) is proven to load and serve.
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -10,10 +10,18 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SESSION_FILE, readSessionFile, type DiskSessionRecord } from '../app/host/sessionFile';
-import { buildMain } from '../scripts/buildMain';
+
+/** Bundles main/ into `outDir` as `npm run build:main` does: scripts/buildMain.ts in its own process. */
+async function buildMain(outDir: string): Promise<void> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  await promisify(execFile)(process.execPath, ['--import', tsx, 'scripts/buildMain.ts', outDir]);
+}
 
 // Inside the repo, so the bundle's external packages resolve from node_modules as in the app.
 mkdirSync('.cache', { recursive: true });
