@@ -16,7 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { StudioError, asStudioError } from '../common/errors';
 import { parseMessage, type RequestMessage, type ResponseMessage } from '../contract/messages';
 import { CONTENT_SECURITY_POLICY } from '../contract/security';
@@ -203,7 +203,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     // from its first call failing.
     const state = host.engineState?.();
     if (state) send(ws, { type: 'event', name: 'onEngineState', payload: state });
-    ws.on('message', async (data, isBinary) => {
+    // Every frame is answered on its own; `reply` catches every error itself (it answers it, or ends the socket).
+    const reply = async (data: RawData, isBinary: boolean) => {
       let id = -1;
       try {
         if (!isBinary) throw new Error('Expected a binary frame');
@@ -219,7 +220,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           ws.terminate();
         }
       }
-    });
+    };
+    ws.on('message', (data, isBinary) => void reply(data, isBinary));
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES });

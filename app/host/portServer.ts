@@ -26,7 +26,7 @@ export function serveEngineOnPort(
     (name, payload) => port.postMessage({ type: 'event', name, payload }),
     opts,
   );
-  port.onMessage(async (raw) => {
+  const reply = async (raw: unknown) => {
     let id = -1;
     try {
       const msg = parseMessage(raw);
@@ -41,6 +41,11 @@ export function serveEngineOnPort(
         error: asStudioError(err, 'PARAM_INVALID').toWire(),
       });
     }
+  };
+  // Every request is answered on its own. A port that cannot take even the error answer (closed under
+  // us) leaves nobody to tell but the log: the engine goes on rather than dying of an unhandled rejection.
+  port.onMessage((raw) => {
+    reply(raw).catch((err: unknown) => console.error('The engine could not answer a request:', err));
   });
   return host;
 }

@@ -48,7 +48,8 @@ export function createSessionPool(defaults: SessionConfig = {}): StudioSessionPo
       const entries = [...cache.values()];
       cache.clear();
       const settled = await Promise.allSettled(entries);
-      await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.release() : undefined)));
+      const loaded = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      await Promise.all(loaded.map((session) => session.release()));
     },
   };
 }
