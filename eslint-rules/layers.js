@@ -104,7 +104,7 @@ export const LAYERS = [
   },
   // The editor: from app/ only app/contract and app/common; renderer/state is plain TypeScript (no React or
   // DOM adapters, DESIGN rule 6); renderer/canvas draws with the browser's Canvas 2D, no drawing package
-  // (docs/design-notes.md 19).
+  // (docs/design-notes.md, "The canvas is plain Canvas 2D").
   { name: 'renderer-engine', files: ['renderer/engine/'], allow: ['common', 'contract'], packages: [] },
   {
     name: 'renderer-state',
