@@ -79,6 +79,18 @@ describe('fixSeam', () => {
     expect(Math.abs(worstInHole(averaged, imageFrom(W, H, () => [0.5, 0.5, 0.5]).data))).toBeLessThan(0.2);
   });
 
+  it('on cells of 4 pixels removes a constant offset as exactly, and a linear one to within a cell', async () => {
+    const flat = offsetFill((_x, _y, c) => [0.2, -0.1, 0.05][c]);
+    await fixSeam(flat.planes, hole.data, W, H, { cell: 4 });
+    expect(worstInHole(flat.planes, flat.truth)).toBeLessThan(1e-3);
+    const ramp = offsetFill((x, _y, c) => 0.004 * (c + 1) * (x - 20));
+    const before = worstInHole(ramp.planes, ramp.truth);
+    await fixSeam(ramp.planes, hole.data, W, H, { cell: 4 });
+    // 4 px of the steepest slope (0.012 / px) is 0.048
+    expect(before).toBeGreaterThan(0.2);
+    expect(worstInHole(ramp.planes, ramp.truth)).toBeLessThan(0.048);
+  });
+
   it('fades the correction with the distance to the edge', async () => {
     const { planes } = offsetFill(() => 0.3);
     const h = (await seamCorrection(planes, hole.data, W, H, { fade: 3 }))!;

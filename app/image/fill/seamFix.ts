@@ -104,6 +104,11 @@ export interface SeamFixOptions {
    * pixel (1 on the edge), and left out where that is below 1e-3; absent: no fade.
    */
   fade?: number;
+  /**
+   * Solve the membrane on cells of this many pixels a side, read back bilinearly (absent or 1: on the
+   * pixels, exactly). For large holes whose correction is smooth at that scale: cell² times fewer unknowns.
+   */
+  cell?: number;
   /** Clamp the corrected values to 0..1 (values that are sRGB). */
   clamp?: boolean;
   /** Relative residual the membrane is solved to (default 1e-4: far under an 8-bit step). */
@@ -184,11 +189,57 @@ export async function seamCorrection(
   }
   const m =
     opts.alongEdge && opts.alongEdge > 0 ? maskedBlur(mismatch, W, H, edge, opts.alongEdge) : mismatch;
+  const solve = {
+    tolerance: opts.tolerance ?? SEAM_TOLERANCE,
+    maxIterations: SEAM_MAX_ITERATIONS,
+    signal: opts.signal,
+  };
+  const value =
+    opts.cell && opts.cell > 1
+      ? await cellMembrane(m, edge, W, H, Math.round(opts.cell), solve)
+      : await pixelMembrane(m, known, reached, W, H, solve);
+  const fadeWidth = opts.fade;
+  const dist = fadeWidth !== undefined ? distanceToKnown(hole, W, H) : null;
+  const out = new Float32Array(3 * n);
+  const v = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    if (!reached[i]) continue;
+    let f = 1;
+    if (dist) {
+      f = Math.exp(-(dist[i] - 1) / fadeWidth!);
+      if (f < FADE_FLOOR) continue;
+      if (f > 1) f = 1;
+    }
+    value(i, v);
+    out[i] = f * v[0];
+    out[n + i] = f * v[1];
+    out[2 * n + i] = f * v[2];
+  }
+  return out;
+}
+
+/** The membrane's value (3 channels) at a hole pixel, into `out`. */
+type Membrane = (i: number, out: number[]) => void;
+
+/**
+ * The membrane on the pixels: harmonic on the hole's pixels, equal to the mismatch m of each edge pixel
+ * across that pixel's known neighbours.
+ */
+async function pixelMembrane(
+  m: Float32Array[],
+  known: Uint8Array,
+  reached: Uint8Array,
+  W: number,
+  H: number,
+  solve: SolveHoleOptions,
+): Promise<Membrane> {
   const grid = holeGrid(reached, { x: 0, y: 0, width: W, height: H }, W, H)!;
   // Right-hand side: each known neighbour of an edge pixel holds the membrane's value there, the mismatch.
   const rhs = new Float64Array(3 * grid.count);
+  const index = new Int32Array(W * H).fill(-1);
   for (let p = 0; p < grid.count; p++) {
     const i = grid.pos[p];
+    index[i] = p;
     const k = known[i];
     if (!k) continue;
     rhs[3 * p] = k * m[0][i];
@@ -196,27 +247,89 @@ export async function seamCorrection(
     rhs[3 * p + 2] = k * m[2][i];
   }
   const u = new Float64Array(3 * grid.count);
-  await solveHole(grid, rhs, u, {
-    tolerance: opts.tolerance ?? SEAM_TOLERANCE,
-    maxIterations: SEAM_MAX_ITERATIONS,
-    signal: opts.signal,
-  });
-  const fadeWidth = opts.fade;
-  const dist = fadeWidth !== undefined ? distanceToKnown(hole, W, H) : null;
-  const out = new Float32Array(3 * n);
-  for (let p = 0; p < grid.count; p++) {
-    const i = grid.pos[p];
-    let f = 1;
-    if (dist) {
-      f = Math.exp(-(dist[i] - 1) / fadeWidth!);
-      if (f < FADE_FLOOR) continue;
-      if (f > 1) f = 1;
+  await solveHole(grid, rhs, u, solve);
+  return (i, out) => {
+    const p = 3 * index[i];
+    out[0] = u[p];
+    out[1] = u[p + 1];
+    out[2] = u[p + 2];
+  };
+}
+
+/**
+ * The membrane on cells of `cell` x `cell` pixels, read back bilinearly between the cells' centres: the
+ * cells holding edge pixels take the mean of their mismatch, every other cell of the frame is harmonic.
+ * For large holes whose correction is smooth at the cells' scale (colour): the solve has cell² times
+ * fewer unknowns.
+ */
+async function cellMembrane(
+  m: Float32Array[],
+  edge: Float32Array,
+  W: number,
+  H: number,
+  cell: number,
+  solve: SolveHoleOptions,
+): Promise<Membrane> {
+  const CW = Math.ceil(W / cell);
+  const CH = Math.ceil(H / cell);
+  const cn = CW * CH;
+  const data = [new Float64Array(cn), new Float64Array(cn), new Float64Array(cn)];
+  const count = new Float64Array(cn);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      if (!edge[i]) continue;
+      const c = ((y / cell) | 0) * CW + ((x / cell) | 0);
+      count[c]++;
+      for (let k = 0; k < 3; k++) data[k][c] += m[k][i];
     }
-    out[i] = f * u[3 * p];
-    out[n + i] = f * u[3 * p + 1];
-    out[2 * n + i] = f * u[3 * p + 2];
+  const unknown = new Uint8Array(cn);
+  for (let c = 0; c < cn; c++) {
+    if (count[c] > 0) for (let k = 0; k < 3; k++) data[k][c] /= count[c];
+    else unknown[c] = 1;
   }
-  return out;
+  // The cell grid is connected and holds a data cell, so every group of unknown cells touches one.
+  const grid = holeGrid(unknown, { x: 0, y: 0, width: CW, height: CH }, CW, CH);
+  const field = [Float64Array.from(data[0]), Float64Array.from(data[1]), Float64Array.from(data[2])];
+  if (grid) {
+    const rhs = new Float64Array(3 * grid.count);
+    for (let p = 0; p < grid.count; p++) {
+      const c = grid.pos[p];
+      const cx = c % CW;
+      const cy = (c - cx) / CW;
+      for (let d = 0; d < 4; d++) {
+        const qx = cx + DX[d];
+        const qy = cy + DY[d];
+        if (qx < 0 || qy < 0 || qx >= CW || qy >= CH) continue;
+        const q = qy * CW + qx;
+        if (unknown[q]) continue;
+        for (let k = 0; k < 3; k++) rhs[3 * p + k] += data[k][q];
+      }
+    }
+    const u = new Float64Array(3 * grid.count);
+    await solveHole(grid, rhs, u, solve);
+    for (let p = 0; p < grid.count; p++) for (let k = 0; k < 3; k++) field[k][grid.pos[p]] = u[3 * p + k];
+  }
+  return (i, out) => {
+    const x = i % W;
+    const y = (i - x) / W;
+    let fx = (x + 0.5) / cell - 0.5;
+    let fy = (y + 0.5) / cell - 0.5;
+    fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
+    fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
+    const cx = fx | 0;
+    const cy = fy | 0;
+    const ax = fx - cx;
+    const ay = fy - cy;
+    const c00 = cy * CW + cx;
+    const c01 = cx + 1 < CW ? c00 + 1 : c00;
+    const c10 = cy + 1 < CH ? c00 + CW : c00;
+    const c11 = cx + 1 < CW ? c10 + 1 : c10;
+    for (let k = 0; k < 3; k++) {
+      const F = field[k];
+      out[k] = (1 - ay) * ((1 - ax) * F[c00] + ax * F[c01]) + ay * ((1 - ax) * F[c10] + ax * F[c11]);
+    }
+  };
 }
 
 /**

@@ -10,8 +10,8 @@
  *   the filter makes the change follow u's structure instead: an isolated change is averaged with its
  *   neighbours', a change that follows an edge of u stays sharp.
  * - correctSeam: the colour difference left across the hole's edge (each edge pixel's untouched
- *   neighbours minus itself, averaged along the edge) is spread into the hole smoothly (a membrane, the
- *   seam fix of app/image/fill/seamFix), faded with the distance d to the edge (chamfer) as
+ *   neighbours minus itself, averaged over cells of SEAM_CELL pixels) is spread into the hole smoothly (a
+ *   membrane on those cells, the seam fix of app/image/fill/seamFix), faded with the distance d to the edge (chamfer) as
  *   exp(−(d − 1) / width), and added, so that the edge of the hole does not show as an outline. The fade keeps the hole's interior as
  *   the transfer left it: when only the fill's interior was off, the transfer also moves the (right) edge,
  *   and an unfaded correction would undo the interior's correction along with it.
@@ -258,8 +258,12 @@ export function smoothChange(region: Region, w: Float32Array, radius: number, sp
   }
 }
 
-/** σ (px) of the average along the hole's edge of the seam's differences: single pixels' are noise. */
-const SEAM_SIGMA = 2;
+/**
+ * Cell side (pixels) of the grid the seam's correction is solved on: the differences are averaged over a
+ * cell (single pixels' are noise) and the correction is smooth at that scale; a solve on the pixels of a
+ * large hole costs 16 times as much.
+ */
+const SEAM_CELL = 4;
 
 /**
  * Adds to w the smooth correction of the differences across the hole's edge, faded over `width` pixels
@@ -308,7 +312,7 @@ export async function correctSeam(
       planes[N + j] = t[1];
       planes[2 * N + j] = t[2];
     }
-  const h = await seamCorrection(planes, hole, W, H, { alongEdge: SEAM_SIGMA, fade: width, signal });
+  const h = await seamCorrection(planes, hole, W, H, { cell: SEAM_CELL, fade: width, signal });
   if (!h) return;
   for (let j = 0; j < N; j++) {
     const k = index[j];
