@@ -63,7 +63,8 @@ export function createEngineServices(opts: ServiceOptions = {}): EngineServices 
     createSessionPool({ providers: opts.providers, intraOpThreads: opts.threads ?? 0 }),
   );
   const resolver = createModelResolver(store);
-  const pipeline = new Pipeline({ stages: STAGES, sessions, models: resolver });
+  // A stage bug must never damage the user's picture: outside-hole changes are put back and logged.
+  const pipeline = new Pipeline({ stages: STAGES, sessions, models: resolver, outsideHole: 'restore' });
   return {
     store,
     resolver,

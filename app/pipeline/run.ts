@@ -2,9 +2,11 @@
  * Runs an ordered list of enabled stages over an image and a mask, with cached stage results,
  * throttled progress events and cancellation at any step.
  */
+import type { StageInfo } from '../common/stageInfo';
 import { LruCache } from '../common/lruCache';
 import { StudioError, asStudioError, throwIfAborted } from '../common/errors';
 import { resolveParams, type ParamValues, type Rect } from '../common/params';
+import { changesOutsideHole, restoreOutsideHole } from '../image/fill/composite';
 import { assertUsableSampling } from '../image/sampling';
 import { assertSameSize, maskArea, type Mask, type RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
@@ -34,7 +36,7 @@ export interface PipelineRequest {
 export type PipelineEvent =
   | { type: 'stage-start'; stage: StageName; index: number; count: number }
   | { type: 'progress'; stage: StageName; step: number; total: number; message?: string; preview?: RgbImage }
-  | { type: 'stage-end'; stage: StageName; ms: number; cached: boolean; info?: Record<string, unknown> }
+  | { type: 'stage-end'; stage: StageName; ms: number; cached: boolean; info?: StageInfo }
   | { type: 'log'; stage: StageName; message: string };
 
 export interface StageReport {
@@ -42,7 +44,7 @@ export interface StageReport {
   ms: number;
   cached: boolean;
   params: ParamValues;
-  info?: Record<string, unknown>;
+  info?: StageInfo;
 }
 
 export interface PipelineResult {
@@ -81,6 +83,15 @@ export interface PipelineDeps {
   sessions: SessionPool;
   models: ModelResolver;
   cache?: StageCache;
+  /**
+   * What a stage that changed pixels outside the hole (the hole before it, and the one it returns when it
+   * grew or shrank it) meets: 'throw' (default: tests and direct uses see the bug as a StudioError
+   * INTERNAL naming the stage, the count and the first pixel) or 'restore' (the application: the outside
+   * pixels are put back from the stage's input, so the user's picture is never damaged, and the violation
+   * is logged as a 'log' event and a console warning). Not checked for a stage that wrote its result into
+   * its input (RunOptions.consumeImage): the input's pixels are gone.
+   */
+  outsideHole?: 'throw' | 'restore';
 }
 
 /** Resolves and validates a stage list against the registry, before anything runs; in the chain order (chain.ts). */
@@ -189,7 +200,7 @@ export class Pipeline {
       const cached = out !== undefined;
       if (!out) {
         if (maskArea(mask) === 0) {
-          out = { image, info: { skipped: 'the mask is empty' } };
+          out = { image, info: { skipped: 'empty-mask' } };
         } else {
           out = await this.runStage(
             def,
@@ -208,6 +219,7 @@ export class Pipeline {
             emit,
             opts,
           );
+          this.keepOutside(def.name, image, mask, out, emit);
         }
         if (!consume && (noStoreAt < 0 || i < noStoreAt)) this.cache.set(key, out);
       }
@@ -219,6 +231,29 @@ export class Pipeline {
       emit({ type: 'stage-end', stage: def.name, ms, cached, info: out.info });
     }
     return { image, mask, artifacts, stages: reports, totalMs: performance.now() - t0 };
+  }
+
+  /**
+   * The hole invariant (PipelineDeps.outsideHole): `out` may differ from the stage's input only inside the
+   * hole it was given or the one it returned.
+   * @throws StudioError INTERNAL in 'throw' mode when it does not.
+   */
+  private keepOutside(
+    stage: StageName,
+    input: RgbImage,
+    hole: Mask,
+    out: StageOutput,
+    emit: (e: PipelineEvent) => void,
+  ): void {
+    if (out.image.data === input.data) return; // written in place (consumeImage): nothing to compare with
+    const holes = out.mask ? [hole, out.mask] : [hole];
+    const { count, first } = changesOutsideHole(input, out.image, holes);
+    if (count === 0) return;
+    const message = `Stage "${stage}" changed ${count} pixels outside the hole (the first at (${first!.x}, ${first!.y}))`;
+    if (this.deps.outsideHole !== 'restore') throw new StudioError('INTERNAL', message);
+    restoreOutsideHole(input, out.image, holes);
+    emit({ type: 'log', stage, message: `${message}; they were put back` });
+    console.warn(`${message}; they were put back`);
   }
 
   private async runStage(
