@@ -42,10 +42,10 @@ export function maskToPng(hole: Uint8Array, width: number, height: number): Prom
   }
   ctx.putImageData(img, 0, 0);
   return new Promise((resolve, reject) =>
-    canvas.toBlob(
-      (b) => (b ? b.arrayBuffer().then(resolve, reject) : reject(new Error('PNG encoding failed'))),
-      'image/png',
-    ),
+    canvas.toBlob((b) => {
+      if (b) b.arrayBuffer().then(resolve, reject);
+      else reject(new Error(`The ${width}×${height} mask could not be encoded as PNG`));
+    }, 'image/png'),
   );
 }
 
