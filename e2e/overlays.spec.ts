@@ -112,16 +112,16 @@ test('overlay switches draw the picked rectangles, the block sources and the hol
     ([x0, y0, x1, y1]) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const editor = (window as any).inpaintStudio.editor;
-      editor.setTool('rect');
+      editor.masking.setTool('rect');
       editor.pointerDown({ x: x0, y: y0 });
       editor.pointerMove({ x: x1, y: y1 });
       editor.pointerUp({ x: x1, y: y1 });
-      editor.setParam('lama', 'sizing', 'regions');
-      editor.setStageEnabled('blockmatch', true);
-      editor.setStageEnabled('color', true);
+      editor.runs.setParam('lama', 'sizing', 'regions');
+      editor.runs.setStageEnabled('blockmatch', true);
+      editor.runs.setStageEnabled('color', true);
       // Colour takes block matching's region only when it holds the ring's colours, else the ring (no
       // rectangle): a chosen reference region is always drawn.
-      editor.setParam('color', 'referenceRect', { x: 8, y: 8, width: 96, height: 64 });
+      editor.runs.setParam('color', 'referenceRect', { x: 8, y: 8, width: 96, height: 64 });
     },
     [POST.x0 - 4, POST.y0 - 4, POST.x1 + 4, POST.y1 + 4],
   );

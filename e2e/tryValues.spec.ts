@@ -83,12 +83,12 @@ test('Try values shows five results of the hole; a click sets the slider', async
     ([x0, y0, x1, y1]) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const editor = (window as any).inpaintStudio.editor;
-      editor.setTool('rect');
+      editor.masking.setTool('rect');
       editor.pointerDown({ x: x0, y: y0 });
       editor.pointerMove({ x: x1, y: y1 });
       editor.pointerUp({ x: x1, y: y1 });
       for (const s of editor.getSnapshot().stages)
-        editor.setStageEnabled(s.name, s.name === 'lama' || s.name === 'color');
+        editor.runs.setStageEnabled(s.name, s.name === 'lama' || s.name === 'color');
     },
     [POST.x0 - 4, POST.y0 - 4, POST.x1 + 4, POST.y1 + 4],
   );
@@ -156,8 +156,8 @@ test('moving on while the strip renders cancels its job in the engine', async ()
   await page.evaluate(() => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const editor = (window as any).inpaintStudio.editor;
-    editor.setAutoRerun(false);
-    editor.setParam('lama', 'feather', 7);
+    editor.runs.setAutoRerun(false);
+    editor.runs.setParam('lama', 'feather', 7);
   });
   await expect(page.getByTestId('try-strip')).toBeHidden();
   await expect.poll(() => sent.some((m) => m.method === 'cancel' && m.params.jobId === s.jobId)).toBe(true);

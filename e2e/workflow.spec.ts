@@ -280,8 +280,10 @@ test('reload asks first, then brings back the image, the mask, the applied histo
   await paint({ x0: 40, y0: 300, x1: 80, y1: 380 });
   await page.evaluate(() =>
     (
-      window as unknown as { inpaintStudio: { editor: { setParam(s: string, p: string, v: number): void } } }
-    ).inpaintStudio.editor.setParam('lama', 'feather', 9),
+      window as unknown as {
+        inpaintStudio: { editor: { runs: { setParam(s: string, p: string, v: number): void } } };
+      }
+    ).inpaintStudio.editor.runs.setParam('lama', 'feather', 9),
   );
   const before = await view();
   expect(before.maskArea).toBeGreaterThan(0);

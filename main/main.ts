@@ -10,21 +10,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  BrowserWindow,
-  Menu,
-  app,
-  dialog,
-  ipcMain,
-  session,
-  shell,
-  utilityProcess,
-  type MenuItemConstructorOptions,
-} from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { asStudioError } from '../app/common/errors';
 import { CONTENT_SECURITY_POLICY } from '../app/contract/security';
 import { IPC, SHELL_METHODS, type EventName, type EventPayload } from '../app/contract/schemas';
 import { EngineBridge, type EngineChild } from '../app/host/engineBridge';
+import { appMenuTemplate } from './logic/appMenu';
 import { FileAccess } from './logic/fileAccess';
 import { guardInvoke, isTrustedSender } from './logic/ipcGuard';
 import { IMAGE_EXTENSIONS, PendingOpens, imagePathsInArgv } from './logic/openFiles';
@@ -117,54 +108,15 @@ async function shellMethod(method: keyof typeof SHELL_METHODS, raw: unknown): Pr
 }
 
 function menu(): void {
-  const send = (command: EventPayload<'onMenu'>['command']) => () => emit('onMenu', { command });
-  const template: MenuItemConstructorOptions[] = [
-    {
-      label: 'File',
-      submenu: [
-        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
-        {
-          label: 'Open Recent',
-          submenu: [
-            ...(recent?.list() ?? []).map((p): MenuItemConstructorOptions => ({
-              label: recentLabel(p),
-              click: () => pending.open(p),
-            })),
-            { type: 'separator' },
-            {
-              label: 'Clear Menu',
-              enabled: (recent?.list().length ?? 0) > 0,
-              click: () => {
-                recent?.clear();
-                app.clearRecentDocuments();
-                menu();
-              },
-            },
-          ],
-        },
-        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
+  const template = appMenuTemplate({
+    send: (command) => emit('onMenu', { command }),
+    recent: (recent?.list() ?? []).map((p) => ({ label: recentLabel(p), open: () => pending.open(p) })),
+    clearRecent: () => {
+      recent?.clear();
+      app.clearRecentDocuments();
+      menu();
     },
-    {
-      label: 'Edit',
-      submenu: [
-        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send('undo') },
-        { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: send('redo') },
-      ],
-    },
-    {
-      label: 'View',
-      submenu: [
-        { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: send('zoomIn') },
-        { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: send('zoomOut') },
-        { label: 'Fit', accelerator: 'CmdOrCtrl+0', click: send('zoomFit') },
-        { label: 'Actual Size', accelerator: 'CmdOrCtrl+1', click: send('zoom100') },
-        { label: 'Toggle Before/After', accelerator: '\\', click: send('toggleBeforeAfter') },
-      ],
-    },
-  ];
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 

@@ -27,19 +27,19 @@ export function App({ editor }: { editor: Editor }) {
   useUnsavedWork(editor);
   // Where there are no native dialogs (the browser host), Open is this file input and Export a download.
   useEffect(() => {
-    editor.setPageFiles({
+    editor.files.setPageFiles({
       pickImage: () => openInput.current?.click(),
       save: (file) => downloadBytes(file.name, file.mime, file.bytes),
     });
-    return () => editor.setPageFiles(null);
+    return () => editor.files.setPageFiles(null);
   }, [editor]);
   // Copy result: the async clipboard (Chromium and Electron take PNG).
   useEffect(() => {
-    editor.setClipboard(async (file) => {
+    editor.exports.setClipboard(async (file) => {
       const blob = new Blob([file.bytes], { type: file.mime });
       await navigator.clipboard.write([new ClipboardItem({ [file.mime]: blob })]);
     });
-    return () => editor.setClipboard(null);
+    return () => editor.exports.setClipboard(null);
   }, [editor]);
   return (
     <EditorContext.Provider value={editor}>

@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { studioFromPreload, type PreloadStudio } from './engine/preloadApi';
 import { connectEngine } from './engine/socketTransport';
+import { bindMenu } from './state/commandRegistry';
 import { Editor } from './state/editor';
 import './styles.css';
 
@@ -20,8 +21,12 @@ const editor = new Editor({
 createRoot(document.getElementById('root')!).render(<App editor={editor} />);
 
 const preloaded = (window as unknown as { studio?: PreloadStudio }).studio;
-if (preloaded) void editor.attach(studioFromPreload(preloaded));
-else
+if (preloaded) {
+  const api = studioFromPreload(preloaded);
+  // Electron's app menu sends command ids (the browser host never does).
+  bindMenu(editor, api);
+  void editor.attach(api);
+} else
   connectEngine()
     .then((conn) => {
       conn.onClose((reason) => editor.disconnected(reason));

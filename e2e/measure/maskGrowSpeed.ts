@@ -38,12 +38,12 @@ const PAGE_CODE = `async (W, H, REPEATS) => {
     for (const px of [8, -8, 64]) {
       const times = [];
       for (let r = 0; r < REPEATS; r++) {
-        editor.clearMask();
+        editor.masking.clear();
         paint();
         await frame();
         await frame();
         const t0 = performance.now();
-        await editor.growMask(px);
+        await editor.masking.grow(px);
         await frame();
         await frame();
         times.push(performance.now() - t0);

@@ -380,8 +380,8 @@ async function main(): Promise<void> {
       const editor = window.inpaintStudio.editor;
       for (let t = 0; t < 200; t++)
         editor.mask.dab(1100 + t * 2.5, 1200 + Math.sin(t / 25) * 150, 100, 0.8, 'paint');
-      editor.setTool('brush');
-      editor.setBrush({ size: 40 });
+      editor.masking.setTool('brush');
+      editor.masking.setBrush({ size: 40 });
       window.__measure.instrument(editor);
     })()`);
     await page.evaluate('new Promise((r) => setTimeout(r, 500))');
@@ -414,7 +414,9 @@ async function main(): Promise<void> {
       const runTrace = traceFile(`run${r + 1}`);
       if (runTrace) await browser.startTracing(page, { path: runTrace, categories: TRACE_CATEGORIES });
       const [run, rs] = await record(page, async () => {
-        await page.evaluate('window.__measure.mark("run called"); void window.inpaintStudio.editor.run()');
+        await page.evaluate(
+          'window.__measure.mark("run called"); void window.inpaintStudio.editor.runs.run()',
+        );
         const strokes = await paint(page, area, async () => {
           const s = (await page.evaluate(
             '(() => { const r = window.inpaintStudio.editor.getSnapshot().run; return [r.jobId, r.status]; })()',

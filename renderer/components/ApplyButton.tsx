@@ -8,7 +8,7 @@ export function ApplyButton() {
     <button
       className="primary apply"
       disabled={!can}
-      onClick={() => void editor.applyResult()}
+      onClick={() => void editor.history.apply()}
       title="Apply (Enter): keep this result; the next stroke and Run work on it"
       data-testid="apply-button"
     >

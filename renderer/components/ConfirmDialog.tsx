@@ -7,15 +7,15 @@ export function ConfirmDialog() {
   const confirm = useEditorState((s) => s.confirm);
   if (!confirm) return null;
   return (
-    <Dialog title={confirm.title} testId="confirm-dialog" onClose={() => editor.answerConfirm(false)}>
+    <Dialog title={confirm.title} testId="confirm-dialog" onClose={() => editor.session.answer(false)}>
       <p className="dialog-text">{confirm.text}</p>
       <div className="dialog-buttons">
-        <button onClick={() => editor.answerConfirm(false)} data-testid="confirm-cancel">
+        <button onClick={() => editor.session.answer(false)} data-testid="confirm-cancel">
           Cancel
         </button>
         <button
           className="primary danger"
-          onClick={() => editor.answerConfirm(true)}
+          onClick={() => editor.session.answer(true)}
           data-testid="confirm-ok"
         >
           {confirm.ok}

@@ -44,7 +44,7 @@ export function ExportDialog() {
         <select
           id="export-dialog-format"
           value={format}
-          onChange={(e) => editor.setExportFormat(e.target.value as ExportFormat)}
+          onChange={(e) => editor.exports.setFormat(e.target.value as ExportFormat)}
           data-testid="export-dialog-format"
         >
           {FORMATS.map((f) => (
@@ -63,7 +63,7 @@ export function ExportDialog() {
             max={100}
             value={quality}
             disabled={!lossy}
-            onChange={(e) => editor.setExportOptions({ quality: Number(e.target.value) })}
+            onChange={(e) => editor.exports.setOptions({ quality: Number(e.target.value) })}
             aria-valuetext={`${quality}${qualityNote}`}
             data-testid="export-quality"
           />
@@ -74,7 +74,7 @@ export function ExportDialog() {
             value={quality}
             disabled={!lossy}
             onChange={(e) =>
-              editor.setExportOptions({ quality: e.target.value === '' ? null : Number(e.target.value) })
+              editor.exports.setOptions({ quality: e.target.value === '' ? null : Number(e.target.value) })
             }
             aria-label="Quality value"
             data-testid="export-quality-value"
@@ -85,7 +85,7 @@ export function ExportDialog() {
           {opts.quality !== null && lossy && (
             <button
               className="reset"
-              onClick={() => editor.setExportOptions({ quality: null })}
+              onClick={() => editor.exports.setOptions({ quality: null })}
               title={doc?.quality ? `Back to the source's ${doc.quality}` : 'Back to 92'}
               aria-label="Reset quality"
             >
@@ -98,7 +98,7 @@ export function ExportDialog() {
         <select
           id="export-profile"
           value={opts.colorProfile}
-          onChange={(e) => editor.setExportOptions({ colorProfile: e.target.value as 'keep' | 'srgb' })}
+          onChange={(e) => editor.exports.setOptions({ colorProfile: e.target.value as 'keep' | 'srgb' })}
           data-testid="export-profile"
         >
           <option value="keep">Keep the source’s profile</option>
@@ -110,7 +110,7 @@ export function ExportDialog() {
           <input
             type="checkbox"
             checked={opts.stripLocation}
-            onChange={(e) => editor.setExportOptions({ stripLocation: e.target.checked })}
+            onChange={(e) => editor.exports.setOptions({ stripLocation: e.target.checked })}
             data-testid="export-strip-location"
           />
           Leave out location data (GPS)
@@ -124,7 +124,7 @@ export function ExportDialog() {
           className="primary"
           disabled={!hasResult}
           title={hasResult ? undefined : 'Run first'}
-          onClick={() => void editor.exportResult()}
+          onClick={() => void editor.files.exportResult()}
           data-testid="export-result"
         >
           Export result
@@ -134,7 +134,7 @@ export function ExportDialog() {
         </button>
         <button
           disabled={!hasResult}
-          onClick={() => void editor.copyResult()}
+          onClick={() => void editor.exports.copyResult()}
           title="Copy the result as PNG (Ctrl+Shift+C)"
           data-testid="copy-result"
         >

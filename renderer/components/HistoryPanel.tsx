@@ -23,14 +23,14 @@ export function HistoryPanel() {
       <ol className="history-steps">
         {rows.map((r) => {
           const current = r.step === applied.step;
-          const reachable = current || editor.canGoToStep(r.step);
+          const reachable = current || editor.history.canGoToStep(r.step);
           return (
             <li key={r.step}>
               <button
                 className={`history-step${current ? ' current' : ''}${r.step > applied.step ? ' undone' : ''}`}
                 aria-current={current ? 'step' : undefined}
                 disabled={!reachable}
-                onClick={() => void editor.goToStep(r.step)}
+                onClick={() => void editor.history.goToStep(r.step)}
                 title={
                   current ? 'The image you are working on' : 'Go back to this step (undo reaches it too)'
                 }

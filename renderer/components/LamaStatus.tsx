@@ -48,7 +48,7 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
   const downloading = download?.id === lama.id ? download : null;
   const failed = failure?.id === lama.id ? failure : null;
   const importFile = () => {
-    if (editor.hasFileDialogs) void editor.importModelWithDialog(lama.id);
+    if (editor.files.hasDialogs) void editor.models.importWithDialog(lama.id);
     else fileInput.current?.click();
   };
 
@@ -92,7 +92,11 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
                 ? `${Math.floor((downloading.received / downloading.total) * 100)}% of ${sizeText(downloading.total)}`
                 : 'Starting…'}
             </span>
-            <button className="small" onClick={() => editor.cancelDownload()} data-testid={tid('cancel')}>
+            <button
+              className="small"
+              onClick={() => editor.models.cancelDownload()}
+              data-testid={tid('cancel')}
+            >
               Cancel
             </button>
           </>
@@ -101,7 +105,7 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
             <button
               className="primary small"
               disabled={download !== null || !engineReady}
-              onClick={() => void editor.downloadModel(lama.id)}
+              onClick={() => void editor.models.download(lama.id)}
               data-testid={tid('download')}
             >
               {failed ? 'Retry' : lama.state === 'partial' ? 'Resume download' : 'Download LaMa'}{' '}
@@ -121,7 +125,7 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
             {(failed || (where === 'banner' && !dismissed)) && (
               <button
                 className="small"
-                onClick={() => editor.dismissModelNotice()}
+                onClick={() => editor.models.dismissNotice()}
                 title="Keep using the built-in embedded fill (no download)"
                 data-testid={tid('offline')}
               >
@@ -140,7 +144,7 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
         onChange={async (e) => {
           const f = e.target.files?.[0];
           e.target.value = '';
-          if (f) await editor.importModelData(lama.id, f.name, await f.arrayBuffer());
+          if (f) await editor.models.importData(lama.id, f.name, await f.arrayBuffer());
         }}
       />
     </div>

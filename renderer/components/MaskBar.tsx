@@ -21,7 +21,7 @@ export function MaskBar() {
     if (!doc) return;
     try {
       // Another size, or a mask already painted: the editor asks (MaskImportDialog).
-      editor.importMaskImage(await decodeMaskFile(file));
+      editor.masking.importImage(await decodeMaskFile(file));
     } catch {
       editor.notify('error', `${file.name} could not be read as a mask image.`);
     }
@@ -43,7 +43,7 @@ export function MaskBar() {
       <span className="caption">Mask</span>
       <button
         disabled={!hasDoc}
-        onClick={() => editor.fillMask()}
+        onClick={() => editor.masking.fill()}
         data-testid="mask-fill"
         title="Select all: the whole image becomes the mask"
       >
@@ -51,7 +51,7 @@ export function MaskBar() {
       </button>
       <button
         disabled={!hasDoc}
-        onClick={() => editor.clearMask()}
+        onClick={() => editor.masking.clear()}
         data-testid="mask-clear"
         title="Clear (Delete)"
       >
@@ -59,7 +59,7 @@ export function MaskBar() {
       </button>
       <button
         disabled={!hasDoc}
-        onClick={() => editor.invertMask()}
+        onClick={() => editor.masking.invert()}
         data-testid="mask-invert"
         title="Invert (Ctrl+I)"
       >
@@ -68,7 +68,7 @@ export function MaskBar() {
       <span className="joined">
         <button
           disabled={!hasDoc}
-          onClick={() => editor.growMask(-grow)}
+          onClick={() => editor.masking.grow(-grow)}
           data-testid="mask-shrink"
           title="Shrink the hole by this many pixels"
         >
@@ -85,7 +85,7 @@ export function MaskBar() {
         />
         <button
           disabled={!hasDoc}
-          onClick={() => editor.growMask(grow)}
+          onClick={() => editor.masking.grow(grow)}
           data-testid="mask-grow"
           title="Grow the hole by this many pixels"
         >
@@ -121,8 +121,8 @@ export function MaskBar() {
           aria-pressed={samplingTool && !exclude}
           disabled={!hasDoc}
           onClick={() => {
-            editor.setSamplingExclude(false);
-            editor.setTool('sampling');
+            editor.masking.setSamplingExclude(false);
+            editor.masking.setTool('sampling');
           }}
           data-testid="sampling-include"
           title="Sampling area brush (A): brush in where the fill may sample from (Alt+drag: exclude)"
@@ -134,8 +134,8 @@ export function MaskBar() {
           aria-pressed={samplingTool && exclude}
           disabled={!hasDoc}
           onClick={() => {
-            editor.setSamplingExclude(true);
-            editor.setTool('sampling');
+            editor.masking.setSamplingExclude(true);
+            editor.masking.setTool('sampling');
           }}
           data-testid="sampling-exclude"
           title="Sampling area brush (A): brush out what the fill must not sample from (Alt+drag: include)"
@@ -144,7 +144,7 @@ export function MaskBar() {
         </button>
         <button
           disabled={!samplingSet}
-          onClick={() => editor.resetSampling()}
+          onClick={() => editor.masking.resetSampling()}
           data-testid="sampling-reset"
           aria-label="Sample from anywhere"
           title="Sample from anywhere: clear the sampling area, so the fill samples from anywhere outside the hole"
@@ -157,7 +157,7 @@ export function MaskBar() {
         <input
           type="color"
           value={color}
-          onChange={(e) => editor.setOverlayStyle({ maskColor: e.target.value })}
+          onChange={(e) => editor.masking.setOverlayStyle({ maskColor: e.target.value })}
         />
       </label>
       <label title="Overlay opacity">
@@ -167,7 +167,7 @@ export function MaskBar() {
           min={0}
           max={100}
           value={Math.round(opacity * 100)}
-          onChange={(e) => editor.setOverlayStyle({ maskOpacity: Number(e.target.value) / 100 })}
+          onChange={(e) => editor.masking.setOverlayStyle({ maskOpacity: Number(e.target.value) / 100 })}
           data-testid="mask-opacity"
         />
       </label>
@@ -175,7 +175,7 @@ export function MaskBar() {
         <input
           type="checkbox"
           checked={show}
-          onChange={(e) => editor.setOverlayStyle({ showMask: e.target.checked })}
+          onChange={(e) => editor.masking.setOverlayStyle({ showMask: e.target.checked })}
         />
         Show
       </label>

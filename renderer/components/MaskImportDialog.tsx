@@ -10,22 +10,26 @@ export function MaskImportDialog() {
   if (!pending || !doc) return null;
   const resize = pending.sizeDiffers;
   return (
-    <Dialog title="Import mask" testId="mask-import-dialog" onClose={() => editor.answerMaskImport('cancel')}>
+    <Dialog
+      title="Import mask"
+      testId="mask-import-dialog"
+      onClose={() => editor.masking.answerImport('cancel')}
+    >
       <p className="dialog-text">{maskImportMessage(pending, doc.width, doc.height)}</p>
       <div className="dialog-buttons">
         {pending.maskHasContent && (
-          <button onClick={() => editor.answerMaskImport('add')} data-testid="mask-import-add">
+          <button onClick={() => editor.masking.answerImport('add')} data-testid="mask-import-add">
             {resize ? 'Resize and add' : 'Add to mask'}
           </button>
         )}
         <button
           className="primary"
-          onClick={() => editor.answerMaskImport('replace')}
+          onClick={() => editor.masking.answerImport('replace')}
           data-testid="mask-import-replace"
         >
           {pending.maskHasContent ? (resize ? 'Resize and replace' : 'Replace mask') : 'Resize and import'}
         </button>
-        <button onClick={() => editor.answerMaskImport('cancel')} data-testid="mask-import-cancel">
+        <button onClick={() => editor.masking.answerImport('cancel')} data-testid="mask-import-cancel">
           Cancel
         </button>
       </div>

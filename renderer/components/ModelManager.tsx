@@ -37,7 +37,7 @@ export function ModelManager() {
   async function importFile(file: File) {
     const id = importId || idFromFileName(file.name);
     if (!importId) setImportId(id);
-    await editor.importModelData(id, file.name, await file.arrayBuffer());
+    await editor.models.importData(id, file.name, await file.arrayBuffer());
   }
 
   return (
@@ -50,13 +50,13 @@ export function ModelManager() {
     >
       <div className="panel-head">
         <h2>Models</h2>
-        <button className="small" onClick={() => void editor.refreshModels()} title="Refresh">
+        <button className="small" onClick={() => void editor.models.refresh()} title="Refresh">
           ⟳
         </button>
       </div>
       <select
         value={modelId ?? ''}
-        onChange={(e) => editor.selectModel(e.target.value || null)}
+        onChange={(e) => editor.models.select(e.target.value || null)}
         data-testid="model-select"
         aria-label="Model for runs"
       >
@@ -92,7 +92,7 @@ export function ModelManager() {
                 </span>
                 <button
                   className="small"
-                  onClick={() => editor.cancelDownload()}
+                  onClick={() => editor.models.cancelDownload()}
                   data-testid={`model-cancel-${m.id}`}
                 >
                   Cancel
@@ -103,7 +103,7 @@ export function ModelManager() {
                 <button
                   className="small"
                   disabled={download !== null || !engineReady}
-                  onClick={() => void editor.downloadModel(m.id)}
+                  onClick={() => void editor.models.download(m.id)}
                   data-testid={`model-download-${m.id}`}
                 >
                   {m.state === 'partial' ? 'Resume' : 'Download'}
@@ -131,9 +131,9 @@ export function ModelManager() {
           <button
             disabled={!engineReady}
             onClick={() =>
-              editor.hasFileDialogs
+              editor.files.hasDialogs
                 ? importId
-                  ? void editor.importModelWithDialog(importId)
+                  ? void editor.models.importWithDialog(importId)
                   : editor.notify('info', 'Give the model an id first.')
                 : fileInput.current?.click()
             }

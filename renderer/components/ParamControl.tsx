@@ -17,6 +17,7 @@ import {
 import { sliderKeyHandler } from '../state/sliderKeys';
 import { TryValuesButton } from './TryValues';
 import { useEditor, useEditorState } from './useEditor';
+import { runCommand } from '../state/commandRegistry';
 
 interface Props {
   stage: string;
@@ -36,14 +37,14 @@ export function ParamControl({ stage, decl, value, disabled, plain }: Props) {
   const [moreOpen, setMoreOpen] = useState(false);
   const id = `param-${stage}-${decl.name}`;
   const { short, more } = helpText(decl);
-  const set = (v: ParamValue) => editor.setParam(stage, decl.name, v);
+  const set = (v: ParamValue) => editor.runs.setParam(stage, decl.name, v);
   const reset = (
     <button
       className="reset"
       title={`Reset to ${formatValue(decl, decl.default)}`}
       aria-label={`Reset ${decl.label} to default`}
       disabled={disabled || isDefault(decl, value)}
-      onClick={() => editor.resetParam(stage, decl.name)}
+      onClick={() => editor.runs.resetParam(stage, decl.name)}
       data-testid={`${id}-reset`}
     >
       ↺
@@ -200,13 +201,13 @@ function RectPicker(props: {
       <button
         className={picking ? 'active' : ''}
         disabled={disabled || !hasDoc}
-        onClick={() => (picking ? editor.execute('escape') : editor.startPick(stage, decl.name))}
+        onClick={() => (picking ? runCommand(editor, 'escape') : editor.masking.startPick(stage, decl.name))}
         data-testid={`${id}-pick`}
       >
         {picking ? 'Drag a rectangle on the image… (Esc)' : value ? 'Pick again' : 'Pick on image'}
       </button>
       {value !== null && (
-        <button disabled={disabled} onClick={() => editor.setParam(stage, decl.name, null)}>
+        <button disabled={disabled} onClick={() => editor.runs.setParam(stage, decl.name, null)}>
           Clear
         </button>
       )}

@@ -34,7 +34,7 @@ export function RunBar() {
       <button
         className="primary run"
         disabled={!hasDoc || engine !== 'ready'}
-        onClick={() => void editor.run()}
+        onClick={() => void editor.runs.run()}
         data-testid="run-button"
         title={
           engine === 'restarting'
@@ -48,7 +48,7 @@ export function RunBar() {
       </button>
       <button
         disabled={!running}
-        onClick={() => editor.cancelRun()}
+        onClick={() => editor.runs.cancelRun()}
         data-testid="cancel-button"
         title="Cancel (Esc)"
       >

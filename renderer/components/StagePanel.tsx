@@ -103,7 +103,7 @@ function StageSwitch({ info, shown }: { info: StageInfo; shown: string }) {
       <input
         type="checkbox"
         checked={enabled}
-        onChange={(e) => editor.setStageEnabled(info.name, e.target.checked)}
+        onChange={(e) => editor.runs.setStageEnabled(info.name, e.target.checked)}
         role="switch"
         aria-label={`Enable ${info.label}`}
         data-testid={`stage-toggle-${info.name}`}
@@ -184,7 +184,7 @@ function Advanced({ infos }: { infos: StageInfo[] }) {
             <input
               type="checkbox"
               checked={autoRerun}
-              onChange={(e) => editor.setAutoRerun(e.target.checked)}
+              onChange={(e) => editor.runs.setAutoRerun(e.target.checked)}
               data-testid="auto-rerun"
             />
             Live re-run

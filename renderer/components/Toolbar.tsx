@@ -1,16 +1,21 @@
-/** The top bar: open, tools, brush, undo/redo, view and export. */
-import type { ToolId } from '../state/tools/tool';
+/**
+ * The top bar: open, tools, brush, undo/redo, view and export. Its command buttons carry out the command
+ * registry's commands, and their labels and tooltips (with the keys) come from the same table.
+ */
+import { commandSpec, commandTitle, keyLabel, type CommandId } from '../../app/contract/commands';
+import { runCommand } from '../state/commandRegistry';
 import type { ExportFormat } from '../state/editor';
 import { exportName } from '../state/fileControl';
+import type { ToolId } from '../state/tools/tool';
 import { useEditor, useEditorState } from './useEditor';
 
-const TOOLS: { id: ToolId; label: string; key: string; icon: string }[] = [
-  { id: 'brush', label: 'Brush', key: 'B', icon: '●' },
-  { id: 'eraser', label: 'Eraser', key: 'E', icon: '○' },
-  { id: 'rect', label: 'Rectangle', key: 'R', icon: '▭' },
-  { id: 'lasso', label: 'Lasso', key: 'L', icon: '✎' },
+const TOOLS: { id: ToolId; command: CommandId; icon: string }[] = [
+  { id: 'brush', command: 'tool:brush', icon: '●' },
+  { id: 'eraser', command: 'tool:eraser', icon: '○' },
+  { id: 'rect', command: 'tool:rect', icon: '▭' },
+  { id: 'lasso', command: 'tool:lasso', icon: '✎' },
   // Where the fill may sample from (the mask bar has its include/exclude and "Sample from anywhere").
-  { id: 'sampling', label: 'Sampling area', key: 'A', icon: '◍' },
+  { id: 'sampling', command: 'tool:sampling', icon: '◍' },
 ];
 
 const FORMATS: ExportFormat[] = ['png', 'jpeg', 'webp', 'tiff'];
@@ -30,15 +35,16 @@ export function Toolbar() {
   const removeMode = useEditorState((s) => s.removeMode);
   const format = useEditorState((s) => s.exportFormat);
   const name = useEditorState((s) => s.doc?.name ?? '');
+  const run = (id: CommandId) => () => void runCommand(editor, id);
 
   return (
     <header className="toolbar" role="toolbar" aria-label="Editor tools" data-testid="toolbar">
       <div className="group">
         <button
           className="primary"
-          onClick={() => void editor.open()}
+          onClick={run('file:open')}
           data-testid="open-button"
-          title="Open an image (Ctrl+O), or drop one on the window"
+          title={`${commandTitle('file:open', 'Open an image')}, or drop one on the window`}
         >
           Open…
         </button>
@@ -49,15 +55,15 @@ export function Toolbar() {
             key={t.id}
             className={`tool${tool === t.id ? ' active' : ''}`}
             aria-pressed={tool === t.id}
-            title={`${t.label} (${t.key})`}
+            title={commandTitle(t.command)}
             data-testid={`tool-${t.id}`}
             disabled={!hasDoc}
-            onClick={() => editor.setTool(t.id)}
+            onClick={run(t.command)}
           >
             <span className="icon" aria-hidden="true">
               {t.icon}
             </span>{' '}
-            <span className="label">{t.label}</span>
+            <span className="label">{commandSpec(t.command).label}</span>
           </button>
         ))}
       </div>
@@ -77,7 +83,9 @@ export function Toolbar() {
         </button>
       </div>
       <div className="group">
-        <label title="Brush size ([ and ])">
+        <label
+          title={`Brush size (${keyLabel(commandSpec('size:down').keys[0])} and ${keyLabel(commandSpec('size:up').keys[0])})`}
+        >
           Size
           <input
             type="range"
@@ -85,7 +93,7 @@ export function Toolbar() {
             max={1000}
             value={Math.round((Math.log(size) / Math.log(1000)) * 1000)}
             onChange={(e) =>
-              editor.setBrush({ size: Math.round(Math.pow(1000, Number(e.target.value) / 1000)) })
+              editor.masking.setBrush({ size: Math.round(Math.pow(1000, Number(e.target.value) / 1000)) })
             }
             data-testid="brush-size"
           />
@@ -98,7 +106,7 @@ export function Toolbar() {
             min={0}
             max={100}
             value={Math.round(hardness * 100)}
-            onChange={(e) => editor.setBrush({ hardness: Number(e.target.value) / 100 })}
+            onChange={(e) => editor.masking.setBrush({ hardness: Number(e.target.value) / 100 })}
             data-testid="brush-hardness"
           />
           <span className="value">{Math.round(hardness * 100)} %</span>
@@ -107,8 +115,8 @@ export function Toolbar() {
       <div className="group">
         <button
           disabled={!canUndo}
-          onClick={() => editor.undo()}
-          title="Undo (Ctrl+Z)"
+          onClick={run('undo')}
+          title={commandTitle('undo')}
           aria-label="Undo"
           data-testid="undo"
         >
@@ -116,8 +124,8 @@ export function Toolbar() {
         </button>
         <button
           disabled={!canRedo}
-          onClick={() => editor.redo()}
-          title="Redo (Ctrl+Shift+Z)"
+          onClick={run('redo')}
+          title={commandTitle('redo')}
           aria-label="Redo"
           data-testid="redo"
         >
@@ -125,13 +133,18 @@ export function Toolbar() {
         </button>
       </div>
       <div className="group">
-        <button disabled={!hasDoc} onClick={() => editor.zoomFit()} title="Fit (F)" data-testid="zoom-fit">
+        <button
+          disabled={!hasDoc}
+          onClick={run('zoom:fit')}
+          title={commandTitle('zoom:fit')}
+          data-testid="zoom-fit"
+        >
           Fit
         </button>
         <button
           disabled={!hasDoc}
-          onClick={() => editor.zoomActual()}
-          title="100 % (1)"
+          onClick={run('zoom:100')}
+          title={commandTitle('zoom:100')}
           data-testid="zoom-100"
         >
           100%
@@ -140,8 +153,8 @@ export function Toolbar() {
           className={split ? 'active' : ''}
           aria-pressed={split}
           disabled={!hasResult}
-          onClick={() => editor.setSplit(!split)}
-          title="Before/after split (S); hold \ to see the original"
+          onClick={run('split:toggle')}
+          title={`${commandTitle('split:toggle', 'Before/after split')}; hold ${keyLabel(commandSpec('hold:before').keys[0])} to see the original`}
           data-testid="split-toggle"
         >
           ◧ <span className="label">Before/after</span>
@@ -150,7 +163,7 @@ export function Toolbar() {
       <div className="group push-right">
         <select
           value={format}
-          onChange={(e) => editor.setExportFormat(e.target.value as ExportFormat)}
+          onChange={(e) => editor.exports.setFormat(e.target.value as ExportFormat)}
           aria-label="Export format"
           data-testid="export-format"
         >
@@ -162,8 +175,8 @@ export function Toolbar() {
         </select>
         <button
           disabled={!canExport}
-          onClick={() => void editor.exportResult()}
-          title={canExport ? `Export ${exportName(name, format)} (Ctrl+E)` : 'Run first'}
+          onClick={run('file:export')}
+          title={canExport ? commandTitle('file:export', `Export ${exportName(name, format)}`) : 'Run first'}
           data-testid="export-button"
         >
           Export
@@ -180,7 +193,7 @@ export function Toolbar() {
         </button>
         <button
           onClick={() => editor.setDialog('shortcuts')}
-          title="Keyboard shortcuts (? or F1)"
+          title={commandTitle('help:shortcuts')}
           aria-label="Keyboard shortcuts"
           aria-haspopup="dialog"
           data-testid="shortcuts-button"

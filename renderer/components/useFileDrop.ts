@@ -18,7 +18,7 @@ export function useFileDrop(editor: Editor): void {
     const drop = (e: DragEvent) => {
       if (!dragHasFiles(e.dataTransfer)) return;
       e.preventDefault();
-      void editor.dropFile(droppedImage(e.dataTransfer));
+      void editor.files.drop(droppedImage(e.dataTransfer));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);

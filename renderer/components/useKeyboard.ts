@@ -1,7 +1,7 @@
-/** Binds the editor's shortcuts to the window (not while typing into a field). */
+/** Binds the command registry's keys to the window (not while typing into a field). */
 import { useEffect } from 'react';
 import type { Editor } from '../state/editor';
-import { commandForKey } from '../state/shortcuts';
+import { keyDown, keyUp, releaseHeld } from '../state/commandRegistry';
 
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -51,37 +51,15 @@ export function useKeyboard(editor: Editor): void {
     const down = (e: KeyboardEvent) => {
       if (typing(e.target) && e.key !== 'Escape') return;
       if (keyboardControlKey(e, modality)) return;
-      const cmd = commandForKey({
-        key: e.key,
-        mod: e.ctrlKey || e.metaKey,
-        shift: e.shiftKey,
-        alt: e.altKey,
-      });
-      if (!cmd) return;
-      // A dialog is open: only Escape (closes it) and the sheet's own key reach the editor.
-      const s = editor.getSnapshot();
-      if ((s.dialog || s.pendingMaskImport || s.confirm) && cmd !== 'escape' && cmd !== 'help:shortcuts')
-        return;
-      e.preventDefault();
-      if (e.repeat && (cmd === 'hold:pan' || cmd === 'hold:before' || cmd === 'undo' || cmd === 'redo')) {
-        if (cmd === 'undo' || cmd === 'redo') editor.execute(cmd);
-        return;
-      }
-      editor.execute(cmd, true);
+      const press = { key: e.key, mod: e.ctrlKey || e.metaKey, shift: e.shiftKey, alt: e.altKey };
+      if (keyDown(editor, { ...press, repeat: e.repeat })) e.preventDefault();
     };
     const up = (e: KeyboardEvent) => {
       // A button presses on Space's key-up: it is the control's (its key-down did not pan).
       if (keyboardControlKey(e, modality)) return;
-      const cmd = commandForKey({ key: e.key });
-      if (cmd === 'hold:pan' || cmd === 'hold:before') {
-        e.preventDefault();
-        editor.execute(cmd, false);
-      }
+      if (keyUp(editor, e.key)) e.preventDefault();
     };
-    const blur = () => {
-      editor.execute('hold:pan', false);
-      editor.execute('hold:before', false);
-    };
+    const blur = () => releaseHeld(editor);
     window.addEventListener('pointerdown', modality.onPointerDown, true);
     window.addEventListener('keydown', modality.onKeyDown, true);
     window.addEventListener('focusin', modality.onFocusIn, true);

@@ -8,12 +8,12 @@ import type { Editor } from '../state/editor';
 export function useUnsavedWork(editor: Editor): void {
   useEffect(() => {
     const beforeUnload = (e: BeforeUnloadEvent) => {
-      if (!editor.hasUnsavedWork()) return;
+      if (!editor.session.hasUnsavedWork()) return;
       e.preventDefault();
       // Older browsers show the dialog only when returnValue is set.
       e.returnValue = '';
     };
-    const hide = () => void editor.saveSession();
+    const hide = () => void editor.session.saveNow();
     window.addEventListener('beforeunload', beforeUnload);
     window.addEventListener('pagehide', hide);
     return () => {

@@ -32,8 +32,6 @@ export class ApplyControl {
     private readonly core: EditorCore,
     private readonly mask: () => MaskDocument | null,
     private readonly runs: RunControl,
-    /** Runs the pipeline (the editor's run: it also refreshes the engine's info). */
-    private readonly run: () => Promise<void>,
   ) {}
 
   /** Whether Apply can act now: a finished result of the current base is shown. */
@@ -132,6 +130,12 @@ export class ApplyControl {
     });
   }
 
+  /** Whether the History list can reach applied step `step` (undo or redo still holds it). */
+  canGoToStep(step: number): boolean {
+    const d = this.mask();
+    return d !== null && d.history.pathToBase(step, this.core.state.applied.step) !== null;
+  }
+
   /** Remove mode: a pointer gesture begins (its end is compared with this). */
   gestureStarted(): void {
     this.gestureTop = this.mask()?.history.top;
@@ -150,7 +154,7 @@ export class ApplyControl {
 
   /** Runs, then applies the result (remove mode). */
   async removeNow(): Promise<void> {
-    await this.run();
+    await this.runs.run();
     if (this.core.state.run.status === 'done') await this.apply();
   }
 

@@ -41,7 +41,7 @@ beforeEach(async () => {
   });
   await editor.attach(engine);
   await editor.openImageData('photo.png', new ArrayBuffer(8));
-  editor.setTool('rect');
+  editor.masking.setTool('rect');
   editor.pointerDown({ x: 10, y: 10 });
   editor.pointerMove({ x: 20, y: 20 });
   editor.pointerUp({ x: 20, y: 20 });
@@ -49,8 +49,8 @@ beforeEach(async () => {
 
 describe('editor and engine', () => {
   it('refuses to run without a mask and says why', async () => {
-    editor.clearMask();
-    await editor.run();
+    editor.masking.clear();
+    await editor.runs.run();
     expect(runs()).toHaveLength(0);
     expect(editor.getSnapshot().notice?.text).toMatch(/Paint a mask/);
   });
@@ -61,7 +61,7 @@ describe('editor and engine', () => {
       const r = editor.getSnapshot().run;
       seen.push(r.stages.map((s) => s.state).join(','));
     });
-    await editor.run();
+    await editor.runs.run();
     const p = runs()[0].params as {
       mask: { data: ArrayBuffer };
       stages: { name: string }[];
@@ -80,15 +80,15 @@ describe('editor and engine', () => {
   });
 
   it('a later slider re-runs from that stage on: the earlier stage comes from the cache', async () => {
-    await editor.run();
-    editor.setParam('color', 'lambdaL', 0.5);
+    await editor.runs.run();
+    editor.runs.setParam('color', 'lambdaL', 0.5);
     expect(clock.pending()).toBe(true);
     clock.flush();
     await settle();
     expect(runs()).toHaveLength(2);
     expect(editor.getSnapshot().run.stages.map((x) => x.state)).toEqual(['cached', 'done']);
     // Reset to default: both stages cached now.
-    editor.resetParam('color', 'lambdaL');
+    editor.runs.resetParam('color', 'lambdaL');
     clock.flush();
     await settle();
     expect(editor.getSnapshot().run.stages.map((x) => x.state)).toEqual(['cached', 'cached']);
@@ -96,11 +96,11 @@ describe('editor and engine', () => {
 
   it('a slider moved during a run cancels the stale run before the new one', async () => {
     engine.hold = true;
-    const first = editor.run();
+    const first = editor.runs.run();
     await settle();
     expect(editor.getSnapshot().run.status).toBe('running');
     const firstJob = editor.getSnapshot().run.jobId;
-    editor.setParam('lama', 'feather', 8);
+    editor.runs.setParam('lama', 'feather', 8);
     expect(
       engine.calls.some((c) => c.method === 'cancel' && (c.params as { jobId: string }).jobId === firstJob),
     ).toBe(true);
@@ -115,14 +115,14 @@ describe('editor and engine', () => {
   });
 
   it('cancel stops the run, keeps the last result and ignores the stale events', async () => {
-    await editor.run();
+    await editor.runs.run();
     const resultId = editor.getSnapshot().run.resultId;
     engine.hold = true;
-    editor.setParam('lama', 'feather', 9);
+    editor.runs.setParam('lama', 'feather', 9);
     clock.flush();
     await settle();
     expect(editor.getSnapshot().run.status).toBe('running');
-    editor.cancelRun();
+    editor.runs.cancelRun();
     await settle();
     const s = editor.getSnapshot();
     expect(s.run.status).toBe('cancelled');
@@ -133,10 +133,10 @@ describe('editor and engine', () => {
   });
 
   it('exports the last result through encodeResult in the chosen format', async () => {
-    expect(await editor.encodeResult()).toBeNull();
-    await editor.run();
-    editor.setExportFormat('webp');
-    const file = await editor.encodeResult();
+    expect(await editor.exports.encodeResult()).toBeNull();
+    await editor.runs.run();
+    editor.exports.setFormat('webp');
+    const file = await editor.exports.encodeResult();
     expect(file?.name).toBe('photo-inpainted.png');
     expect(engine.calls.at(-1)).toMatchObject({
       method: 'encodeResult',
@@ -145,10 +145,10 @@ describe('editor and engine', () => {
   });
 
   it('opening another image resets the mask, history and run', async () => {
-    await editor.run();
+    await editor.runs.run();
     const opening = editor.openImageData('other.png', new ArrayBuffer(8));
     // The unexported result: the editor asks first (workflow.test.ts); discard it.
-    editor.answerConfirm(true);
+    editor.session.answer(true);
     await opening;
     const s = editor.getSnapshot();
     expect(s.doc?.name).toBe('other.png');

@@ -4,44 +4,36 @@
  * subscribes directly and reads the rasters and the mask, which live here but outside the snapshot
  * (they are large and change in place).
  *
- * This class is the one face the UI and the tests use; each idea lives in its own part:
+ * The editor composes its parts and exposes them; the UI and the tests call a part directly
+ * (`editor.masking.setTool('rect')`, `editor.runs.run()`), and the editor itself keeps only what joins
+ * parts: the engine connection, opening an image and the session, the canvas's face, the dialogs and notices.
  *   editorState.ts   the snapshot's shape and starting value, the core the parts share
  *   engineStatus.ts  the engine process's health and the crash banner (from onEngineState)
- *   maskEditing.ts   tools, mask operations, grow/shrink, undo/redo, the region picker
- *   viewControl.ts   split view, hold-for-original, pan, zoom
- *   runControl.ts    stage parameters, auto re-run, run/cancel/progress, the before/after rasters
- *   exportControl.ts export format and encoding the result
- *   fileControl.ts   Open and Export: native dialogs and granted paths (Electron), or the page's file
- *                    picker and downloads (browser); dropped files
- *   modelControl.ts  model list, downloads, imports
- *   commands.ts      keyboard and menu commands (shortcuts.ts maps keys and menu items to them)
+ *   masking          maskEditing.ts: tools, brush, mask operations, grow/shrink, mask import, the region picker
+ *   view             viewControl.ts: split view, hold-for-original, pan, zoom
+ *   runs             runControl.ts: stage parameters, auto re-run, run/cancel/progress, the before/after rasters
+ *   history          applyControl.ts: Apply, undo/redo (mask edits and applies), the History list, remove mode
+ *   exports          exportControl.ts: export format and options, encoding the result, the clipboard
+ *   files            fileControl.ts: Open and Export (native dialogs or the page's picker), dropped files
+ *   models           modelControl.ts: model list, downloads, imports
+ *   session          session.ts: the session kept in the engine, unsaved work, the discard question
+ *   overlays, tryValues  the canvas overlays' toggles, the Try-values strip
+ * Keyboard and menu commands live in commandRegistry.ts (which calls these parts; nothing here imports it).
  */
 import type { EngineApi, EventPayload, MethodResult } from '../../app/contract/schemas';
-import type { ParamValue } from '../../app/common/params';
-import { executeCommand } from './commands';
 import {
   initialEditorState,
   wireError,
   type EditorCore,
   type EditorOptions,
   type EditorState,
-  type EncodedFile,
-  type ExportFormat,
   type Raster,
   type Viewport,
 } from './editorState';
 import { applyEngineState, dismissEngineBanner } from './engineStatus';
 import { ExportControl } from './exportControl';
-import { withOptions, type ExportOptions } from './exportSettings';
-import { FileControl, type DroppedFile, type PageFiles } from './fileControl';
+import { FileControl } from './fileControl';
 import type { MaskDocument } from './maskDocument';
-import {
-  combineCoverage,
-  maskImportQuestion,
-  resizeCoverage,
-  type MaskImage,
-  type MaskImportMode,
-} from './maskImport';
 import { ApplyControl } from './applyControl';
 import { MaskEditing } from './maskEditing';
 import { ModelControl } from './modelControl';
@@ -49,9 +41,8 @@ import { OverlayStore } from './overlays';
 import { IDLE_RUN } from './runProgress';
 import { RunControl } from './runControl';
 import { SessionControl, restoredFields } from './session';
-import { commandForMenu, type Command, type MenuCommand } from './shortcuts';
 import { Store } from './store';
-import type { ToolId, ToolPointer } from './tools/tool';
+import type { ToolPointer } from './tools/tool';
 import { TryValuesControl } from './tryValues';
 import { ViewControl } from './viewControl';
 
@@ -77,19 +68,26 @@ export class Editor extends Store<EditorState> {
   private api: EngineApi | null = null;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly core: EditorCore;
-  private readonly masks: MaskEditing;
-  private readonly view: ViewControl;
-  private readonly runs: RunControl;
-  private readonly exports: ExportControl;
-  private readonly models: ModelControl;
-  private readonly files: FileControl;
-  private readonly applies: ApplyControl;
-  private readonly sessions: SessionControl;
+  /** Tools, brush, mask operations, mask import, the region picker (maskEditing.ts). */
+  readonly masking: MaskEditing;
+  /** Split view, hold-for-original, pan, zoom (viewControl.ts). */
+  readonly view: ViewControl;
+  /** Stage parameters, auto re-run, run and cancel (runControl.ts). */
+  readonly runs: RunControl;
+  /** Export format and options, encoding the result, the clipboard (exportControl.ts). */
+  readonly exports: ExportControl;
+  /** Model list, downloads, imports (modelControl.ts). */
+  readonly models: ModelControl;
+  /** Open and Export: native dialogs or the page's file picker; dropped files (fileControl.ts). */
+  readonly files: FileControl;
+  /** Apply, undo and redo (mask edits and applies), the History list, remove mode (applyControl.ts). */
+  readonly history: ApplyControl;
+  /** The session kept in the engine, unsaved work, the discard question (session.ts). */
+  readonly session: SessionControl;
   /** The canvas overlays' toggles (what the corrections chose: overlays.ts). */
   readonly overlays = new OverlayStore();
   /** Try values: a strip of results for one slider (tryValues.ts). */
   readonly tryValues: TryValuesControl;
-  private clipboard: ((file: EncodedFile) => Promise<void>) | null = null;
 
   constructor(opts: EditorOptions = {}) {
     super(initialEditorState(opts));
@@ -115,17 +113,20 @@ export class Editor extends Store<EditorState> {
     };
     this.runs = new RunControl(
       this.core,
-      () => this.masks.mask,
+      () => this.masking.mask,
       scheduler,
       opts.rerunDelayMs ?? 300,
       opts.enabledStages,
+      () => this.refreshEngineInfo(),
     );
-    this.masks = new MaskEditing(this.core, (stage, param, box) => this.runs.setRectParam(stage, param, box));
+    this.masking = new MaskEditing(this.core, (stage, param, box) =>
+      this.runs.setRectParam(stage, param, box),
+    );
     this.view = new ViewControl(this.core);
     this.tryValues = new TryValuesControl(
       this.core,
-      () => this.masks.mask,
-      (stage, param, value) => this.setParam(stage, param, value),
+      () => this.masking.mask,
+      (stage, param, value) => this.runs.setParam(stage, param, value),
     );
     this.subscribe(() => this.tryValues.editorChanged());
     this.exports = new ExportControl(this.core);
@@ -136,13 +137,8 @@ export class Editor extends Store<EditorState> {
       (name, bytes) => this.openImageData(name, bytes),
       () => this.exports.encodeResult(),
     );
-    this.applies = new ApplyControl(
-      this.core,
-      () => this.masks.mask,
-      this.runs,
-      () => this.run(),
-    );
-    this.sessions = new SessionControl(this.core, () => this.masks.mask, scheduler, SESSION_SAVE_DELAY_MS);
+    this.history = new ApplyControl(this.core, () => this.masking.mask, this.runs);
+    this.session = new SessionControl(this.core, () => this.masking.mask, scheduler, SESSION_SAVE_DELAY_MS);
     let previous = this.state;
     this.subscribe(() => {
       const was = previous;
@@ -150,7 +146,7 @@ export class Editor extends Store<EditorState> {
       // A failed run's error goes once its cause may have: the mask, a parameter or the model changed.
       if (next.maskVersion !== was.maskVersion || next.stages !== was.stages || next.modelId !== was.modelId)
         this.runs.causeChanged();
-      this.sessions.changed(was, next);
+      this.session.changed(was, next);
     });
   }
 
@@ -169,8 +165,7 @@ export class Editor extends Store<EditorState> {
       api.on('onModelProgress', (e) => this.models.onProgress(e)),
       api.on('onTryValue', (e) => this.tryValues.onPreview(e)),
       api.on('onEngineState', (e) => this.onEngineState(e)),
-      // Electron only (the browser host never sends them): the app menu, drops, Open Recent.
-      api.on('onMenu', (e) => this.menu(e.command)),
+      // Electron only (the browser host never sends them): drops, Open Recent (the app menu: commandRegistry.ts).
       api.on('onFileDropped', (e) => void this.files.openGranted(e.path)),
       api.on('onOpenFile', (e) => void this.files.openGranted(e.path)),
     );
@@ -237,7 +232,7 @@ export class Editor extends Store<EditorState> {
     else this.refreshEngineInfo();
     void this.models.refresh();
     // The restarted process re-opened the image as the file was: applied steps lived in the old one.
-    if (was.health !== 'ready') void this.applies.engineRestarted();
+    if (was.health !== 'ready') void this.history.engineRestarted();
   }
 
   /** Closes the engine banner (once the engine is back). */
@@ -261,7 +256,7 @@ export class Editor extends Store<EditorState> {
     }
   }
 
-  // ---- rasters and mask for the canvas adapter ----
+  // ---- the canvas's face (canvas/*): rasters, the mask, the viewport, pointer gestures ----
 
   get beforeRaster(): Raster | null {
     return this.runs.beforeRaster;
@@ -274,10 +269,38 @@ export class Editor extends Store<EditorState> {
     return this.runs.afterIsLivePreview;
   }
   get mask(): MaskDocument | null {
-    return this.masks.mask;
+    return this.masking.mask;
   }
   setViewport(v: Viewport | null): void {
     this.view.setViewport(v);
+  }
+  setSplitAt(at: number): void {
+    this.view.setSplitAt(at);
+  }
+  setZoom(zoom: number): void {
+    this.view.setZoom(zoom);
+  }
+  pointerDown(p: ToolPointer): void {
+    this.history.gestureStarted();
+    // Painting the sampling area shows it, as painting the hole shows the mask.
+    if (this.state.tool === 'sampling' && this.state.doc && !this.overlays.getSnapshot().sampling)
+      this.overlays.set('sampling', true);
+    this.masking.pointerDown(p);
+  }
+  pointerMove(p: ToolPointer): void {
+    this.masking.pointerMove(p);
+  }
+  pointerUp(p: ToolPointer): void {
+    this.masking.pointerUp(p);
+    // Remove mode: a stroke that marked a hole runs and is applied.
+    this.history.gestureEnded();
+  }
+  pointerCancel(): void {
+    this.masking.pointerCancel();
+  }
+  /** The canvas has drawn the displayed "after" of `resultVersion` on screen (the run bar says done). */
+  resultDisplayed(resultVersion: number): void {
+    if (resultVersion > this.state.resultShown) this.update({ resultShown: resultVersion });
   }
 
   // ---- image ----
@@ -287,24 +310,6 @@ export class Editor extends Store<EditorState> {
     const api = this.core.requireApi();
     if (!api) return;
     await this.opening(name, () => api.openImageData({ name, bytes }));
-  }
-
-  /** Open: the native dialog (Electron), else the page's file picker (see setPageFiles). */
-  open(): Promise<void> {
-    return this.files.open();
-  }
-
-  /** Registers the page's file picker and download, used where there are no native dialogs. */
-  setPageFiles(page: PageFiles | null): void {
-    this.files.setPageFiles(page);
-  }
-
-  /**
-   * A file dropped on the page (null: the drop held no image). A browser opens it from its bytes;
-   * Electron opens it by path when main's onFileDropped arrives.
-   */
-  dropFile(file: DroppedFile | null): Promise<void> {
-    return this.files.drop(file);
   }
 
   /** Opens an image by path (Electron's native dialog, a drop, Open Recent). */
@@ -330,9 +335,9 @@ export class Editor extends Store<EditorState> {
     }
     if (!session || this.state.doc) return;
     const s = session;
-    await this.sessions.whileRestoring(async () => {
+    await this.session.whileRestoring(async () => {
       await this.opening(s.name, async () => s, false);
-      const m = this.masks.mask;
+      const m = this.masking.mask;
       if (!m || this.state.doc?.imageId !== s.imageId) return;
       if (s.mask && s.mask.width === m.width && s.mask.height === m.height) {
         m.mask.data.set(new Uint8Array(s.mask.data as ArrayBuffer));
@@ -358,7 +363,7 @@ export class Editor extends Store<EditorState> {
     open: () => Promise<MethodResult<'openImage'>>,
     ask = true,
   ): Promise<void> {
-    if (ask && !(await this.sessions.confirmDiscard(label.split(/[\\/]/).pop() || label))) return;
+    if (ask && !(await this.session.confirmDiscard(label.split(/[\\/]/).pop() || label))) return;
     this.update({ busy: `Opening ${label}…`, notice: null });
     try {
       const r = await open();
@@ -367,7 +372,7 @@ export class Editor extends Store<EditorState> {
       if (previous && previous !== r.imageId)
         void this.api?.closeImage({ imageId: previous }).catch(() => {});
       this.runs.newImage(r.preview);
-      this.masks.reset(r.width, r.height);
+      this.masking.reset(r.width, r.height);
       this.update({
         doc: {
           imageId: r.imageId,
@@ -397,196 +402,16 @@ export class Editor extends Store<EditorState> {
     }
   }
 
-  // ---- tools and mask (maskEditing.ts) ----
+  // ---- the editor's own state ----
 
-  setTool(tool: ToolId): void {
-    this.masks.setTool(tool);
-  }
-  setBrush(patch: Partial<EditorState['brush']>): void {
-    this.masks.setBrush(patch);
-  }
-  pointerDown(p: ToolPointer): void {
-    this.applies.gestureStarted();
-    // Painting the sampling area shows it, as painting the hole shows the mask.
-    if (this.state.tool === 'sampling' && this.state.doc && !this.overlays.getSnapshot().sampling)
-      this.overlays.set('sampling', true);
-    this.masks.pointerDown(p);
-  }
-  pointerMove(p: ToolPointer): void {
-    this.masks.pointerMove(p);
-  }
-  pointerUp(p: ToolPointer): void {
-    this.masks.pointerUp(p);
-    // Remove mode: a stroke that marked a hole runs and is applied.
-    this.applies.gestureEnded();
-  }
-  pointerCancel(): void {
-    this.masks.pointerCancel();
-  }
-  /** Whether the current tool is in the middle of a gesture. */
-  get gestureActive(): boolean {
-    return this.masks.gestureActive;
-  }
-  /** Undo: a mask edit, or an Apply (the engine goes back to the earlier base). */
-  undo(): void {
-    this.applies.undo();
-  }
-  redo(): void {
-    this.applies.redo();
-  }
-  fillMask(): void {
-    this.masks.fill();
-  }
-  /** Clears the mask (only the mask) as one undo step, and says so. */
-  clearMask(): void {
-    const m = this.masks.mask;
-    if (!m) return;
-    if (m.mask.bounds() === null) {
-      this.notify('info', 'The mask is already empty.');
-      return;
-    }
-    this.masks.clear();
-    this.notify('info', 'Mask cleared. Undo (Ctrl+Z) brings it back.');
-  }
-
-  // ---- the sampling area (maskDocument.ts; the Sampling area tool paints it) ----
-
-  /** The sampling brush's mode: exclude what it paints (true) or include it (false). */
-  setSamplingExclude(exclude: boolean): void {
-    this.masks.setSamplingExclude(exclude);
-  }
-  /** "Sample from anywhere": clears the sampling area as one undo step, and says so. */
-  resetSampling(): void {
-    const m = this.masks.mask;
-    if (!m) return;
-    if (!m.samplingSet) {
-      this.notify('info', 'The fill already samples from anywhere outside the hole.');
-      return;
-    }
-    this.masks.resetSampling();
-    this.notify('info', 'The fill samples from anywhere again. Undo (Ctrl+Z) brings the area back.');
-  }
-
-  // ---- apply, history, session (applyControl.ts, session.ts) ----
-
-  /** Apply (Enter): the shown result becomes the image to keep working on; the mask clears. */
-  applyResult(): Promise<boolean> {
-    return this.applies.apply();
-  }
-  /** Whether Apply can act now (a finished result is shown). */
-  get canApply(): boolean {
-    return this.applies.canApply;
-  }
-  /** The History list: back or forward to applied step `step` (0: the image as opened). */
-  goToStep(step: number): Promise<void> {
-    return this.applies.goToStep(step);
-  }
-  /** Whether the History list can reach applied step `step` (undo or redo still holds it). */
-  canGoToStep(step: number): boolean {
-    const m = this.masks.mask;
-    return m !== null && m.history.pathToBase(step, this.state.applied.step) !== null;
-  }
   /** Remove mode: releasing a stroke runs and applies the result. */
   setRemoveMode(removeMode: boolean): void {
     this.update({ removeMode });
-  }
-  /** Whether leaving or opening another image would lose work that is not exported. */
-  hasUnsavedWork(): boolean {
-    return this.sessions.hasUnsavedWork();
-  }
-  /** The answer to the editor's question (confirm): true goes on. */
-  answerConfirm(ok: boolean): void {
-    this.sessions.answer(ok);
-  }
-  /** Sends the session to the engine now (the page is being hidden). */
-  saveSession(): Promise<void> {
-    return this.sessions.saveNow();
-  }
-  invertMask(): void {
-    this.masks.invert();
-  }
-  /** Grows (n > 0) or shrinks (n < 0) the hole by |n| px, one undo step. */
-  growMask(n: number): void {
-    this.masks.grow(n);
-  }
-  /** Replaces the mask with imported coverage (width × height bytes, 0..255). */
-  importMask(coverage: Uint8Array): void {
-    this.masks.importCoverage(coverage);
-  }
-  /**
-   * Imports a decoded mask image. One of another size than the image, or onto a mask that is not empty,
-   * waits for the user's answer (answerMaskImport); otherwise it replaces the (empty) mask at once.
-   */
-  importMaskImage(image: MaskImage): void {
-    const doc = this.state.doc;
-    const m = this.masks.mask;
-    if (!doc || !m) return;
-    const question = maskImportQuestion(image, doc.width, doc.height, m.mask.bounds() !== null);
-    if (question) this.update({ pendingMaskImport: question });
-    else this.applyMaskImport(image, 'replace');
-  }
-  /** The answer to a waiting mask import: add to the mask, replace it (resizing if needed), or cancel. */
-  answerMaskImport(answer: MaskImportMode | 'cancel'): void {
-    const p = this.state.pendingMaskImport;
-    this.update({ pendingMaskImport: null });
-    if (!p || answer === 'cancel') return;
-    this.applyMaskImport(p.image, answer);
-  }
-  private applyMaskImport(image: MaskImage, mode: MaskImportMode): void {
-    const m = this.masks.mask;
-    if (!m) return;
-    const fitted = resizeCoverage(image.coverage, image.width, image.height, m.width, m.height);
-    this.importMask(combineCoverage(m.mask.data, fitted, mode));
-    const resized = image.width !== m.width || image.height !== m.height;
-    this.notify(
-      'info',
-      `${mode === 'add' ? 'Added' : 'Imported'} ${image.name}${resized ? ` (resized from ${image.width}×${image.height})` : ''}.`,
-    );
-  }
-  setOverlayStyle(patch: { maskColor?: string; maskOpacity?: number; showMask?: boolean }): void {
-    this.masks.setOverlayStyle(patch);
-  }
-  /** Starts the region picker for a rect parameter: the next rectangle drawn becomes its value. */
-  startPick(stage: string, param: string): void {
-    this.masks.startPick(stage, param);
-  }
-
-  // ---- view (viewControl.ts) ----
-
-  setSplit(split: boolean): void {
-    this.view.setSplit(split);
-  }
-  setSplitAt(at: number): void {
-    this.view.setSplitAt(at);
-  }
-  setHoldBefore(hold: boolean): void {
-    this.view.setHoldBefore(hold);
-  }
-  setPanning(panning: boolean): void {
-    this.view.setPanning(panning);
-  }
-  setZoom(zoom: number): void {
-    this.view.setZoom(zoom);
-  }
-  zoomFit(): void {
-    this.view.zoomFit();
-  }
-  zoomActual(): void {
-    this.view.zoomActual();
-  }
-  /** Zooms by `factor` about the view's centre (the menu's Zoom In / Zoom Out). */
-  zoomBy(factor: number): void {
-    this.view.zoomBy(factor);
   }
 
   /** Opens one of the editor's dialogs (the shortcut sheet, export), or closes it (null). */
   setDialog(dialog: EditorState['dialog']): void {
     this.update({ dialog });
-  }
-
-  /** The canvas has drawn the displayed "after" of `resultVersion` on screen (the run bar says done). */
-  resultDisplayed(resultVersion: number): void {
-    if (resultVersion > this.state.resultShown) this.update({ resultShown: resultVersion });
   }
 
   /** Shows a message in the status bar. */
@@ -595,118 +420,5 @@ export class Editor extends Store<EditorState> {
   }
   clearNotice(): void {
     this.update({ notice: null });
-  }
-
-  /** Runs a keyboard or menu command; returns whether it was handled. */
-  execute(cmd: Command, down = true): boolean {
-    return executeCommand(this, cmd, down);
-  }
-
-  /** Carries out an item of Electron's app menu: the same command as its key or toolbar button. */
-  menu(command: MenuCommand): boolean {
-    return this.execute(commandForMenu(command));
-  }
-
-  // ---- stages and run (runControl.ts) ----
-
-  setStageEnabled(name: string, enabled: boolean): void {
-    this.runs.setStageEnabled(name, enabled);
-  }
-  setParam(stage: string, param: string, value: ParamValue): void {
-    this.runs.setParam(stage, param, value);
-  }
-  resetParam(stage: string, param: string): void {
-    this.runs.resetParam(stage, param);
-  }
-  setAutoRerun(autoRerun: boolean): void {
-    this.runs.setAutoRerun(autoRerun);
-  }
-  /**
-   * Runs the enabled stages on the open image with the current mask. A run still going is cancelled
-   * first; the engine's cache makes unchanged stages instant (their stage-end says cached).
-   */
-  async run(): Promise<void> {
-    await this.runs.run();
-    // The run may have loaded a model on a provider: the Models panel shows what the engine found.
-    this.refreshEngineInfo();
-  }
-  /** Cancels the run in progress (the engine stops at its next step; the last result stays). */
-  cancelRun(): void {
-    this.runs.cancelRun();
-  }
-
-  // ---- export (exportControl.ts) ----
-
-  setExportFormat(exportFormat: ExportFormat): void {
-    this.exports.setFormat(exportFormat);
-  }
-  /** Quality (null: the source's, else 92), colour profile and location data for exports. */
-  setExportOptions(patch: Partial<ExportOptions>): void {
-    this.update({ exportOptions: withOptions(this.state.exportOptions, patch) });
-  }
-  /** Registers how the page puts an image on the clipboard (null: it cannot). */
-  setClipboard(write: ((file: EncodedFile) => Promise<void>) | null): void {
-    this.clipboard = write;
-  }
-  /** Copies the last result, full resolution as PNG, to the clipboard. */
-  async copyResult(): Promise<void> {
-    if (!this.clipboard) {
-      this.notify('error', 'This page cannot use the clipboard.');
-      return;
-    }
-    const file = await this.exports.encodeResult('png');
-    if (!file) return;
-    try {
-      await this.clipboard(file);
-      this.notify('info', 'Copied the result to the clipboard.');
-    } catch (e) {
-      this.notify('error', `The clipboard refused the image: ${wireError(e).message}`);
-    }
-  }
-  /** Encodes the last result at full resolution; null when there is none. */
-  encodeResult(format?: ExportFormat): Promise<EncodedFile | null> {
-    return this.exports.encodeResult(format);
-  }
-  /**
-   * Export: the native save dialog and the engine writes the file (Electron), else the engine encodes
-   * it and the page downloads it (see setPageFiles).
-   */
-  exportResult(): Promise<void> {
-    return this.files.exportResult();
-  }
-
-  // ---- models (modelControl.ts) ----
-
-  refreshModels(): Promise<void> {
-    return this.models.refresh();
-  }
-  selectModel(modelId: string | null): void {
-    this.models.select(modelId);
-  }
-  downloadModel(id: string): Promise<void> {
-    return this.models.download(id);
-  }
-  cancelDownload(): void {
-    this.models.cancelDownload();
-  }
-  /** Work offline with the embedded fill: hides the LaMa notice and a download failure. */
-  dismissModelNotice(): void {
-    this.models.dismissNotice();
-  }
-  /** Imports a model file by its path on the engine's machine. */
-  importModel(id: string, path: string): Promise<void> {
-    return this.models.importPath(id, path);
-  }
-  /** Whether model files are chosen with a native dialog (Electron) rather than a file input. */
-  get hasFileDialogs(): boolean {
-    return this.files.hasDialogs;
-  }
-  /** Chooses a model file with the native dialog and imports it (Electron). */
-  importModelWithDialog(id: string): Promise<void> {
-    return this.models.importWithDialog(id);
-  }
-  /** Imports a model file from its bytes (a browser's file picker). */
-  importModelData(id: string, name: string, bytes: ArrayBuffer): Promise<void> {
-    return this.models.importData(id, name, bytes);
   }
 }

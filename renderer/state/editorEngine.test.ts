@@ -17,7 +17,7 @@ beforeEach(async () => {
   });
   await editor.attach(engine);
   await editor.openImageData('photo.png', new ArrayBuffer(8));
-  editor.setTool('rect');
+  editor.masking.setTool('rect');
   editor.pointerDown({ x: 10, y: 10 });
   editor.pointerMove({ x: 20, y: 20 });
   editor.pointerUp({ x: 20, y: 20 });
@@ -25,8 +25,8 @@ beforeEach(async () => {
 
 describe('engine crash and restart', () => {
   it('shows the crash, refuses to run while restarting, keeps image, mask and parameters, and runs after', async () => {
-    await editor.run();
-    editor.setParam('lama', 'feather', 7);
+    await editor.runs.run();
+    editor.runs.setParam('lama', 'feather', 7);
     const maskBefore = Array.from(editor.mask!.mask.data);
     const doc = editor.getSnapshot().doc;
     expect(editor.getSnapshot().run.resultId).not.toBeNull();
@@ -45,7 +45,7 @@ describe('engine crash and restart', () => {
     expect(editor.afterRaster).toBeNull();
     expect(s.showMask).toBe(true);
     const runsBefore = calls('run').length;
-    await editor.run();
+    await editor.runs.run();
     expect(calls('run')).toHaveLength(runsBefore);
     expect(editor.getSnapshot().notice?.text).toMatch(/restarting; run again in a moment/);
 
@@ -58,7 +58,7 @@ describe('engine crash and restart', () => {
     expect(s.doc).toBe(doc);
     expect(Array.from(editor.mask!.mask.data)).toEqual(maskBefore);
     expect(s.stages.find((x) => x.name === 'lama')?.values.feather).toBe(7);
-    await editor.run();
+    await editor.runs.run();
     expect(editor.getSnapshot().run.status).toBe('done');
     const last = calls('run').at(-1)!.params as { imageId: string; stages: { params: object }[] };
     expect(last.imageId).toBe(doc!.imageId);
@@ -69,7 +69,7 @@ describe('engine crash and restart', () => {
 
   it('a run in flight when the engine dies fails with the reason', async () => {
     engine.hold = true;
-    const running = editor.run();
+    const running = editor.runs.run();
     await settle();
     engine.emit('onEngineState', {
       state: 'restarting',
@@ -99,7 +99,7 @@ describe('engine crash and restart', () => {
     engine.emit('onEngineState', { state: 'restarting', message: 'Starting the engine again' });
     engine.emit('onEngineState', { state: 'ready' });
     expect(editor.getSnapshot().engineStatus.health).toBe('ready');
-    await editor.run();
+    await editor.runs.run();
     expect(editor.getSnapshot().run.status).toBe('done');
   });
 });
@@ -109,7 +109,7 @@ describe('images held by the engine', () => {
     const first = editor.getSnapshot().doc!.imageId;
     const opening = editor.openImageData('second.png', new ArrayBuffer(8));
     // The painted mask is unexported work: the editor asks first (workflow.test.ts); discard it.
-    editor.answerConfirm(true);
+    editor.session.answer(true);
     await opening;
     await settle();
     expect(calls('closeImage').map((c) => c.params)).toEqual([{ imageId: first }]);
@@ -127,17 +127,17 @@ describe('model manager', () => {
   it('downloads with progress, cancels, and imports a file from its bytes', async () => {
     expect(editor.getSnapshot().models.map((m) => m.id)).toEqual(['fake-lama']);
     engine.hold = true;
-    const cancelled = editor.downloadModel('fake-lama');
+    const cancelled = editor.models.download('fake-lama');
     await settle();
     expect(editor.getSnapshot().download).toMatchObject({ id: 'fake-lama', received: 10, total: 100 });
-    editor.cancelDownload();
+    editor.models.cancelDownload();
     await cancelled;
     expect(editor.getSnapshot().download).toBeNull();
     expect(editor.getSnapshot().notice?.text).toBe('Download cancelled.');
     engine.hold = false;
-    await editor.downloadModel('fake-lama');
+    await editor.models.download('fake-lama');
     expect(editor.getSnapshot().models[0]).toMatchObject({ id: 'fake-lama', installed: true });
-    await editor.importModelData('my-lama', 'my.onnx', new ArrayBuffer(4));
+    await editor.models.importData('my-lama', 'my.onnx', new ArrayBuffer(4));
     expect(calls('importModelData')[0].params).toMatchObject({ id: 'my-lama', name: 'my.onnx' });
     expect(editor.getSnapshot().models.find((m) => m.id === 'my-lama')?.installed).toBe(true);
     expect(editor.getSnapshot().notice?.text).toBe('Imported my-lama');

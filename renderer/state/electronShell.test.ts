@@ -8,6 +8,7 @@ import { Editor } from './editor';
 import type { EncodedFile, Viewport } from './editorState';
 import { commandForKey } from './shortcuts';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
+import { bindMenu, runCommand } from './commandRegistry';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -73,7 +74,7 @@ function fakeViewport(): Viewport & { calls: string[] } {
 
 /** A rectangle painted with the rect tool: one undo step. */
 function paint(editor: Editor): void {
-  editor.setTool('rect');
+  editor.masking.setTool('rect');
   editor.pointerDown({ x: 5, y: 5 });
   editor.pointerMove({ x: 15, y: 12 });
   editor.pointerUp({ x: 15, y: 12 });
@@ -94,17 +95,19 @@ describe('in Electron (window.studio)', () => {
       enabledStages: ['lama'],
       scheduler: { setTimeout: () => 0, clearTimeout: () => {} },
     });
-    await editor.attach(studioFromPreload(studio.preload));
+    const api = studioFromPreload(studio.preload);
+    bindMenu(editor, api);
+    await editor.attach(api);
   });
 
   it('File > Open asks the native dialog and opens the chosen path; a cancelled dialog opens nothing', async () => {
-    studio.send('onMenu', { command: 'open' });
+    studio.send('onMenu', { command: 'file:open' });
     await settle();
     expect(studio.dialogs).toEqual([{ method: 'showOpenDialog', params: { kind: 'image' } }]);
     expect(calls(engine, 'openImage')).toEqual([]);
 
     studio.answers.open = '/home/u/Pictures/beach.jpg';
-    studio.send('onMenu', { command: 'open' });
+    studio.send('onMenu', { command: 'file:open' });
     await settle();
     expect(calls(engine, 'openImage')).toEqual([{ path: '/home/u/Pictures/beach.jpg' }]);
     expect(editor.getSnapshot().doc?.name).toBe('beach.jpg');
@@ -124,12 +127,12 @@ describe('in Electron (window.studio)', () => {
     studio.send('onMenu', { command: 'redo' });
     expect(editor.mask!.mask.area()).toBeGreaterThan(0);
 
-    for (const command of ['zoomFit', 'zoom100', 'zoomIn', 'zoomOut']) studio.send('onMenu', { command });
+    for (const command of ['zoom:fit', 'zoom:100', 'zoom:in', 'zoom:out']) studio.send('onMenu', { command });
     expect(view.calls).toEqual(['fit', '100%', 'zoom x1.25', 'zoom x0.8']);
 
-    studio.send('onMenu', { command: 'toggleBeforeAfter' });
+    studio.send('onMenu', { command: 'split:toggle' });
     expect(editor.getSnapshot().split).toBe(true);
-    studio.send('onMenu', { command: 'toggleBeforeAfter' });
+    studio.send('onMenu', { command: 'split:toggle' });
     expect(editor.getSnapshot().split).toBe(false);
 
     // An item that is not in the contract is dropped on the way in.
@@ -139,16 +142,16 @@ describe('in Electron (window.studio)', () => {
 
   it('File > Export: the native save dialog names the file, and the engine writes it', async () => {
     await editor.openImagePath('/p/photo.jpg');
-    studio.send('onMenu', { command: 'export' });
+    studio.send('onMenu', { command: 'file:export' });
     await settle();
     expect(editor.getSnapshot().notice?.text).toMatch(/Run the pipeline first/);
     expect(studio.dialogs).toEqual([]);
 
     paint(editor);
-    await editor.run();
+    await editor.runs.run();
     const resultId = editor.getSnapshot().run.resultId!;
     studio.answers.save = '/out/photo-inpainted.png';
-    studio.send('onMenu', { command: 'export' });
+    studio.send('onMenu', { command: 'file:export' });
     await settle();
     expect(studio.dialogs).toEqual([
       { method: 'showSaveDialog', params: { suggestedName: 'photo-inpainted.png' } },
@@ -162,9 +165,9 @@ describe('in Electron (window.studio)', () => {
     expect(calls(engine, 'encodeResult')).toEqual([]);
 
     // The chosen format names the file; a name without an extension is written in that format.
-    editor.setExportFormat('webp');
+    editor.exports.setFormat('webp');
     studio.answers.save = '/out/final';
-    await editor.exportResult();
+    await editor.files.exportResult();
     expect(studio.dialogs.at(-1)).toEqual({
       method: 'showSaveDialog',
       params: { suggestedName: 'photo-inpainted.webp' },
@@ -180,7 +183,7 @@ describe('in Electron (window.studio)', () => {
 
     // Cancelled: nothing written.
     studio.answers.save = null;
-    await editor.exportResult();
+    await editor.files.exportResult();
     expect(calls(engine, 'exportImage')).toHaveLength(2);
   });
 
@@ -201,7 +204,7 @@ describe('in Electron (window.studio)', () => {
     expect(editor.getSnapshot().notice?.text).toMatch(/notes\.txt is not an image/);
 
     // The page's own drop handler leaves Electron's drops to main (no second open from the bytes).
-    await editor.dropFile({ name: 'cat.webp', bytes: async () => new ArrayBuffer(4) });
+    await editor.files.drop({ name: 'cat.webp', bytes: async () => new ArrayBuffer(4) });
     expect(calls(engine, 'openImageData')).toEqual([]);
   });
 
@@ -266,26 +269,26 @@ describe('in a browser (no dialogs)', () => {
     });
     picked.length = 0;
     saved.length = 0;
-    editor.setPageFiles({ pickImage: () => picked.push('picker'), save: (f) => saved.push(f) });
+    editor.files.setPageFiles({ pickImage: () => picked.push('picker'), save: (f) => saved.push(f) });
     await editor.attach(engine);
   });
 
   it('Open is the page file picker, Export a download of the encoded result', async () => {
-    editor.execute(commandForKey({ key: 'o', mod: true })!);
+    runCommand(editor, commandForKey({ key: 'o', mod: true })!);
     expect(picked).toEqual(['picker']);
     await editor.openImageData('photo.png', new ArrayBuffer(8));
     paint(editor);
-    await editor.run();
-    await editor.exportResult();
+    await editor.runs.run();
+    await editor.files.exportResult();
     expect(saved.map((f) => f.name)).toEqual(['photo-inpainted.png']);
     expect(calls(engine, 'exportImage')).toEqual([]);
   });
 
   it('opens a dropped image from its bytes, and says so when the drop held none', async () => {
-    await editor.dropFile({ name: 'dropped.png', bytes: async () => new Uint8Array([1, 2, 3]).buffer });
+    await editor.files.drop({ name: 'dropped.png', bytes: async () => new Uint8Array([1, 2, 3]).buffer });
     expect(calls(engine, 'openImageData')).toHaveLength(1);
     expect(editor.getSnapshot().doc?.name).toBe('dropped.png');
-    await editor.dropFile(null);
+    await editor.files.drop(null);
     expect(editor.getSnapshot().notice?.text).toMatch(/Drop an image file/);
   });
 });

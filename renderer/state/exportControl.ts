@@ -4,7 +4,7 @@
  */
 import type { EditorCore, EditorState, EncodedFile, ExportFormat } from './editorState';
 import { wireError } from './editorState';
-import { engineExportOptions } from './exportSettings';
+import { engineExportOptions, withOptions, type ExportOptions } from './exportSettings';
 
 /** What Export writes: the shown result, else the latest applied base; null when neither exists. */
 export function exportTarget(s: EditorState): { resultId: string } | { imageId: string } | null {
@@ -14,10 +14,38 @@ export function exportTarget(s: EditorState): { resultId: string } | { imageId: 
 }
 
 export class ExportControl {
+  private clipboard: ((file: EncodedFile) => Promise<void>) | null = null;
+
   constructor(private readonly core: EditorCore) {}
 
   setFormat(exportFormat: ExportFormat): void {
     this.core.update({ exportFormat });
+  }
+
+  /** Quality (null: the source's, else 92), colour profile and location data for exports. */
+  setOptions(patch: Partial<ExportOptions>): void {
+    this.core.update({ exportOptions: withOptions(this.core.state.exportOptions, patch) });
+  }
+
+  /** Registers how the page puts an image on the clipboard (null: it cannot). */
+  setClipboard(write: ((file: EncodedFile) => Promise<void>) | null): void {
+    this.clipboard = write;
+  }
+
+  /** Copies the last result, full resolution as PNG, to the clipboard. */
+  async copyResult(): Promise<void> {
+    if (!this.clipboard) {
+      this.core.notify('error', 'This page cannot use the clipboard.');
+      return;
+    }
+    const file = await this.encodeResult('png');
+    if (!file) return;
+    try {
+      await this.clipboard(file);
+      this.core.notify('info', 'Copied the result to the clipboard.');
+    } catch (e) {
+      this.core.notify('error', `The clipboard refused the image: ${wireError(e).message}`);
+    }
   }
 
   /** Encodes the last result at full resolution; null when there is none (the status bar says why). */

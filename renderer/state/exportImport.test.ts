@@ -4,6 +4,7 @@ import { Editor, type EncodedFile } from './editor';
 import { effectiveQuality, withOptions, DEFAULT_EXPORT_OPTIONS } from './exportSettings';
 import { combineCoverage, resizeCoverage, type MaskImage } from './maskImport';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
+import { runCommand } from './commandRegistry';
 
 let editor: Editor;
 let api: FakeEngine;
@@ -28,26 +29,26 @@ beforeEach(async () => {
 });
 
 async function runOnce() {
-  editor.setBrush({ size: 6, hardness: 1 });
+  editor.masking.setBrush({ size: 6, hardness: 1 });
   editor.pointerDown({ x: 10, y: 10 });
   editor.pointerUp({ x: 10, y: 10 });
-  await editor.run();
+  await editor.runs.run();
 }
 
 describe('export settings', () => {
   it("JPEG export keeps the source's quality by default, else 92; a chosen quality wins", async () => {
     await openJpeg(81);
     await runOnce();
-    editor.setExportFormat('jpeg');
-    await editor.encodeResult();
+    editor.exports.setFormat('jpeg');
+    await editor.exports.encodeResult();
     expect(lastEncode()).toMatchObject({
       format: 'jpeg',
       quality: 81,
       colorProfile: 'keep',
       stripLocation: false,
     });
-    editor.setExportOptions({ quality: 60, colorProfile: 'srgb', stripLocation: true });
-    await editor.encodeResult('webp');
+    editor.exports.setOptions({ quality: 60, colorProfile: 'srgb', stripLocation: true });
+    await editor.exports.encodeResult('webp');
     expect(lastEncode()).toMatchObject({
       format: 'webp',
       quality: 60,
@@ -55,14 +56,14 @@ describe('export settings', () => {
       stripLocation: true,
     });
     // PNG takes no quality.
-    await editor.encodeResult('png');
+    await editor.exports.encodeResult('png');
     expect(lastEncode()).not.toHaveProperty('quality');
   });
 
   it('without a readable source quality the default is 92', async () => {
     await openJpeg(undefined);
     await runOnce();
-    await editor.encodeResult('jpeg');
+    await editor.exports.encodeResult('jpeg');
     expect(lastEncode()).toMatchObject({ quality: 92 });
     expect(effectiveQuality(DEFAULT_EXPORT_OPTIONS, null)).toBe(92);
   });
@@ -78,10 +79,10 @@ describe('export settings', () => {
     await openJpeg(90);
     await runOnce();
     const copied: EncodedFile[] = [];
-    editor.setClipboard(async (f) => {
+    editor.exports.setClipboard(async (f) => {
       copied.push(f);
     });
-    editor.execute('file:copy');
+    runCommand(editor, 'file:copy');
     await expect.poll(() => copied.length).toBe(1);
     expect(lastEncode()).toMatchObject({ format: 'png' });
     expect(editor.getSnapshot().notice?.text).toMatch(/Copied/);
@@ -101,49 +102,49 @@ describe('mask import', () => {
   const area = () => editor.mask!.mask.area();
 
   it('a mask of the image size replaces an empty mask at once', () => {
-    editor.importMaskImage(maskImage(W, H, (x) => (x < 10 ? 255 : 0)));
+    editor.masking.importImage(maskImage(W, H, (x) => (x < 10 ? 255 : 0)));
     expect(editor.getSnapshot().pendingMaskImport).toBeNull();
     expect(area()).toBe(10 * H);
   });
 
   it('a mask of another size asks; cancel leaves the mask alone; resize scales it to the image', () => {
     const img = maskImage(80, 60, (x) => (x < 20 ? 255 : 0), 'big.png');
-    editor.importMaskImage(img);
+    editor.masking.importImage(img);
     const q = editor.getSnapshot().pendingMaskImport!;
     expect(q).toMatchObject({ sizeDiffers: true, maskHasContent: false });
     expect(area()).toBe(0);
-    editor.answerMaskImport('cancel');
+    editor.masking.answerImport('cancel');
     expect(editor.getSnapshot().pendingMaskImport).toBeNull();
     expect(area()).toBe(0);
-    editor.importMaskImage(img);
-    editor.answerMaskImport('replace');
+    editor.masking.importImage(img);
+    editor.masking.answerImport('replace');
     // The left quarter of 80 px is the left 10 of 40 px.
     expect(area()).toBe(10 * H);
     expect(editor.getSnapshot().notice?.text).toMatch(/resized from 80×60/);
     // One undo step.
-    editor.undo();
+    editor.history.undo();
     expect(area()).toBe(0);
   });
 
   it('onto a mask with content it asks: add keeps both, replace keeps only the import', () => {
-    editor.importMaskImage(maskImage(W, H, (x) => (x < 10 ? 255 : 0)));
+    editor.masking.importImage(maskImage(W, H, (x) => (x < 10 ? 255 : 0)));
     const right = maskImage(W, H, (x) => (x >= 30 ? 255 : 0));
-    editor.importMaskImage(right);
+    editor.masking.importImage(right);
     expect(editor.getSnapshot().pendingMaskImport).toMatchObject({
       sizeDiffers: false,
       maskHasContent: true,
     });
-    editor.answerMaskImport('add');
+    editor.masking.answerImport('add');
     expect(area()).toBe(20 * H);
-    editor.importMaskImage(right);
-    editor.answerMaskImport('replace');
+    editor.masking.importImage(right);
+    editor.masking.answerImport('replace');
     expect(area()).toBe(10 * H);
     expect(editor.mask!.mask.data[5]).toBe(0);
   });
 
   it('Escape cancels a waiting import', () => {
-    editor.importMaskImage(maskImage(8, 8, () => 255));
-    editor.execute('escape');
+    editor.masking.importImage(maskImage(8, 8, () => 255));
+    runCommand(editor, 'escape');
     expect(editor.getSnapshot().pendingMaskImport).toBeNull();
     expect(area()).toBe(0);
   });

@@ -1,11 +1,19 @@
 /**
  * The mask and its tools: which tool is active, the brush, pointer gestures, whole-mask operations
- * (fill, clear, invert, grow/shrink, import), undo/redo, the region picker and the overlay's look.
+ * (fill, clear, invert, grow/shrink, import), the region picker and the overlay's look. The editor exposes
+ * it as `editor.masking`.
  */
 import type { Box } from './box';
 import type { EditorCore, EditorState } from './editorState';
 import { wireError } from './editorState';
 import { MaskDocument } from './maskDocument';
+import {
+  combineCoverage,
+  maskImportQuestion,
+  resizeCoverage,
+  type MaskImage,
+  type MaskImportMode,
+} from './maskImport';
 import { BrushTool } from './tools/brushTool';
 import { LassoTool } from './tools/lassoTool';
 import { RectTool } from './tools/rectTool';
@@ -71,17 +79,19 @@ export class MaskEditing {
     return this.tools[this.core.state.tool].state !== 'idle';
   }
 
-  undo(): void {
-    this.doc?.undo();
-  }
-  redo(): void {
-    this.doc?.redo();
-  }
   fill(): void {
     this.doc?.fill();
   }
+  /** Clears the mask (only the mask) as one undo step, and says so. */
   clear(): void {
-    this.doc?.clear();
+    const m = this.doc;
+    if (!m) return;
+    if (m.mask.bounds() === null) {
+      this.core.notify('info', 'The mask is already empty.');
+      return;
+    }
+    m.clear();
+    this.core.notify('info', 'Mask cleared. Undo (Ctrl+Z) brings it back.');
   }
   invert(): void {
     this.doc?.invert();
@@ -91,9 +101,16 @@ export class MaskEditing {
   setSamplingExclude(samplingExclude: boolean): void {
     this.core.update({ samplingExclude });
   }
-  /** "Sample from anywhere": clears the sampling area as one undo step. */
+  /** "Sample from anywhere": clears the sampling area as one undo step, and says so. */
   resetSampling(): void {
-    this.doc?.resetSampling();
+    const m = this.doc;
+    if (!m) return;
+    if (!m.samplingSet) {
+      this.core.notify('info', 'The fill already samples from anywhere outside the hole.');
+      return;
+    }
+    m.resetSampling();
+    this.core.notify('info', 'The fill samples from anywhere again. Undo (Ctrl+Z) brings the area back.');
   }
 
   /** Grows (n > 0) or shrinks (n < 0) the hole by |n| px (rounded, at most 1024), one undo step. */
@@ -108,6 +125,39 @@ export class MaskEditing {
     } catch (e) {
       this.core.notify('error', wireError(e).message);
     }
+  }
+
+  /**
+   * Imports a decoded mask image. One of another size than the image, or onto a mask that is not empty,
+   * waits for the user's answer (answerImport); otherwise it replaces the (empty) mask at once.
+   */
+  importImage(image: MaskImage): void {
+    const doc = this.core.state.doc;
+    const m = this.doc;
+    if (!doc || !m) return;
+    const question = maskImportQuestion(image, doc.width, doc.height, m.mask.bounds() !== null);
+    if (question) this.core.update({ pendingMaskImport: question });
+    else this.applyImport(image, 'replace');
+  }
+
+  /** The answer to a waiting mask import: add to the mask, replace it (resizing if needed), or cancel. */
+  answerImport(answer: MaskImportMode | 'cancel'): void {
+    const p = this.core.state.pendingMaskImport;
+    this.core.update({ pendingMaskImport: null });
+    if (!p || answer === 'cancel') return;
+    this.applyImport(p.image, answer);
+  }
+
+  private applyImport(image: MaskImage, mode: MaskImportMode): void {
+    const m = this.doc;
+    if (!m) return;
+    const fitted = resizeCoverage(image.coverage, image.width, image.height, m.width, m.height);
+    this.importCoverage(combineCoverage(m.mask.data, fitted, mode));
+    const resized = image.width !== m.width || image.height !== m.height;
+    this.core.notify(
+      'info',
+      `${mode === 'add' ? 'Added' : 'Imported'} ${image.name}${resized ? ` (resized from ${image.width}×${image.height})` : ''}.`,
+    );
   }
 
   setOverlayStyle(patch: { maskColor?: string; maskOpacity?: number; showMask?: boolean }): void {

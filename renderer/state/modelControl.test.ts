@@ -27,7 +27,7 @@ describe('a failed download, in the editor’s terms', () => {
     engine.downloadModel = async () => {
       throw new StudioError('MODEL_DOWNLOAD', CLI_MESSAGE);
     };
-    await editor.downloadModel('fake-lama');
+    await editor.models.download('fake-lama');
     const s = editor.getSnapshot();
     expect(s.downloadFailure).toMatchObject({ id: 'fake-lama', code: 'MODEL_DOWNLOAD' });
     const shown = [s.downloadFailure!.message, s.downloadFailure!.detail, s.notice!.text].join('\n');
@@ -38,14 +38,14 @@ describe('a failed download, in the editor’s terms', () => {
     expect(s.downloadFailure!.detail).toContain('connect ECONNRESET');
     // Retrying clears the failure; success installs.
     engine.downloadModel = fakeEngine().downloadModel;
-    await editor.downloadModel('fake-lama');
+    await editor.models.download('fake-lama');
     expect(editor.getSnapshot().downloadFailure).toBeNull();
   });
   it('a failed checksum says the file was not installed', async () => {
     engine.downloadModel = async () => {
       throw new StudioError('MODEL_INTEGRITY', 'SHA-256 of /home/u/.cache/x.onnx is abc, expected def');
     };
-    await editor.downloadModel('fake-lama');
+    await editor.models.download('fake-lama');
     expect(editor.getSnapshot().downloadFailure!.message).toMatch(/did not match|not installed/);
     expect(editor.getSnapshot().downloadFailure!.detail).not.toMatch(/\/home/);
   });
@@ -53,8 +53,8 @@ describe('a failed download, in the editor’s terms', () => {
     engine.downloadModel = async () => {
       throw new StudioError('MODEL_DOWNLOAD', CLI_MESSAGE);
     };
-    await editor.downloadModel('fake-lama');
-    editor.dismissModelNotice();
+    await editor.models.download('fake-lama');
+    editor.models.dismissNotice();
     expect(editor.getSnapshot().downloadFailure).toBeNull();
     expect(editor.getSnapshot().modelNoticeDismissed).toBe(true);
   });

@@ -27,6 +27,8 @@ export class RunControl {
     private readonly scheduler: Scheduler,
     private readonly rerunDelayMs: number,
     private readonly enabledStages: readonly string[] | undefined,
+    /** After each run: it may have loaded a model on a provider (the Models panel shows what the engine found). */
+    private readonly ran: () => void = () => {},
   ) {}
 
   get beforeRaster(): Raster | null {
@@ -188,6 +190,11 @@ export class RunControl {
    * first; the engine's cache makes unchanged stages instant (their stage-end says cached).
    */
   async run(): Promise<void> {
+    await this.runOnce();
+    this.ran();
+  }
+
+  private async runOnce(): Promise<void> {
     this.clearRerun();
     const api = this.core.requireApi();
     const doc = this.core.state.doc;

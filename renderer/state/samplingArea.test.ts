@@ -6,6 +6,7 @@ import { Editor } from './editor';
 import { MaskDocument } from './maskDocument';
 import { commandForKey, SHORTCUT_SHEET } from './shortcuts';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
+import { runCommand } from './commandRegistry';
 
 const W = 40;
 let engine: FakeEngine;
@@ -20,7 +21,7 @@ beforeEach(async () => {
   });
   await editor.attach(engine);
   await editor.openImageData('photo.png', new ArrayBuffer(8));
-  editor.setBrush({ size: 4, hardness: 1 });
+  editor.masking.setBrush({ size: 4, hardness: 1 });
 });
 
 function drag(points: [number, number][], mods: { alt?: boolean } = {}) {
@@ -40,19 +41,19 @@ function allowed(): boolean[] | null {
 /** A hole at the top left (the rectangle tool), so runs have something to fill. */
 function markHole() {
   const tool = editor.getSnapshot().tool;
-  editor.setTool('rect');
+  editor.masking.setTool('rect');
   drag([
     [2, 2],
     [8, 8],
   ]);
-  editor.setTool(tool);
+  editor.masking.setTool(tool);
 }
 
 describe('the sampling area brush', () => {
   it('including on an untouched image makes the stroke the only place to sample from', () => {
     expect(editor.getSnapshot().samplingSet).toBe(false);
     expect(allowed()).toBeNull();
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
@@ -66,15 +67,15 @@ describe('the sampling area brush', () => {
     // The hole is untouched: the brush paints only the area.
     expect(editor.mask!.mask.area()).toBe(0);
     // One stroke, one undo step: back to "anywhere".
-    editor.undo();
+    editor.history.undo();
     expect(allowed()).toBeNull();
     expect(editor.getSnapshot().samplingSet).toBe(false);
-    editor.redo();
+    editor.history.redo();
     expect(allowed()![15 * W + 25]).toBe(true);
   });
 
   it('Alt, or the Exclude mode, takes the stroke out of an area that was anywhere', () => {
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag(
       [
         [20, 5],
@@ -87,7 +88,7 @@ describe('the sampling area brush', () => {
     expect(a[15 * W + 30]).toBe(true);
     expect(a[0]).toBe(true);
     // The mode toggle excludes without Alt, and Alt then includes: the include adds back to the area.
-    editor.setSamplingExclude(true);
+    editor.masking.setSamplingExclude(true);
     drag([
       [35, 5],
       [35, 25],
@@ -110,12 +111,12 @@ describe('the sampling area brush', () => {
   it('shares the undo history with the hole, in the order the edits were made', () => {
     markHole();
     const holeAfterFirst = editor.mask!.mask.area();
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [30, 20],
       [35, 20],
     ]);
-    editor.setTool('brush');
+    editor.masking.setTool('brush');
     drag([
       [20, 25],
       [25, 25],
@@ -123,40 +124,40 @@ describe('the sampling area brush', () => {
     const holeAfterSecond = editor.mask!.mask.area();
     expect(holeAfterSecond).toBeGreaterThan(holeAfterFirst);
 
-    editor.undo(); // the second hole stroke
+    editor.history.undo(); // the second hole stroke
     expect(editor.mask!.mask.area()).toBe(holeAfterFirst);
     expect(allowed()![20 * W + 32]).toBe(true);
-    editor.undo(); // the sampling stroke
+    editor.history.undo(); // the sampling stroke
     expect(allowed()).toBeNull();
     expect(editor.mask!.mask.area()).toBe(holeAfterFirst);
-    editor.undo(); // the first hole
+    editor.history.undo(); // the first hole
     expect(editor.mask!.mask.area()).toBe(0);
-    editor.redo();
-    editor.redo();
+    editor.history.redo();
+    editor.history.redo();
     expect(allowed()![20 * W + 32]).toBe(true);
     expect(editor.mask!.mask.area()).toBe(holeAfterFirst);
   });
 
   it('"Sample from anywhere" clears the area as one undo step', () => {
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
     ]);
-    editor.resetSampling();
+    editor.masking.resetSampling();
     expect(allowed()).toBeNull();
     expect(editor.getSnapshot().samplingSet).toBe(false);
     expect(editor.getSnapshot().notice?.text).toMatch(/anywhere/);
-    editor.undo();
+    editor.history.undo();
     expect(allowed()![15 * W + 25]).toBe(true);
     // Already anywhere: nothing to undo is added.
-    editor.undo();
-    editor.resetSampling();
+    editor.history.undo();
+    editor.masking.resetSampling();
     expect(editor.getSnapshot().canRedo).toBe(true);
   });
 
   it('a new image starts sampling from anywhere', async () => {
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
@@ -167,17 +168,17 @@ describe('the sampling area brush', () => {
   });
 
   it('Escape during a stroke puts the area back', () => {
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     editor.pointerDown({ x: 20, y: 15 });
     editor.pointerMove({ x: 30, y: 15 });
-    editor.execute('escape');
+    runCommand(editor, 'escape');
     expect(allowed()).toBeNull();
     expect(editor.getSnapshot().samplingSet).toBe(false);
   });
 
   it('painting the area shows its tint even if it was switched off', () => {
     editor.overlays.set('sampling', false);
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
@@ -188,7 +189,7 @@ describe('the sampling area brush', () => {
   it('a sampling stroke in Remove mode does not run', async () => {
     markHole();
     editor.setRemoveMode(true);
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
@@ -201,15 +202,15 @@ describe('the sampling area brush', () => {
 describe('what the engine is sent', () => {
   it('run carries `sampling` with the painted pixels, and none when sampling from anywhere', async () => {
     markHole();
-    await editor.run();
+    await editor.runs.run();
     expect(calls('run').at(-1)!.params).not.toHaveProperty('sampling');
 
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
     ]);
-    await editor.run();
+    await editor.runs.run();
     const sent = (
       calls('run').at(-1)!.params as { sampling: { width: number; height: number; data: ArrayBuffer } }
     ).sampling;
@@ -222,8 +223,8 @@ describe('what the engine is sent', () => {
     for (let x = 20; x <= 30; x++) expect(bytes[18 * W + x]).toBeLessThan(128);
     expect(bytes[2 * W + 30]).toBeLessThan(128);
 
-    editor.resetSampling();
-    await editor.run();
+    editor.masking.resetSampling();
+    await editor.runs.run();
     expect(calls('run').at(-1)!.params).not.toHaveProperty('sampling');
   });
 
@@ -233,7 +234,7 @@ describe('what the engine is sent', () => {
       return { jobId: p.jobId, crop: { x: 0, y: 0, width: 4, height: 3 }, previews: [] };
     };
     markHole();
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
@@ -249,12 +250,12 @@ describe('what the engine is sent', () => {
 describe('the session', () => {
   it('saves the sampling area with the mask, and a reloaded editor brings it back', async () => {
     markHole();
-    editor.setTool('sampling');
+    editor.masking.setTool('sampling');
     drag([
       [20, 15],
       [30, 15],
     ]);
-    await editor.saveSession();
+    await editor.session.saveNow();
     const p = calls('saveSession').at(-1)!.params as { sampling?: { data: ArrayBuffer } | null };
     expect(new Uint8Array(p.sampling!.data)[15 * W + 25]).toBeGreaterThanOrEqual(128);
     const before = allowed();
@@ -269,8 +270,8 @@ describe('the session', () => {
     const m = reloaded.mask!.samplingMask()!;
     expect(Array.from(new Uint8Array(m.data), (v) => v >= 128)).toEqual(before);
     // "Sample from anywhere" after the reload is saved as none.
-    reloaded.resetSampling();
-    await reloaded.saveSession();
+    reloaded.masking.resetSampling();
+    await reloaded.session.saveNow();
     expect((calls('saveSession').at(-1)!.params as { sampling?: unknown }).sampling ?? null).toBeNull();
   });
 });
@@ -291,7 +292,7 @@ describe('keyboard', () => {
   it('A picks the Sampling area tool, and the shortcut sheet lists it', () => {
     expect(commandForKey({ key: 'a' })).toBe('tool:sampling');
     expect(commandForKey({ key: 'a', mod: true })).not.toBe('tool:sampling');
-    editor.execute('tool:sampling');
+    runCommand(editor, 'tool:sampling');
     expect(editor.getSnapshot().tool).toBe('sampling');
     const lines = SHORTCUT_SHEET.flatMap((g) => g.lines);
     expect(lines.some((l) => l.keys === 'A' && /sampling area/i.test(l.does))).toBe(true);

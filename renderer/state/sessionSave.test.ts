@@ -18,20 +18,20 @@ describe('session save and the mask', () => {
     editor = new Editor({ scheduler: { setTimeout: () => 0, clearTimeout: () => {} } });
     await editor.attach(engine);
     await editor.openImageData('photo.png', new ArrayBuffer(8));
-    editor.setTool('rect');
+    editor.masking.setTool('rect');
     editor.pointerDown({ x: 10, y: 10 });
     editor.pointerMove({ x: 20, y: 20 });
     editor.pointerUp({ x: 20, y: 20 });
   });
 
   it('sends the mask once per change; a settings change keeps the engine’s copy', async () => {
-    await editor.saveSession();
+    await editor.session.saveNow();
     expect(saves().at(-1)!.mask).not.toBeNull();
     expect(saves().at(-1)!.keepMask).toBeUndefined();
 
-    editor.setAutoRerun(!editor.getSnapshot().autoRerun);
-    await editor.saveSession();
-    await editor.saveSession();
+    editor.runs.setAutoRerun(!editor.getSnapshot().autoRerun);
+    await editor.session.saveNow();
+    await editor.session.saveNow();
     for (const p of saves().slice(-2)) {
       expect(p.keepMask).toBe(true);
       expect(p.mask).toBeNull();
@@ -44,13 +44,13 @@ describe('session save and the mask', () => {
     editor.pointerDown({ x: 1, y: 1 });
     editor.pointerMove({ x: 3, y: 3 });
     editor.pointerUp({ x: 3, y: 3 });
-    await editor.saveSession();
+    await editor.session.saveNow();
     expect(saves().at(-1)!.keepMask).toBeUndefined();
     expect(saves().at(-1)!.mask).not.toBeNull();
   });
 
   it('sends the whole mask again when the engine no longer has it', async () => {
-    await editor.saveSession();
+    await editor.session.saveNow();
     const fresh = engine.saveSession.bind(engine);
     let refused = 0;
     engine.saveSession = async (p) => {
@@ -61,8 +61,8 @@ describe('session save and the mask', () => {
       }
       return fresh(p);
     };
-    editor.setAutoRerun(!editor.getSnapshot().autoRerun);
-    await editor.saveSession();
+    editor.runs.setAutoRerun(!editor.getSnapshot().autoRerun);
+    await editor.session.saveNow();
     expect(refused).toBe(1);
     expect(saves().at(-1)!.mask).not.toBeNull();
   });

@@ -7,6 +7,7 @@ import { Editor } from './editor';
 import type { ParamInfo } from './params';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
 import { nearestIndex, spreadValues } from './tryValues';
+import { runCommand } from './commandRegistry';
 
 const feather: ParamInfo = {
   kind: 'number',
@@ -113,7 +114,7 @@ describe('the try-values strip', () => {
     });
     await editor.attach(engine);
     await editor.openImageData('photo.png', new ArrayBuffer(8));
-    editor.setTool('rect');
+    editor.masking.setTool('rect');
     editor.pointerDown({ x: 10, y: 10 });
     editor.pointerMove({ x: 20, y: 20 });
     editor.pointerUp({ x: 20, y: 20 });
@@ -149,7 +150,7 @@ describe('the try-values strip', () => {
     const strip = editor.tryValues.getSnapshot().strip!;
     expect(strip.status).toBe('running');
     expect(strip.previews.filter(Boolean)).toHaveLength(2);
-    editor.setParam('color', 'lambdaL', 0.5);
+    editor.runs.setParam('color', 'lambdaL', 0.5);
     await work;
     expect(fake.cancelled.has(strip.jobId)).toBe(true);
     expect(editor.tryValues.getSnapshot().strip).toBeNull();
@@ -160,24 +161,24 @@ describe('the try-values strip', () => {
     const work = editor.tryValues.start('lama', 'feather');
     await new Promise((r) => setTimeout(r, 0));
     const jobId = editor.tryValues.getSnapshot().strip!.jobId;
-    editor.clearMask();
+    editor.masking.clear();
     await work;
     expect(fake.cancelled.has(jobId)).toBe(true);
     fake.state.holdAfter = -1;
-    editor.setTool('rect');
+    editor.masking.setTool('rect');
     editor.pointerDown({ x: 1, y: 1 });
     editor.pointerMove({ x: 5, y: 5 });
     editor.pointerUp({ x: 5, y: 5 });
     await editor.tryValues.start('lama', 'feather');
     const done = editor.tryValues.getSnapshot().strip!;
     expect(done.status).toBe('done');
-    editor.setParam('lama', 'feather', 9);
+    editor.runs.setParam('lama', 'feather', 9);
     expect(editor.tryValues.getSnapshot().strip).toBeNull();
     expect(fake.cancelled.has(done.jobId)).toBe(false);
   });
 
   it('says why not when the stage is switched off', async () => {
-    editor.setStageEnabled('color', false);
+    editor.runs.setStageEnabled('color', false);
     await editor.tryValues.start('color', 'lambdaL');
     expect(fake.calls).toHaveLength(0);
     expect(editor.getSnapshot().notice?.text).toMatch(/Switch on Colour to try values of Lightness weight/);
@@ -197,7 +198,7 @@ describe('Esc and the try-values strip', () => {
     });
     await editor.attach(engine);
     await editor.openImageData('photo.png', new ArrayBuffer(8));
-    editor.setTool('rect');
+    editor.masking.setTool('rect');
     editor.pointerDown({ x: 10, y: 10 });
     editor.pointerMove({ x: 20, y: 20 });
     editor.pointerUp({ x: 20, y: 20 });
@@ -205,14 +206,14 @@ describe('Esc and the try-values strip', () => {
 
   it('closes the strip and nothing else: the mask, the tool and a running run stay', async () => {
     engine.hold = true;
-    const run = editor.run();
+    const run = editor.runs.run();
     await new Promise((r) => setTimeout(r, 0));
     expect(editor.getSnapshot().run.status).toBe('running');
     await editor.tryValues.start('color', 'lambdaL');
     expect(editor.tryValues.getSnapshot().strip?.status).toBe('done');
     const before = editor.getSnapshot();
 
-    expect(editor.execute('escape')).toBe(true);
+    expect(runCommand(editor, 'escape')).toBe(true);
     expect(editor.tryValues.getSnapshot().strip).toBeNull();
     const after = editor.getSnapshot();
     expect(after.run.status).toBe('running');
@@ -222,7 +223,7 @@ describe('Esc and the try-values strip', () => {
     expect(after.stages).toBe(before.stages);
 
     // The next Esc is the usual one: it cancels the run.
-    editor.execute('escape');
+    runCommand(editor, 'escape');
     await run;
     expect(engine.calls.filter((c) => c.method === 'cancel')).toHaveLength(1);
   });

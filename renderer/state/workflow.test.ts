@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Editor } from './editor';
 import { fakeEngine, type FakeEngine } from './testing/fakeEngine';
+import { runCommand } from './commandRegistry';
 
 let engine: FakeEngine;
 let editor: Editor;
@@ -33,7 +34,7 @@ function newEditor(): Editor {
 }
 
 function stroke(x0: number, y0: number, x1: number, y1: number) {
-  editor.setTool('rect');
+  editor.masking.setTool('rect');
   editor.pointerDown({ x: x0, y: y0 });
   editor.pointerMove({ x: x1, y: y1 });
   editor.pointerUp({ x: x1, y: y1 });
@@ -51,11 +52,11 @@ beforeEach(async () => {
 describe('apply', () => {
   it('makes the result the base: the mask clears, the next run is on the new base, the result is gone', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
+    await editor.runs.run();
     const resultId = editor.getSnapshot().run.resultId!;
     const resultGrey = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
-    expect(editor.canApply).toBe(true);
-    expect(await editor.applyResult()).toBe(true);
+    expect(editor.history.canApply).toBe(true);
+    expect(await editor.history.apply()).toBe(true);
     const s = editor.getSnapshot();
     expect(calls('applyResult')[0].params).toMatchObject({ imageId: s.doc!.imageId, resultId });
     expect(s.applied).toEqual({ step: 1, steps: ['LaMa fill · 64 px'] });
@@ -63,10 +64,10 @@ describe('apply', () => {
     expect(grey()).toBe(resultGrey);
     expect(editor.afterRaster).toBeNull();
     expect(s.run.resultId).toBeNull();
-    expect(editor.canApply).toBe(false);
+    expect(editor.history.canApply).toBe(false);
     expect(s.notice?.text).toMatch(/Applied: LaMa fill · 64 px/);
     // Nothing to apply now: it says so, and the engine is not asked.
-    expect(await editor.applyResult()).toBe(false);
+    expect(await editor.history.apply()).toBe(false);
     expect(calls('applyResult')).toHaveLength(1);
     expect(editor.getSnapshot().notice?.text).toMatch(/Run first/);
   });
@@ -74,23 +75,23 @@ describe('apply', () => {
   it('Enter applies; undo returns to the previous base and the mask as it was; redo applies again', async () => {
     stroke(2, 2, 10, 10);
     const maskBefore = Array.from(editor.mask!.mask.data);
-    await editor.run();
+    await editor.runs.run();
     const applied = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
-    editor.execute('apply');
+    runCommand(editor, 'apply');
     await settle();
     expect(editor.getSnapshot().applied.step).toBe(1);
     stroke(20, 20, 30, 25);
     // Undo the stroke (a mask edit: no engine call), then the Apply.
-    editor.undo();
+    editor.history.undo();
     expect(calls('setImageStep')).toHaveLength(0);
     expect(maskArea()).toBe(0);
-    editor.undo();
+    editor.history.undo();
     await settle();
     expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 0 });
     expect(editor.getSnapshot().applied.step).toBe(0);
     expect(grey()).toBe(128);
     expect(Array.from(editor.mask!.mask.data)).toEqual(maskBefore);
-    editor.redo();
+    editor.history.redo();
     await settle();
     expect(editor.getSnapshot().applied.step).toBe(1);
     expect(grey()).toBe(applied);
@@ -102,30 +103,30 @@ describe('apply', () => {
     const greys = [128];
     for (let i = 0; i < 3; i++) {
       stroke(2 + i * 10, 2, 8 + i * 10, 8);
-      await editor.run();
+      await editor.runs.run();
       greys.push(new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0]);
-      await editor.applyResult();
+      await editor.history.apply();
     }
     expect(editor.getSnapshot().applied.steps).toHaveLength(3);
-    await editor.goToStep(1);
+    await editor.history.goToStep(1);
     expect(editor.getSnapshot().applied.step).toBe(1);
     expect(grey()).toBe(greys[1]);
     // One engine call for two steps back.
     expect(calls('setImageStep')).toHaveLength(1);
-    expect(editor.canGoToStep(3)).toBe(true);
-    await editor.goToStep(3);
+    expect(editor.history.canGoToStep(3)).toBe(true);
+    await editor.history.goToStep(3);
     expect(grey()).toBe(greys[3]);
-    await editor.goToStep(0);
+    await editor.history.goToStep(0);
     expect(grey()).toBe(128);
     expect(editor.getSnapshot().applied.step).toBe(0);
     // A new edit after going back drops the later steps (as Photoshop's history does).
     stroke(30, 20, 35, 25);
-    expect(editor.canGoToStep(2)).toBe(false);
+    expect(editor.history.canGoToStep(2)).toBe(false);
   });
 
   it('remove mode: releasing a stroke runs and applies; the eraser does not', async () => {
     editor.setRemoveMode(true);
-    editor.setTool('eraser');
+    editor.masking.setTool('eraser');
     editor.pointerDown({ x: 5, y: 5 });
     editor.pointerUp({ x: 5, y: 5 });
     await settle();
@@ -140,9 +141,9 @@ describe('apply', () => {
 
   it('export writes the latest base when no result is shown', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
-    await editor.applyResult();
-    const file = await editor.encodeResult('png');
+    await editor.runs.run();
+    await editor.history.apply();
+    const file = await editor.exports.encodeResult('png');
     expect(file).not.toBeNull();
     expect(calls('encodeResult').at(-1)!.params).toMatchObject({
       imageId: editor.getSnapshot().doc!.imageId,
@@ -155,11 +156,11 @@ describe('apply', () => {
 describe('lose nothing', () => {
   it('a reloaded page gets back the image at its applied base, the mask, the applied steps and parameters', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
+    await editor.runs.run();
     const appliedGrey = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
-    await editor.applyResult();
+    await editor.history.apply();
     stroke(20, 12, 30, 20);
-    editor.setParam('lama', 'feather', 9);
+    editor.runs.setParam('lama', 'feather', 9);
     const mask = Array.from(editor.mask!.mask.data);
     const imageId = editor.getSnapshot().doc!.imageId;
     fire();
@@ -178,62 +179,62 @@ describe('lose nothing', () => {
     expect(s.stages.find((x) => x.name === 'lama')!.values.feather).toBe(9);
     expect(s.unsaved).toBe(true);
     // Undo still reaches the image as opened (the mask's own edits before the reload are not kept).
-    editor.undo();
+    editor.history.undo();
     await settle();
     expect(editor.getSnapshot().applied.step).toBe(0);
     expect(grey()).toBe(128);
     expect(Array.from(editor.mask!.mask.data)).toEqual(mask);
-    editor.redo();
+    editor.history.redo();
     await settle();
     expect(grey()).toBe(appliedGrey);
   });
 
   it('opening another image with unexported work asks first; Cancel keeps the work', async () => {
-    expect(editor.hasUnsavedWork()).toBe(false);
+    expect(editor.session.hasUnsavedWork()).toBe(false);
     stroke(2, 2, 10, 10);
-    expect(editor.hasUnsavedWork()).toBe(true);
+    expect(editor.session.hasUnsavedWork()).toBe(true);
     const doc = editor.getSnapshot().doc;
     const opening = editor.openImageData('other.png', new ArrayBuffer(8));
     await settle();
     expect(editor.getSnapshot().confirm?.text).toMatch(
       /photo\.png has changes .* Opening other\.png discards them/,
     );
-    editor.answerConfirm(false);
+    editor.session.answer(false);
     await opening;
     expect(editor.getSnapshot().doc).toBe(doc);
     expect(calls('openImageData')).toHaveLength(1);
     const again = editor.openImageData('other.png', new ArrayBuffer(8));
     await settle();
-    editor.answerConfirm(true);
+    editor.session.answer(true);
     await again;
     expect(editor.getSnapshot().doc?.name).toBe('other.png');
     expect(editor.getSnapshot().confirm).toBeNull();
   });
 
   it('after export nothing is unsaved, and opening another image does not ask', async () => {
-    editor.setPageFiles({ pickImage: () => {}, save: () => {} });
+    editor.files.setPageFiles({ pickImage: () => {}, save: () => {} });
     stroke(2, 2, 10, 10);
-    await editor.run();
-    expect(editor.hasUnsavedWork()).toBe(true);
-    await editor.exportResult();
-    expect(editor.hasUnsavedWork()).toBe(false);
+    await editor.runs.run();
+    expect(editor.session.hasUnsavedWork()).toBe(true);
+    await editor.files.exportResult();
+    expect(editor.session.hasUnsavedWork()).toBe(false);
     await editor.openImageData('other.png', new ArrayBuffer(8));
     expect(editor.getSnapshot().doc?.name).toBe('other.png');
   });
 
   it('a stale error goes when its cause does: after a failed run, Clear then Run shows no error', async () => {
-    editor.fillMask();
+    editor.masking.fill();
     engine.run = async () => {
       throw Object.assign(new Error('The mask covers the whole image; nothing is left to fill from'), {
         code: 'PARAM_INVALID',
       });
     };
-    await editor.run();
+    await editor.runs.run();
     expect(editor.getSnapshot().run.error?.message).toMatch(/covers the whole image/);
     expect(editor.getSnapshot().notice?.kind).toBe('error');
-    editor.clearMask();
+    editor.masking.clear();
     expect(editor.getSnapshot().run.error).toBeNull();
-    await editor.run();
+    await editor.runs.run();
     const s = editor.getSnapshot();
     expect(s.run.error).toBeNull();
     expect(s.notice).toMatchObject({ kind: 'info', text: expect.stringMatching(/Paint a mask/) });
@@ -241,17 +242,17 @@ describe('lose nothing', () => {
 
   it('Delete clears the mask only, as an undoable step, with a status message', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
+    await editor.runs.run();
     const mask = Array.from(editor.mask!.mask.data);
     const resultId = editor.getSnapshot().run.resultId;
-    expect(editor.execute('mask:clear')).toBe(true);
+    expect(runCommand(editor, 'mask:clear')).toBe(true);
     expect(maskArea()).toBe(0);
     expect(editor.getSnapshot().notice?.text).toMatch(/Mask cleared\. Undo \(Ctrl\+Z\) brings it back/);
     expect(editor.getSnapshot().run.resultId).toBe(resultId);
-    editor.undo();
+    editor.history.undo();
     expect(Array.from(editor.mask!.mask.data)).toEqual(mask);
-    editor.execute('mask:clear');
-    editor.execute('mask:clear');
+    runCommand(editor, 'mask:clear');
+    runCommand(editor, 'mask:clear');
     expect(editor.getSnapshot().notice?.text).toMatch(/already empty/);
   });
 });
@@ -259,8 +260,8 @@ describe('lose nothing', () => {
 describe('engine restart', () => {
   it('after a crash the applied steps are gone: the editor says so and shows the image the engine holds', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
-    await editor.applyResult();
+    await editor.runs.run();
+    await editor.history.apply();
     stroke(20, 12, 30, 20);
     const mask = Array.from(editor.mask!.mask.data);
     engine.emit('onEngineState', { state: 'restarting', message: 'The engine stopped unexpectedly.' });
@@ -283,7 +284,7 @@ describe('the question before work is lost', () => {
     const opening = editor.openImageData('other.png', new ArrayBuffer(8));
     await settle();
     expect(editor.getSnapshot().confirm).not.toBeNull();
-    editor.execute('escape');
+    runCommand(editor, 'escape');
     await opening;
     expect(editor.getSnapshot().confirm).toBeNull();
     expect(editor.getSnapshot().doc?.name).toBe('photo.png');
@@ -293,14 +294,14 @@ describe('the question before work is lost', () => {
 describe('display copies of bases', () => {
   it('undo right after Apply, and redo after it, need no display copy from the engine', async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
+    await editor.runs.run();
     const applied = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
-    await editor.applyResult();
-    editor.undo();
+    await editor.history.apply();
+    editor.history.undo();
     await settle();
     expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 0, preview: false });
     expect(grey()).toBe(128);
-    editor.redo();
+    editor.history.redo();
     await settle();
     expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 1, preview: false });
     expect(grey()).toBe(applied);
@@ -308,20 +309,20 @@ describe('display copies of bases', () => {
 
   it("another image's steps never show an earlier image's copies", async () => {
     stroke(2, 2, 10, 10);
-    await editor.run();
-    await editor.applyResult();
+    await editor.runs.run();
+    await editor.history.apply();
     const opening = editor.openImageData('other.png', new ArrayBuffer(8));
-    editor.answerConfirm(true);
+    editor.session.answer(true);
     await opening;
     stroke(2, 2, 10, 10);
-    await editor.run();
+    await editor.runs.run();
     const second = new Uint8Array(editor.afterRaster!.rgba as ArrayBuffer)[0];
-    await editor.applyResult();
-    editor.undo();
+    await editor.history.apply();
+    editor.history.undo();
     await settle();
     // Step 0 of the new image: its copy was kept when Apply left it, not the first image's.
     expect(grey()).toBe(128);
-    editor.redo();
+    editor.history.redo();
     await settle();
     expect(calls('setImageStep').at(-1)!.params).toMatchObject({ step: 1, preview: false });
     expect(grey()).toBe(second);

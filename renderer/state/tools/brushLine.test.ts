@@ -10,7 +10,7 @@ beforeEach(async () => {
   editor = new Editor();
   await editor.attach(fakeEngine());
   await editor.openImageData('photo.png', new ArrayBuffer(8));
-  editor.setBrush({ size: 2, hardness: 1 });
+  editor.masking.setBrush({ size: 2, hardness: 1 });
 });
 
 function click(x: number, y: number, shift = false) {
@@ -28,7 +28,7 @@ describe('brush: Shift+click', () => {
       expect(at(x, y), `pixel ${x},${y}`).toBe(255);
     }
     const withLine = editor.mask!.mask.area();
-    editor.undo();
+    editor.history.undo();
     // Undo removes the line but keeps the first click.
     expect(editor.mask!.mask.area()).toBeGreaterThan(0);
     expect(editor.mask!.mask.area()).toBeLessThan(withLine / 4);
@@ -41,7 +41,7 @@ describe('brush: Shift+click', () => {
     expect(at(17, 12)).toBe(0);
     const opening = editor.openImageData('other.png', new ArrayBuffer(8));
     // The painted mask is unexported work: the editor asks first (workflow.test.ts); discard it.
-    editor.answerConfirm(true);
+    editor.session.answer(true);
     return opening.then(() => {
       click(30.5, 20.5, true);
       expect(at(17, 12)).toBe(0);
@@ -50,8 +50,8 @@ describe('brush: Shift+click', () => {
   });
 
   it('the eraser draws its straight line too', () => {
-    editor.fillMask();
-    editor.setTool('eraser');
+    editor.masking.fill();
+    editor.masking.setTool('eraser');
     click(2.5, 10.5);
     click(36.5, 10.5, true);
     for (let x = 3; x < 37; x++) expect(at(x, 10)).toBe(0);

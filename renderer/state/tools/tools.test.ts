@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Editor } from '../editor';
 import { fakeEngine } from '../testing/fakeEngine';
+import { runCommand } from '../commandRegistry';
 
 let editor: Editor;
 const area = () => editor.mask!.mask.area();
@@ -22,7 +23,7 @@ function drag(points: [number, number][], mods: { alt?: boolean } = {}) {
 
 describe('tools', () => {
   it('brush: a drag is one continuous stroke and one undo step', () => {
-    editor.setBrush({ size: 4, hardness: 1 });
+    editor.masking.setBrush({ size: 4, hardness: 1 });
     drag([
       [2, 10],
       [12, 10],
@@ -32,21 +33,21 @@ describe('tools', () => {
     // Continuous along the path, even across the long jump between events.
     for (let x = 2; x < 30; x++) expect(data[10 * 40 + x]).toBe(255);
     expect(editor.getSnapshot().canUndo).toBe(true);
-    editor.undo();
+    editor.history.undo();
     expect(area()).toBe(0);
     expect(editor.getSnapshot().canUndo).toBe(false);
-    editor.redo();
+    editor.history.redo();
     expect(area()).toBeGreaterThan(50);
   });
 
   it('eraser removes what the brush painted; Escape mid-stroke reverts the stroke', () => {
-    editor.setBrush({ size: 10, hardness: 1 });
+    editor.masking.setBrush({ size: 10, hardness: 1 });
     drag([
       [5, 15],
       [35, 15],
     ]);
     const painted = area();
-    editor.setTool('eraser');
+    editor.masking.setTool('eraser');
     drag([
       [20, 5],
       [20, 25],
@@ -56,13 +57,13 @@ describe('tools', () => {
     editor.pointerDown({ x: 5, y: 15 });
     editor.pointerMove({ x: 30, y: 15 });
     expect(area()).toBeLessThan(afterErase);
-    editor.execute('escape');
+    runCommand(editor, 'escape');
     expect(area()).toBe(afterErase);
-    expect(editor.gestureActive).toBe(false);
+    expect(editor.masking.gestureActive).toBe(false);
   });
 
   it('rectangle: shows a preview while dragging, fills on release, Alt subtracts; a click does nothing', () => {
-    editor.setTool('rect');
+    editor.masking.setTool('rect');
     editor.pointerDown({ x: 5, y: 5 });
     editor.pointerMove({ x: 15, y: 12 });
     expect(editor.getSnapshot().overlay).toMatchObject({
@@ -91,7 +92,7 @@ describe('tools', () => {
   });
 
   it('lasso: fills the closed path on release as one step', () => {
-    editor.setTool('lasso');
+    editor.masking.setTool('lasso');
     drag([
       [5, 5],
       [25, 5],
@@ -100,13 +101,13 @@ describe('tools', () => {
     ]);
     expect(area()).toBeGreaterThan(380);
     expect(area()).toBeLessThanOrEqual(400);
-    editor.undo();
+    editor.history.undo();
     expect(area()).toBe(0);
   });
 
   it('region picker: the next rectangle sets the rect parameter and restores the tool', () => {
-    editor.setTool('lasso');
-    editor.startPick('lama', 'contextRect');
+    editor.masking.setTool('lasso');
+    editor.masking.startPick('lama', 'contextRect');
     expect(editor.getSnapshot().tool).toBe('pick');
     drag([
       [2, 3],
@@ -124,7 +125,7 @@ describe('tools', () => {
   });
 
   it('region picker: a rectangle under the declared minimum size is refused with a message', () => {
-    editor.startPick('lama', 'contextRect');
+    editor.masking.startPick('lama', 'contextRect');
     drag([
       [2, 3],
       [6, 20],
@@ -136,17 +137,17 @@ describe('tools', () => {
   });
 
   it('brush size shortcuts step the size, and the keys map to tools', () => {
-    editor.setBrush({ size: 40 });
-    editor.execute('size:up');
+    editor.masking.setBrush({ size: 40 });
+    runCommand(editor, 'size:up');
     expect(editor.getSnapshot().brush.size).toBe(46);
-    editor.execute('size:down');
-    editor.execute('size:down');
+    runCommand(editor, 'size:down');
+    runCommand(editor, 'size:down');
     expect(editor.getSnapshot().brush.size).toBeLessThan(40);
-    editor.execute('tool:eraser');
+    runCommand(editor, 'tool:eraser');
     expect(editor.getSnapshot().tool).toBe('eraser');
-    editor.execute('hold:before', true);
+    runCommand(editor, 'hold:before', true);
     expect(editor.getSnapshot().holdBefore).toBe(true);
-    editor.execute('hold:before', false);
+    runCommand(editor, 'hold:before', false);
     expect(editor.getSnapshot().holdBefore).toBe(false);
   });
 });
