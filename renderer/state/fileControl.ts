@@ -132,7 +132,15 @@ export class FileControl {
       this.core.notify('error', 'Drop an image file (PNG, JPEG, WebP, TIFF, AVIF, GIF).');
       return;
     }
-    await this.openData(file.name, await file.bytes());
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await file.bytes();
+    } catch {
+      // Gone since the drag began, or a folder named like an image: say so rather than fail silently.
+      this.core.notify('error', `${file.name} could not be read.`);
+      return;
+    }
+    await this.openData(file.name, bytes);
   }
 
   /**
