@@ -116,6 +116,7 @@ function menu(): void {
       app.clearRecentDocuments();
       menu();
     },
+    platform: process.platform,
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

@@ -8,7 +8,7 @@ function items(template: MenuItemConstructorOptions[], menu: string): MenuItemCo
   return template.find((m) => m.label === menu)!.submenu as MenuItemConstructorOptions[];
 }
 
-function build(recent: string[] = []) {
+function build(recent: string[] = [], platform = 'linux') {
   const sent: CommandId[] = [];
   const opened: string[] = [];
   let cleared = 0;
@@ -16,6 +16,7 @@ function build(recent: string[] = []) {
     send: (id) => sent.push(id),
     recent: recent.map((label) => ({ label, open: () => opened.push(label) })),
     clearRecent: () => cleared++,
+    platform,
   });
   const click = (menu: string, label: string) =>
     (items(template, menu).find((i) => i.label === label)!.click as () => void)();
@@ -64,6 +65,16 @@ describe('app menu', () => {
     );
     for (const i of all.filter((i) => i.accelerator))
       expect(i.registerAccelerator, i.label).toBe(i.accelerator!.startsWith('CmdOrCtrl+'));
+  });
+
+  it('on macOS a bare key gets no accelerator (a key equivalent would take it from every text field)', () => {
+    const all = build([], 'darwin').template.flatMap((m) => m.submenu as MenuItemConstructorOptions[]);
+    const item = (id: string) => all.find((i) => i.id === id)!;
+    expect(item('split:toggle').accelerator).toBeUndefined();
+    expect(item('mask:clear').accelerator).toBeUndefined();
+    expect(item('apply').accelerator).toBeUndefined();
+    expect(item('undo').accelerator).toBe('CmdOrCtrl+Z');
+    expect(item('help:shortcuts').accelerator).toBeUndefined();
   });
 
   it('an item sends its command id, which the contract knows', () => {

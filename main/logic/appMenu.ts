@@ -12,6 +12,8 @@ export interface AppMenuHooks {
   /** Open Recent's items, newest first. */
   recent: readonly { label: string; open(): void }[];
   clearRecent(): void;
+  /** process.platform: macOS cannot show an accelerator without registering it. */
+  platform: string;
 }
 
 export function appMenuTemplate(hooks: AppMenuHooks): MenuItemConstructorOptions[] {
@@ -19,8 +21,11 @@ export function appMenuTemplate(hooks: AppMenuHooks): MenuItemConstructorOptions
     const submenu: MenuItemConstructorOptions[] = items.map((c) => ({
       id: c.id,
       label: c.label,
-      accelerator: c.accelerator,
-      registerAccelerator: c.registerAccelerator,
+      // A bare key (S, Delete, Enter) as a macOS key equivalent would be claimed by the menu before any
+      // text field sees it (no one could type an S); there the item goes without one, and the sheet says it.
+      ...(c.registerAccelerator || hooks.platform !== 'darwin'
+        ? { accelerator: c.accelerator, registerAccelerator: c.registerAccelerator }
+        : {}),
       click: () => hooks.send(c.id),
     }));
     if (menu === 'File') {
