@@ -3,7 +3,7 @@
  * mask — the picked rectangles, block matching's sources as arrows from each hole block to the block it
  * copied from, and a label per hole. The shapes come from renderer/state/overlays.ts (image pixels);
  * here they are only drawn, in view pixels so lines and text keep their size at any zoom. A plain 2D
- * canvas (no fabric), redrawn when the view, the run or a toggle changes; it never takes the pointer.
+ * canvas, redrawn when the view, the run or a toggle changes; it never takes the pointer.
  */
 import type { Rect } from '../../app/common/params';
 import type { Editor } from '../state/editor';

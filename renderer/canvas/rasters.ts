@@ -1,5 +1,5 @@
 /**
- * Pixels into canvases (DOM, no fabric): an engine raster into a canvas element, and the mask overlay,
+ * Pixels into canvases (DOM): an engine raster into a canvas element, and the mask overlay,
  * repainted only inside the box that changed so painting on a large image keeps up with the pointer.
  */
 import type { Box } from '../state/box';
