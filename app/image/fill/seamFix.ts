@@ -310,26 +310,46 @@ async function cellMembrane(
     await solveHole(grid, rhs, u, solve);
     for (let p = 0; p < grid.count; p++) for (let k = 0; k < 3; k++) field[k][grid.pos[p]] = u[3 * p + k];
   }
+  const t: CellTaps = { c00: 0, c01: 0, c10: 0, c11: 0, ax: 0, ay: 0 };
   return (i, out) => {
     const x = i % W;
-    const y = (i - x) / W;
-    let fx = (x + 0.5) / cell - 0.5;
-    let fy = (y + 0.5) / cell - 0.5;
-    fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
-    fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
-    const cx = fx | 0;
-    const cy = fy | 0;
-    const ax = fx - cx;
-    const ay = fy - cy;
-    const c00 = cy * CW + cx;
-    const c01 = cx + 1 < CW ? c00 + 1 : c00;
-    const c10 = cy + 1 < CH ? c00 + CW : c00;
-    const c11 = cx + 1 < CW ? c10 + 1 : c10;
+    cellTaps(x, (i - x) / W, cell, CW, CH, t);
+    const { c00, c01, c10, c11, ax, ay } = t;
     for (let k = 0; k < 3; k++) {
       const F = field[k];
       out[k] = (1 - ay) * ((1 - ax) * F[c00] + ax * F[c01]) + ay * ((1 - ax) * F[c10] + ax * F[c11]);
     }
   };
+}
+
+/** The four cells around a pixel on a grid of cells, and its bilinear position between their centres. */
+export interface CellTaps {
+  c00: number;
+  c01: number;
+  c10: number;
+  c11: number;
+  /** Weight of the right (c01, c11) and of the lower (c10, c11) cells. */
+  ax: number;
+  ay: number;
+}
+
+/**
+ * The cells (CW x CH, `cell` pixels a side, centres at (c + 0.5) · cell) around pixel (x, y) for a
+ * bilinear read-back, clamped at the grid's edge; into `out`.
+ */
+export function cellTaps(x: number, y: number, cell: number, CW: number, CH: number, out: CellTaps): void {
+  let fx = (x + 0.5) / cell - 0.5;
+  let fy = (y + 0.5) / cell - 0.5;
+  fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
+  fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
+  const cx = fx | 0;
+  const cy = fy | 0;
+  out.ax = fx - cx;
+  out.ay = fy - cy;
+  out.c00 = cy * CW + cx;
+  out.c01 = cx + 1 < CW ? out.c00 + 1 : out.c00;
+  out.c10 = cy + 1 < CH ? out.c00 + CW : out.c00;
+  out.c11 = cx + 1 < CW ? out.c10 + 1 : out.c10;
 }
 
 /**

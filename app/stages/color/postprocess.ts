@@ -16,7 +16,7 @@
  *   the transfer left it: when only the fill's interior was off, the transfer also moves the (right) edge,
  *   and an unfaded correction would undo the interior's correction along with it.
  */
-import { seamCorrection } from '../../image/fill/seamFix';
+import { cellTaps, seamCorrection, type CellTaps } from '../../image/fill/seamFix';
 import type { RgbImage } from '../../image/types';
 import type { SpaceConverter, WorkingSpace } from './colorSpace';
 import type { Region } from './region';
@@ -213,21 +213,12 @@ export function smoothChange(region: Region, w: Float32Array, radius: number, sp
   const [A0, A1, A2] = A;
   const [B0, B1, B2] = B;
   // Back to the pixels: bilinear over the neighbouring cell centres that hold hole pixels.
+  const t: CellTaps = { c00: 0, c01: 0, c10: 0, c11: 0, ax: 0, ay: 0 };
   for (let k = 0; k < n; k++) {
     const p = pixels[k];
     const y = (p / width) | 0;
-    let fx = (p - y * width - x0 + 0.5) / sub - 0.5;
-    let fy = (y - y0 + 0.5) / sub - 0.5;
-    fx = fx < 0 ? 0 : fx > CW - 1 ? CW - 1 : fx;
-    fy = fy < 0 ? 0 : fy > CH - 1 ? CH - 1 : fy;
-    const cx = fx | 0;
-    const cy = fy | 0;
-    const ax = fx - cx;
-    const ay = fy - cy;
-    const c00 = cy * CW + cx;
-    const c01 = cx + 1 < CW ? c00 + 1 : c00;
-    const c10 = cy + 1 < CH ? c00 + CW : c00;
-    const c11 = cx + 1 < CW ? c10 + 1 : c10;
+    cellTaps(p - y * width - x0, y - y0, sub, CW, CH, t);
+    const { c00, c01, c10, c11, ax, ay } = t;
     let w00 = N[c00] > 0 ? (1 - ax) * (1 - ay) : 0;
     let w01 = N[c01] > 0 ? ax * (1 - ay) : 0;
     let w10 = N[c10] > 0 ? (1 - ax) * ay : 0;
