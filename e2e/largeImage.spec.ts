@@ -176,8 +176,8 @@ test('the run bar keeps its height before, during and after a run (the image doe
   );
   await page.evaluate((all) => {
     // No automatic re-run racing the Run below.
-    editorOf().setAutoRerun(false);
-    for (const n of all) editorOf().setStageEnabled(n, true);
+    editorOf().runs.setAutoRerun(false);
+    for (const n of all) editorOf().runs.setStageEnabled(n, true);
   }, names);
   if ((await snapshot<number | undefined>('doc.width')) !== SCENE.width) {
     await openFile(h.scenePath);
