@@ -1,0 +1,347 @@
+/**
+ * What each stage reports about a run (StageOutput.info): data, not prose. Decisions are string-literal
+ * codes, measures are numbers, places are rectangles in image pixels. The words a user reads for these
+ * codes are written once, in app/contract/stageInfoText.ts, for the CLI and the editor alike.
+ *
+ * Here in app/common because the stages (which may not import app/contract), the contract, the CLI and
+ * the editor (which may import only app/contract and app/common) all read these types. Everything is
+ * JSON-compatible: it crosses the engine's process boundary as it is.
+ */
+import type { Rect } from './params';
+
+/** The surroundings of a hole (app/image/stationarity.ts): an even texture, or an object or edge. */
+export type SurroundingsKind = 'texture' | 'object';
+
+/** Which measure decided the surroundings' kind (app/image/stationarity.ts). */
+export const SURROUNDINGS_BASES = [
+  'few-windows',
+  'colour-spread',
+  'detail-spread',
+  'isolated-edges',
+  'alike',
+] as const;
+export type SurroundingsBasis = (typeof SURROUNDINGS_BASES)[number];
+
+/** The classification's measures (see app/image/stationarity.ts HoleClass). */
+export type SurroundingsMeasures = {
+  colourSpread: number;
+  energySpread: number;
+  edgeRatio: number;
+  /** Share (0..1) of the ring's windows holding a strong edge. */
+  edgeShare: number;
+};
+
+/** What borrowing detail (app/image/detailTransfer.ts) did with one hole, or why it did nothing. */
+export const DETAIL_OUTCOMES = [
+  'added',
+  'not-selected',
+  'too-small',
+  'no-ring',
+  'cap-zero',
+  'already-detailed',
+  'no-sources',
+] as const;
+export type DetailOutcome = (typeof DETAIL_OUTCOMES)[number];
+
+/** Detail levels (RMS high-pass summed over R, G, B, 0..1 units) of the ring, the fill before, the result. */
+export type DetailLevels = { ringLevel: number; fillLevel: number; resultLevel: number };
+
+/** Why a stage did nothing at all. */
+export const SKIP_CODES = ['empty-mask', 'no-hole', 'empty-after-grow'] as const;
+export type SkipCode = (typeof SKIP_CODES)[number];
+
+/** A stage that had nothing to do (the pipeline's empty mask, or a hole that vanished). */
+export type SkippedInfo = { skipped: SkipCode };
+
+// ---- lama ---------------------------------------------------------------------------------------------
+
+/** Why the embedded fill ran instead of a model. */
+export const EMBEDDED_REASONS = ['asked', 'no-model'] as const;
+export type EmbeddedReason = (typeof EMBEDDED_REASONS)[number];
+
+export type LamaInfo = {
+  engine: 'model' | 'embedded';
+  /** engine 'embedded': the method (pushpull, patchmatch, fsr) and why no model ran. */
+  method?: string;
+  engineReason?: EmbeddedReason;
+  /** engine 'model': the model, its pixel convention, the provider it ran on, its batch dimension. */
+  model?: string;
+  convention?: string;
+  provider?: string;
+  modelBatch?: number | string | null;
+  /**
+   * When a failed run moved the model off the provider it loaded on: that provider and the failure's
+   * message (the runtime's own words).
+   */
+  providerMoved?: { from: string; error?: string };
+  sessionRunMs?: number;
+  modelCalls?: number;
+  /** The sizing strategy that ran, the one asked for ('auto' lets the stage choose). */
+  sizing: string;
+  strategy: string;
+  requestedSizing: string;
+  /** The sizing planner's explanation of its choice (app/stages/lama/strategies: its own words). */
+  reason: string;
+  /** Whole-image strategies: the model's input size "WxH" and the scale. */
+  modelInput?: string;
+  scale?: number;
+  /** Region strategies: how many regions, how they were batched and why (the planner's words). */
+  regions?: number;
+  batchSize?: number;
+  batching?: string;
+  batches?: number;
+  largestBatch?: number;
+  /** The embedded fill at full resolution: how many hole neighbourhoods it filled. */
+  neighbourhoods?: number;
+  /** The context crops (image pixels), at most 50; the rest counted. */
+  crops?: Rect[];
+  cropsOmitted?: number;
+  /** Known pixels left out of the sampling area (filled with the hole). */
+  samplingExcluded?: number;
+  /**
+   * engine 'model': the model's first-use self-check ('generated': not run, a generated model; 'ran-now'
+   * with selfCheckRuns model calls, then recorded; 'recorded' earlier), the pixel reading it established
+   * (e.g. "rgb 0..1"), and whether both colour orders filled the test alike (the declared one is used).
+   */
+  selfCheck?: 'generated' | 'ran-now' | 'recorded';
+  selfCheckRuns?: number;
+  reading?: string;
+  orderUndecided?: boolean;
+};
+
+// ---- blockmatch ---------------------------------------------------------------------------------------
+
+/**
+ * Block matching's sources in compact form (app/stages/blockmatch/visualize.ts): per block 5 numbers,
+ * x, y, source x, source y (-1 when rejected), score in hundredths; `omitted` blocks left out.
+ */
+export type CompactSources = { blockSize: number; blocks: number[]; omitted?: number };
+
+/** Why block matching's detail mode left a hole as filled or what it did. */
+export type BlockmatchHoleReason = 'object-hole' | DetailOutcome;
+
+export type BlockmatchHole = DetailLevels & {
+  box: Rect;
+  kind: SurroundingsKind;
+  basis: SurroundingsBasis;
+  measures: SurroundingsMeasures;
+  applied: boolean;
+  /** 'object-hole': not tried, the surroundings are an object or edge; else what the transfer did. */
+  reason: BlockmatchHoleReason;
+};
+
+export type BlockmatchInfo = {
+  mode: 'detail' | 'paste';
+  blend?: 'none' | 'feather' | 'poisson';
+  blockSize: number;
+  maskBlocks: number;
+  rejectedBlocks: number;
+  histogramRejections: number;
+  meanScore: number | null;
+  meanDistance: number | null;
+  searchLevels: number;
+  /** Size of the scanned level ("WxH"). */
+  scannedLevel: string;
+  scanMs: number;
+  refineMs: number;
+  sources: CompactSources;
+  /** Detail mode: per hole. */
+  holes?: BlockmatchHole[];
+  detailMs?: number;
+  pasteMs?: number;
+  poissonIterations?: number;
+  poissonResidual?: number;
+  poissonLevels?: number;
+};
+
+// ---- texture ------------------------------------------------------------------------------------------
+
+export const TEXTURE_HOLE_REASONS = ['texture-surroundings', 'every-hole', 'object-hole'] as const;
+export type TextureHoleReason = (typeof TEXTURE_HOLE_REASONS)[number];
+
+export type TextureHole = {
+  box: Rect;
+  pixels: number;
+  kind: SurroundingsKind;
+  basis: SurroundingsBasis;
+  decision: 'corrected' | 'left';
+  /** 'texture-surroundings' or 'every-hole' (asked, though an object) when corrected; 'object-hole' left. */
+  reason: TextureHoleReason;
+  measures: SurroundingsMeasures;
+  /** What borrowing detail did (when it ran on this hole). */
+  detail?: DetailLevels & { applied: boolean; reason: DetailOutcome };
+};
+
+/** The fill's picture: kept (only finer detail changed; with borrowed detail), replaced, or synthesised. */
+export type TexturePicture = 'kept' | 'kept-with-detail' | 'replaced' | 'synthesised';
+
+export type TextureInfo = {
+  holes: TextureHole[];
+  picture?: TexturePicture;
+  /** The σ (px) of the low-pass kept when the picture is kept. */
+  keptSigma?: number;
+  init?: string;
+  network?: string;
+  crop?: Rect;
+  workingSize?: string;
+  scale?: number;
+  /** Set when the structure was worked at the image's resolution: from the copy, or from the fill. */
+  structureResolution?: 'copy' | 'fill';
+  exemplar?: { source: string; rect: Rect };
+  /**
+   * The structure copy: whether it ran; the start's and the copy's detail and the structure the start
+   * showed, as shares (0..1) of the exemplar's; the σ (px) above which the start's picture was kept
+   * (0: the copy was taken whole).
+   */
+  structure?: {
+    copied: boolean;
+    startDetail: number;
+    copiedDetail?: number;
+    shown: number;
+    keptAbove?: number;
+  };
+  /** Hole-free windows of the crop's size nearby (0: no texture floor). */
+  references?: number;
+  /** The spectrum term's target: from those windows, estimated from smaller ones, or off. */
+  spectrum?: { from: 'windows' | 'estimate' | 'off'; count?: number; side?: number } | null;
+  grain?: number;
+  iterations?: number;
+  evaluations?: number;
+  /** Per pyramid level (coarsest first): its size "WxH", losses, iterations, the texture floor. */
+  levels?: { size: string; lossStart: number; lossEnd: number; iterations: number; floor: number | null }[];
+  lossStart?: number;
+  lossEnd?: number;
+  /** The loss terms at the end. */
+  terms?: { texture: number; border: number; spectrum?: number };
+  msPerEvaluation?: number;
+  /** Set when the optimisation did not run: the start's mean gradient already reached the target. */
+  optimisationSkipped?: { startGradient: number; target: number };
+};
+
+// ---- color --------------------------------------------------------------------------------------------
+
+export const COLOR_HOLE_REASONS = ['already-matches', 'shift-corrected', 'reference-rect'] as const;
+export type ColorHoleReason = (typeof COLOR_HOLE_REASONS)[number];
+
+export type ColorHole = {
+  box: Rect;
+  pixels: number;
+  applied: boolean;
+  /** Colour shift across the hole's edge and across the ring's inner/outer contour (ΔE, CIELab). */
+  shift?: number;
+  natural?: number;
+  /** The shift at or under which the colours already match (ΔE). */
+  limit?: number;
+  /** 'already-matches' (left), 'shift-corrected', or 'reference-rect' (the user's rectangle, corrected). */
+  reason: ColorHoleReason;
+};
+
+export type ColorInfo = {
+  method: string;
+  colorSpace: string;
+  reference: {
+    source: string;
+    /** The reference rectangle (absent: the ring). */
+    rect?: Rect;
+    holes: number;
+    pixels: number;
+    samples: number;
+    weighted: boolean;
+    handedOverlap?: number;
+    handedUsed?: boolean;
+  };
+  pixels: number;
+  holes: ColorHole[];
+  iterations: number;
+  kernels?: unknown;
+  threads?: number;
+  ms: Record<string, number>;
+};
+
+// ---- auto ---------------------------------------------------------------------------------------------
+
+export const AUTO_CANDIDATES = ['none', 'color', 'detail', 'color+detail'] as const;
+export type AutoCandidate = (typeof AUTO_CANDIDATES)[number];
+
+/**
+ * Why auto-correct kept what it kept: 'improved' (a correction fit better by the margin), 'too-small'
+ * (too small to judge), 'none-enabled', 'below-margin' (one fit better, not by the margin),
+ * 'already-fits' (none fit better).
+ */
+export const AUTO_VERDICTS = [
+  'improved',
+  'too-small',
+  'none-enabled',
+  'below-margin',
+  'already-fits',
+] as const;
+export type AutoVerdict = (typeof AUTO_VERDICTS)[number];
+
+/** One candidate's score of a hole (app/stages/auto/score.ts; lower fits the surroundings better). */
+export type AutoScores = {
+  color: number;
+  detail: number;
+  orientation: number;
+  seam: number;
+  total: number;
+  /** The colour shift across the hole's edge (ΔE). */
+  colorShift: number;
+  /** The hole's detail amplitude over the ring's (1 = as much). */
+  detailRatio: number;
+};
+
+export type AutoHole = {
+  box: Rect;
+  pixels: number;
+  applied: AutoCandidate;
+  verdict: AutoVerdict;
+  /** The best candidate tried other than none (for 'below-margin' and 'already-fits'). */
+  best?: AutoCandidate;
+  /** Detail was not tried: the surroundings are an object, not an even texture. */
+  detailSkipped?: boolean;
+  kind?: SurroundingsKind;
+  scores: Partial<Record<AutoCandidate, AutoScores>>;
+  /** Candidates whose correction failed on this hole, with the error's message (they were not kept). */
+  failed?: Partial<Record<AutoCandidate, string>>;
+};
+
+export type AutoInfo = {
+  candidates: AutoCandidate[];
+  holes: AutoHole[];
+  ms: number;
+  /** Time per candidate (running and scoring it), over all holes. */
+  candidateMs: Partial<Record<AutoCandidate, number>>;
+};
+
+// ---- all ----------------------------------------------------------------------------------------------
+
+export type StageInfoByName = {
+  lama: LamaInfo | SkippedInfo;
+  blockmatch: BlockmatchInfo | SkippedInfo;
+  texture: TextureInfo | SkippedInfo;
+  color: ColorInfo | SkippedInfo;
+  auto: AutoInfo | SkippedInfo;
+};
+
+/** Any stage's info. */
+export type StageInfo = StageInfoByName[keyof StageInfoByName];
+
+/** Whether a stage's info says it did nothing. */
+export function isSkipped(info: unknown): info is SkippedInfo {
+  return typeof info === 'object' && info !== null && 'skipped' in info;
+}
+
+/**
+ * The info of the stage named `name` among a run's stage reports (the engine's `{stage, info}` or the
+ * editor's `{name, info}`), typed by the stage's declaration; undefined when that stage did not run,
+ * reported nothing, or skipped. The one place a report's info is read as its stage's type: the engine
+ * built it with that type (each stage declares `info: XInfo`).
+ */
+export function stageInfo<N extends keyof StageInfoByName>(
+  reports: readonly { name?: string; stage?: string; info?: unknown }[],
+  name: N,
+): Exclude<StageInfoByName[N], SkippedInfo> | undefined {
+  const info = reports.find((r) => (r.name ?? r.stage) === name)?.info;
+  if (typeof info !== 'object' || info === null || isSkipped(info)) return undefined;
+  return info as Exclude<StageInfoByName[N], SkippedInfo>;
+}
