@@ -86,6 +86,90 @@ export interface ParamSchema {
   params: readonly ParamDecl[];
 }
 
+/** The value type a declaration takes: number, boolean, the union of an enum's options, Rect | null. */
+export type ValueOf<D extends ParamDecl> = D extends { kind: 'number' }
+  ? number
+  : D extends { kind: 'boolean' }
+    ? boolean
+    : D extends { kind: 'enum'; options: readonly { value: infer V }[] }
+      ? V
+      : D extends { kind: 'rect' }
+        ? Rect | null
+        : never;
+
+/** The resolved values of a declaration list: each name to its value type. */
+type ValuesOfDecls<P extends readonly ParamDecl[]> = {
+  [D in P[number] as D['name']]: ValueOf<D>;
+};
+
+/** Where a typed schema keeps its declarations' literal types (type-level only; nothing at run time). */
+declare const DECLARED: unique symbol;
+
+/**
+ * A schema made by `defineParams`: at run time the plain `ParamSchema` (its `params` read as
+ * `ParamDecl`s, as before), and to the type system its declarations with their literal types.
+ */
+export interface TypedParamSchema<P extends readonly ParamDecl[]> extends ParamSchema {
+  readonly [DECLARED]: P;
+}
+
+/**
+ * The resolved values of a schema: for a schema made by `defineParams`, each declared name to its value
+ * type (a misspelt key is a type error); for a plain `ParamSchema`, `ParamValues`.
+ */
+export type ParamsOf<S extends ParamSchema> =
+  S extends TypedParamSchema<infer P> ? ValuesOfDecls<P> : ParamValues;
+
+/**
+ * What `resolveParams` accepts: for a typed schema, any subset of its parameters with their value
+ * types (a misspelt key or a wrong type is a compile error); for a plain `ParamSchema` (the CLI, the
+ * contract, the pipeline: names only known at run time), any record, checked at run time.
+ */
+export type ParamInput<S extends ParamSchema> =
+  S extends TypedParamSchema<infer P>
+    ? { readonly [K in keyof ValuesOfDecls<P>]?: ValuesOfDecls<P>[K] }
+    : Readonly<Record<string, unknown>>;
+
+/**
+ * Declares a stage's parameters once, with their types: `ParamsOf<typeof X>` maps each name to its
+ * value type. At run time it is the plain `ParamSchema` (validation, CLI flags and the editor read it
+ * as before). An enum's default must be one of its options, and a condition must name a parameter of
+ * the same list, or it does not compile.
+ */
+export function defineParams<const P extends readonly ParamDecl[]>(
+  stage: string,
+  params: P & CheckedDecls<P>,
+): TypedParamSchema<P> {
+  // The typed view is a type-level fact about these very declarations; nothing is added at run time.
+  return { stage, params } as ParamSchema as TypedParamSchema<P>;
+}
+
+/**
+ * Compile-time checks of a declaration list (checkDeclaration repeats them, and more, at run time): an
+ * enum's default is one of its options, and a `when` names a parameter of the same list.
+ */
+type CheckedDecls<P extends readonly ParamDecl[]> = {
+  readonly [I in keyof P]: EnumDefaultCheck<P[I]> & WhenCheck<P[I], P[number]['name']>;
+};
+
+/** An enum whose default is not one of its options must (and cannot) carry this property. */
+type EnumDefaultCheck<D> = D extends {
+  kind: 'enum';
+  default: infer V;
+  options: readonly { value: infer O }[];
+}
+  ? [V] extends [O]
+    ? unknown
+    : { readonly 'the default is not one of the options': O }
+  : unknown;
+
+/** A `when` may only name parameters of the same list. */
+type WhenCheck<D, Names> = D extends { when: infer W }
+  ? W extends readonly ParamCondition[]
+    ? { readonly when: readonly { readonly param: Names; readonly is: readonly (string | boolean)[] }[] }
+    : { readonly when: { readonly param: Names; readonly is: readonly (string | boolean)[] } }
+  : unknown;
+
 function fail(expected: string, key: string, value: unknown): never {
   throw new StudioError(
     'PARAM_INVALID',
@@ -219,9 +303,19 @@ export interface IgnoredParam {
  * either way) but the stage gets the default, so a hidden setting never changes a run or its cache key.
  * @throws StudioError PARAM_INVALID
  */
-export function resolveParamsReport(
+export function resolveParamsReport<S extends ParamSchema>(
+  schema: S,
+  values?: ParamInput<S>,
+): { values: ParamsOf<S>; ignored: IgnoredParam[] } {
+  const report = resolveUntyped(schema, values ?? {});
+  // The typed kit's cast from checked values to typed ones: every declared name was filled and validated
+  // against its declaration, so each value has its declaration's type (ParamsOf).
+  return report as { values: ParamsOf<S>; ignored: IgnoredParam[] };
+}
+
+function resolveUntyped(
   schema: ParamSchema,
-  values: Record<string, unknown> = {},
+  values: Readonly<Record<string, unknown>>,
 ): { values: ParamValues; ignored: IgnoredParam[] } {
   const checked = resolveStrict(schema, values);
   const ignored: IgnoredParam[] = [];
@@ -254,11 +348,11 @@ function showValue(v: ParamValue): string {
  * (resolveParamsReport says which).
  * @throws StudioError PARAM_INVALID
  */
-export function resolveParams(schema: ParamSchema, values: Record<string, unknown> = {}): ParamValues {
+export function resolveParams<S extends ParamSchema>(schema: S, values?: ParamInput<S>): ParamsOf<S> {
   return resolveParamsReport(schema, values).values;
 }
 
-function resolveStrict(schema: ParamSchema, values: Record<string, unknown>): ParamValues {
+function resolveStrict(schema: ParamSchema, values: Readonly<Record<string, unknown>>): ParamValues {
   const out: ParamValues = {};
   const known = new Set(schema.params.map((p) => p.name));
   for (const k of Object.keys(values)) {

@@ -3,7 +3,7 @@
  * deterministic for a given seed; pixels outside the mask are never changed.
  */
 import type { LruCache } from '../common/lruCache';
-import type { ParamSchema, ParamValues, Rect } from '../common/params';
+import type { ParamSchema, ParamsOf, Rect } from '../common/params';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import type { ModelResolver, ResolvedModel } from '../../native-models/resolver';
@@ -87,19 +87,33 @@ export interface StageContext {
   log(message: string): void;
 }
 
-export interface StageDef {
+/**
+ * A stage. `S` is its parameter schema: made by `defineParams`, `run` and `localCrops` get each parameter
+ * with its type (see `defineStage`); the registry and the pipeline hold a plain `StageDef` list.
+ */
+export interface StageDef<S extends ParamSchema = ParamSchema> {
   name: StageName;
   label: string;
   description: string;
-  params: ParamSchema;
-  run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput>;
+  params: S;
+  run(input: StageInput, params: ParamsOf<S>, ctx: StageContext): Promise<StageOutput>;
   /**
    * Optional: the rectangles (in image pixels, inside it) outside which this stage, with these parameters,
    * reads and writes nothing for this hole, so that running it on the union of those rectangles' crops
    * gives the pixels it gives on the whole image; null when it reads the whole image (e.g. a model that
    * sees all of it). A stage without this method reads the whole image.
    */
-  localCrops?(mask: Mask, params: ParamValues, env: LocalEnv): Promise<Rect[] | null>;
+  localCrops?(mask: Mask, params: ParamsOf<S>, env: LocalEnv): Promise<Rect[] | null>;
+}
+
+/**
+ * Defines a stage over a typed parameter schema (`defineParams`): `run(input, params, ctx)` gets each
+ * declared parameter with its value type, so a misspelt name or a wrong type does not compile. The
+ * pipeline resolves the values against the same schema before it calls `run`, which is what makes the
+ * typed view hold at run time.
+ */
+export function defineStage<S extends ParamSchema>(def: StageDef<S>): StageDef<S> {
+  return def;
 }
 
 /** What localCrops may consult: the installed models and the user's choice. */

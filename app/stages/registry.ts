@@ -12,7 +12,7 @@ import { textureStage } from './texture/stage';
  * Auto-correct, with the corrections it tries injected here (a stage never imports a sibling stage): the
  * colour stage with its defaults, and the detail transfer with its defaults.
  */
-export const autoStage: StageDef = createAutoStage({
+export const autoStage = createAutoStage({
   color: async (image, hole, ctx, sampling) =>
     (
       await colorStage.run(

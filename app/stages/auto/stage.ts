@@ -20,9 +20,14 @@ import { cropImage, cropMask } from '../../image/crop';
 import { ringGeometry, ringWidthFor } from '../../image/holeRing';
 import { classifyHoles, growBox, holeComponents, type HoleKind } from '../../image/stationarity';
 import { cloneImage, createMask, type Mask, type RgbImage } from '../../image/types';
-import type { ParamValues } from '../../common/params';
-import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
-import { AUTO_PARAMS } from './params';
+import {
+  defineStage,
+  type StageContext,
+  type StageDef,
+  type StageInput,
+  type StageOutput,
+} from '../../pipeline/types';
+import { AUTO_PARAMS, type AutoParams } from './params';
 import { prepareRing, scoreHole, type HoleScores } from './score';
 
 /**
@@ -121,9 +126,9 @@ export function summarize(holes: readonly AutoHoleReport[]): string {
 }
 
 /** The candidates to try with these parameters and corrections, 'none' first. */
-function candidatesFor(params: ParamValues, corrections: AutoCorrections): Candidate[] {
-  const color = params.color !== false && !!corrections.color;
-  const detail = params.detail !== false && !!corrections.detail;
+function candidatesFor(params: AutoParams, corrections: AutoCorrections): Candidate[] {
+  const color = params.color && !!corrections.color;
+  const detail = params.detail && !!corrections.detail;
   return CANDIDATES.filter(
     (c) => c === 'none' || ((!c.includes('color') || color) && (!c.includes('detail') || detail)),
   );
@@ -156,7 +161,7 @@ export function choose(scores: Partial<Record<Candidate, HoleScores>>, margin: n
 }
 
 function createRun(corrections: AutoCorrections) {
-  return async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+  return async function run(input: StageInput, params: AutoParams, ctx: StageContext): Promise<StageOutput> {
     const { image, mask } = input;
     if (image.width !== mask.width || image.height !== mask.height) {
       throw new StudioError(
@@ -165,7 +170,7 @@ function createRun(corrections: AutoCorrections) {
       );
     }
     const t0 = performance.now();
-    const margin = (params.margin as number) ?? 0.05;
+    const margin = params.margin;
     const tried = candidatesFor(params, corrections);
     const { components, labels } = holeComponents(mask);
     const W = image.width;
@@ -294,13 +299,13 @@ function createRun(corrections: AutoCorrections) {
  * The auto-correct stage with the corrections it may try (the registry passes the colour stage's run and
  * the detail transfer).
  */
-export function createAutoStage(corrections: AutoCorrections): StageDef {
-  return {
+export function createAutoStage(corrections: AutoCorrections): StageDef<typeof AUTO_PARAMS> {
+  return defineStage({
     name: 'auto',
     label: 'Auto-correct',
     description:
       'Per hole, tries colour correction, added detail, both and none on the pixels already in the hole, and keeps the one that best fits the hole’s surroundings by a no-reference score (colour step, detail level and orientation, seam), or none; never one that fits worse than no correction. Explains per hole what it applied and why.',
     params: AUTO_PARAMS,
     run: createRun(corrections),
-  };
+  });
 }

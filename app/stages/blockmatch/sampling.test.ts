@@ -1,7 +1,7 @@
 // The sampling area in block matching (issue 15 §4): sources, the exemplar and the colour reference come
 // only from it, and the borrowed detail (detail mode) only from it too.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Rect } from '../../common/params';
+import { resolveParams, type Rect } from '../../common/params';
 import { transferDetail } from '../../image/detailTransfer';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
@@ -80,11 +80,7 @@ describe('blockmatch: sampling area', () => {
   });
 
   it('the stage hands on an exemplar and a reference only from the sampling area', async () => {
-    const params = {
-      ...Object.fromEntries(blockmatchStage.params.params.map((p) => [p.name, p.default])),
-      blockSize: 16,
-      exemplarSize: 32,
-    };
+    const params = resolveParams(blockmatchStage.params, { blockSize: 16, exemplarSize: 32 });
     const input = { image, original: image, mask: hole, artifacts: {} };
     const free = await blockmatchStage.run(input, params, ctx());
     const ex = free.artifacts?.exemplar as Rect | undefined;

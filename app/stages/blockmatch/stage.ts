@@ -12,7 +12,6 @@
  * and `renderCorrespondence` (the same as pictures).
  */
 import { throwIfAborted } from '../../common/errors';
-import type { ParamValues } from '../../common/params';
 import { distanceTransform } from '../../common/maskMorphology';
 import type { Rect } from '../../common/params';
 import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
@@ -21,32 +20,31 @@ import { colourOverlap, ringWidthFor } from '../../image/holeRing';
 import { classifyHoles } from '../../image/stationarity';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { SessionPool } from '../../ort/types';
-import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
-import { matchBlocks, type MatchOptions, type MatchResult, type SearchMode } from './match';
-import { BLOCKMATCH_PARAMS, type BlockmatchHoles } from './params';
-import { featherPaste, hardPaste, type BlendMode } from './paste';
+import { defineStage, type StageContext, type StageInput, type StageOutput } from '../../pipeline/types';
+import { matchBlocks, type MatchOptions, type MatchResult } from './match';
+import { BLOCKMATCH_PARAMS, type BlockmatchParams } from './params';
+import { featherPaste, hardPaste } from './paste';
 import { poissonPaste } from './poisson';
 import { chooseRegions } from './regions';
 import { SourceValidity } from './validity';
 import { compactSources, correspondenceEntries, type CorrespondenceEntry } from './visualize';
-import type { Similarity } from './zncc';
 
 export { correlationHeatmap, heatmapImage, type Heatmap, type HeatmapOptions } from './heatmap';
 export { renderCorrespondence, correspondenceEntries, type CorrespondenceEntry } from './visualize';
 export { matchBlocks, type BlockMatch, type MatchOptions, type MatchResult } from './match';
 
 /** The search options of resolved stage parameters. */
-export function matchOptionsOf(params: ParamValues): MatchOptions {
+export function matchOptionsOf(params: BlockmatchParams): MatchOptions {
   return {
-    blockSize: params.blockSize as number,
-    stride: params.stride as number,
-    margin: params.margin as number,
-    similarity: params.similarity as Similarity,
-    histogramThreshold: params.histogramThreshold as number,
-    maxDistance: params.maxDistance as number,
-    distancePenalty: params.distancePenalty as number,
-    reusePenalty: params.reusePenalty as number,
-    search: params.search as SearchMode,
+    blockSize: params.blockSize,
+    stride: params.stride,
+    margin: params.margin,
+    similarity: params.similarity,
+    histogramThreshold: params.histogramThreshold,
+    maxDistance: params.maxDistance,
+    distancePenalty: params.distancePenalty,
+    reusePenalty: params.reusePenalty,
+    search: params.search,
   };
 }
 
@@ -63,7 +61,7 @@ export interface Correspondence {
 export async function computeCorrespondence(
   image: RgbImage,
   mask: Mask,
-  params: ParamValues,
+  params: BlockmatchParams,
   env: { sessions: SessionPool; signal?: AbortSignal },
 ): Promise<Correspondence> {
   const r = await matchBlocks(image, mask, matchOptionsOf(params), env);
@@ -125,7 +123,7 @@ function summary(r: MatchResult): Record<string, unknown> {
   };
 }
 
-async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+async function run(input: StageInput, params: BlockmatchParams, ctx: StageContext): Promise<StageOutput> {
   const { image, mask } = input;
   const options = matchOptionsOf(params);
   ctx.progress({ step: 0, total: 100, message: 'Preparing the block search' });
@@ -141,9 +139,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     },
   );
   throwIfAborted(ctx.signal);
-  const mode = params.mode as BlockmatchMode;
-  const blend = params.blend as BlendMode;
-  const seam = params.seamWidth as number;
+  const mode = params.mode;
+  const blend = params.blend;
+  const seam = params.seamWidth;
   const info: Record<string, unknown> = {
     ...summary(result),
     mode,
@@ -158,12 +156,12 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     // Borrowed detail only where its premise holds, a hole in an even texture (the gate texture and auto
     // use): on an object the matches are taken against a blurry picture and can draw wrong content.
     const kinds = classifyHoles(image, mask);
-    const everyHole = (params.holes as BlockmatchHoles) === 'all';
+    const everyHole = params.holes === 'all';
     const take = (i: number) => everyHole || kinds[i].kind === 'texture';
     const t = transferDetail(image, mask, {
       sampling: input.sampling,
-      sigma: params.detailScale as number,
-      cap: params.detailCap as number,
+      sigma: params.detailScale,
+      cap: params.detailCap,
       seed: ctx.seed,
       signal: ctx.signal,
       apply: take,
@@ -207,12 +205,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const validity = new SourceValidity(mask, options.margin, result.blockSize, input.sampling);
   // Handed on only where the sources look like the hole's surroundings (a blurry fill's blocks can
   // gather on another object); none rather than a wrong one: texture and colour then use the ring.
-  const regions = chooseRegions(
-    result.matches,
-    validity,
-    params.exemplarSize as number,
-    surroundingsFit(image, mask),
-  );
+  const regions = chooseRegions(result.matches, validity, params.exemplarSize, surroundingsFit(image, mask));
   if (!regions.reference) ctx.log('No region of the hole’s colours to hand on; colour uses the ring');
   if (result.matches.length > 0 && result.matches.every((m) => m.rejected)) {
     ctx.log(
@@ -230,13 +223,14 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   };
 }
 
-export const blockmatchStage: StageDef = {
+export const blockmatchStage = defineStage({
   name: 'blockmatch',
   label: 'Block matching',
   description:
     'Matches each block of the hole to the most similar block of known pixels (normalised correlation, histogram rejection, distance limit) and picks the exemplar and colour reference for the later stages. By default it keeps the fill’s picture and adds only the fine detail it lacks, from known pixels whose coarse picture matches; optionally it pastes whole blocks with blended seams.',
   params: BLOCKMATCH_PARAMS,
   run,
-};
+});
 
-export type BlockmatchMode = 'detail' | 'paste';
+/** The options of blockmatch.mode. */
+export type BlockmatchMode = BlockmatchParams['mode'];

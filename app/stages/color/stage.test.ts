@@ -153,6 +153,8 @@ describe('colour stage', () => {
         testContext(),
       ),
     ).rejects.toSatisfy(isCode('PARAM_INVALID', 'color.ringWidth'));
+    // A wrong type or a misspelt key is a compile error too; at run time it is refused by name.
+    // @ts-expect-error lambdaL is a number
     expect(() => resolveParams(COLOR_PARAMS, { lambdaL: 'abc' })).toThrow(
       'Expected a number between 0.00001 and 100 for color.lambdaL but received "abc"',
     );
@@ -160,9 +162,11 @@ describe('colour stage', () => {
     expect(() => resolveParams(COLOR_PARAMS, { directions: 2.5 })).toThrow(
       'an integer between 1 and 64 for color.directions',
     );
+    // @ts-expect-error gatys is not a colour method
     expect(() => resolveParams(COLOR_PARAMS, { method: 'gatys' })).toThrow(
       'one of rabin-peyre, reinhard, pitie for color.method but received "gatys"',
     );
+    // @ts-expect-error colour is not a parameter
     expect(() => resolveParams(COLOR_PARAMS, { colour: 'lab' })).toThrow('Unknown parameter color.colour');
   });
 

@@ -9,15 +9,15 @@
  * guided smoothing of the colour change and the seam correction (postprocess.ts).
  */
 import { throwIfAborted } from '../../common/errors';
-import type { ParamValues, Rect } from '../../common/params';
+import type { Rect } from '../../common/params';
 import { colourOverlap, holeEdgeShift, ringGeometry, ringWidthFor } from '../../image/holeRing';
 import { maskBoundingBox } from '../../image/crop';
 import { cloneImage, maskArea, type RgbImage } from '../../image/types';
-import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { defineStage, type StageContext, type StageInput, type StageOutput } from '../../pipeline/types';
 import { pitie, reinhard } from './baselines';
-import { SpaceConverter, type WorkingSpace } from './colorSpace';
+import { SpaceConverter } from './colorSpace';
 import { createProblem, type Weights } from './energy';
-import { COLOR_PARAMS, type ColorMethod } from './params';
+import { COLOR_PARAMS, type ColorParams } from './params';
 import {
   chooseReference,
   MAX_REFERENCE_SAMPLES,
@@ -115,13 +115,13 @@ function alreadyMatches(
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-function weightsOf(params: ParamValues): Weights {
+function weightsOf(params: ColorParams): Weights {
   return {
-    lambdaL: params.lambdaL as number,
-    lambdaLS: params.lambdaLS as number,
-    lambdaR: params.lambdaR as number,
-    lambdaS: params.lambdaS as number,
-    lambdaB: params.lambdaB as number,
+    lambdaL: params.lambdaL,
+    lambdaLS: params.lambdaLS,
+    lambdaR: params.lambdaR,
+    lambdaS: params.lambdaS,
+    lambdaB: params.lambdaB,
   };
 }
 
@@ -172,21 +172,21 @@ export class ProgressReporter {
   }
 }
 
-async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+async function run(input: StageInput, params: ColorParams, ctx: StageContext): Promise<StageOutput> {
   const t0 = performance.now();
-  const method = params.method as ColorMethod;
-  const space = params.colorSpace as WorkingSpace;
-  const iterations = params.iterations as number;
-  const ringWidth = params.ringWidth as number;
+  const method = params.method;
+  const space = params.colorSpace;
+  const iterations = params.iterations;
+  const ringWidth = params.ringWidth;
   // With the ring, each hole is matched to its own surroundings; a rectangle serves every hole.
-  const rect = params.referenceRect as Rect | null;
+  const rect = params.referenceRect;
   const handed = rect ? null : handedReference(input.image, input.mask, input.artifacts.reference, ringWidth);
   if (handed && !handed.use)
     ctx.log(
       `The block-matching reference's colours overlap the hole's surroundings by ${round2(handed.overlap)} (< ${HANDED_MIN_OVERLAP}); using the ring`,
     );
   const useHanded = handed?.use === true;
-  const perHole = !rect && !useHanded && (params.ringPerHole as boolean);
+  const perHole = !rect && !useHanded && params.ringPerHole;
   const groups = perHole ? holeGroups(input.mask) : [input.mask];
   const whole = chooseReference(
     input.mask,
@@ -209,9 +209,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const rng = createRng(ctx.seed ^ 0x5bd1e995);
   const timing = emptyTiming();
   const extra = { previewMs: 0, setupMs: performance.now() - t0, writeMs: 0, postMs: 0 };
-  const weighting = params.ringWeighting as boolean;
-  const smoothing = params.changeSmoothing as number;
-  const seamWidth = params.seamWidth as number;
+  const weighting = params.ringWeighting;
+  const smoothing = params.changeSmoothing;
+  const seamWidth = params.seamWidth;
   let weighted = false;
   const total = method === 'reinhard' ? groups.length : groups.length * iterations;
   const label =
@@ -221,7 +221,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
         ? 'Reinhard transfer'
         : 'Rabin–Peyré transfer';
   const reporter = new ProgressReporter(ctx, total, label, extra);
-  const matchFactor = params.matchFactor as number;
+  const matchFactor = params.matchFactor;
   const holes: HoleReport[] = [];
   const canvas = new PreviewCanvas(out, conv);
   let result: SolverResult | null = null;
@@ -292,9 +292,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
           ? await pitie(problem, { iterations, seed, signal: ctx.signal, onIteration, timing, sampleLimit })
           : await solveRabinPeyre(problem, {
               weights: weightsOf(params),
-              directions: params.directions as number,
+              directions: params.directions,
               iterations,
-              step: params.step as number,
+              step: params.step,
               seed,
               signal: ctx.signal,
               onIteration,
@@ -347,11 +347,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   };
 }
 
-export const colorStage: StageDef = {
+export const colorStage = defineStage({
   name: 'color',
   label: 'Colour correction',
   description:
     'Matches the colours of the filled hole to a reference region (the ring around each hole, the block-matching choice, or a rectangle) by regularised sliced-Wasserstein transfer, keeping edges continuous.',
   params: COLOR_PARAMS,
   run,
-};
+});

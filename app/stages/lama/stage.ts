@@ -8,24 +8,24 @@
  * strategies/fillCrop.ts, and only the hole's pixels ever change.
  */
 import { StudioError, throwIfAborted } from '../../common/errors';
-import type { ParamValues, Rect } from '../../common/params';
+import type { Rect } from '../../common/params';
 import { growMask } from '../../image/morphology';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { ModelSession } from '../../ort/types';
-import type {
-  LocalEnv,
-  ResolvedModel,
-  StageContext,
-  StageDef,
-  StageInput,
-  StageOutput,
+import {
+  defineStage,
+  type LocalEnv,
+  type ResolvedModel,
+  type StageContext,
+  type StageInput,
+  type StageOutput,
 } from '../../pipeline/types';
 import { compositeFill } from './composite';
 import { createAdapter } from './conventions/detect';
 import { checkAndRecordBatching, modelFacts } from './conventions/firstUse';
 import type { ConventionId } from './conventions/types';
-import { embeddedFillAsync, type EmbeddedFillMethod } from './embeddedFill';
-import { LAMA_PARAMS, type MultiscaleVariant, type SizingParam, type SizingStrategy } from './params';
+import { embeddedFillAsync } from './embeddedFill';
+import { LAMA_PARAMS, type LamaParams, type SizingParam, type SizingStrategy } from './params';
 import { fitScale, paddedSize, workingSize } from './sizing';
 import { chooseStrategy, type StrategyChoice } from './strategies/auto';
 import { cropFillSource, fillCrop, type Filler } from './strategies/fillCrop';
@@ -35,7 +35,7 @@ import { fillRegions, planRegions, type RegionJob } from './strategies/regions';
 import { cropsWithSources, fillArea } from './strategies/samplingArea';
 
 /** Picks the model to run, or null for the embedded fill; throws MODEL_MISSING when one is required. */
-async function chooseModel(params: ParamValues, ctx: StageContext): Promise<ResolvedModel | null> {
+async function chooseModel(params: LamaParams, ctx: StageContext): Promise<ResolvedModel | null> {
   if (params.engine === 'embedded') return null;
   const model = await ctx.models.resolve('inpaint', ctx.modelId);
   if (ctx.modelId && model?.id !== ctx.modelId) {
@@ -108,7 +108,7 @@ function describeInputs(session: ModelSession): string {
   return session.inputs.map((t) => `${t.name} [${t.dims.join(',')}]`).join(', ');
 }
 
-async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: StageContext): Promise<Engine> {
+async function modelEngine(model: ResolvedModel, params: LamaParams, ctx: StageContext): Promise<Engine> {
   const clock = { ms: 0, calls: 0 };
   const session = await ctx.sessions.get(model.path);
   const hint = model.convention as ConventionId | undefined;
@@ -120,8 +120,8 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
     label: `${model.id} on ${session.provider}`,
     fixedSize: adapter.fixedSize,
     multiple: dynamic ? Math.max(8, adapter.multiple) : 1,
-    limit: dynamic ? (params.resizeLimit as number) : null,
-    dilate: params.modelDilate as number,
+    limit: dynamic ? params.resizeLimit : null,
+    dilate: params.modelDilate,
     run: (image, mask, signal) => adapter.run(image, mask, signal),
     maxBatch: adapter.dynamicBatch ? Infinity : 1,
     runBatch: (images, masks, signal) => adapter.runBatch(images, masks, signal),
@@ -170,8 +170,8 @@ async function modelEngine(model: ResolvedModel, params: ParamValues, ctx: Stage
   };
 }
 
-function embeddedEngine(params: ParamValues, ctx: StageContext): Engine {
-  const method = params.fallback as EmbeddedFillMethod;
+function embeddedEngine(params: LamaParams, ctx: StageContext): Engine {
+  const method = params.fallback;
   const engineReason =
     params.engine === 'embedded'
       ? 'lama.engine=embedded'
@@ -258,7 +258,7 @@ async function fillWhole(
   fillHole: Mask,
   strategy: SizingStrategy,
   filler: Filler,
-  params: ParamValues,
+  params: LamaParams,
   ctx: StageContext,
   inPlace: boolean,
 ): Promise<{ image: RgbImage; info: Record<string, unknown> }> {
@@ -272,13 +272,13 @@ async function fillWhole(
   );
   throwIfAborted(ctx.signal);
   return {
-    image: compositeFill(image, hole, cropFillSource(fill), params.feather as number, inPlace),
+    image: compositeFill(image, hole, cropFillSource(fill), params.feather, inPlace),
     info: { modelInput: `${padded.width}x${padded.height}`, scale },
   };
 }
 
-async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
-  const grow = params.maskGrow as number;
+async function run(input: StageInput, params: LamaParams, ctx: StageContext): Promise<StageOutput> {
+  const grow = params.maskGrow;
   const hole = grow === 0 ? input.mask : growMask(input.mask, grow);
   const outMask = grow === 0 ? undefined : hole;
   if (maskArea(hole) === 0) {
@@ -292,15 +292,10 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   let jobs: RegionJob[] | null = null;
   const getJobs = () =>
     (jobs ??= cropsWithSources(
-      planRegions(
-        hole,
-        params.mergeDistance as number,
-        params.contextMargin as number,
-        params.contextRect as Rect | null,
-      ),
+      planRegions(hole, params.mergeDistance, params.contextMargin, params.contextRect),
       fillHole,
     ));
-  const requested = params.sizing as SizingParam;
+  const requested = params.sizing;
   const choice = pickStrategy(requested, input.image, engine, getJobs);
   const said = `${requested === 'auto' ? 'auto chose' : 'Sizing'} ${choice.strategy}: ${choice.reason}`;
   ctx.log(said);
@@ -318,11 +313,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
     const r = await fillRegions(input.image, hole, jobs, engine.filler, {
       strategy: 'regions',
       fillHole,
-      coarseScale: params.coarseScale as number,
+      coarseScale: params.coarseScale,
       coarseFit: false,
-      variant: params.multiscaleVariant as MultiscaleVariant,
-      crossover: params.crossover as number,
-      feather: params.feather as number,
+      variant: params.multiscaleVariant,
+      crossover: params.crossover,
+      feather: params.feather,
       signal: ctx.signal,
       progress: (step, total, message) => ctx.progress({ step, total, message }),
       log: (m) => ctx.log(m),
@@ -342,11 +337,11 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       into !== undefined,
     ));
   } else {
-    const resizeLimit = params.resizeLimit as number;
+    const resizeLimit = params.resizeLimit;
     if (
       engine.batch.verify &&
       choice.strategy === 'regions' &&
-      (params.batchSize as number) > 1 &&
+      params.batchSize > 1 &&
       getJobs().length > 1
     ) {
       ctx.progress({
@@ -356,15 +351,15 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
       });
       engine.batch = await engine.batch.verify(ctx.signal);
     }
-    const batching = batchingFor(choice.strategy, params.batchSize as number, engine, resizeLimit);
+    const batching = batchingFor(choice.strategy, params.batchSize, engine, resizeLimit);
     if (choice.strategy === 'regions' && getJobs().length > 1) ctx.log(`Regions: ${batching.reason}`);
     const r = await fillRegions(input.image, hole, getJobs(), engine.filler, {
       strategy: choice.strategy,
-      coarseScale: params.coarseScale as number,
-      coarseFit: params.coarseFit as boolean,
-      variant: params.multiscaleVariant as MultiscaleVariant,
-      crossover: params.crossover as number,
-      feather: params.feather as number,
+      coarseScale: params.coarseScale,
+      coarseFit: params.coarseFit,
+      variant: params.multiscaleVariant,
+      crossover: params.crossover,
+      feather: params.feather,
       batchSize: batching.size,
       batchPixels: batchPixelBudget(resizeLimit),
       fillHole,
@@ -408,9 +403,9 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
  * The embedded fill at full resolution reads only its holes' neighbourhoods (strategies/neighbourhood.ts):
  * their crops. A model, a grown or shrunk hole, or another sizing reads more: null.
  */
-async function localCrops(mask: Mask, params: ParamValues, env: LocalEnv): Promise<Rect[] | null> {
+async function localCrops(mask: Mask, params: LamaParams, env: LocalEnv): Promise<Rect[] | null> {
   if (params.maskGrow !== 0 || params.contextRect !== null) return null;
-  if (!['auto', 'original', 'resize'].includes(params.sizing as string)) return null;
+  if (!['auto', 'original', 'resize'].includes(params.sizing)) return null;
   if (params.engine !== 'embedded') {
     if (params.engine === 'model' || env.modelId) return null;
     if (await env.models.resolve('inpaint', env.modelId)) return null;
@@ -418,7 +413,7 @@ async function localCrops(mask: Mask, params: ParamValues, env: LocalEnv): Promi
   return neighbourhoodJobs(mask).map((j) => j.crop);
 }
 
-export const lamaStage: StageDef = {
+export const lamaStage = defineStage({
   name: 'lama',
   label: 'LaMa fill',
   description:
@@ -426,4 +421,4 @@ export const lamaStage: StageDef = {
   params: LAMA_PARAMS,
   run,
   localCrops,
-};
+});

@@ -6,24 +6,25 @@
  */
 import { statSync } from 'node:fs';
 import { StudioError } from '../../common/errors';
-import type { ParamValues } from '../../common/params';
 import type { StageContext } from '../../pipeline/types';
 import { loadVgg19Weights } from '../../../native-models/vgg19';
 import type { FeatureNetwork } from './featureNetwork';
+import type { TextureParams } from './params';
 import { randomNetwork } from './randomNetwork';
 import { vgg19Network, type Vgg19Weights } from './vgg19';
 
-export type NetworkChoice = 'embedded' | 'vgg19';
+/** The options of texture.network. */
+export type NetworkChoice = TextureParams['network'];
 
 /**
  * @throws StudioError MODEL_MISSING when VGG19 is chosen and its weights are not installed (the message
  *   says how to install them); MODEL_INTEGRITY when the installed file is damaged.
  */
 export async function featureNetwork(
-  params: ParamValues,
+  params: Pick<TextureParams, 'network' | 'pooling'>,
   ctx: Pick<StageContext, 'models' | 'resources'>,
 ): Promise<FeatureNetwork> {
-  if ((params.network as NetworkChoice) !== 'vgg19') return randomNetwork();
+  if (params.network !== 'vgg19') return randomNetwork();
   const model = await ctx.models.resolve('features', 'vgg19-conv');
   if (!model) {
     throw new StudioError(
@@ -38,5 +39,5 @@ export async function featureNetwork(
   const weights = ctx.resources
     ? ctx.resources.get<Vgg19Weights>(`vgg19-weights:${model.path}`, statSync(model.path).size, load)
     : load();
-  return vgg19Network(await weights, { pool: params.pooling as 'max' | 'avg', weightsName: model.id });
+  return vgg19Network(await weights, { pool: params.pooling, weightsName: model.id });
 }

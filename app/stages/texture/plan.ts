@@ -3,13 +3,13 @@
  * working scale, and the exemplar with the pixels it may use.
  */
 import { StudioError } from '../../common/errors';
-import type { ParamValues, Rect } from '../../common/params';
+import type { Rect } from '../../common/params';
 import { cropImage, cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { resizeImage, resizeMask } from '../../image/resize';
 import { excludedMask, sampleableMask } from '../../image/sampling';
 import { createMask, type Mask, type RgbImage } from '../../image/types';
 import type { StageArtifacts } from '../../pipeline/types';
-import { MIN_EXEMPLAR_SIDE } from './params';
+import { MIN_EXEMPLAR_SIDE, type TextureParams } from './params';
 
 export interface WorkPlan {
   /** The crop in image pixels. */
@@ -90,12 +90,12 @@ export function planExemplar(
   image: RgbImage,
   mask: Mask,
   work: WorkPlan,
-  params: ParamValues,
+  params: Pick<TextureParams, 'exemplar'>,
   artifacts: Readonly<StageArtifacts>,
   neighbourhood: number,
   sampling?: Mask,
 ): ExemplarPlan {
-  const chosen = (params.exemplar as Rect | null) ?? artifacts.exemplar ?? null;
+  const chosen = params.exemplar ?? artifacts.exemplar ?? null;
   // What the exemplar may not use: the hole, and for an automatic one the pixels outside the area.
   const out = params.exemplar ? null : excludedMask(mask, sampling);
   const blocked = out ? unionMask(mask, out) : mask;

@@ -46,7 +46,7 @@ function flatFill(img: RgbImage, mask: Mask): RgbImage {
 
 const FAST = { iterations: 12, maxSide: 96, levels: 1, margin: 40 };
 /** The optimisation alone (no detail borrowed first, no structure copy): what these tests are about. */
-const OPTIMISE = { ...FAST, structure: 'off', borrowDetail: false };
+const OPTIMISE = { ...FAST, structure: 'off' as const, borrowDetail: false };
 
 describe('texture stage', () => {
   it('declares valid parameters', () => {
@@ -144,7 +144,7 @@ describe('texture stage', () => {
   it('starts from noise or the mean colour when asked, and stops when cancelled', async () => {
     const original = stripes(64, 64);
     const mask = square(64, 64, 24, 24, 16);
-    for (const init of ['noise', 'mean']) {
+    for (const init of ['noise', 'mean'] as const) {
       const params = resolveParams(TEXTURE_PARAMS, { ...FAST, iterations: 0, init, channels: 'rgb' });
       const out = await textureStage.run(
         { image: original, original, mask, artifacts: {} },

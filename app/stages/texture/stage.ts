@@ -13,7 +13,6 @@
  * "Copy structure" (patches copied from the exemplar, structure.ts) and starts other than the fill
  * replace the hole's content, as asked.
  */
-import type { ParamValues } from '../../common/params';
 import { throwIfAborted } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
 import { classifyHoles, holeComponents, type HoleKind } from '../../image/stationarity';
@@ -21,7 +20,7 @@ import { resizeImage } from '../../image/resize';
 import { compositeInHole } from '../../image/fill/composite';
 import { cloneImage, createMask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
-import type { StageContext, StageDef, StageInput, StageOutput } from '../../pipeline/types';
+import { defineStage, type StageContext, type StageInput, type StageOutput } from '../../pipeline/types';
 import type { Rect } from '../../common/params';
 import { cropImage, cropMask, maskBoundingBox } from '../../image/crop';
 import { meanGradientWhere } from '../../image/metrics';
@@ -36,7 +35,7 @@ import {
 } from './detail';
 import type { FeatureNetwork } from './featureNetwork';
 import { KEPT_SIGMA, fadeFromEdge, keepLowPass } from './lowPass';
-import { TEXTURE_PARAMS, type TextureHoles, type TextureInit, type TextureStructure } from './params';
+import { TEXTURE_PARAMS, type TextureInit, type TextureParams } from './params';
 import { copyStructure, structureShown } from './structure';
 import { planExemplar, planWork, type ExemplarPlan, type WorkPlan } from './plan';
 import { featureNetwork } from './networks';
@@ -44,7 +43,7 @@ import { synthesizePyramid } from './pyramid';
 import { pooledSessions } from './sessions';
 import { spectrumTarget, spectrumWindows } from './spectrum';
 import { estimatedSpectrumTarget } from './spectrumEstimate';
-import { SYNTHESIS_PHASES, type Optimizer } from './synthesize';
+import { SYNTHESIS_PHASES } from './synthesize';
 
 /** The starting values of the hole (the rest of the crop is copied as is). */
 function startImage(work: WorkPlan, ex: ExemplarPlan, init: TextureInit, seed: number): RgbImage {
@@ -107,10 +106,10 @@ function composite(input: StageInput, work: WorkPlan, crop: RgbImage): RgbImage 
 const FULL_EXEMPLAR_PIXELS = 4_000_000;
 
 /** The crop, its hole and the exemplar at the image's resolution, or null when the exemplar is too large. */
-function fullResolution(input: StageInput, work: WorkPlan, params: ParamValues) {
+function fullResolution(input: StageInput, work: WorkPlan, params: TextureParams) {
   const image = cropImage(input.image, work.crop);
   const hole = cropMask(input.mask, work.crop);
-  const chosen = (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null;
+  const chosen = params.exemplar ?? input.artifacts.exemplar ?? null;
   if (!chosen) {
     // The surroundings: the crop's known pixels (its margin already reaches past half the network's field).
     const area = input.sampling ? cropMask(input.sampling, work.crop) : null;
@@ -192,17 +191,17 @@ function summarise(holes: HoleDecision[]): string {
   return `texture: ${done} of ${holes.length} ${noun} corrected${why}`;
 }
 
-async function run(input: StageInput, params: ParamValues, ctx: StageContext): Promise<StageOutput> {
+async function run(input: StageInput, params: TextureParams, ctx: StageContext): Promise<StageOutput> {
   const { components, labels } = holeComponents(input.mask);
   if (!components.length) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
-  const iterations = params.iterations as number;
-  const levels = params.levels as number;
-  const init = params.init as TextureInit;
-  const copy = init === 'previous' && (params.structure as TextureStructure) === 'on';
+  const iterations = params.iterations;
+  const levels = params.levels;
+  const init = params.init;
+  const copy = init === 'previous' && params.structure === 'on';
   // The fill's picture is kept (only detail changes) unless the user asked to replace it: a structure
   // copy, or a start other than the fill.
   const keepPicture = init === 'previous' && !copy;
-  const borrow = keepPicture && (params.borrowDetail as boolean);
+  const borrow = keepPicture && params.borrowDetail;
   const holesSlots = borrow ? components.length : 0;
   // Steps: network, classify, detail per hole, plan, then per level its phases and iterations.
   const levelSteps = SYNTHESIS_PHASES.length + iterations;
@@ -213,7 +212,7 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
   const net = await featureNetwork(params, ctx);
   await steps.yieldTo(1, 'texture: classifying the holes’ surroundings');
   const classes = classifyHoles(input.image, input.mask);
-  const everyHole = (params.holes as TextureHoles) === 'all';
+  const everyHole = params.holes === 'all';
   const holes: HoleDecision[] = classes.map((h) => {
     const take = everyHole || h.kind === 'texture';
     return {
@@ -298,15 +297,15 @@ async function run(input: StageInput, params: ParamValues, ctx: StageContext): P
 /** The texture correction of every hole of `input.mask` (the selected ones), from `base` on the progress. */
 async function correct(
   input: StageInput,
-  params: ParamValues,
+  params: TextureParams,
   ctx: StageContext,
   net: FeatureNetwork,
   steps: ReturnType<typeof stepper>,
   base: number,
   copy: boolean,
 ): Promise<{ image: RgbImage; info: Record<string, unknown>; done: string }> {
-  const maxSide = params.maxSide as number;
-  const margin = (params.margin as number) || autoMargin(input, net.receptiveField, maxSide);
+  const maxSide = params.maxSide;
+  const margin = params.margin || autoMargin(input, net.receptiveField, maxSide);
   const work = planWork(input.image, input.mask, margin, maxSide)!;
   const box = maskBoundingBox(input.mask)!;
   const neighbourhood = Math.max(Math.ceil(net.receptiveField / work.scale), Math.max(box.width, box.height));
@@ -319,23 +318,23 @@ async function correct(
     neighbourhood,
     input.sampling,
   );
-  const init = params.init as TextureInit;
-  const iterations = params.iterations as number;
-  const levels = params.levels as number;
+  const init = params.init;
+  const iterations = params.iterations;
+  const levels = params.levels;
   const levelSteps = SYNTHESIS_PHASES.length + iterations;
   const exGradient = exemplarGradient(ex);
   let start = startImage(work, ex, init, ctx.seed);
   const startDetail = detailRatio(start, work.hole, exGradient);
   const shown = structureShown(start, work.hole, ex);
   // A flat start's coarse picture is a colour wash: keeping it left a lighter or darker box (brick).
-  const structureSigma = shown < FLAT ? 0 : (params.structureScale as number);
+  const structureSigma = shown < FLAT ? 0 : params.structureScale;
   // The start at the image's resolution when the stage works smaller (a large hole): copied or
   // borrowed detail is real detail, which the working scale would lose in the upsampling.
   let fullStart: RgbImage | null = null;
   if (copy) {
     const opts = {
       sigma: structureSigma,
-      patchSize: params.patchSize as number,
+      patchSize: params.patchSize,
       seed: ctx.seed,
       signal: ctx.signal,
       onProgress: (step: number, steps_: number) =>
@@ -360,7 +359,7 @@ async function correct(
     );
   } else if (init === 'previous' && work.scale < 1) fullStart = cropImage(input.image, work.crop);
   const copiedDetail = copy ? detailRatio(start, work.hole, exGradient) : startDetail;
-  const keep = init === 'previous' ? (params.keepScale as number) : 0;
+  const keep = init === 'previous' ? params.keepScale : 0;
   const detailSigma = keep > 0 ? keep : 4;
   const exDetail = detailSamples(ex, detailSigma);
   const deficit = Math.max(
@@ -368,7 +367,7 @@ async function correct(
     variance(exDetail) - (init === 'previous' ? holeDetailVariance(start, work.hole, detailSigma) : 0),
   );
   const sessions = pooledSessions(ctx.sessions, ctx.resources);
-  const spectrumWeight = params.spectrumWeight as number;
+  const spectrumWeight = params.spectrumWeight;
   // Hole-free windows of the crop's size nearby: the natural texture floor (when to stop) and the
   // spectrum term's target.
   const windows = spectrumWindows(
@@ -376,7 +375,7 @@ async function correct(
     input.mask,
     work.crop,
     work.image,
-    (params.exemplar as Rect | null) ?? input.artifacts.exemplar ?? null,
+    params.exemplar ?? input.artifacts.exemplar ?? null,
   );
   // The spectrum term's target per level: from those windows, else estimated from smaller hole-free
   // windows of the exemplar (spectrumEstimate.ts), else none.
@@ -425,14 +424,14 @@ async function correct(
             steps.report(levelBase(level) + p, `texture: scale 1/${2 ** level}, ${message}`),
           lumaOnly: params.channels === 'luma',
           iterations,
-          borderWeight: params.borderWeight as number,
+          borderWeight: params.borderWeight,
           bandSigma: keep,
           detailTarget,
-          grain: { std: (params.grain as number) * Math.sqrt(deficit), seed: ctx.seed },
+          grain: { std: params.grain * Math.sqrt(deficit), seed: ctx.seed },
           spectrumWeight,
           spectrumTarget: spectrumWeight > 0 ? spectrumSource : undefined,
-          optimizer: params.optimizer as Optimizer,
-          learningRate: params.learningRate as number,
+          optimizer: params.optimizer,
+          learningRate: params.learningRate,
           sessions,
           signal: ctx.signal,
           onIteration: (it, loss, current) =>
@@ -474,7 +473,7 @@ async function correct(
         ? `${windows.length} hole-free windows of the crop's size nearby`
         : 'none: no hole-free window of the crop size nearby (no texture floor)',
       spectrum: spectrumFrom,
-      grain: Number(((params.grain as number) * Math.sqrt(deficit)).toFixed(4)),
+      grain: Number((params.grain * Math.sqrt(deficit)).toFixed(4)),
       ...(result
         ? {
             iterations: result.iterations,
@@ -514,11 +513,11 @@ function autoMargin(input: StageInput, field: number, maxSide: number): number {
   return Math.ceil(want / scale);
 }
 
-export const textureStage: StageDef = {
+export const textureStage = defineStage({
   name: 'texture',
   label: 'Texture (experimental)',
   description:
     'Adds the fine texture a blurry fill lacks in holes surrounded by an even texture (grass, gravel, foliage), keeping the fill’s shapes and colours: detail borrowed from matching places nearby, then refined to the exemplar’s feature statistics (Gram matrices, as Gatys et al.) with a built-in random network or VGG19.',
   params: TEXTURE_PARAMS,
   run,
-};
+});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
-import { resolveParams } from '../../common/params';
+import { resolveParams, type Rect } from '../../common/params';
 import { cropImage } from '../../image/crop';
 import { loadImage } from '../../image/load';
 import { meanGradient } from '../../image/metrics';
@@ -173,7 +173,7 @@ describe('texture stage: structure copied into a blurry fill', () => {
     const hole = createMask(W, H);
     for (let y = 32; y < 64; y++) for (let x = 24; x < 56; x++) hole.data[y * W + x] = 1;
     const start = pushPullFill(img, hole);
-    const orientation = async (exemplar: unknown) => {
+    const orientation = async (exemplar: Rect | null) => {
       const out = await textureStage.run(
         { image: start, original: img, mask: hole, artifacts: {} },
         resolveParams(TEXTURE_PARAMS, { iterations: 0, exemplar, structure: 'on' }),
