@@ -54,8 +54,8 @@ describe('transferDetail', () => {
     const fill = blurredFill(truth, mask);
     const { image, holes } = transferDetail(fill, mask, { apply: (i) => i === 1 });
     expect(holes.map((h) => [h.box.x, h.applied, h.reason])).toEqual([
-      [64, false, 'not selected'],
-      [320, true, 'detail added'],
+      [64, false, 'not-selected'],
+      [320, true, 'added'],
     ]);
     const first = squareMask(truth.width, truth.height, 64, 64, 64);
     expect(meanChange(image, fill, first)).toBe(0);

@@ -21,6 +21,7 @@
 import { StudioError, throwIfAborted } from '../common/errors';
 import { mulberry32 } from '../common/random';
 import type { Rect } from '../common/params';
+import type { DetailOutcome } from '../common/stageInfo';
 import {
   cropPlanes,
   gaussianBlur,
@@ -63,7 +64,8 @@ export interface DetailTransferHole {
   box: Rect;
   pixels: number;
   applied: boolean;
-  reason: string;
+  /** What was done, or why nothing (app/common/stageInfo.ts; words in app/contract/stageInfoText.ts). */
+  reason: DetailOutcome;
   /** RMS detail of the ring's known pixels. */
   ringLevel: number;
   /** RMS detail of the fill in the hole before. */
@@ -142,11 +144,11 @@ export function transferDetail(
     throwIfAborted(o.signal);
     const none = { ringLevel: 0, fillLevel: 0, addedLevel: 0, resultLevel: 0 };
     if (options.apply && !options.apply(index, comp)) {
-      holes.push({ box: comp.box, pixels: comp.pixels, applied: false, reason: 'not selected', ...none });
+      holes.push({ box: comp.box, pixels: comp.pixels, applied: false, reason: 'not-selected', ...none });
       return;
     }
     if (comp.pixels < MIN_PIXELS) {
-      holes.push({ box: comp.box, pixels: comp.pixels, applied: false, reason: 'too small', ...none });
+      holes.push({ box: comp.box, pixels: comp.pixels, applied: false, reason: 'too-small', ...none });
       return;
     }
     holes.push(transferOne(image, mask, labels, comp, o, out, options.sampling));
@@ -208,7 +210,12 @@ function transferOne(
   let fillSum = 0;
   for (let i = 0; i < n; i++) if (own[i]) fillSum += energy[i];
   const fillEnergy = fillSum / comp.pixels;
-  const result = (applied: boolean, reason: string, added = 0, after = fillEnergy): DetailTransferHole => ({
+  const result = (
+    applied: boolean,
+    reason: DetailOutcome,
+    added = 0,
+    after = fillEnergy,
+  ): DetailTransferHole => ({
     box: comp.box,
     pixels: comp.pixels,
     applied,
@@ -218,10 +225,9 @@ function transferOne(
     addedLevel: Number(Math.sqrt(added).toFixed(5)),
     resultLevel: Number(Math.sqrt(after).toFixed(5)),
   });
-  if (!ringCount) return result(false, 'no known pixels around the hole');
-  if (o.cap === 0) return result(false, 'cap 0: nothing to add');
-  if (fillEnergy >= o.cap * ringEnergy)
-    return result(false, 'the fill already has the surroundings’ detail level');
+  if (!ringCount) return result(false, 'no-ring');
+  if (o.cap === 0) return result(false, 'cap-zero');
+  if (fillEnergy >= o.cap * ringEnergy) return result(false, 'already-detailed');
 
   // Valid sources: blocks wholly of known pixels at least 2 px from any hole pixel (their high-pass,
   // over known pixels only, is then clean).
@@ -247,7 +253,7 @@ function transferOne(
   const sources: number[] = [];
   for (let y = 0; y + B <= h; y += 2)
     for (let x = 0; x + B <= w; x += 2) if (okAt(x, y)) sources.push(y * w + x);
-  if (!sources.length) return result(false, 'no block of known pixels near the hole');
+  if (!sources.length) return result(false, 'no-sources');
 
   // Targets: blocks on a half-block grid covering the hole's box, each holding some of its pixels.
   const bx0 = comp.box.x - rect.x - half,
@@ -497,5 +503,5 @@ function transferOne(
       addedSum += a2;
       afterSum += r2;
     }
-  return result(true, 'detail added', addedSum / comp.pixels, afterSum / comp.pixels);
+  return result(true, 'added', addedSum / comp.pixels, afterSum / comp.pixels);
 }

@@ -32,6 +32,7 @@ describe('classifyHoles', () => {
     const image = await fixture(file);
     const [c] = classifyHoles(image, squareMask(image.width, image.height, x, y, side));
     expect(c.kind, c.reason).toBe('texture');
+    expect(c.basis).toBe('alike');
     expect(c.box).toEqual({ x, y, width: side, height: side });
   });
 
@@ -46,6 +47,7 @@ describe('classifyHoles', () => {
     const image = await fixture(file, true);
     const [c] = classifyHoles(image, squareMask(image.width, image.height, x, y, side));
     expect(c.kind, c.reason).toBe('object');
+    expect(c.basis).not.toBe('alike');
   });
 
   it('classifies each hole of a mask on its own surroundings', async () => {

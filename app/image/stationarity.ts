@@ -10,6 +10,7 @@
  * component, and Gaussian low-passes (plain and over known pixels only, by normalised convolution).
  */
 import type { Rect } from '../common/params';
+import type { SurroundingsBasis, SurroundingsKind } from '../common/stageInfo';
 import { maskedBlur } from './maskedBlur';
 import { distanceTransform } from './morphology';
 import type { Mask, RgbImage } from './types';
@@ -185,13 +186,15 @@ export function ringOf(
   return ring;
 }
 
-export type HoleKind = 'texture' | 'object';
+export type HoleKind = SurroundingsKind;
 
 /** A hole's surroundings, classified, with the measures the decision came from. */
 export interface HoleClass {
   box: Rect;
   pixels: number;
   kind: HoleKind;
+  /** Which measure decided (app/common/stageInfo.ts SurroundingsBasis; words in app/contract). */
+  basis: SurroundingsBasis;
   /** Why, in words (the measure that decided). */
   reason: string;
   /** Spread of the ring windows' mean colours relative to the colour variation within a window. */
@@ -338,6 +341,7 @@ export function classifyHole(
     return {
       ...base,
       kind: 'object',
+      basis: 'few-windows',
       reason: `too few ring windows to measure (${windows})`,
       colourSpread: 0,
       energySpread: 0,
@@ -365,17 +369,22 @@ export function classifyHole(
   const T = STATIONARITY;
   let reason: string;
   let kind: HoleKind = 'object';
-  if (colourSpread > T.colourSpread)
+  let basis: SurroundingsBasis;
+  if (colourSpread > T.colourSpread) {
+    basis = 'colour-spread';
     reason = `the ring's windows differ in colour (spread ${measures.colourSpread} > ${T.colourSpread})`;
-  else if (energySpread > T.energySpread)
+  } else if (energySpread > T.energySpread) {
+    basis = 'detail-spread';
     reason = `the ring's windows differ in detail (log-energy spread ${measures.energySpread} > ${T.energySpread})`;
-  else if (edgeRatio > T.edgeRatio && edgeShare < T.edgeShare)
+  } else if (edgeRatio > T.edgeRatio && edgeShare < T.edgeShare) {
+    basis = 'isolated-edges';
     reason = `strong isolated edges (edge ratio ${measures.edgeRatio} > ${T.edgeRatio}, in ${Math.round(100 * edgeShare)}% of the ring)`;
-  else {
+  } else {
     kind = 'texture';
+    basis = 'alike';
     reason = `the ring looks alike everywhere (colour spread ${measures.colourSpread}, detail spread ${measures.energySpread}, edge ratio ${measures.edgeRatio} in ${Math.round(100 * edgeShare)}% of the ring)`;
   }
-  return { ...base, kind, reason, ...measures };
+  return { ...base, kind, basis, reason, ...measures };
 }
 
 /** Every hole of the mask classified (holeComponents order). */

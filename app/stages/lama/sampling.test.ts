@@ -1,6 +1,7 @@
 // The sampling area in the LaMa stage (issue 15 §4): pixels outside the area (and outside the hole) do not
 // feed the fill (the engine fills hole ∪ excluded), and only the hole is composited, so the excluded
 // pixels come back unchanged. Checked with the embedded fills and the generated models.
+import type { LamaInfo } from '../../common/stageInfo';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,6 +120,6 @@ describe('lama stage: sampling area', () => {
     expect(changedOutside(r.image, image, hole)).toBe(0);
     expect(brightInHole(r.image, hole).max).toBeLessThan(0.5);
     // The hole's neighbourhood crop held nothing to read from: the fill read the whole image.
-    expect(r.stages[0].info?.crops).toEqual([{ x: 0, y: 0, width: W, height: H, scale: 1 }]);
+    expect((r.stages[0].info as LamaInfo).crops).toEqual([{ x: 0, y: 0, width: W, height: H, scale: 1 }]);
   });
 });

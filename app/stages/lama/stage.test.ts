@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { LamaInfo } from '../../common/stageInfo';
 import { addFill } from '../../../native-models/generated/fillNetwork';
 import { GraphBuilder } from '../../graph/onnxBuilder';
 import { ModelStore } from '../../../native-models/store';
@@ -79,7 +80,7 @@ describe('lama stage with generated models', () => {
       { onEvent: (e) => events.push(e) },
     );
     expectOutsideUntouched(r.image, image, mask);
-    const info = r.stages[0].info!;
+    const info = r.stages[0].info as LamaInfo;
     expect(info).toMatchObject({
       engine: 'model',
       model: 'generated-lama-fixed-rgb',
@@ -330,7 +331,7 @@ describe('lama sizing strategies', () => {
       const calls = batched ? 1 : 2;
       expect(totalRuns(pool)).toBe(calls);
       expect(pool.feeds).toHaveLength(calls);
-      const info = r.stages[0].info!;
+      const info = r.stages[0].info as LamaInfo;
       expect(info).toMatchObject({
         strategy: 'regions',
         requestedSizing: 'auto',
@@ -416,7 +417,7 @@ describe('lama sizing strategies', () => {
         modelId: 'generated-lama-fixed-rgb',
       });
       await pool.releaseAll();
-      expect(r.stages[0].info!.modelCalls).toBe(totalRuns(pool));
+      expect((r.stages[0].info as LamaInfo).modelCalls).toBe(totalRuns(pool));
       return totalRuns(pool);
     };
     expect(await calls({})).toBe(4); // coarse + fine per region
@@ -434,7 +435,7 @@ describe('lama sizing strategies', () => {
       { onEvent: (e) => events.push(e) },
     );
     expect(r.stages[0].info).toMatchObject({ strategy: 'multiscale' });
-    expect(r.stages[0].info!.reason).toMatch(/largest hole is \d+ px/);
+    expect((r.stages[0].info as LamaInfo).reason).toMatch(/largest hole is \d+ px/);
     const first = events.find((e) => e.type === 'progress');
     expect(first).toMatchObject({ message: expect.stringMatching(/^auto chose multiscale: /) });
     expectOutsideUntouched(r.image, image, mask);
@@ -452,7 +453,7 @@ describe('lama sizing strategies', () => {
       modelId: 'generated-lama-fixed-rgb',
     });
     // The hole's box grown by its margin (45 px) is 735..885 x 355..505; the rectangle cuts it to 760..885 x 380..500.
-    expect((r.stages[0].info!.crops as unknown[])[0]).toMatchObject({
+    expect((r.stages[0].info as LamaInfo).crops![0]).toMatchObject({
       x: 760,
       y: 380,
       width: 125,
@@ -601,7 +602,7 @@ describe('regions in batches (lama.batchSize)', () => {
     );
     const runs = totalRuns(sessions);
     if (!pool) await sessions.releaseAll();
-    return { image: r.image, info: r.stages[0].info!, runs, logs: logs.join('\n') };
+    return { image: r.image, info: r.stages[0].info as LamaInfo, runs, logs: logs.join('\n') };
   }
 
   /** As fill, with a model that the resolver hands out as is (not a generated one). */
@@ -621,7 +622,7 @@ describe('regions in batches (lama.batchSize)', () => {
     });
     const runs = totalRuns(sessions);
     if (!pool) await sessions.releaseAll();
-    return { image: r.image, info: r.stages[0].info!, runs };
+    return { image: r.image, info: r.stages[0].info as LamaInfo, runs };
   }
 
   it.each([['generated-lama-fixed-rgb', [2, 3, 4, 16]]])(
@@ -703,8 +704,11 @@ describe('regions in batches (lama.batchSize)', () => {
     const first = await fillWith(custom, { batchSize: 4 }, mixed);
     expect(first.runs).toBe(4 + 3 + 2);
     expect(first.info).toMatchObject({
-      selfCheck: 'ran now (4 model calls) and recorded',
+      selfCheck: 'ran-now',
+      selfCheckRuns: 4,
       reading: 'RGB, output 0..1, mask as documented',
+      // Both colour orders filled the self-check alike: the declared one is used, and the info says so.
+      orderUndecided: true,
       batchSize: 4,
       batches: 2,
       batching: expect.stringMatching(
@@ -720,7 +724,8 @@ describe('regions in batches (lama.batchSize)', () => {
     const feeds: string[] = [];
     const pool = hookedPool((f) => feeds.push(`[${f.input.dims.join(',')}]`));
     const r = await fillWith(custom, { batchSize: 4 }, mixed, pool);
-    expect(r.info).toMatchObject({ selfCheck: 'recorded earlier' });
+    expect(r.info).toMatchObject({ selfCheck: 'recorded' });
+    expect(r.info.selfCheckRuns).toBeUndefined();
     expect(r.runs).toBe(2);
     expect(feeds).toEqual(['[2,4,96,128]', '[2,4,192,224]']); // multiples of 32
     const seq = await fillWith(custom, { batchSize: 1 }, mixed);
@@ -736,7 +741,8 @@ describe('regions in batches (lama.batchSize)', () => {
     const r = await fillWith(model, { batchSize: 1 });
     expect(r.info).toMatchObject({
       convention: 'lama-fixed-rgb',
-      selfCheck: 'ran now (4 model calls) and recorded',
+      selfCheck: 'ran-now',
+      selfCheckRuns: 4,
       reading: 'RGB, output 0..1, mask as documented',
     });
     // Read as 0..255 the fill would be black; read as found, the left holes take the red side's colour.

@@ -15,6 +15,7 @@ import type { ModelSession } from '../../../ort/types';
 import { verifyBatching, type BatchCheckResult } from './batchCheck';
 import { createAdapter } from './detect';
 import { selfCheckModel } from './selfCheck';
+import type { LamaInfo } from '../../../common/stageInfo';
 import { describeReading, type ConventionId, type InpaintAdapter, type Reading } from './types';
 
 export interface ModelFacts {
@@ -27,7 +28,7 @@ export interface ModelFacts {
   /** The batch check's words, once checked. */
   batchReason?: string;
   /** For the stage's info: how the reading was established, and what it is. */
-  info: Record<string, unknown>;
+  info: Pick<LamaInfo, 'selfCheck' | 'selfCheckRuns' | 'reading' | 'orderUndecided'>;
 }
 
 /** A model's file as the generated-model cache names it (`<id>-<hash16>.onnx`) under a generated id. */
@@ -50,7 +51,7 @@ export async function modelFacts(
   signal?: AbortSignal,
 ): Promise<ModelFacts> {
   if (isGeneratedModelFile(model.id, model.path)) {
-    return { trusted: true, batchCapable: null, info: { selfCheck: 'not run: a generated model' } };
+    return { trusted: true, batchCapable: null, info: { selfCheck: 'generated' } };
   }
   let checks: ModelChecks = await readModelChecks(model.path);
   let ran = 0;
@@ -76,11 +77,9 @@ export async function modelFacts(
     batchCapable: checks.batch?.capable ?? null,
     batchReason: checks.batch?.reason,
     info: {
-      selfCheck: ran > 0 ? `ran now (${ran} model calls) and recorded` : 'recorded earlier',
+      ...(ran > 0 ? { selfCheck: 'ran-now', selfCheckRuns: ran } : { selfCheck: 'recorded' }),
       reading: describeReading(sc.reading),
-      ...(sc.orderDecided
-        ? {}
-        : { readingNote: 'both colour orders filled the test alike; the declared one is used' }),
+      ...(sc.orderDecided ? {} : { orderUndecided: true }),
     },
   };
 }
