@@ -11,6 +11,8 @@
  *                     auto runs them on each hole's crop, colour-then-detail only where colour helped.
  * Prints a table, writes bench/results/auto-speed.json.
  */
+import { stageInfo, type AutoInfo, type LamaInfo } from '../app/common/stageInfo';
+import { autoSummary } from '../app/contract/stageInfoText';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,8 +69,8 @@ export async function benchAutoSpeed(file = path.join(FIXTURES, 'Garden.jpg')): 
     const rows: AutoSpeedRow[] = [];
     const lama = await timed(() => pipeline.run({ image, mask, stages: [{ name: 'lama', params: {} }] }));
     const filled = lama.value;
-    const lamaInfo = filled.stages[0].info ?? {};
-    const engine = `${String(lamaInfo.engine ?? '?')}${lamaInfo.method ? ` ${String(lamaInfo.method)}` : ''} fill`;
+    const lamaInfo: Partial<LamaInfo> = stageInfo(filled.stages, 'lama') ?? {};
+    const engine = `${lamaInfo.engine ?? '?'}${lamaInfo.method ? ` ${lamaInfo.method}` : ''} fill`;
     rows.push({ step: 'lama', ms: lama.ms, cpuMs: lama.cpuMs, note: engine });
 
     const auto = await timed(() =>
@@ -81,13 +83,18 @@ export async function benchAutoSpeed(file = path.join(FIXTURES, 'Garden.jpg')): 
         ],
       }),
     );
-    const info = auto.value.stages.find((r) => r.stage === 'auto')!.info ?? {};
-    const per = (info.candidateMs ?? {}) as Record<string, number>;
+    const info: AutoInfo = stageInfo(auto.value.stages, 'auto') ?? {
+      candidates: [],
+      holes: [],
+      ms: 0,
+      candidateMs: {},
+    };
+    const per = info.candidateMs;
     rows.push({
       step: 'auto',
       ms: auto.ms,
       cpuMs: auto.cpuMs,
-      note: `${String(info.summary)}; wall ms per candidate: ${Object.entries(per)
+      note: `${autoSummary(info)}; wall ms per candidate: ${Object.entries(per)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     });
@@ -110,7 +117,7 @@ export async function benchAutoSpeed(file = path.join(FIXTURES, 'Garden.jpg')): 
       image: path.basename(file),
       size: `${image.width}x${image.height}`,
       holePercent: Number(((100 * maskArea(mask)) / (image.width * image.height)).toFixed(2)),
-      holes: ((info.holes as unknown[]) ?? []).length,
+      holes: info.holes.length,
       engine,
       rows,
       totalMs,

@@ -3,6 +3,7 @@
  *   tsx bench/lamaCase.ts <image> <targetMegapixels|orig> <engine: generated-lama-fixed-rgb|lama-cost-standin|patchmatch|pushpull> [sizing]
  * Prints one JSON line.
  */
+import { stageInfo, type LamaInfo } from '../app/common/stageInfo';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,7 +46,7 @@ if (model) {
 const t0 = performance.now();
 const r = await pipeline.run({ image, mask, stages: [{ name: 'lama', params }], modelId: model });
 const ms = performance.now() - t0;
-const info = r.stages[0].info ?? {};
+const info: Partial<LamaInfo> = stageInfo(r.stages, 'lama') ?? {};
 const mp = (image.width * image.height) / 1e6;
 process.stdout.write(
   `${JSON.stringify({

@@ -20,6 +20,7 @@
  *   tsx bench/regionsBench.ts --child <image> <holes> <sizing> <model> [batchSize [repeats]]
  *                                                one case (one JSON line)
  */
+import { stageInfo, type LamaInfo } from '../app/common/stageInfo';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -123,7 +124,7 @@ async function child(
   }
   const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const info = r!.stages[0].info ?? {};
+  const info: Partial<LamaInfo> = stageInfo(r!.stages, 'lama') ?? {};
   const row: Row = {
     holes,
     holePercent: Number(((100 * maskArea(mask)) / (loaded.width * loaded.height)).toFixed(2)),

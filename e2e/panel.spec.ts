@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { describeStage } from '../app/contract/stageInfoText';
 import { generatedModel, sha256 } from '../native-models/generated/index';
 import { serveBytes, startTestServer, type TestServer } from '../app/testing/httpServer';
 import { POST, writeScene } from './fixtures/scene';
@@ -221,8 +222,9 @@ test('a run fills with the embedded fill, Auto-correct runs after it and says wh
   await page.getByTestId('run-button').click();
   const s = await waitForRun(page, null);
   expect(s.run.stages.map((x) => x.name)).toEqual(['lama', 'auto']);
-  const summary = String((s.run.stages[1].info as { summary?: unknown } | undefined)?.summary ?? '');
-  expect(summary.length).toBeGreaterThan(0);
+  // The panel says what the CLI says: the info's codes in app/contract/stageInfoText.ts's words.
+  const summary = describeStage('auto', s.run.stages[1].info)?.summary ?? '';
+  expect(summary).toMatch(/^1 hole: /);
   await expect(page.getByTestId('auto-summary')).toHaveText(summary);
   // "Fill: embedded" says why.
   const fill = page.getByTestId('status-fill');

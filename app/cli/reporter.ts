@@ -1,5 +1,6 @@
 /** Progress output of the CLI: a bar on a terminal, JSON lines with --json, nothing otherwise. */
 import cliProgress from 'cli-progress';
+import { describeStage } from '../contract/stageInfoText';
 import type { PipelineEvent } from '../pipeline/run';
 
 export interface Reporter {
@@ -16,6 +17,11 @@ export function createReporter(json: boolean, stream: NodeJS.WriteStream = proce
       event(e, file) {
         const { ...rest } = e as Record<string, unknown>;
         delete rest.preview;
+        // What the stage did in words (app/contract/stageInfoText.ts), beside its info.
+        if (e.type === 'stage-end') {
+          const text = describeStage(e.stage, e.info);
+          if (text) rest.text = text;
+        }
         write(file ? { file, ...rest } : rest);
       },
       line: write,
@@ -28,9 +34,16 @@ export function createReporter(json: boolean, stream: NodeJS.WriteStream = proce
   return {
     event(e) {
       if (e.type === 'log') stream.write(`${e.stage}: ${e.message}\n`);
+      // One line of what the stage did, in the editor's words (app/contract/stageInfoText.ts).
+      const said = () => {
+        const text = e.type === 'stage-end' ? describeStage(e.stage, e.info) : null;
+        if (text) stream.write(`  ${text.summary}\n`);
+      };
       if (!tty) {
-        if (e.type === 'stage-end')
+        if (e.type === 'stage-end') {
           stream.write(`${e.stage}: ${e.cached ? 'cached' : `${Math.round(e.ms)} ms`}\n`);
+          said();
+        }
         return;
       }
       if (e.type === 'stage-start') {
@@ -51,6 +64,7 @@ export function createReporter(json: boolean, stream: NodeJS.WriteStream = proce
         bar.update(bar.getTotal(), { msg: e.cached ? 'cached' : `${Math.round(e.ms)} ms` });
         bar.stop();
         bar = undefined;
+        said();
       }
     },
     line() {},

@@ -2,6 +2,7 @@
  * `inpaint-studio run`: one image, or a folder of images (with one mask for all or a folder of masks
  * paired by file name). A bad file is reported and skipped; the others go on.
  */
+import { describeStage } from '../contract/stageInfoText';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError, asStudioError, exitCodeFor } from '../common/errors';
@@ -112,12 +113,17 @@ export async function runCommand(
         out: job.out,
         size: `${result.width}x${result.height}`,
         totalMs: Math.round(result.totalMs),
-        stages: result.stages.map((s) => ({
-          stage: s.stage,
-          ms: Math.round(s.ms),
-          cached: s.cached,
-          info: s.info,
-        })),
+        stages: result.stages.map((s) => {
+          // What the stage did in words (app/contract/stageInfoText.ts), beside its info.
+          const text = describeStage(s.stage, s.info);
+          return {
+            stage: s.stage,
+            ms: Math.round(s.ms),
+            cached: s.cached,
+            info: s.info,
+            ...(text ? { text } : {}),
+          };
+        }),
       };
       if (flags.json) reporter.line(summary);
       else reporter.message(`Wrote ${job.out} (${summary.size}, ${summary.totalMs} ms)`);

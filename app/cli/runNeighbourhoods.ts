@@ -7,6 +7,7 @@
  * sees the whole image, an alpha channel, a 16-bit source written as 8-bit) the whole image is converted
  * and run as before.
  */
+import { stageInfo, type LamaInfo } from '../common/stageInfo';
 import { StudioError, asStudioError } from '../common/errors';
 import { cropMask, cropSamples, pasteHoleIntoSamples } from '../image/crop';
 import { interleavedToPlanar } from '../image/convert';
@@ -75,7 +76,7 @@ export async function runImageJob(job: ImageJob, pipeline: Pipeline, s: JobSetti
     const r = await pipeline.run({ ...run, image: cropSamples(rgb, crop), mask: cropMask(mask, crop) }, opts);
     pasteHoleIntoSamples(rgb, r.image, r.mask as Mask, crop.x, crop.y);
     totalMs += r.totalMs;
-    reports.push(r.stages.map((st) => ({ ...st, info: shiftCrops(st.info, crop.x, crop.y) })));
+    reports.push(r.stages.map((st) => shiftCrops(st, crop.x, crop.y)));
   }
   await saveSamples(job.out, decoded.samples, width, height, false, { ...s.save, meta });
   return { width, height, totalMs, stages: mergeReports(reports), neighbourhoods: crops.length };
@@ -94,23 +95,25 @@ async function loadSampleMask(file: string, size: { width: number; height: numbe
   }
 }
 
-/** A stage's info with the crops it lists moved from the neighbourhood's pixels to the image's. */
-function shiftCrops(info: Record<string, unknown> | undefined, dx: number, dy: number) {
-  if (!info || !Array.isArray(info.crops)) return info;
-  const crops = (info.crops as { x: number; y: number }[]).map((c) => ({ ...c, x: c.x + dx, y: c.y + dy }));
-  return { ...info, crops };
+/** A stage's report with the crops its info lists (lama's) moved from the neighbourhood's pixels to the image's. */
+function shiftCrops(report: StageReport, dx: number, dy: number): StageReport {
+  const info = stageInfo([report], 'lama');
+  if (!info?.crops) return report;
+  return { ...report, info: { ...info, crops: info.crops.map((c) => ({ ...c, x: c.x + dx, y: c.y + dy })) } };
 }
 
 /** One report per stage over every neighbourhood: times and crop lists added up, the first one's facts. */
 function mergeReports(runs: StageReport[][]): StageReport[] {
   return runs[0].map((first, k) => {
     const all = runs.map((r) => r[k]);
-    const info = first.info && { ...first.info };
-    if (info && Array.isArray(info.crops))
-      info.crops = all.flatMap((r) => (r.info?.crops as unknown[]) ?? []);
-    if (info && typeof info.neighbourhoods === 'number') {
-      info.neighbourhoods = all.reduce((n, r) => n + ((r.info?.neighbourhoods as number) ?? 0), 0);
-    }
-    return { ...first, ms: all.reduce((t, r) => t + r.ms, 0), info };
+    const merged = { ...first, ms: all.reduce((t, r) => t + r.ms, 0) };
+    const lama = stageInfo([first], 'lama');
+    if (!lama) return merged;
+    const infos = all.map((r) => stageInfo([r], 'lama'));
+    const info: LamaInfo = { ...lama };
+    if (lama.crops) info.crops = infos.flatMap((i) => i?.crops ?? []);
+    if (lama.neighbourhoods !== undefined)
+      info.neighbourhoods = infos.reduce((n, i) => n + (i?.neighbourhoods ?? 0), 0);
+    return { ...merged, info };
   });
 }

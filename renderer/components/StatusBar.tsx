@@ -1,4 +1,5 @@
 /** Image size, zoom, device, the last run's time, and the latest notice. */
+import { stageInfo } from '../../app/common/stageInfo';
 import { fillExplanation } from '../state/modelControl';
 import { deviceLabel } from '../state/providers';
 import { useEditor, useEditorState } from './useEditor';
@@ -22,7 +23,7 @@ export function StatusBar() {
   const holdBefore = useEditorState((s) => s.holdBefore);
   const engine = useEditorState((s) => s.engine);
   const device = deviceLabel({ run, engine });
-  const fillInfo = run.stages[0]?.info;
+  const fillInfo = stageInfo(run.stages, 'lama');
   const engineLine = fillInfo?.engine;
   const fillSetting = useEditorState((s) => s.stages[0]?.values.engine);
   const models = useEditorState((s) => s.models);

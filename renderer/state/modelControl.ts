@@ -3,6 +3,7 @@
  * its progress and cancel, and import of a model file (by path where there are paths — Electron's
  * dialog — or by its bytes, from a browser's file picker).
  */
+import type { LamaInfo } from '../../app/common/stageInfo';
 import type { EventPayload } from '../../app/contract/schemas';
 import type { EditorCore, ModelListing } from './editorState';
 import { wireError } from './editorState';
@@ -154,20 +155,20 @@ export class ModelControl {
  * `info` is the LaMa stage's info from the last run; `engineSetting` the Fill engine setting it ran with.
  */
 export function fillExplanation(
-  info: Record<string, unknown> | undefined,
+  info: Pick<LamaInfo, 'engine' | 'method' | 'model' | 'provider'> | undefined,
   engineSetting: unknown,
   models: readonly ModelListing[],
 ): string {
   if (info?.engine === 'model') {
     const m = models.find((x) => x.id === info.model);
-    return `Filled by ${m?.label ?? String(info.model ?? 'the installed model')}${typeof info.provider === 'string' ? ` on ${info.provider.toUpperCase()}` : ''}.`;
+    return `Filled by ${m?.label ?? info.model ?? 'the installed model'}${info.provider ? ` on ${info.provider.toUpperCase()}` : ''}.`;
   }
   const methods: Record<string, string> = {
     pushpull: 'smooth push-pull, ',
     patchmatch: 'patch-based, ',
     fsr: 'frequency-selective, ',
   };
-  const method = methods[String(info?.method)] ?? '';
+  const method = (info?.method && methods[info.method]) ?? '';
   const what = `The embedded fill (${method}built in, no download) filled the hole`;
   if (engineSetting === 'embedded') return `${what} because Fill engine is set to Embedded fill.`;
   if (!hasInpaintModel(models))

@@ -38,7 +38,14 @@ const color = {
   info: {
     reference: { source: 'ring', rect: undefined, holes: 1 },
     holes: [
-      { box: { x: 100, y: 100, width: 64, height: 32 }, applied: true, reason: 'colour shift corrected' },
+      {
+        box: { x: 100, y: 100, width: 64, height: 32 },
+        pixels: 2048,
+        applied: true,
+        shift: 6.5,
+        natural: 1.2,
+        reason: 'shift-corrected',
+      },
     ],
   },
 };
@@ -98,59 +105,90 @@ describe('overlay shapes', () => {
     expect(edgePoint({ x: 0, y: 0, width: 20, height: 10 }, { x: 10, y: 5 })).toEqual({ x: 10, y: 5 });
   });
 
-  it('labels each hole with the auto stage’s choice, and the exemplar and reference it chose', () => {
+  it('labels each hole with the auto stage’s choice, and its reason in the stage’s words', () => {
+    const scores = (total: number, colorShift: number) => ({
+      color: 0,
+      detail: 0,
+      orientation: 0,
+      seam: 0,
+      total,
+      colorShift,
+      detailRatio: 1,
+    });
     const auto = {
       name: 'auto',
       info: {
+        candidates: ['none', 'color'],
+        ms: 1,
+        candidateMs: {},
         holes: [
           {
             box: { x: 100, y: 100, width: 64, height: 32 },
-            applied: ['color', 'blockmatch'],
-            reason: 'a colour shift and missing detail',
-            reference: { x: 0, y: 0, width: 20, height: 20 },
+            pixels: 2048,
+            applied: 'color',
+            verdict: 'improved',
+            scores: { none: scores(1, 8), color: scores(0.5, 1) },
           },
-          { box: { x: 400, y: 50, width: 10, height: 10 }, applied: [], reason: 'the fill already matches' },
+          {
+            box: { x: 400, y: 50, width: 3, height: 3 },
+            pixels: 9,
+            applied: 'none',
+            verdict: 'too-small',
+            scores: {},
+          },
         ],
-        exemplar: { source: 'auto', rect: { x: 200, y: 10, width: 40, height: 40 } },
       },
     };
     const s = overlayShapes(run([lama, color, auto]));
     expect(s.labels).toEqual([
       {
         box: { x: 100, y: 100, width: 64, height: 32 },
-        text: 'colour + detail',
-        detail: 'a colour shift and missing detail',
+        text: 'colour',
+        detail: 'colour differs from the surroundings (ΔE 8.0 → 1.0); score 1.00 → 0.50',
       },
       {
-        box: { x: 400, y: 50, width: 10, height: 10 },
+        box: { x: 400, y: 50, width: 3, height: 3 },
         text: 'no correction',
-        detail: 'the fill already matches',
+        detail: 'left as it is: too small to judge (9 pixels)',
       },
     ]);
-    expect(s.rects.map((r) => r.label)).toEqual([
-      'LaMa context (region)',
-      'Texture exemplar (auto)',
-      'Colour reference (auto)',
-    ]);
-    expect(autoLabel({ applied: true })).toBe('corrected');
+    expect(s.rects.map((r) => r.label)).toEqual(['LaMa context (region)']);
+    expect(autoLabel(true)).toBe('corrected');
+    expect(autoLabel(false)).toBe('left alone');
     // The auto stage's own form: one candidate name.
-    expect(autoLabel({ applied: 'color+detail' })).toBe('colour + detail');
-    expect(autoLabel({ applied: 'detail' })).toBe('detail');
-    expect(autoLabel({ applied: 'none' })).toBe('no correction');
-    expect(autoLabel({ label: 'texture' })).toBe('texture');
+    expect(autoLabel('color+detail')).toBe('colour + detail');
+    expect(autoLabel('detail')).toBe('detail');
+    expect(autoLabel('none')).toBe('no correction');
   });
 
   it('without an auto stage, labels each hole with what each correction did there', () => {
     const bm = {
       name: 'blockmatch',
-      info: { holes: [{ box: color.info.holes[0].box, applied: false, reason: 'flat' }] },
+      info: {
+        mode: 'detail',
+        sources: { blockSize: 8, blocks: [] },
+        holes: [
+          {
+            box: color.info.holes[0].box,
+            kind: 'object',
+            basis: 'colour-spread',
+            measures: { colourSpread: 1.2, energySpread: 0.1, edgeRatio: 3, edgeShare: 0.5 },
+            applied: false,
+            reason: 'object-hole',
+            ringLevel: 0.1,
+            fillLevel: 0.05,
+            resultLevel: 0.05,
+          },
+        ],
+      },
     };
     const s = overlayShapes(run([lama, bm, color]));
     expect(s.labels).toEqual([
       {
         box: { x: 100, y: 100, width: 64, height: 32 },
         text: 'no detail + colour',
-        detail: 'detail: flat; colour: colour shift corrected',
+        detail:
+          "detail: left as filled: the surroundings are an object or edge, where borrowed detail could draw wrong content (the ring's windows differ in colour (spread 1.2)); colour: colour shift of ΔE 6.5 across the edge (surroundings 1.2) corrected",
       },
     ]);
     expect(overlayCounts(s)).toEqual({ rects: 1, sources: 0, labels: 1 });

@@ -6,6 +6,8 @@
  * the canvas layer (renderer/canvas/overlaysLayer.ts) only draws. The toggles are a small store.
  */
 import type { Rect } from '../../app/common/params';
+import { stageInfo, type AutoCandidate } from '../../app/common/stageInfo';
+import { describeStage } from '../../app/contract/stageInfoText';
 import type { RunInfo } from './runProgress';
 import { Store } from './store';
 
@@ -55,13 +57,12 @@ export interface OverlayShapes {
 
 export const NO_SHAPES: OverlayShapes = { rects: [], arrows: [], arrowsOmitted: 0, labels: [] };
 
-/** Plain names of the stages, for labels ("colour + detail"). */
+/** Plain names of the corrections, for labels ("colour + detail"). */
 const CORRECTION_NAME: Record<string, string> = {
   lama: 'fill',
   blockmatch: 'detail',
   texture: 'texture',
   color: 'colour',
-  colour: 'colour',
   detail: 'detail',
 };
 
@@ -123,21 +124,6 @@ export function arrowsFrom(sources: unknown): { arrows: OverlayArrow[]; omitted:
   return { arrows, omitted: typeof s.omitted === 'number' ? s.omitted : 0 };
 }
 
-interface HoleEntry {
-  box?: unknown;
-  applied?: unknown;
-  reason?: unknown;
-  label?: unknown;
-  corrections?: unknown;
-  exemplar?: unknown;
-  reference?: unknown;
-}
-
-function holesOf(info: Record<string, unknown> | undefined): HoleEntry[] {
-  const h = info?.holes;
-  return Array.isArray(h) ? (h.filter((x) => x && typeof x === 'object') as HoleEntry[]) : [];
-}
-
 /** "colour + detail" for ['color', 'detail']; "no correction" for none (or ['none']). */
 function namesOf(list: readonly string[]): string {
   const names = list.filter((x) => x && x !== 'none').map((x) => CORRECTION_NAME[x] ?? x);
@@ -145,88 +131,61 @@ function namesOf(list: readonly string[]): string {
 }
 
 /**
- * The auto stage's words for one hole: its own label; else the corrections it applied joined with
- * " + " ("colour + detail"), "none" when it applied none; else applied true/false as "corrected" /
- * "left alone".
+ * The label of what was applied to a hole: the auto stage's candidate ('none', 'color', 'detail',
+ * 'color+detail') as "no correction", "colour", "detail", "colour + detail"; a correction's true/false as
+ * "corrected" / "left alone".
  */
-export function autoLabel(h: HoleEntry): string {
-  if (typeof h.label === 'string' && h.label) return h.label;
-  const list = Array.isArray(h.applied) ? h.applied : Array.isArray(h.corrections) ? h.corrections : null;
-  if (list) {
-    return namesOf(
-      list
-        .map((x) => (typeof x === 'string' ? x : (x as { name?: unknown })?.name))
-        .filter((x): x is string => typeof x === 'string'),
-    );
-  }
-  // The auto stage's candidate: 'none', 'color', 'detail' or 'color+detail'.
-  if (typeof h.applied === 'string') return namesOf(h.applied.split('+'));
-  if (typeof h.applied === 'boolean') return h.applied ? 'corrected' : 'left alone';
-  return '';
+export function autoLabel(applied: boolean | AutoCandidate): string {
+  if (typeof applied === 'boolean') return applied ? 'corrected' : 'left alone';
+  return namesOf(applied.split('+'));
 }
 
-/** Labels per hole: the auto stage's, else one line per correction that reported the hole. */
+/**
+ * Labels per hole: the auto stage's, else one line per correction that reported the hole; the longer
+ * reason is the stage's words for its codes (app/contract/stageInfoText.ts).
+ */
 function labelsOf(stages: RunInfo['stages']): OverlayLabel[] {
   const auto = stages.find((s) => s.name === 'auto');
-  const out: OverlayLabel[] = [];
   if (auto) {
-    for (const h of holesOf(auto.info)) {
-      if (!isRect(h.box)) continue;
-      const text = autoLabel(h);
-      if (text) out.push({ box: h.box, text, ...(typeof h.reason === 'string' ? { detail: h.reason } : {}) });
-    }
-    return out;
+    return (describeStage('auto', auto.info)?.holes ?? [])
+      .filter((h) => isRect(h.box))
+      .map((h) => ({ box: h.box, text: autoLabel(h.applied), detail: h.text }));
   }
   // No auto stage: what each correction did at each hole, merged per hole.
   const byBox = new Map<string, { box: Rect; parts: string[]; reasons: string[] }>();
   for (const s of stages) {
     if (s.name === 'lama') continue;
-    for (const h of holesOf(s.info)) {
+    for (const h of describeStage(s.name, s.info)?.holes ?? []) {
       if (!isRect(h.box) || typeof h.applied !== 'boolean') continue;
       const key = `${h.box.x},${h.box.y},${h.box.width},${h.box.height}`;
       const e = byBox.get(key) ?? { box: h.box, parts: [], reasons: [] };
       const name = CORRECTION_NAME[s.name] ?? s.name;
       e.parts.push(h.applied ? name : `no ${name}`);
-      if (typeof h.reason === 'string') e.reasons.push(`${name}: ${h.reason}`);
+      e.reasons.push(`${name}: ${h.text}`);
       byBox.set(key, e);
     }
   }
-  for (const e of byBox.values())
-    out.push({
-      box: e.box,
-      text: e.parts.join(' + '),
-      ...(e.reasons.length ? { detail: e.reasons.join('; ') } : {}),
-    });
-  return out;
+  return [...byBox.values()].map((e) => ({
+    box: e.box,
+    text: e.parts.join(' + '),
+    detail: e.reasons.join('; '),
+  }));
 }
 
 /**
  * The shapes of a finished run (none while a run goes or after one failed: its info is not there).
- * Reads: lama info.crops (the context each region was filled from); texture info.exemplar and colour
- * info.reference ({source, rect}); blockmatch info.sources; the auto stage's info.exemplar,
- * info.reference and info.holes[] ({box, applied, reason}, optionally per hole exemplar/reference);
- * any stage's holes[] for the labels when there is no auto stage.
+ * Reads (app/common/stageInfo.ts): lama's crops (the context each region was filled from), texture's
+ * exemplar and colour's reference ({source, rect}), blockmatch's sources, and the holes each correction
+ * (or the auto stage) reports, for the labels.
  */
 export function overlayShapes(run: RunInfo): OverlayShapes {
   if (run.status !== 'done') return NO_SHAPES;
   const rects: OverlayRect[] = [];
-  let arrows: OverlayArrow[] = [];
-  let arrowsOmitted = 0;
-  for (const s of run.stages) {
-    const info = s.info;
-    if (!info) continue;
-    if (s.name === 'lama' && Array.isArray(info.crops))
-      for (const c of info.crops) pushRect(rects, 'context', c, 'region');
-    if (s.name === 'blockmatch') ({ arrows, omitted: arrowsOmitted } = arrowsFrom(info.sources));
-    if (s.name === 'texture' || s.name === 'auto') pushRect(rects, 'exemplar', info.exemplar, s.name);
-    if (s.name === 'color' || s.name === 'auto') pushRect(rects, 'reference', info.reference, s.name);
-    if (s.name === 'auto')
-      for (const h of holesOf(info)) {
-        pushRect(rects, 'exemplar', h.exemplar, 'auto');
-        pushRect(rects, 'reference', h.reference, 'auto');
-      }
-  }
-  return { rects, arrows, arrowsOmitted, labels: labelsOf(run.stages) };
+  for (const c of stageInfo(run.stages, 'lama')?.crops ?? []) pushRect(rects, 'context', c, 'region');
+  pushRect(rects, 'exemplar', stageInfo(run.stages, 'texture')?.exemplar, 'texture');
+  pushRect(rects, 'reference', stageInfo(run.stages, 'color')?.reference, 'color');
+  const { arrows, omitted } = arrowsFrom(stageInfo(run.stages, 'blockmatch')?.sources);
+  return { rects, arrows, arrowsOmitted: omitted, labels: labelsOf(run.stages) };
 }
 
 /** How many shapes each toggle would show (the menu says so, and disables an empty one). */

@@ -106,12 +106,36 @@ describe('the default panel and Advanced', () => {
     });
     expect(helpText(sizing)).toEqual({ short: 'How the image is sized for the model.', more: null });
   });
-  it("reads Auto-correct's one-line summary and per-hole choices from the last run", () => {
+  it("reads Auto-correct's one-line summary and per-hole choices from the last run, in the CLI's words", () => {
+    const score = (total: number, colorShift: number) => ({
+      color: 0,
+      detail: 0,
+      orientation: 0,
+      seam: 0,
+      total,
+      colorShift,
+      detailRatio: 1,
+    });
     const info = {
-      summary: '2 holes: colour on 1, nothing on 1',
+      candidates: ['none', 'color'],
+      ms: 1,
+      candidateMs: {},
       holes: [
-        { applied: 'color', reason: 'colour step 4.1 → 0.9' },
-        { applied: 'none', reason: 'already fits' },
+        {
+          box: { x: 0, y: 0, width: 10, height: 10 },
+          pixels: 100,
+          applied: 'color',
+          verdict: 'improved',
+          scores: { none: score(1, 4.1), color: score(0.4, 0.9) },
+        },
+        {
+          box: { x: 20, y: 0, width: 10, height: 10 },
+          pixels: 100,
+          applied: 'none',
+          verdict: 'already-fits',
+          best: 'color',
+          scores: { none: score(0.2, 1), color: score(0.3, 1) },
+        },
       ],
     };
     const run = {
@@ -120,8 +144,22 @@ describe('the default panel and Advanced', () => {
         { name: 'auto', info },
       ],
     };
-    expect(autoCorrectReport(run)).toEqual({ summary: info.summary, holes: info.holes });
+    expect(autoCorrectReport(run)).toEqual({
+      summary: '2 holes: colour on 1, left as it was on 1',
+      holes: [
+        {
+          applied: 'color',
+          reason: 'colour differs from the surroundings (ΔE 4.1 → 0.9); score 1.00 → 0.40',
+        },
+        {
+          applied: 'none',
+          reason:
+            'left as it is: it already fits its surroundings: no correction made it fit better (score 0.20; best try, colour, 0.30)',
+        },
+      ],
+    });
     expect(autoCorrectReport({ stages: [{ name: 'lama', info: {} }] })).toBeNull();
+    expect(autoCorrectReport({ stages: [{ name: 'auto', info: { skipped: 'empty-mask' } }] })).toBeNull();
   });
 });
 

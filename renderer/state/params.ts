@@ -4,7 +4,9 @@
  * what a stage card sends to the engine.
  */
 import { paramApplies, type ParamValue } from '../../app/common/params';
+import { stageInfo } from '../../app/common/stageInfo';
 import type { MethodResult } from '../../app/contract/schemas';
+import { describeStage } from '../../app/contract/stageInfoText';
 
 export type StageInfo = MethodResult<'listStages'>[number];
 export type ParamInfo = StageInfo['params'][number];
@@ -105,7 +107,7 @@ export function defaultValues(info: StageInfo): Record<string, ParamValue> {
 }
 
 /** The stage the short panel's Auto-correct switch runs (after LaMa, on by default). */
-export const AUTO_STAGE = 'auto';
+export const AUTO_STAGE = 'auto' as const;
 
 /**
  * Initial cards: every stage with its defaults. Enabled: the first stage (the fill) and Auto-correct
@@ -182,17 +184,17 @@ export interface AutoCorrectReport {
   holes: { applied: string; reason: string }[];
 }
 
+/** Auto-correct's report of the last run, in the words the CLI prints too (app/contract/stageInfoText.ts). */
 export function autoCorrectReport(run: {
   stages: readonly { name: string; info?: Record<string, unknown> }[];
 }): AutoCorrectReport | null {
-  const info = run.stages.find((s) => s.name === AUTO_STAGE)?.info;
-  if (!info || typeof info.summary !== 'string') return null;
-  const holes = Array.isArray(info.holes)
-    ? (info.holes as { applied?: unknown; reason?: unknown }[])
-        .filter((h) => typeof h?.applied === 'string')
-        .map((h) => ({ applied: String(h.applied), reason: typeof h.reason === 'string' ? h.reason : '' }))
-    : [];
-  return { summary: info.summary, holes };
+  const info = stageInfo(run.stages, AUTO_STAGE);
+  const text = info && describeStage(AUTO_STAGE, info);
+  if (!info || !text) return null;
+  return {
+    summary: text.summary,
+    holes: (info.holes ?? []).map((h, i) => ({ applied: h.applied, reason: text.holes[i].text })),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
  * engine found available, and the status bar says which device the last run used — from the engine's
  * own report (engineInfo), never a fixed list.
  */
+import { stageInfo } from '../../app/common/stageInfo';
 import type { EditorState, EngineInfo } from './editorState';
 
 const LABELS: Record<string, string> = { cuda: 'CUDA', dml: 'DirectML', coreml: 'CoreML', cpu: 'CPU' };
@@ -32,8 +33,8 @@ export function unavailableProviders(engine: EngineInfo | null): string {
  * before any run, the provider a run would try first.
  */
 export function deviceLabel(s: Pick<EditorState, 'run' | 'engine'>): string {
-  const used = s.run.stages.find((x) => typeof x.info?.provider === 'string')?.info?.provider;
-  if (typeof used === 'string') return providerLabel(used);
+  const used = stageInfo(s.run.stages, 'lama')?.provider;
+  if (used) return providerLabel(used);
   if (s.run.status === 'done') return 'CPU';
   if (s.engine?.lastProvider) return providerLabel(s.engine.lastProvider);
   const first = s.engine?.providers[0];
