@@ -228,6 +228,20 @@ describe('stage info words: what the user reads', () => {
     ).toBe(
       'fill: embedded patchmatch fill (no LaMa model is installed (inpaint-studio models download lama-fp32)), sizing original',
     );
+    expect(
+      lamaSummary({
+        engine: 'model',
+        model: 'lama-fp32',
+        provider: 'cpu',
+        providerMoved: { from: 'dml', error: 'a run failed: The parameter is incorrect.' },
+        sizing: 'resize',
+        strategy: 'resize',
+        requestedSizing: 'resize',
+        reason: 'asked for',
+      }),
+    ).toBe(
+      'fill: lama-fp32 on cpu, sizing resize: asked for; the model loaded on dml but a run failed there (a run failed: The parameter is incorrect.); it ran on cpu',
+    );
   });
 });
 
