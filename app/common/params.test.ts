@@ -108,6 +108,24 @@ describe('parameter validation', () => {
     expect(checkDeclaration(bad).join('\n')).toMatch(/outside|twice/);
     expect(checkDeclaration(schema)).toEqual([]);
   });
+  it('finds a number whose range is empty, whose integers are not whole, or whose default is off its steps', () => {
+    const n = { kind: 'number', label: 'N', help: 'A number.', min: 0, max: 10, step: 1 } as const;
+    const bad: ParamSchema = {
+      stage: 's',
+      params: [
+        { ...n, name: 'empty', default: 5, min: 5, max: 5 },
+        { ...n, name: 'whole', default: 2.5, step: 0.5, integer: true },
+        { ...n, name: 'offGrid', default: 0.3, step: 0.25 },
+        { ...n, name: 'fine', default: 0.3, step: 0.1 },
+        { ...n, name: 'shifted', default: 1.6, min: 0.1, step: 0.05 },
+      ],
+    };
+    expect(checkDeclaration(bad)).toEqual([
+      's.empty has an empty range [5, 5]',
+      's.whole is an integer but its default, min, max or step is not a whole number',
+      's.offGrid default 0.3 is not min 0 plus a whole number of steps of 0.25',
+    ]);
+  });
 });
 
 /** A stage whose parameters apply only in some settings (as lama.sizing and texture.optimizer). */

@@ -411,6 +411,17 @@ export function checkDeclaration(schema: ParamSchema): string[] {
       if (!(d.min <= d.default && d.default <= d.max))
         problems.push(`${key} default ${d.default} is outside [${d.min}, ${d.max}]`);
       if (!(d.step > 0)) problems.push(`${key} step must be positive`);
+      if (!(d.min < d.max)) problems.push(`${key} has an empty range [${d.min}, ${d.max}]`);
+      if (d.integer && ![d.default, d.min, d.max, d.step].every(Number.isInteger)) {
+        problems.push(`${key} is an integer but its default, min, max or step is not a whole number`);
+      } else if (d.step > 0) {
+        // The editor's slider moves in steps from min: a default off those steps cannot be set back.
+        const steps = (d.default - d.min) / d.step;
+        if (Math.abs(steps - Math.round(steps)) > 1e-6)
+          problems.push(
+            `${key} default ${d.default} is not min ${d.min} plus a whole number of steps of ${d.step}`,
+          );
+      }
       if (d.log && d.min < 0) problems.push(`${key} is log-scaled but its minimum is negative`);
     }
     if (d.kind === 'rect' && d.minSize !== undefined && !(Number.isInteger(d.minSize) && d.minSize >= 1))

@@ -4,6 +4,7 @@
  * from these schemas, and every message is validated where it arrives. Pixels travel as ArrayBuffers.
  */
 import { z } from 'zod/mini';
+import type { ParamDecl } from '../common/params';
 import { COMMAND_IDS } from './commands';
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
@@ -38,6 +39,10 @@ const ParamConditionSchema = z.object({
   is: z.readonly(z.array(z.union([z.string(), z.boolean()]))),
 });
 
+/**
+ * A parameter declaration on the wire: app/common/params.ts's `ParamDecl` (the stages' `defineParams`
+ * declarations), every kind's fields in one object. `ParamDeclInStep` below keeps the two in step.
+ */
 export const ParamDeclSchema = z.object({
   kind: z.enum(['number', 'boolean', 'enum', 'rect']),
   name: z.string(),
@@ -52,12 +57,27 @@ export const ParamDeclSchema = z.object({
   unit: z.optional(z.string()),
   // rect: the smallest side the stage takes, in pixels (the editor refuses a smaller pick before a run).
   minSize: z.optional(z.number()),
-  options: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
+  options: z.optional(z.readonly(z.array(z.object({ value: z.string(), label: z.string() })))),
   // app/common/params.ts: the longer text behind "More", when the parameter applies, the short panel.
   doc: z.optional(z.string()),
   when: z.optional(z.union([ParamConditionSchema, z.readonly(z.array(ParamConditionSchema))])),
   basic: z.optional(z.boolean()),
 });
+
+type WireParamDecl = z.infer<typeof ParamDeclSchema>;
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+/**
+ * Compile-time: every declaration a stage makes passes this schema unchanged (each field's type fits),
+ * the schema has exactly the declarations' fields (a field added on one side only, which the schema
+ * would drop or never fill, does not compile), and the same kinds.
+ */
+export type ParamDeclInStep = [
+  Holds<ParamDecl extends WireParamDecl ? true : false>,
+  Holds<Same<KeysOfUnion<ParamDecl>, keyof WireParamDecl>>,
+  Holds<Same<ParamDecl['kind'], WireParamDecl['kind']>>,
+];
 
 export const StageInfoSchema = z.object({
   name: z.string(),

@@ -1,14 +1,23 @@
 /** Every registered stage's parameter declaration is sound, and the conditions the editor relies on hold. */
 import { describe, expect, it } from 'vitest';
 import { checkDeclaration, paramApplies } from '../common/params';
+import { STAGE_NAMES } from '../pipeline/types';
 import { STAGES } from './registry';
 
 const decls = (stage: string) => STAGES.find((s) => s.name === stage)!.params.params;
 
 describe('stage declarations', () => {
-  it.each(STAGES.map((s) => [s.name, s] as const))('%s: sound, with at most two basic controls', (_, s) => {
-    expect(checkDeclaration(s.params)).toEqual([]);
+  it('covers every stage the engine knows, each once', () => {
+    expect(STAGES.map((s) => s.name).sort()).toEqual([...STAGE_NAMES].sort());
   });
+  it.each(STAGES.map((s) => [s.name, s] as const))(
+    '%s: sound, with at most two basic controls',
+    (name, s) => {
+      // Messages name the stage by its declaration's name: it must be the stage's.
+      expect(s.params.stage).toBe(name);
+      expect(checkDeclaration(s.params)).toEqual([]);
+    },
+  );
   it("LaMa's region, batch and multi-scale settings apply only when Sizing is not Auto", () => {
     const lama = decls('lama');
     for (const name of ['mergeDistance', 'batchSize', 'contextMargin', 'coarseScale', 'crossover']) {
