@@ -4,6 +4,7 @@
  */
 import type { LruCache } from '../common/lruCache';
 import type { ParamSchema, ParamsOf, Rect } from '../common/params';
+import type { StageInfo } from '../common/stageInfo';
 import type { Mask, RgbImage } from '../image/types';
 import type { SessionPool } from '../ort/types';
 import type { ModelResolver, ResolvedModel } from '../../native-models/resolver';
@@ -53,8 +54,11 @@ export interface StageOutput {
   image: RgbImage;
   /** Set when the stage changed the effective hole (e.g. lama's signed mask grow); later stages use it. */
   mask?: Mask;
-  /** Facts for the summary and the UI (e.g. which model or fallback ran). JSON-serialisable. */
-  info?: Record<string, unknown>;
+  /**
+   * Facts for the summary and the UI (e.g. which model or fallback ran): data, declared per stage in
+   * app/common/stageInfo.ts (words in app/contract/stageInfoText.ts). JSON-serialisable.
+   */
+  info?: StageInfo;
   /** Data for later stages (see StageArtifacts). */
   artifacts?: StageArtifacts;
 }

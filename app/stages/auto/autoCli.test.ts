@@ -64,11 +64,10 @@ describe('inpaint-studio run --stages auto', () => {
     const summary = summaryOf(r.out);
     expect(summary).toMatchObject({ type: 'summary', ok: true, stages: [{ stage: 'auto' }] });
     const info = summary.stages[0].info;
-    expect(info.summary).toMatch(/^1 hole: colour/);
-    expect(info.holes[0]).toMatchObject({
-      applied: expect.stringMatching(/color/),
-      reason: expect.any(String),
-    });
+    expect(info.holes[0]).toMatchObject({ applied: expect.stringMatching(/color/), verdict: 'improved' });
+    // The CLI says it in the editor's words (app/contract/stageInfoText.ts).
+    expect(summary.stages[0].text.summary).toMatch(/^1 hole: colour/);
+    expect(summary.stages[0].text.holes[0].text).toMatch(/^colour differs from the surroundings \(ΔE/);
     const src = (await loadImage(imagePath)).image;
     const written = (await loadImage(out)).image;
     expect(diffOutside(written, src, mask)).toBe(0);

@@ -27,6 +27,13 @@ import {
   type StageInput,
   type StageOutput,
 } from '../../pipeline/types';
+import {
+  AUTO_CANDIDATES,
+  type AutoCandidate,
+  type AutoHole,
+  type AutoInfo,
+  type AutoVerdict,
+} from '../../common/stageInfo';
 import { AUTO_PARAMS, type AutoParams } from './params';
 import { prepareRing, scoreHole, type HoleScores } from './score';
 
@@ -47,8 +54,8 @@ export interface AutoCorrections {
   detail?: CorrectionRunner;
 }
 
-export const CANDIDATES = ['none', 'color', 'detail', 'color+detail'] as const;
-export type Candidate = (typeof CANDIDATES)[number];
+export const CANDIDATES = AUTO_CANDIDATES;
+export type Candidate = AutoCandidate;
 
 /**
  * The crop around a hole: its box grown by this many ring widths (the score looks at one; the detail
@@ -59,70 +66,30 @@ export const CONTEXT_RINGS = 2;
 /** Holes smaller than this (pixels) are left as they are: too small for the score to judge. */
 export const MIN_HOLE_PIXELS = 16;
 
-/** What auto-correct did with one hole, for the stage info (and the editor's label on the image). */
-export interface AutoHoleReport {
-  /** The hole's bounding box (image coordinates). */
-  box: Rect;
-  pixels: number;
-  applied: Candidate;
-  /** Why, in plain words. */
-  reason: string;
-  /** The surroundings' kind (app/image/stationarity.ts): detail is tried on 'texture' holes only. */
-  kind?: HoleKind;
-  /** The score of each candidate tried (lower fits the surroundings better). */
-  scores: Partial<Record<Candidate, HoleScores>>;
-  /** Candidates whose correction failed on this hole, with the error's message (they were not kept). */
-  failed?: Partial<Record<Candidate, string>>;
-}
+/**
+ * What auto-correct did with one hole, for the stage info (and the editor's label on the image); the
+ * words are app/contract/stageInfoText.ts autoHoleText.
+ */
+export type AutoHoleReport = AutoHole;
 
 const STEPS: Record<Candidate, number> = { none: 0, color: 1, detail: 1, 'color+detail': 2 };
 
-const r1 = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
-const r2 = (v: number) => (Math.round(v * 100) / 100).toFixed(2);
-
-/** The plain-words reason for keeping `chosen` over none. */
-function explain(chosen: Candidate, scores: Partial<Record<Candidate, HoleScores>>): string {
+/** Why `chosen` was kept (see AutoVerdict), and the best candidate tried when none was kept. */
+function verdictOf(
+  chosen: Candidate,
+  scores: Partial<Record<Candidate, HoleScores>>,
+): { verdict: AutoVerdict; best?: Candidate } {
+  if (chosen !== 'none') return { verdict: 'improved' };
   const none = scores.none!;
-  const after = scores[chosen]!;
-  if (chosen === 'none') {
-    const tried = CANDIDATES.filter((c) => c !== 'none' && scores[c]);
-    if (tried.length === 0) return `left as it is: no correction is enabled (score ${r2(none.total)})`;
-    const best = tried.reduce((a, b) => (scores[b]!.total < scores[a]!.total ? b : a));
-    const verdict =
-      scores[best]!.total < none.total
-        ? 'no correction improved it by the required margin'
-        : 'it already fits its surroundings: no correction made it fit better';
-    return `left as it is: ${verdict} (score ${r2(none.total)}; best try, ${label(best)}, ${r2(scores[best]!.total)})`;
-  }
-  const parts: string[] = [];
-  if (chosen.includes('color'))
-    parts.push(`colour differs from the surroundings (ΔE ${r1(none.colorShift)} → ${r1(after.colorShift)})`);
-  if (chosen.includes('detail')) {
-    const what = none.detailRatio < 1 ? 'less' : 'more';
-    parts.push(
-      `the fill has ${what} detail than its surroundings (${r2(none.detailRatio)}× → ${r2(after.detailRatio)}× the ring's)`,
-    );
-  }
-  return `${parts.join('; ')}; score ${r2(none.total)} → ${r2(after.total)}`;
+  const tried = CANDIDATES.filter((c) => c !== 'none' && scores[c]);
+  if (tried.length === 0) return { verdict: 'none-enabled' };
+  const best = tried.reduce((a, b) => (scores[b]!.total < scores[a]!.total ? b : a));
+  return { verdict: scores[best]!.total < none.total ? 'below-margin' : 'already-fits', best };
 }
 
+/** The candidate's name in the progress and log lines. */
 function label(c: Candidate): string {
   return c === 'color' ? 'colour' : c === 'color+detail' ? 'colour and detail' : c;
-}
-
-/** "2 holes: colour on 1, detail on 1": one line for the editor. */
-export function summarize(holes: readonly AutoHoleReport[]): string {
-  const n = holes.length;
-  if (n === 0) return 'No hole to correct';
-  const count = (c: Candidate) => holes.filter((h) => h.applied === c).length;
-  const parts = (['color', 'detail', 'color+detail'] as const)
-    .filter((c) => count(c) > 0)
-    .map((c) => `${label(c)} on ${count(c)}`);
-  const none = count('none');
-  const head = `${n} ${n === 1 ? 'hole' : 'holes'}`;
-  if (parts.length === 0) return `${head}: no correction needed`;
-  if (none > 0) parts.push(`left as ${none === 1 ? 'it was' : 'they were'} on ${none}`);
-  return `${head}: ${parts.join(', ')}`;
 }
 
 /** The candidates to try with these parameters and corrections, 'none' first. */
@@ -191,7 +158,7 @@ function createRun(corrections: AutoCorrections) {
           box: comp.box,
           pixels: comp.pixels,
           applied: 'none',
-          reason: `left as it is: too small to judge (${comp.pixels} pixels)`,
+          verdict: 'too-small',
           scores: {},
         });
         continue;
@@ -270,9 +237,8 @@ function createRun(corrections: AutoCorrections) {
         box: comp.box,
         pixels: comp.pixels,
         applied,
-        reason:
-          explain(applied, scores) +
-          (skipped.length ? '; no detail tried: the surroundings are an object, not an even texture' : ''),
+        ...verdictOf(applied, scores),
+        ...(skipped.length ? { detailSkipped: true } : {}),
         kind,
         scores,
         ...(Object.keys(failed).length ? { failed } : {}),
@@ -280,18 +246,14 @@ function createRun(corrections: AutoCorrections) {
     }
     throwIfAborted(ctx.signal);
     ctx.progress({ step: total, total, message: 'Auto-correct done' });
-    const summary = summarize(holes);
-    return {
-      image: out,
-      info: {
-        summary,
-        candidates: tried,
-        holes,
-        ms: Math.round(performance.now() - t0),
-        // Time spent per candidate (running and scoring it), over all holes.
-        candidateMs: Object.fromEntries(tried.map((c) => [c, Math.round(ms[c])])),
-      },
+    const info: AutoInfo = {
+      candidates: tried,
+      holes,
+      ms: Math.round(performance.now() - t0),
+      // Time spent per candidate (running and scoring it), over all holes.
+      candidateMs: Object.fromEntries(tried.map((c) => [c, Math.round(ms[c])])),
     };
+    return { image: out, info };
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
+import type { BlockmatchInfo } from '../../common/stageInfo';
 import {
   blurredFill,
   detailLevel,
@@ -50,12 +51,7 @@ describe('blockmatch detail mode (the default)', () => {
       expect(detailLevel(r.image, truth, mask)).toBeGreaterThan(0.35);
       expect(detailLevel(r.image, truth, mask)).toBeLessThan(1.5);
       expect(outsideUnchanged(fill, r.image, mask)).toBe(true);
-      const holes = r.stages[0].info!.holes as {
-        box: unknown;
-        kind: string;
-        applied: boolean;
-        reason: string;
-      }[];
+      const holes = (r.stages[0].info as BlockmatchInfo).holes!;
       expect(holes).toHaveLength(1);
       expect(holes[0]).toMatchObject({
         box: { x: 192, y: 192, width: 128, height: 128 },
@@ -84,7 +80,7 @@ describe('blockmatch detail mode (the default)', () => {
     const fill = blurredFill(truth, mask);
     const detail = await run(fill, mask);
     const paste = await run(fill, mask, { mode: 'paste', blend: 'none' });
-    expect(paste.stages[0].info!.mode).toBe('paste');
+    expect((paste.stages[0].info as BlockmatchInfo).mode).toBe('paste');
     expect(outsideUnchanged(fill, paste.image, mask)).toBe(true);
     // Hard-pasted blocks are copies of known pixels: their detail is the texture's own.
     expect(detailLevel(paste.image, truth, mask)).toBeGreaterThan(0.7);

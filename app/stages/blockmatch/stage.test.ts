@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
 import { checkDeclaration, resolveParams } from '../../common/params';
+import type { BlockmatchInfo } from '../../common/stageInfo';
 import { psnr } from '../../image/metrics';
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
@@ -106,7 +107,7 @@ describe('blockmatch stage', () => {
       expect(validity.rectAllowed(rect.x, rect.y, rect.width, rect.height)).toBe(true);
     const stageArtifacts = r.artifacts.blockmatch as { blockSize: number; matches: unknown[] };
     expect(stageArtifacts.blockSize).toBe(32);
-    expect(stageArtifacts.matches.length).toBe(r.stages[0].info!.maskBlocks);
+    expect(stageArtifacts.matches.length).toBe((r.stages[0].info as BlockmatchInfo).maskBlocks);
     expect(JSON.parse(JSON.stringify(r.artifacts))).toEqual(r.artifacts);
     expect(events.some((e) => e.type === 'progress')).toBe(true);
     // The editor's correspondence map is the same data.

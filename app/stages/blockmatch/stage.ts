@@ -14,6 +14,7 @@
 import { throwIfAborted } from '../../common/errors';
 import { distanceTransform } from '../../common/maskMorphology';
 import type { Rect } from '../../common/params';
+import type { BlockmatchInfo } from '../../common/stageInfo';
 import { cropMask, expandRect, maskBoundingBox } from '../../image/crop';
 import { transferDetail } from '../../image/detailTransfer';
 import { colourOverlap, ringWidthFor } from '../../image/holeRing';
@@ -105,7 +106,7 @@ export function surroundingsFit(image: RgbImage, mask: Mask): (r: Rect) => boole
 }
 
 /** Summary facts of a match for the stage's info. */
-function summary(r: MatchResult): Record<string, unknown> {
+function summary(r: MatchResult): Omit<BlockmatchInfo, 'mode' | 'blend' | 'sources'> {
   const found = r.matches.filter((m) => m.source);
   const mean = (f: (m: (typeof found)[number]) => number) =>
     found.length ? Number((found.reduce((s, m) => s + f(m), 0) / found.length).toFixed(4)) : null;
@@ -142,7 +143,7 @@ async function run(input: StageInput, params: BlockmatchParams, ctx: StageContex
   const mode = params.mode;
   const blend = params.blend;
   const seam = params.seamWidth;
-  const info: Record<string, unknown> = {
+  const info: BlockmatchInfo = {
     ...summary(result),
     mode,
     ...(mode === 'paste' ? { blend } : {}),
@@ -170,18 +171,19 @@ async function run(input: StageInput, params: BlockmatchParams, ctx: StageContex
     info.holes = t.holes.map((h, i) => ({
       box: h.box,
       kind: kinds[i].kind,
+      basis: kinds[i].basis,
+      measures: {
+        colourSpread: kinds[i].colourSpread,
+        energySpread: kinds[i].energySpread,
+        edgeRatio: kinds[i].edgeRatio,
+        edgeShare: kinds[i].edgeShare,
+      },
       applied: h.applied,
-      reason: !take(i)
-        ? `left as filled: the surroundings are an object or edge, where borrowed detail could draw wrong content (${kinds[i].reason})`
-        : h.applied
-          ? `detail added up to the ring's level (${kinds[i].kind}: ${kinds[i].reason})`
-          : h.reason,
+      reason: take(i) ? h.reason : 'object-hole',
       ringLevel: h.ringLevel,
       fillLevel: h.fillLevel,
       resultLevel: h.resultLevel,
     }));
-    const left = t.holes.filter((_, i) => !take(i)).length;
-    info.summary = `blockmatch: detail added to ${t.holes.filter((h) => h.applied).length} of ${t.holes.length} ${t.holes.length === 1 ? 'hole' : 'holes'}${left ? `; ${left} over an object or edge left as filled` : ''}`;
     info.detailMs = Math.round(performance.now() - t0);
   } else if (blend === 'none') {
     ctx.progress({ step: 80, total: 100, message: 'Pasting the matched blocks' });

@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
+import type { BlockmatchInfo } from '../../common/stageInfo';
 import { blurredFill, detailLevel, fixture } from '../../testing/fillMetrics';
 import type { Mask, RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
@@ -29,12 +30,7 @@ const run = (image: RgbImage, mask: Mask, params: Record<string, unknown> = {}) 
     },
   );
 
-interface HoleInfo {
-  kind: string;
-  applied: boolean;
-  reason: string;
-}
-const holesOf = (r: Awaited<ReturnType<typeof run>>) => r.info!.holes as HoleInfo[];
+const holesOf = (r: Awaited<ReturnType<typeof run>>) => (r.info as BlockmatchInfo).holes!;
 
 /** Hole pixels whose value differs between a and b. */
 function changedInHole(a: RgbImage, b: RgbImage, mask: Mask): number {
@@ -59,8 +55,9 @@ describe('blockmatch detail mode: texture holes only', () => {
     expect(changedInHole(r.image, fill, mask)).toBe(0);
     expect(r.image.data).toEqual(fill.data);
     const [hole] = holesOf(r);
-    expect(hole).toMatchObject({ kind: 'object', applied: false });
-    expect(hole.reason).toMatch(/object or edge/);
+    // Data, not prose: the code says why; the words are app/contract/stageInfoText.ts's.
+    expect(hole).toMatchObject({ kind: 'object', applied: false, reason: 'object-hole' });
+    expect(hole.basis).not.toBe('alike');
     // The search still hands its choices on.
     expect(r.artifacts?.blockmatch).toBeDefined();
   }, 60000);
@@ -71,7 +68,8 @@ describe('blockmatch detail mode: texture holes only', () => {
     const fill = blurredFill(truth, mask);
     const r = await run(fill, mask);
     const [hole] = holesOf(r);
-    expect(hole).toMatchObject({ kind: 'texture', applied: true });
+    expect(hole).toMatchObject({ kind: 'texture', basis: 'alike', applied: true, reason: 'added' });
+    expect(hole.resultLevel).toBeGreaterThan(hole.fillLevel);
     expect(detailLevel(r.image, truth, mask)).toBeGreaterThan(3 * detailLevel(fill, truth, mask));
   }, 60000);
 
@@ -80,7 +78,7 @@ describe('blockmatch detail mode: texture holes only', () => {
     const fill = blurredFill(truth, mask);
     const r = await run(fill, mask, { holes: 'all' });
     const [hole] = holesOf(r);
-    expect(hole).toMatchObject({ kind: 'object', applied: true });
+    expect(hole).toMatchObject({ kind: 'object', applied: true, reason: 'added' });
     expect(changedInHole(r.image, fill, mask)).toBeGreaterThan(0);
   }, 60000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ColorInfo } from '../../common/stageInfo';
 import { resolveParams } from '../../common/params';
 import { loadImage } from '../../image/load';
 import { blandFill, blob, blurFill, lowPassError } from '../../testing/flawedFills';
@@ -33,10 +34,11 @@ describe('colour stage: no harm where the colours already match', () => {
     expect(
       Math.abs(lowPassError(out.image, truth, mask) - lowPassError(fill, truth, mask)),
     ).toBeLessThanOrEqual(0.3);
-    const holes = (out.info as { holes: { applied: boolean; reason: string; shift: number }[] }).holes;
+    const holes = (out.info as ColorInfo).holes;
     expect(holes).toHaveLength(1);
-    expect(holes[0].applied).toBe(false);
-    expect(holes[0].reason).toMatch(/already match/);
+    // Data, not prose: the code, and the edge's shift within the limit the words quote.
+    expect(holes[0]).toMatchObject({ applied: false, reason: 'already-matches' });
+    expect(holes[0].shift).toBeLessThanOrEqual(holes[0].limit!);
   }, 60000);
 
   it('still corrects a bland colour defect in the same hole (S falls by more than half)', async () => {
@@ -47,9 +49,10 @@ describe('colour stage: no harm where the colours already match', () => {
     const after = lowPassError(out.image, truth, mask);
     expect(after).toBeLessThan(0.5 * before);
     expect(changedOutside(out.image, fill, mask)).toBe(0);
-    const holes = (out.info as { holes: { applied: boolean; shift: number; natural: number }[] }).holes;
-    expect(holes[0].applied).toBe(true);
-    expect(holes[0].shift).toBeGreaterThan(holes[0].natural);
+    const holes = (out.info as ColorInfo).holes;
+    expect(holes[0]).toMatchObject({ applied: true, reason: 'shift-corrected' });
+    expect(holes[0].shift).toBeGreaterThan(holes[0].natural!);
+    expect(holes[0].shift).toBeGreaterThan(holes[0].limit!);
   }, 60000);
 
   it('corrects a matching hole anyway with matchFactor 0', async () => {

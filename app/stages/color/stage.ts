@@ -10,6 +10,7 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import type { Rect } from '../../common/params';
+import type { ColorHole, ColorInfo } from '../../common/stageInfo';
 import { colourOverlap, holeEdgeShift, ringGeometry, ringWidthFor } from '../../image/holeRing';
 import { maskBoundingBox } from '../../image/crop';
 import { cloneImage, maskArea, type RgbImage } from '../../image/types';
@@ -91,15 +92,7 @@ export function handedReference(
 }
 
 /** What the stage did with one hole (or group of small holes), for the info. */
-interface HoleReport {
-  box: Rect;
-  pixels: number;
-  applied: boolean;
-  /** Colour shift across the hole's edge and across the ring's inner/outer contour (ΔE, CIELab). */
-  shift?: number;
-  natural?: number;
-  reason: string;
-}
+type HoleReport = ColorHole;
 
 /** Whether the hole's colours already continue its surroundings (see MATCH_FLOOR), with the numbers. */
 function alreadyMatches(
@@ -233,14 +226,20 @@ async function run(input: StageInput, params: ColorParams, ctx: StageContext): P
     const box = maskBoundingBox(groups[g])!;
     // A user's rectangle is an explicit request: the stage corrects whatever the edge shows.
     const check = rect ? null : alreadyMatches(input.image, groups[g], input.mask, matchFactor);
-    const numbers = check ? { shift: round2(check.shift), natural: round2(check.natural) } : {};
+    const numbers = check
+      ? {
+          shift: round2(check.shift),
+          natural: round2(check.natural),
+          limit: round2(Math.max(MATCH_FLOOR, matchFactor * check.natural)),
+        }
+      : {};
     if (check?.matches) {
       holes.push({
         box,
         pixels: maskArea(groups[g]),
         applied: false,
         ...numbers,
-        reason: `colours already match the surroundings (edge colour shift ΔE ${numbers.shift} ≤ ${round2(Math.max(MATCH_FLOOR, matchFactor * check.natural))})`,
+        reason: 'already-matches',
       });
       const step = method === 'reinhard' ? g + 1 : (g + 1) * iterations;
       ctx.progress({ step, total, message: `${label}: hole ${g + 1} of ${groups.length} already matches` });
@@ -252,9 +251,7 @@ async function run(input: StageInput, params: ColorParams, ctx: StageContext): P
       pixels: maskArea(groups[g]),
       applied: true,
       ...numbers,
-      reason: check
-        ? `colour shift of ΔE ${numbers.shift} across the edge (surroundings ${numbers.natural}) corrected`
-        : 'corrected towards the reference rectangle',
+      reason: check ? 'shift-corrected' : 'reference-rect',
     });
     // The first group's ring is `whole` already (chosen around groups[0]).
     const ref =
@@ -343,7 +340,7 @@ async function run(input: StageInput, params: ColorParams, ctx: StageContext): P
         post: Math.round(extra.postMs),
         write: Math.round(extra.writeMs),
       },
-    },
+    } satisfies ColorInfo,
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import { StudioError, throwIfAborted } from '../../common/errors';
 import type { Rect } from '../../common/params';
+import type { EmbeddedReason, LamaInfo } from '../../common/stageInfo';
 import { growMask } from '../../image/morphology';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { ModelSession } from '../../ort/types';
@@ -75,7 +76,20 @@ function timed(session: ModelSession, clock: { ms: number; calls: number }): Mod
 
 interface Engine {
   filler: Filler;
-  info: Record<string, unknown>;
+  info: Pick<
+    LamaInfo,
+    | 'engine'
+    | 'method'
+    | 'engineReason'
+    | 'model'
+    | 'convention'
+    | 'provider'
+    | 'modelBatch'
+    | 'selfCheck'
+    | 'selfCheckRuns'
+    | 'reading'
+    | 'orderUndecided'
+  >;
   clock?: { ms: number; calls: number };
   /**
    * Whether the engine fills several crops in one call, and why (or why not); `verify` checks a
@@ -94,13 +108,19 @@ interface Engine {
  * Which provider ran the model: the session's provider after the fill, and, when a failed run moved
  * it from the one it loaded on, a note saying so with the failure.
  */
-function providerInfo(session: ModelSession, loadedOn: unknown): Record<string, unknown> {
+function providerInfo(
+  session: ModelSession,
+  loadedOn: unknown,
+): Pick<LamaInfo, 'provider' | 'providerMoved'> {
   const ran = session.provider;
   if (ran === loadedOn) return { provider: ran };
   const failed = [...session.attempts].reverse().find((a) => a.provider === loadedOn && !a.ok);
   return {
     provider: ran,
-    providerNote: `the model loaded on ${String(loadedOn)} but a run failed there${failed?.reason ? ` (${failed.reason.replace(/^failed: /, '')})` : ''}; it ran on ${ran}`,
+    providerMoved: {
+      from: String(loadedOn),
+      ...(failed?.reason ? { error: failed.reason.replace(/^failed: /, '') } : {}),
+    },
   };
 }
 
@@ -172,11 +192,10 @@ async function modelEngine(model: ResolvedModel, params: LamaParams, ctx: StageC
 
 function embeddedEngine(params: LamaParams, ctx: StageContext): Engine {
   const method = params.fallback;
-  const engineReason =
-    params.engine === 'embedded'
-      ? 'lama.engine=embedded'
-      : 'no LaMa model is installed (inpaint-studio models download lama-fp32)';
-  ctx.log(`Using the embedded ${method} fill: ${engineReason}`);
+  const engineReason: EmbeddedReason = params.engine === 'embedded' ? 'asked' : 'no-model';
+  ctx.log(
+    `Using the embedded ${method} fill: ${engineReason === 'asked' ? 'lama.engine=embedded' : 'no LaMa model is installed (inpaint-studio models download lama-fp32)'}`,
+  );
   const filler: Filler = {
     label: `embedded ${method} fill`,
     fixedSize: null,
@@ -261,7 +280,7 @@ async function fillWhole(
   params: LamaParams,
   ctx: StageContext,
   inPlace: boolean,
-): Promise<{ image: RgbImage; info: Record<string, unknown> }> {
+): Promise<{ image: RgbImage; info: Pick<LamaInfo, 'modelInput' | 'scale'> }> {
   const whole: Rect = { x: 0, y: 0, width: image.width, height: image.height };
   const scale = strategy === 'original' ? 1 : fitScale(image.width, image.height, filler);
   const size = workingSize(whole, scale);
@@ -282,7 +301,7 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
   const hole = grow === 0 ? input.mask : growMask(input.mask, grow);
   const outMask = grow === 0 ? undefined : hole;
   if (maskArea(hole) === 0) {
-    return { image: input.image, mask: outMask, info: { skipped: 'the hole is empty after lama.maskGrow' } };
+    return { image: input.image, mask: outMask, info: { skipped: 'empty-after-grow' } };
   }
   // The sampling area: the known pixels it leaves out are filled with the hole, never composited.
   const area = fillArea(hole, input.sampling);
@@ -302,7 +321,7 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
   ctx.progress({ step: 0, total: 1, message: said });
 
   let image: RgbImage;
-  let details: Record<string, unknown>;
+  let details: Partial<LamaInfo>;
   // Nothing reads the input after this stage: composite into it rather than into a full-size copy.
   const into = input.writable ? input.image.data : undefined;
   const embedded = engine.info.engine === 'embedded';
@@ -382,7 +401,7 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
     };
   }
   throwIfAborted(ctx.signal);
-  const info: Record<string, unknown> = {
+  const info: LamaInfo = {
     ...engine.info,
     sizing: choice.strategy,
     strategy: choice.strategy,

@@ -4,6 +4,7 @@
  * without moving the fill's picture (S, the low-pass colour error against the truth, stays), says per
  * hole what it did, reports progress that moves, and keeps the detail block matching added.
  */
+import type { TextureInfo } from '../../common/stageInfo';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
 import { resolveParams } from '../../common/params';
@@ -32,16 +33,7 @@ import { testContext } from '../../testing/sessionContext';
 const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => pool.releaseAll());
 
-interface HoleInfo {
-  kind: string;
-  decision: string;
-  reason: string;
-  box: { x: number; y: number; width: number; height: number };
-}
-interface Info {
-  holes: HoleInfo[];
-  summary: string;
-}
+type Info = TextureInfo;
 
 async function texture(
   image: RgbImage,
@@ -55,7 +47,7 @@ async function texture(
     resolveParams(TEXTURE_PARAMS, params),
     testContext(pool, signal, updates),
   );
-  return { image: out.image, info: out.info as unknown as Info };
+  return { image: out.image, info: out.info as Info };
 }
 
 /** A grass crop (320 px) with a 128 px square hole in the middle, and its blurred (σ 3) fill. */
@@ -106,9 +98,12 @@ describe('texture stage with its defaults does no harm (issue 13)', () => {
     expect(r.image.data).toEqual(fill.data);
     expect(lowPassError(r.image, truth, mask)).toBeLessThan(lowPassError(fill, truth, mask) + 1);
     expect(r.info.holes).toHaveLength(1);
-    expect(r.info.holes[0]).toMatchObject({ kind: 'object', decision: 'left as filled' });
-    expect(r.info.holes[0].reason).toMatch(/colour|detail|edge/);
-    expect(r.info.summary).toMatch(/0 of 1 hole/);
+    // Data, not prose: the decision and why as codes, the measures as numbers.
+    expect(r.info.holes[0]).toMatchObject({ kind: 'object', decision: 'left', reason: 'object-hole' });
+    expect(['colour-spread', 'detail-spread', 'isolated-edges', 'few-windows']).toContain(
+      r.info.holes[0].basis,
+    );
+    expect(typeof r.info.holes[0].measures.colourSpread).toBe('number');
   });
 
   it('adds detail to a blurred texture hole without moving its picture', async () => {
@@ -123,14 +118,20 @@ describe('texture stage with its defaults does no harm (issue 13)', () => {
     expect(Math.abs(Math.log(d1))).toBeLessThan(0.5 * Math.abs(Math.log(d0)));
     expect(d1).toBeLessThan(1.5);
     expect(outsideUnchanged(fill, r.image, mask)).toBe(true);
-    expect(r.info.holes[0]).toMatchObject({ kind: 'texture', decision: 'corrected' });
-    expect(r.info.summary).toMatch(/1 of 1 hole/);
+    expect(r.info.holes[0]).toMatchObject({
+      kind: 'texture',
+      basis: 'alike',
+      decision: 'corrected',
+      reason: 'texture-surroundings',
+    });
+    expect(r.info.holes[0].detail).toMatchObject({ applied: true, reason: 'added' });
+    expect(r.info.picture).toBe('kept-with-detail');
   });
 
   it('keeps the picture also when asked to correct every hole, and with the colour histogram', async () => {
     const { truth, mask, fill } = await chelseaCase();
     const all = await texture(fill, mask, { holes: 'all', iterations: 10, colorHistogram: true });
-    expect(all.info.holes[0]).toMatchObject({ kind: 'object', decision: 'corrected' });
+    expect(all.info.holes[0]).toMatchObject({ kind: 'object', decision: 'corrected', reason: 'every-hole' });
     expect(all.image.data).not.toEqual(fill.data);
     expect(lowPassError(all.image, truth, mask)).toBeLessThan(lowPassError(fill, truth, mask) + 0.5);
     expect(outsideUnchanged(fill, all.image, mask)).toBe(true);
@@ -156,7 +157,7 @@ describe('texture stage with its defaults does no harm (issue 13)', () => {
     const r = await texture(fill, mask, { iterations: 10 });
     // Holes in raster order of their first pixel: the eye's top lies above the square's.
     expect(r.info.holes.map((h) => [h.kind, h.decision])).toEqual([
-      ['object', 'left as filled'],
+      ['object', 'left'],
       ['texture', 'corrected'],
     ]);
     const n = W * H;
@@ -171,7 +172,7 @@ describe('texture stage with its defaults does no harm (issue 13)', () => {
     expect(changedEye).toBe(0);
     expect(changedSquare).toBeGreaterThan(0.5 * 3 * 64 * 64);
     expect(outsideUnchanged(fill, r.image, mask)).toBe(true);
-    expect(r.info.summary).toMatch(/1 of 2 holes/);
+    expect(r.info.holes.map((h) => h.reason)).toEqual(['object-hole', 'texture-surroundings']);
   });
 
   it('draws no line along the hole’s edge: the optimisation’s change fades in from it', async () => {
@@ -259,7 +260,8 @@ describe('texture stage progress and cancel', () => {
     const { truth, mask } = await grassCase();
     const updates: ProgressUpdate[] = [];
     const r = await texture(truth, mask, {}, updates);
-    expect((r.info as unknown as { optimisation: string }).optimisation).toMatch(/^skipped/);
+    const skipped = r.info.optimisationSkipped!;
+    expect(skipped.startGradient).toBeGreaterThanOrEqual(skipped.target);
     expect(updates.some((u) => /synthesis network/.test(u.message ?? ''))).toBe(false);
     expect(updates.at(-1)!.step).toBe(updates.at(-1)!.total);
     expect(meanChange(r.image, truth, mask)).toBeLessThan(0.01);

@@ -15,13 +15,13 @@
  */
 import { throwIfAborted } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
-import { classifyHoles, holeComponents, type HoleKind } from '../../image/stationarity';
+import { classifyHoles, holeComponents } from '../../image/stationarity';
 import { resizeImage } from '../../image/resize';
 import { compositeInHole } from '../../image/fill/composite';
 import { cloneImage, createMask, type RgbImage } from '../../image/types';
 import { Random } from '../../graph/random';
 import { defineStage, type StageContext, type StageInput, type StageOutput } from '../../pipeline/types';
-import type { Rect } from '../../common/params';
+import type { TextureHole, TextureInfo } from '../../common/stageInfo';
 import { cropImage, cropMask, maskBoundingBox } from '../../image/crop';
 import { meanGradientWhere } from '../../image/metrics';
 import {
@@ -144,20 +144,8 @@ function compositeOver(input: StageInput, work: WorkPlan, copy: RgbImage, start:
   return composite(input, { ...work, scale: 1 }, full);
 }
 
-/** One hole's decision, as the stage info reports it. */
-interface HoleDecision {
-  box: Rect;
-  pixels: number;
-  /** The surroundings: an even texture, or an object or edge (app/image/stationarity.ts). */
-  kind: HoleKind;
-  decision: 'corrected' | 'left as filled';
-  /** Why, in words. */
-  reason: string;
-  /** The classification's measures. */
-  measures: { colourSpread: number; energySpread: number; edgeRatio: number; edgeShare: number };
-  /** What borrowing detail did (when it ran on this hole). */
-  detail?: { applied: boolean; reason: string; ringLevel: number; fillLevel: number; resultLevel: number };
-}
+/** One hole's decision, as the stage info reports it (words: app/contract/stageInfoText.ts). */
+type HoleDecision = TextureHole;
 
 /** Progress that moves: a fixed total, and each report lets the event loop (and a cancel) through. */
 function stepper(ctx: StageContext, total: number) {
@@ -180,20 +168,9 @@ function stepper(ctx: StageContext, total: number) {
   };
 }
 
-/** The one-line summary of the per-hole decisions. */
-function summarise(holes: HoleDecision[]): string {
-  const done = holes.filter((h) => h.decision === 'corrected').length;
-  const left = holes.filter((h) => h.decision !== 'corrected');
-  const noun = holes.length === 1 ? 'hole' : 'holes';
-  const why = left.length
-    ? `; left as filled: ${left.map((h) => `${h.box.x},${h.box.y} (${h.kind}: ${h.reason})`).join('; ')}`
-    : '';
-  return `texture: ${done} of ${holes.length} ${noun} corrected${why}`;
-}
-
 async function run(input: StageInput, params: TextureParams, ctx: StageContext): Promise<StageOutput> {
   const { components, labels } = holeComponents(input.mask);
-  if (!components.length) return { image: cloneImage(input.image), info: { skipped: 'no hole' } };
+  if (!components.length) return { image: cloneImage(input.image), info: { skipped: 'no-hole' } };
   const iterations = params.iterations;
   const levels = params.levels;
   const init = params.init;
@@ -219,13 +196,9 @@ async function run(input: StageInput, params: TextureParams, ctx: StageContext):
       box: h.box,
       pixels: h.pixels,
       kind: h.kind,
-      decision: take ? 'corrected' : 'left as filled',
-      reason:
-        h.kind === 'texture'
-          ? `surroundings are an even texture: ${h.reason}`
-          : take
-            ? `corrected as asked (Correct: every hole), though the surroundings are an object or edge: ${h.reason}`
-            : `surroundings are an object or edge, which texture would redraw: ${h.reason}`,
+      basis: h.basis,
+      decision: take ? 'corrected' : 'left',
+      reason: h.kind === 'texture' ? 'texture-surroundings' : take ? 'every-hole' : 'object-hole',
       measures: {
         colourSpread: h.colourSpread,
         energySpread: h.energySpread,
@@ -237,7 +210,7 @@ async function run(input: StageInput, params: TextureParams, ctx: StageContext):
   const selected = holes.map((h) => h.decision === 'corrected');
   if (!selected.some(Boolean)) {
     steps.report(steps.total, 'texture: no texture hole to correct');
-    return { image: cloneImage(input.image), info: { holes, summary: summarise(holes) } };
+    return { image: cloneImage(input.image), info: { holes } satisfies TextureInfo };
   }
   const mask = createMask(input.mask.width, input.mask.height);
   for (let i = 0; i < labels.length; i++) if (labels[i] && selected[labels[i] - 1]) mask.data[i] = 1;
@@ -284,12 +257,8 @@ async function run(input: StageInput, params: TextureParams, ctx: StageContext):
     info: {
       ...corrected.info,
       holes,
-      summary: summarise(holes),
-      picture: keepPicture
-        ? `kept: the hole's σ ${KEPT_SIGMA} px low-pass is the start's (the fill${borrow ? ' with borrowed detail' : ''}), only finer detail changed`
-        : copy
-          ? 'replaced (Copy structure on)'
-          : `synthesised from ${init}`,
+      picture: keepPicture ? (borrow ? 'kept-with-detail' : 'kept') : copy ? 'replaced' : 'synthesised',
+      ...(keepPicture ? { keptSigma: KEPT_SIGMA } : {}),
     },
   };
 }
@@ -303,7 +272,7 @@ async function correct(
   steps: ReturnType<typeof stepper>,
   base: number,
   copy: boolean,
-): Promise<{ image: RgbImage; info: Record<string, unknown>; done: string }> {
+): Promise<{ image: RgbImage; info: Omit<TextureInfo, 'holes'>; done: string }> {
   const maxSide = params.maxSide;
   const margin = params.margin || autoMargin(input, net.receptiveField, maxSide);
   const work = planWork(input.image, input.mask, margin, maxSide)!;
@@ -379,16 +348,14 @@ async function correct(
   );
   // The spectrum term's target per level: from those windows, else estimated from smaller hole-free
   // windows of the exemplar (spectrumEstimate.ts), else none.
-  let spectrumFrom = 'off';
+  let spectrumFrom: TextureInfo['spectrum'] = { from: 'off' };
   const spectrumSource = async (w: number, h: number): Promise<Float32Array | null> => {
     if (windows.length) {
-      spectrumFrom = `on: target from ${windows.length} hole-free windows of the crop's size`;
+      spectrumFrom = { from: 'windows', count: windows.length };
       return spectrumTarget(windows, w, h, sessions);
     }
     const est = await estimatedSpectrumTarget(ex, w / work.image.width, w, h, sessions);
-    spectrumFrom = est
-      ? `on: target estimated from ${est.count} hole-free ${est.side} px windows of the exemplar`
-      : 'off: no hole-free window of the exemplar';
+    spectrumFrom = est ? { from: 'estimate', count: est.count, side: est.side } : { from: 'off', count: 0 };
     return est?.target ?? null;
   };
   // Real patches of one texture differ in detail by ±10–20 %: a fill within 15 % of the exemplar
@@ -456,22 +423,20 @@ async function correct(
       network: net.name,
       crop: work.crop,
       workingSize: `${work.image.width}x${work.image.height}`,
-      ...(fullStart
-        ? {
-            structureResolution: copy
-              ? 'the image’s (the copy); the optimisation at the working size'
-              : 'the image’s (the fill and its borrowed detail); the optimisation at the working size',
-          }
-        : {}),
+      ...(fullStart ? { structureResolution: copy ? 'copy' : 'fill' } : {}),
       scale: Number(work.scale.toFixed(4)),
       exemplar: { source: ex.source, rect: ex.rect },
       init,
       structure: copy
-        ? `copied with patches (the fill had ${pct(startDetail)} of the exemplar's detail, now ${pct(copiedDetail)}; it showed ${pct(shown)} of its structure, so ${structureSigma > 0 ? `its picture above ${structureSigma} px was kept` : 'the copy was taken whole'})`
-        : `not copied (Copy structure is off; the start has ${pct(startDetail)} of the exemplar's detail and shows ${pct(shown)} of its structure)`,
-      references: windows.length
-        ? `${windows.length} hole-free windows of the crop's size nearby`
-        : 'none: no hole-free window of the crop size nearby (no texture floor)',
+        ? {
+            copied: true,
+            startDetail: share(startDetail),
+            copiedDetail: share(copiedDetail),
+            shown: share(shown),
+            keptAbove: structureSigma,
+          }
+        : { copied: false, startDetail: share(startDetail), shown: share(shown) },
+      references: windows.length,
       spectrum: spectrumFrom,
       grain: Number((params.grain * Math.sqrt(deficit)).toFixed(4)),
       ...(result
@@ -487,7 +452,10 @@ async function correct(
         : {
             iterations: 0,
             evaluations: 0,
-            optimisation: `skipped: the start's detail (mean gradient ${startGradient.toFixed(4)}) already reaches the target ${detailTarget!.toFixed(4)}`,
+            optimisationSkipped: {
+              startGradient: Number(startGradient.toFixed(4)),
+              target: Number(detailTarget!.toFixed(4)),
+            },
           }),
     },
   };
@@ -499,7 +467,8 @@ async function correct(
  */
 const FLAT = 0.3;
 
-const pct = (r: number) => `${Math.round(100 * r)}%`;
+/** A share (0..1) to hundredths, for the info. */
+const share = (r: number) => Math.round(100 * r) / 100;
 
 /**
  * Context around the hole: half the network's receptive field (what a hole position's features can
