@@ -4,6 +4,7 @@
  * from these schemas, and every message is validated where it arrives. Pixels travel as ArrayBuffers.
  */
 import { z } from 'zod/mini';
+import type { StageInfo } from '../common/stageInfo';
 import type { ParamDecl } from '../common/params';
 import { COMMAND_IDS } from './commands';
 
@@ -96,7 +97,15 @@ export const StageReportSchema = z.object({
   stage: z.string(),
   ms: z.number(),
   cached: z.boolean(),
-  info: z.optional(z.record(z.string(), z.unknown())),
+  /**
+   * What the stage reports (app/common/stageInfo.ts: data and codes; words in stageInfoText.ts). Checked
+   * here as a JSON object; its fields are the stage's declared type, built by the engine.
+   */
+  info: z.optional(
+    z.custom<StageInfo>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'info must be an object',
+    }),
+  ),
 });
 
 export const ModelListingSchema = z.object({
