@@ -4,8 +4,8 @@
  * from these schemas, and every message is validated where it arrives. Pixels travel as ArrayBuffers.
  */
 import { z } from 'zod/mini';
-import type { StageInfo } from '../common/stageInfo';
 import type { ParamDecl } from '../common/params';
+import type { StageInfo } from '../common/stageInfo';
 import { COMMAND_IDS } from './commands';
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
