@@ -22,18 +22,18 @@ const SLOW_TEST_FILES = [
   'app/stages/texture/vgg19.test.ts',
   'app/stages/texture/networks.test.ts',
   // Texture quality on the scikit-image textures: the optimisation on real holes, detail, seams.
-  'app/stages/texture/doNoHarm.test.ts',
+  'app/pipeline/stages/textureDoNoHarm.test.ts',
   'app/stages/texture/quality.test.ts',
-  'app/stages/blockmatch/detail.test.ts',
+  'app/pipeline/stages/blockmatchDetail.test.ts',
   'app/image/detailTransfer.test.ts',
-  'app/stages/auto/stage.test.ts',
+  'app/pipeline/stages/auto.test.ts',
   'app/stages/texture/structure.test.ts',
   'app/stages/blockmatch/textureGate.test.ts',
-  'app/stages/blockmatch/detailSeams.test.ts',
+  'app/pipeline/stages/blockmatchDetailSeams.test.ts',
   // The embedded fill's region choice on real photos (deep holes, chelsea's eye).
   'app/stages/lama/embeddedFill/regionChoice.test.ts',
   // 4000x3000 images: the LaMa stage's regions and batches; the CLI's neighbourhood runs (8 and 16 bit).
-  'app/stages/lama/stage.test.ts',
+  'app/host/stages/lama.test.ts',
   'app/cli/runNeighbourhoods.test.ts',
   // A 575 MB tensor file served over HTTP Range requests and imported.
   'native-models/tensorModel.test.ts',

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../common/errors';
 import { checkDeclaration, resolveParams } from '../../common/params';
 import { createMask } from '../../image/types';
-import { Pipeline, type PipelineEvent } from '../../pipeline/run';
-import type { StageContext } from '../../pipeline/types';
 import { createProblem } from './energy';
 import { COLOR_PARAMS } from './params';
 import { chooseReference, referenceSamples, ringPixels } from './reference';
@@ -185,29 +183,6 @@ describe('colour stage', () => {
     expect(previews[0].step).toBe(35);
     expect(previews.length).toBeLessThanOrEqual(2);
     expect(changedOutside(previews[0].preview!, image, mask)).toBe(0);
-  });
-
-  it('is cancelled promptly through the pipeline', async () => {
-    const pipeline = new Pipeline({
-      stages: [colorStage],
-      sessions: undefined as unknown as StageContext['sessions'],
-      models: { resolve: async () => null },
-    });
-    const ac = new AbortController();
-    const events: PipelineEvent[] = [];
-    const run = pipeline.run(
-      { image, mask, stages: [{ name: 'color', params: { iterations: 5000 } }] },
-      {
-        signal: ac.signal,
-        maxEventsPerSecond: 1000,
-        onEvent: (e) => {
-          events.push(e);
-          if (e.type === 'progress' && e.step >= 3) ac.abort();
-        },
-      },
-    );
-    await expect(run).rejects.toSatisfy(isCode('CANCELLED'));
-    expect(events.some((e) => e.type === 'progress')).toBe(true);
   });
 
   it('reference samples are capped and seeded', () => {

@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelStore } from '../../../native-models/store';
-import { createModelResolver } from '../../host/services';
+import { createModelResolver } from '../services';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
 import { Pipeline } from '../../pipeline/run';
-import { lamaStage } from './stage';
+import { lamaStage } from '../../stages/lama/stage';
 import { changedOutside } from '../../testing/masks';
 
 const store = new ModelStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'lama-sampling-models-')) });

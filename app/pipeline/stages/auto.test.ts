@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../common/params';
 import { createImage, type Mask, type RgbImage } from '../../image/types';
-import type { StageContext, StageOutput } from '../../pipeline/types';
-import { autoStage } from '../registry';
+import type { StageContext, StageOutput } from '../types';
+import { autoStage } from '../../stages/registry';
 import { StudioError } from '../../common/errors';
 import { transferDetail } from '../../image/detailTransfer';
-import { createAutoStage, type AutoHoleReport } from './stage';
+import { createAutoStage, type AutoHoleReport } from '../../stages/auto/stage';
 import type { AutoInfo } from '../../common/stageInfo';
 import { fixture, squareMask } from '../../testing/fillMetrics';
 import {

@@ -21,13 +21,13 @@ import {
 import { gaussianBlur } from '../../image/stationarity';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
-import { Pipeline } from '../../pipeline/run';
-import type { ProgressUpdate } from '../../pipeline/types';
+import { Pipeline } from '../run';
+import type { ProgressUpdate } from '../types';
 import { blob } from '../../testing/flawedFills';
-import { blockmatchStage } from '../blockmatch/stage';
-import { keepLowPass } from './lowPass';
-import { TEXTURE_PARAMS } from './params';
-import { textureStage } from './stage';
+import { blockmatchStage } from '../../stages/blockmatch/stage';
+import { keepLowPass } from '../../stages/texture/lowPass';
+import { TEXTURE_PARAMS } from '../../stages/texture/params';
+import { textureStage } from '../../stages/texture/stage';
 import { testContext } from '../../testing/sessionContext';
 
 const pool = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

@@ -10,9 +10,9 @@ import { srgbToLab } from '../../image/lab';
 import { gaussianBlur, lumaPlane } from '../../image/stationarity';
 import { createImage, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
-import { Pipeline } from '../../pipeline/run';
-import { embeddedFillAsync } from '../lama/embeddedFill';
-import { blockmatchStage } from './stage';
+import { Pipeline } from '../run';
+import { embeddedFillAsync } from '../../stages/lama/embeddedFill';
+import { blockmatchStage } from '../../stages/blockmatch/stage';
 import { mulberry32 } from '../../common/random';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });

@@ -17,9 +17,9 @@ import {
   squareMask,
 } from '../../testing/fillMetrics';
 import { createSessionPool } from '../../ort/sessions';
-import { Pipeline } from '../../pipeline/run';
-import { BLOCKMATCH_PARAMS } from './params';
-import { blockmatchStage } from './stage';
+import { Pipeline } from '../run';
+import { BLOCKMATCH_PARAMS } from '../../stages/blockmatch/params';
+import { blockmatchStage } from '../../stages/blockmatch/stage';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());

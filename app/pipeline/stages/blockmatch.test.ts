@@ -4,12 +4,12 @@ import { checkDeclaration, resolveParams } from '../../common/params';
 import type { BlockmatchInfo } from '../../common/stageInfo';
 import { psnr } from '../../image/metrics';
 import { createSessionPool } from '../../ort/sessions';
-import { Pipeline, type PipelineEvent } from '../../pipeline/run';
-import { BLOCKMATCH_PARAMS } from './params';
-import { blockmatchStage, computeCorrespondence } from './stage';
+import { Pipeline, type PipelineEvent } from '../run';
+import { BLOCKMATCH_PARAMS } from '../../stages/blockmatch/params';
+import { blockmatchStage, computeCorrespondence } from '../../stages/blockmatch/stage';
 import { discMask, noiseTexture, periodicTexture, roughFill } from '../../testing/blockmatchImages';
 import { changedOutside } from '../../testing/masks';
-import { SourceValidity } from './validity';
+import { SourceValidity } from '../../stages/blockmatch/validity';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());

@@ -1,10 +1,14 @@
 // Block matching hands its per-block sources to the editor in a compact form (info.sources).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessionPool } from '../../ort/sessions';
-import { Pipeline } from '../../pipeline/run';
-import { blockmatchStage } from './stage';
+import { Pipeline } from '../run';
+import { blockmatchStage } from '../../stages/blockmatch/stage';
 import { discMask, periodicTexture, roughFill } from '../../testing/blockmatchImages';
-import { compactSources, type CompactSources, type CorrespondenceEntry } from './visualize';
+import {
+  compactSources,
+  type CompactSources,
+  type CorrespondenceEntry,
+} from '../../stages/blockmatch/visualize';
 
 const sessions = createSessionPool({ providers: ['cpu'], intraOpThreads: 1 });
 afterAll(() => sessions.releaseAll());

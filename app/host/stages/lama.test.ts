@@ -8,15 +8,15 @@ import { GraphBuilder } from '../../graph/onnxBuilder';
 import { ModelStore } from '../../../native-models/store';
 import { StudioError } from '../../common/errors';
 import { resolveParams } from '../../common/params';
-import { createModelResolver } from '../../host/services';
+import { createModelResolver } from '../services';
 import { resizeImage } from '../../image/resize';
 import { createImage, createMask, type Mask, type RgbImage } from '../../image/types';
 import { createSessionPool } from '../../ort/sessions';
 import type { SessionPool, TensorValue } from '../../ort/types';
 import { Pipeline, type PipelineEvent } from '../../pipeline/run';
 import type { ResolvedModel, StageDef } from '../../pipeline/types';
-import { LAMA_PARAMS } from './params';
-import { lamaStage } from './stage';
+import { LAMA_PARAMS } from '../../stages/lama/params';
+import { lamaStage } from '../../stages/lama/stage';
 import { changedOutside, rectMask } from '../../testing/masks';
 
 // A pass-through spy: the tests below prove the whole image is never resized.
