@@ -27,13 +27,11 @@ export const RasterSchema = z.object({ width: int(1, 65535), height: int(1, 6553
 );
 
 /** A mask: one byte per pixel, non-zero = fill. */
-export const MaskSchema = z
-  .object({ width: int(1, 65535), height: int(1, 65535), data: bytes })
-  .check(
-    z.refine((m) => m.data.byteLength === m.width * m.height, {
-      message: 'data must hold width*height bytes',
-    }),
-  );
+export const MaskSchema = z.object({ width: int(1, 65535), height: int(1, 65535), data: bytes }).check(
+  z.refine((m) => m.data.byteLength === m.width * m.height, {
+    message: 'data must hold width*height bytes',
+  }),
+);
 
 const ParamConditionSchema = z.object({
   param: z.string(),
