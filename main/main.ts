@@ -121,8 +121,8 @@ function menu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-app.enableSandbox();
-app.whenReady().then(() => {
+/** The window, the engine and the page's rules, once Electron is ready. */
+function start(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
@@ -207,5 +207,16 @@ app.whenReady().then(() => {
   });
   void win.loadFile(INDEX);
   app.on('before-quit', () => bridge.dispose());
-});
+}
+
+app.enableSandbox();
+// A start that fails (the engine cannot be spawned, a folder cannot be made) says why and quits, rather
+// than leaving a process with no window and the error in a log nobody sees.
+app
+  .whenReady()
+  .then(start)
+  .catch((e: unknown) => {
+    dialog.showErrorBox('Inpaint Studio could not start', e instanceof Error ? e.message : String(e));
+    app.exit(1);
+  });
 app.on('window-all-closed', () => app.quit());

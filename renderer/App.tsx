@@ -66,10 +66,15 @@ export function App({ editor }: { editor: Editor }) {
           accept="image/*,.tif,.tiff"
           hidden
           data-testid="open-input"
-          onChange={async (e) => {
+          onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) await editor.openImageData(file.name, await file.arrayBuffer());
+            // openImageData reports its own failures; a file that cannot even be read is reported here.
+            if (file)
+              file.arrayBuffer().then(
+                (bytes) => editor.openImageData(file.name, bytes),
+                () => editor.notify('error', `${file.name} could not be read.`),
+              );
           }}
         />
       </div>

@@ -22,7 +22,13 @@ export async function exportMaskPng(editor: ReturnType<typeof useEditor>): Promi
   const m = editor.mask;
   if (!doc || !m) return;
   const name = `${baseName(doc.name)}-mask.png`;
-  downloadBytes(name, 'image/png', await maskToPng(m.mask.binary(), doc.width, doc.height));
+  try {
+    downloadBytes(name, 'image/png', await maskToPng(m.mask.binary(), doc.width, doc.height));
+  } catch (e) {
+    // The buttons call this fire-and-forget: a failure is shown here or nowhere.
+    editor.notify('error', `The mask could not be exported: ${(e as Error).message}.`);
+    return;
+  }
   editor.notify('info', `Exported ${name}`);
 }
 

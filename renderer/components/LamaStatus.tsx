@@ -141,10 +141,15 @@ export function LamaStatus({ where }: { where: 'panel' | 'banner' }) {
         accept=".onnx"
         hidden
         data-testid={tid('import-input')}
-        onChange={async (e) => {
+        onChange={(e) => {
           const f = e.target.files?.[0];
           e.target.value = '';
-          if (f) await editor.models.importData(lama.id, f.name, await f.arrayBuffer());
+          // importData reports its own failures; a file that cannot even be read is reported here.
+          if (f)
+            f.arrayBuffer().then(
+              (bytes) => editor.models.importData(lama.id, f.name, bytes),
+              () => editor.notify('error', `${f.name} could not be read.`),
+            );
         }}
       />
     </div>

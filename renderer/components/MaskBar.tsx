@@ -1,6 +1,6 @@
 /** Mask operations and the overlay's look: select all, clear, invert, grow/shrink, import/export, colour, opacity. */
 import { useRef, useState } from 'react';
-import { baseName, downloadBytes, maskToPng } from './files';
+import { exportMaskPng } from './ExportDialog';
 import { decodeMaskFile } from './maskFile';
 import { useEditor, useEditorState } from './useEditor';
 
@@ -25,17 +25,6 @@ export function MaskBar() {
     } catch {
       editor.notify('error', `${file.name} could not be read as a mask image.`);
     }
-  }
-
-  async function exportMask() {
-    const doc = editor.getSnapshot().doc;
-    const m = editor.mask;
-    if (!doc || !m) return;
-    downloadBytes(
-      `${baseName(doc.name)}-mask.png`,
-      'image/png',
-      await maskToPng(m.mask.binary(), doc.width, doc.height),
-    );
   }
 
   return (
@@ -107,7 +96,7 @@ export function MaskBar() {
           if (f) void importMask(f);
         }}
       />
-      <button disabled={!hasDoc} onClick={exportMask}>
+      <button disabled={!hasDoc} onClick={() => void exportMaskPng(editor)}>
         Export mask
       </button>
       {/* Always laid out (the bar keeps its height as tools change, so the image does not jump). */}

@@ -37,7 +37,15 @@ export function ModelManager() {
   async function importFile(file: File) {
     const id = importId || idFromFileName(file.name);
     if (!importId) setImportId(id);
-    await editor.models.importData(id, file.name, await file.arrayBuffer());
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await file.arrayBuffer();
+    } catch {
+      // importData reports its own failures; a file that cannot even be read is reported here.
+      editor.notify('error', `${file.name} could not be read.`);
+      return;
+    }
+    await editor.models.importData(id, file.name, bytes);
   }
 
   return (
