@@ -118,7 +118,7 @@ function AutoCorrect({ info }: { info: StageInfo }) {
   const run = useEditorState((s) => s.run);
   if (!stage) return null;
   const report = autoCorrectReport(run);
-  const perHole = report?.holes.map((h, i) => `Hole ${i + 1}: ${h.applied} — ${h.reason}`).join('\n');
+  const perHole = report?.holes.map((h, i) => `Hole ${i + 1}: ${h.reason}`).join('\n');
   return (
     <div className={`correction auto${stage.enabled ? ' enabled' : ''}`} data-testid="auto-correct">
       <div className="correction-head">
