@@ -205,7 +205,14 @@ function start(): void {
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  void win.loadFile(INDEX);
+  // A missing or broken renderer build would leave a blank window: say so and quit.
+  win.loadFile(INDEX).catch((e: unknown) => {
+    dialog.showErrorBox(
+      'Inpaint Studio could not open its window',
+      `${INDEX} could not be loaded (${e instanceof Error ? e.message : String(e)}). Run \`npm run build\` first.`,
+    );
+    app.exit(1);
+  });
   app.on('before-quit', () => bridge.dispose());
 }
 
