@@ -37,6 +37,9 @@ const SLOW_TEST_FILES = [
   'app/cli/runNeighbourhoods.test.ts',
   // A 575 MB tensor file served over HTTP Range requests and imported.
   'native-models/tensorModel.test.ts',
+  // Child processes: the model store's lock across processes; the engine's bundle built and started.
+  'native-models/storeLock.test.ts',
+  'main/engineProcess.test.ts',
 ];
 
 /** Every *.test.ts under the folders of ALL (node_modules left out). */
