@@ -35,7 +35,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   host.append(photo.el, ...tints.elements, overlays.el, marksLayer.el);
 
   const view = new View((t) => {
-    editor.setZoom(t[0]);
+    editor.view.setZoom(t[0]);
     schedule();
   });
   const input = new CanvasInput(editor, view);
@@ -60,7 +60,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
   view.resize(host.clientWidth, host.clientHeight, null);
   resizeLayers();
 
-  editor.setViewport({
+  editor.view.setViewport({
     fit() {
       const doc = editor.getSnapshot().doc;
       if (doc) view.fit(doc.width, doc.height);
@@ -175,7 +175,7 @@ export function mountCanvas(host: HTMLElement, editor: Editor): CanvasHandle {
       unbind();
       resize.disconnect();
       if (frame) cancelAnimationFrame(frame);
-      editor.setViewport(null);
+      editor.view.setViewport(null);
       sources.dispose();
       for (const el of [photo.el, ...tints.elements, marksLayer.el]) el.remove();
       overlays.dispose();

@@ -25,7 +25,7 @@ function setup(over: Partial<Snap> = {}, after = false) {
     pointerMove: (p) => calls.push({ op: 'move', p }),
     pointerUp: (p) => calls.push({ op: 'up', p }),
     pointerCancel: () => calls.push({ op: 'cancel' }),
-    setSplitAt: (at) => calls.push({ op: 'split', at }),
+    view: { setSplitAt: (at) => calls.push({ op: 'split', at }) },
   };
   const view = new View();
   view.resize(1000, 800, null);

@@ -19,7 +19,7 @@ export interface InputEditor {
   pointerMove(p: ToolPointer): void;
   pointerUp(p: ToolPointer): void;
   pointerCancel(): void;
-  setSplitAt(at: number): void;
+  readonly view: { setSplitAt(at: number): void };
 }
 
 /** A pointer event in view CSS px (relative to the host's top-left). */
@@ -73,7 +73,7 @@ export class CanvasInput {
       this.view.panBy(e.x - drag.x, e.y - drag.y);
       this.drag = { kind: 'pan', x: e.x, y: e.y };
     } else if (drag?.kind === 'divider' && s.doc) {
-      this.editor.setSplitAt(this.view.toImage(e.x, e.y).x / s.doc.width);
+      this.editor.view.setSplitAt(this.view.toImage(e.x, e.y).x / s.doc.width);
     } else if (drag?.kind === 'tool') {
       for (const c of samples.length ? samples : [e]) this.editor.pointerMove(this.toTool(c, e));
     }

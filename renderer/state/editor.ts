@@ -28,7 +28,6 @@ import {
   type EditorOptions,
   type EditorState,
   type Raster,
-  type Viewport,
 } from './editorState';
 import { applyEngineState, dismissEngineBanner } from './engineStatus';
 import { ExportControl } from './exportControl';
@@ -270,15 +269,6 @@ export class Editor extends Store<EditorState> {
   }
   get mask(): MaskDocument | null {
     return this.masking.mask;
-  }
-  setViewport(v: Viewport | null): void {
-    this.view.setViewport(v);
-  }
-  setSplitAt(at: number): void {
-    this.view.setSplitAt(at);
-  }
-  setZoom(zoom: number): void {
-    this.view.setZoom(zoom);
   }
   pointerDown(p: ToolPointer): void {
     this.history.gestureStarted();

@@ -118,7 +118,7 @@ describe('in Electron (window.studio)', () => {
   it('the menu does what the keys and the toolbar do: undo, redo, zoom, before/after', async () => {
     await editor.openImagePath('/p/photo.png');
     const view = fakeViewport();
-    editor.setViewport(view);
+    editor.view.setViewport(view);
     paint(editor);
     expect(editor.mask!.mask.area()).toBeGreaterThan(0);
 
