@@ -1,7 +1,8 @@
 /**
  * What each stage reports about a run (StageOutput.info): data, not prose. Decisions are string-literal
  * codes, measures are numbers, places are rectangles in image pixels. The words a user reads for these
- * codes are written once, in app/contract/stageInfoText.ts, for the CLI and the editor alike.
+ * codes are written once, in app/contract/stageInfoText.ts, for the CLI and the editor alike (the LaMa
+ * stage's, which the stage logs as well, in app/common/lamaInfoText.ts).
  *
  * Here in app/common because the stages (which may not import app/contract), the contract, the CLI and
  * the editor (which may import only app/contract and app/common) all read these types. Everything is
@@ -59,6 +60,86 @@ export type SkippedInfo = { skipped: SkipCode };
 export const EMBEDDED_REASONS = ['asked', 'no-model'] as const;
 export type EmbeddedReason = (typeof EMBEDDED_REASONS)[number];
 
+/** How a model's tensors are read and written (colour order, output range, mask polarity). */
+export type PixelReading = {
+  order: 'RGB' | 'BGR';
+  /** The output spans 0..outputScale (1 or 255). */
+  outputScale: 1 | 255;
+  /** The model takes holes where the convention says known pixels, and the other way round. */
+  maskInverted: boolean;
+};
+
+/**
+ * Why the sizing strategy ran (lama.sizing=auto's choice, app/stages/lama/strategies/auto.ts, or the
+ * stage's handling of an explicit one), with the figures it was chosen on. Sizes in pixels, scales 0..1.
+ */
+export type SizingReason =
+  /** auto, no model: the embedded fill in each hole's neighbourhood. */
+  | { code: 'embedded-neighbourhoods' }
+  /** auto: the largest hole at the whole image's scale exceeds half the model's input side. */
+  | { code: 'large-hole'; holePx: number; side: number }
+  /** auto: the largest hole at its crop's scale exceeds half the model's input side. */
+  | { code: 'large-hole-in-crop'; holePx: number; side: number }
+  /** auto: the image fits the model after at most halving it (scale 1: as it is). */
+  | { code: 'fits'; width: number; height: number; side: number; scale: number }
+  /** auto: more regions than auto allows model calls: the whole image is scaled instead. */
+  | {
+      code: 'too-many-regions';
+      regions: number;
+      maxRegions: number;
+      width: number;
+      height: number;
+      scale: number;
+    }
+  /** auto: each hole in its own crop, at minScale or more, instead of the image at scale. */
+  | {
+      code: 'regions';
+      width: number;
+      height: number;
+      side: number;
+      scale: number;
+      holes: number;
+      minScale: number;
+    }
+  /** lama.sizing=original on a fixed-size model. */
+  | { code: 'fixed-input'; side: number }
+  /** lama.sizing=resize on the embedded fill. */
+  | { code: 'embedded-any-size' }
+  /** The strategy asked for ran as asked. */
+  | { code: 'asked'; strategy: string };
+export type SizingReasonCode = SizingReason['code'];
+
+/**
+ * Whether a model fills several crops in one call. `inputs` is the model's inputs with their dims
+ * ("image [1,3,512,512], mask [1,1,512,512]"); `check` the recorded batch check's words (the model's
+ * checks.json keeps them as written when the check ran).
+ */
+export type BatchCapability =
+  | { code: 'embedded' }
+  /** The model's batch dimension is fixed at `dim`. */
+  | { code: 'fixed-dim'; dim: number | string; inputs: string }
+  /** The model's convention says why it does not batch (its own words). */
+  | { code: 'convention'; why: string; inputs: string }
+  /** Dynamic and trusted (a generated model). */
+  | { code: 'dynamic'; inputs: string }
+  /** Dynamic, and batching was checked on an earlier run (`now`: by this run). */
+  | { code: 'checked'; inputs: string; capable: boolean; now: boolean; check: string }
+  /** Dynamic, but batching is not verified yet: one image per call. */
+  | { code: 'unverified'; inputs: string };
+export type BatchCapabilityCode = BatchCapability['code'];
+
+/** How the regions strategy's crops were batched, and why. */
+export type BatchingReason =
+  /** A strategy other than regions: one call per pass. */
+  | { code: 'not-batched'; strategy: string }
+  /** lama.batchSize=1. */
+  | { code: 'batch-size-one' }
+  /** The engine takes one crop per call. */
+  | { code: 'engine-single'; engine: BatchCapability }
+  /** Up to `size` regions per call, at most resizeLimit squared pixels. */
+  | { code: 'batched'; size: number; resizeLimit: number; engine: BatchCapability };
+export type BatchingCode = BatchingReason['code'];
+
 export type LamaInfo = {
   engine: 'model' | 'embedded';
   /** engine 'embedded': the method (pushpull, patchmatch, fsr) and why no model ran. */
@@ -80,15 +161,15 @@ export type LamaInfo = {
   sizing: string;
   strategy: string;
   requestedSizing: string;
-  /** The sizing planner's explanation of its choice (app/stages/lama/strategies: its own words). */
-  reason: string;
+  /** Why this strategy ran, with its figures (words: app/common/lamaInfoText.ts sizingReasonText). */
+  sizingReason: SizingReason;
   /** Whole-image strategies: the model's input size "WxH" and the scale. */
   modelInput?: string;
   scale?: number;
-  /** Region strategies: how many regions, how they were batched and why (the planner's words). */
+  /** Region strategies: how many regions, how they were batched and why (words: lamaInfoText.ts batchingText). */
   regions?: number;
   batchSize?: number;
-  batching?: string;
+  batching?: BatchingReason;
   batches?: number;
   largestBatch?: number;
   /** The embedded fill at full resolution: how many hole neighbourhoods it filled. */
@@ -101,11 +182,11 @@ export type LamaInfo = {
   /**
    * engine 'model': the model's first-use self-check ('generated': not run, a generated model; 'ran-now'
    * with selfCheckRuns model calls, then recorded; 'recorded' earlier), the pixel reading it established
-   * (e.g. "rgb 0..1"), and whether both colour orders filled the test alike (the declared one is used).
+   * (words: lamaInfoText.ts readingText), and whether both colour orders filled the test alike (the declared one is used).
    */
   selfCheck?: 'generated' | 'ran-now' | 'recorded';
   selfCheckRuns?: number;
-  reading?: string;
+  reading?: PixelReading;
   orderUndecided?: boolean;
 };
 

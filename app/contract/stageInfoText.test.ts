@@ -223,7 +223,7 @@ describe('stage info words: what the user reads', () => {
         sizing: 'original',
         strategy: 'original',
         requestedSizing: 'auto',
-        reason: 'the embedded fill',
+        sizingReason: { code: 'embedded-neighbourhoods' },
       }),
     ).toBe(
       'fill: embedded patchmatch fill (no LaMa model is installed (inpaint-studio models download lama-fp32)), sizing original',
@@ -237,10 +237,10 @@ describe('stage info words: what the user reads', () => {
         sizing: 'resize',
         strategy: 'resize',
         requestedSizing: 'resize',
-        reason: 'asked for',
+        sizingReason: { code: 'asked', strategy: 'resize' },
       }),
     ).toBe(
-      'fill: lama-fp32 on cpu, sizing resize: asked for; the model loaded on dml but a run failed there (a run failed: The parameter is incorrect.); it ran on cpu',
+      'fill: lama-fp32 on cpu, sizing resize: lama.sizing=resize; the model loaded on dml but a run failed there (a run failed: The parameter is incorrect.); it ran on cpu',
     );
   });
 });

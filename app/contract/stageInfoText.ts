@@ -1,8 +1,11 @@
 /**
  * The words for what the stages report (app/common/stageInfo.ts): the one place a stage's codes become
  * the sentences a user reads, so that the CLI and the editor say the same thing. Each table is a Record
- * over its codes, so a new code without words does not compile.
+ * over its codes, so a new code without words does not compile. The LaMa stage's sizing and batching
+ * words live in app/common/lamaInfoText.ts (the stage logs them too, and may not import app/contract);
+ * they are re-used here and re-exported for the CLI and the editor.
  */
+import { batchingText, readingText, sizingReasonText } from '../common/lamaInfoText';
 import type { Rect } from '../common/params';
 import type {
   AutoCandidate,
@@ -202,6 +205,8 @@ export function colorSummary(info: ColorInfo): string {
   return `colour: corrected ${done} of ${holesWord(n)}${n - done ? `; ${n - done} already matched` : ''}`;
 }
 
+export { batchingText, readingText, sizingReasonText };
+
 /** "fill: lama-fp32 on cpu (regions)" or "fill: embedded patchmatch (lama.engine=embedded)". */
 export function lamaSummary(info: LamaInfo): string {
   if (info.engine === 'embedded')
@@ -209,7 +214,7 @@ export function lamaSummary(info: LamaInfo): string {
   const moved = info.providerMoved
     ? `; the model loaded on ${info.providerMoved.from} but a run failed there${info.providerMoved.error ? ` (${info.providerMoved.error})` : ''}; it ran on ${info.provider}`
     : '';
-  return `fill: ${info.model ?? 'model'} on ${info.provider ?? '?'}, sizing ${info.sizing}: ${info.reason}${moved}`;
+  return `fill: ${info.model ?? 'model'} on ${info.provider ?? '?'}, sizing ${info.sizing}: ${sizingReasonText(info.sizingReason)}${moved}`;
 }
 
 /** One hole as a stage reported it: where, what it applied, why in words. */

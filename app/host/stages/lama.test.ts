@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { batchingText, readingText, sizingReasonText } from '../../common/lamaInfoText';
 import type { LamaInfo } from '../../common/stageInfo';
 import { addFill } from '../../../native-models/generated/fillNetwork';
 import { GraphBuilder } from '../../graph/onnxBuilder';
@@ -433,7 +434,9 @@ describe('lama sizing strategies', () => {
       { onEvent: (e) => events.push(e) },
     );
     expect(r.stages[0].info).toMatchObject({ strategy: 'multiscale' });
-    expect((r.stages[0].info as LamaInfo).reason).toMatch(/largest hole is \d+ px/);
+    const { sizingReason } = r.stages[0].info as LamaInfo;
+    expect(sizingReason).toMatchObject({ code: expect.stringMatching(/^large-hole/), side: 512 });
+    expect(sizingReasonText(sizingReason)).toMatch(/largest hole is \d+ px/);
     const first = events.find((e) => e.type === 'progress');
     expect(first).toMatchObject({ message: expect.stringMatching(/^auto chose multiscale: /) });
     expectOutsideUntouched(r.image, image, mask);
@@ -646,8 +649,9 @@ describe('regions in batches (lama.batchSize)', () => {
           batchSize,
           batches: calls,
           largestBatch: Math.min(4, batchSize),
-          batching: expect.stringMatching(/batch dimension is dynamic/),
+          batching: { code: 'batched', size: batchSize, engine: { code: 'dynamic' } },
         });
+        expect(batchingText(r.info.batching!)).toMatch(/batch dimension is dynamic/);
         expect(r.logs).toMatch(/Regions: up to \d+ regions per call/);
         expectOutsideUntouched(r.image, image, four);
         // Bit-exact inside the holes too: the same fills, composited region by region.
@@ -665,7 +669,10 @@ describe('regions in batches (lama.batchSize)', () => {
       const r = await fill(modelId, { batchSize: 4 });
       expect(r.runs).toBe(4);
       expect(r.info).toMatchObject({ regions: 4, modelCalls: 4, batchSize: 1, batches: 4, modelBatch: 1 });
-      expect(r.info.batching).toMatch(/^one region per call: the model's batch dimension is fixed at 1 \(/);
+      expect(r.info.batching).toMatchObject({ code: 'engine-single', engine: { code: 'fixed-dim', dim: 1 } });
+      expect(batchingText(r.info.batching!)).toMatch(
+        /^one region per call: the model's batch dimension is fixed at 1 \(/,
+      );
       expect(r.logs).toMatch(/Regions: one region per call: the model's batch dimension is fixed at 1/);
       expectOutsideUntouched(r.image, image, four);
     },
@@ -681,7 +688,8 @@ describe('regions in batches (lama.batchSize)', () => {
       batches: 4,
       modelBatch: 'batch_size',
     });
-    expect(r.info.batching).toMatch(
+    expect(r.info.batching).toMatchObject({ code: 'engine-single', engine: { code: 'convention' } });
+    expect(batchingText(r.info.batching!)).toMatch(
       /^one region per call: MI-GAN's ONNX pipeline declares a symbolic batch, but its graph works only with batch 1 \(/,
     );
     expectOutsideUntouched(r.image, image, four);
@@ -704,15 +712,16 @@ describe('regions in batches (lama.batchSize)', () => {
     expect(first.info).toMatchObject({
       selfCheck: 'ran-now',
       selfCheckRuns: 4,
-      reading: 'RGB, output 0..1, mask as documented',
+      reading: { order: 'RGB', outputScale: 1, maskInverted: false },
       // Both colour orders filled the self-check alike: the declared one is used, and the info says so.
       orderUndecided: true,
       batchSize: 4,
       batches: 2,
-      batching: expect.stringMatching(
-        /and batching was checked now: a batch of two gave the single calls' fills \(largest difference 0\.0000\)/,
-      ),
+      batching: { code: 'batched', engine: { code: 'checked', capable: true, now: true } },
     });
+    expect(batchingText(first.info.batching!)).toMatch(
+      /and batching was checked now: a batch of two gave the single calls' fills \(largest difference 0\.0000\)/,
+    );
     const recorded = JSON.parse(readFileSync(path.join(path.dirname(custom.path), 'checks.json'), 'utf8'));
     expect(recorded.files['dynamic-batch.onnx'].checks).toMatchObject({
       selfCheck: { convention: 'lama-dynamic-4ch', orderDecided: false },
@@ -741,8 +750,9 @@ describe('regions in batches (lama.batchSize)', () => {
       convention: 'lama-fixed-rgb',
       selfCheck: 'ran-now',
       selfCheckRuns: 4,
-      reading: 'RGB, output 0..1, mask as documented',
+      reading: { order: 'RGB', outputScale: 1, maskInverted: false },
     });
+    expect(readingText(r.info.reading!)).toBe('RGB, output 0..1, mask as documented');
     // Read as 0..255 the fill would be black; read as found, the left holes take the red side's colour.
     expect(meanInHole(r.image, four, 0, 0, 2000)).toBeGreaterThan(0.6);
   });
@@ -770,13 +780,17 @@ describe('regions in batches (lama.batchSize)', () => {
     expect(first.info).toMatchObject({
       batchSize: 1,
       batches: 4,
-      batching: expect.stringMatching(
-        /batching was checked now: a batch of two gave other fills than single calls/,
-      ),
+      batching: { code: 'engine-single', engine: { code: 'checked', capable: false, now: true } },
     });
+    expect(batchingText(first.info.batching!)).toMatch(
+      /batching was checked now: a batch of two gave other fills than single calls/,
+    );
     const again = await fillWith(model, { batchSize: 4 });
     expect(again.runs).toBe(4); // recorded: no check runs again, still one call per region
-    expect(again.info.batching).toMatch(/batching was checked: a batch of two gave other fills/);
+    expect(again.info.batching).toMatchObject({ engine: { code: 'checked', capable: false, now: false } });
+    expect(batchingText(again.info.batching!)).toMatch(
+      /batching was checked: a batch of two gave other fills/,
+    );
     expect(bytes(again.image).equals(bytes(first.image))).toBe(true);
   });
 

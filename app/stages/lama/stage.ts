@@ -9,7 +9,8 @@
  */
 import { StudioError, throwIfAborted } from '../../common/errors';
 import type { Rect } from '../../common/params';
-import type { EmbeddedReason, LamaInfo } from '../../common/stageInfo';
+import { batchingText, sizingReasonText } from '../../common/lamaInfoText';
+import type { BatchCapability, BatchingReason, EmbeddedReason, LamaInfo } from '../../common/stageInfo';
 import { growMask } from '../../image/morphology';
 import { maskArea, type Mask, type RgbImage } from '../../image/types';
 import type { ModelSession } from '../../ort/types';
@@ -97,8 +98,8 @@ interface Engine {
    */
   batch: {
     dynamic: boolean;
-    why: string;
-    verify?: (signal: AbortSignal) => Promise<{ dynamic: boolean; why: string }>;
+    why: BatchCapability;
+    verify?: (signal: AbortSignal) => Promise<{ dynamic: boolean; why: BatchCapability }>;
   };
   /** The model's session: its provider is read after the fill (a failed run may move it on). */
   session?: ModelSession;
@@ -147,30 +148,33 @@ async function modelEngine(model: ResolvedModel, params: LamaParams, ctx: StageC
     runBatch: (images, masks, signal) => adapter.runBatch(images, masks, signal),
   };
   const inputs = describeInputs(session);
-  const declared = `the model's batch dimension is dynamic (${inputs})`;
   let batch: Engine['batch'];
   if (!adapter.dynamicBatch) {
     batch = {
       dynamic: false,
       why: adapter.batchReason
-        ? `${adapter.batchReason} (${inputs})`
-        : `the model's batch dimension is fixed at ${adapter.batchDim} (${inputs})`,
+        ? { code: 'convention', why: adapter.batchReason, inputs }
+        : { code: 'fixed-dim', dim: adapter.batchDim, inputs },
     };
   } else if (facts.trusted) {
-    batch = { dynamic: true, why: declared };
+    batch = { dynamic: true, why: { code: 'dynamic', inputs } };
   } else if (facts.batchCapable !== null) {
+    const capable = facts.batchCapable;
     batch = {
-      dynamic: facts.batchCapable,
-      why: `${declared} and batching was checked: ${facts.batchReason ?? ''}`,
+      dynamic: capable,
+      why: { code: 'checked', inputs, capable, now: false, check: facts.batchReason ?? '' },
     };
   } else {
     // Unverified: one image per call until a batch of two is shown to fill as two single calls.
     batch = {
       dynamic: false,
-      why: `${declared} but batching it is not verified yet`,
+      why: { code: 'unverified', inputs },
       verify: async (signal) => {
         const r = await checkAndRecordBatching(model, session, hint, facts.reading, signal);
-        return { dynamic: r.capable, why: `${declared} and batching was checked now: ${r.reason}` };
+        return {
+          dynamic: r.capable,
+          why: { code: 'checked', inputs, capable: r.capable, now: true, check: r.reason },
+        };
       },
     };
   }
@@ -208,7 +212,7 @@ function embeddedEngine(params: LamaParams, ctx: StageContext): Engine {
   return {
     filler,
     info: { engine: 'embedded', method, engineReason },
-    batch: { dynamic: false, why: 'the embedded fill takes one crop at a time' },
+    batch: { dynamic: false, why: { code: 'embedded' } },
   };
 }
 
@@ -221,17 +225,13 @@ function batchingFor(
   requested: number,
   engine: Engine,
   resizeLimit: number,
-): { size: number; reason: string } {
-  if (strategy !== 'regions') {
-    return { size: 1, reason: `one call per pass: lama.sizing=${strategy} does not batch` };
-  }
-  if (requested <= 1) return { size: 1, reason: 'one region per call: lama.batchSize=1' };
-  if (!engine.batch.dynamic) {
-    return { size: 1, reason: `one region per call: ${engine.batch.why}` };
-  }
+): { size: number; reason: BatchingReason } {
+  if (strategy !== 'regions') return { size: 1, reason: { code: 'not-batched', strategy } };
+  if (requested <= 1) return { size: 1, reason: { code: 'batch-size-one' } };
+  if (!engine.batch.dynamic) return { size: 1, reason: { code: 'engine-single', engine: engine.batch.why } };
   return {
     size: requested,
-    reason: `up to ${requested} regions per call (lama.batchSize), ${engine.batch.why}; crops share a call when they pad to the same size, at most ${resizeLimit}x${resizeLimit} pixels per call (lama.resizeLimit squared)`,
+    reason: { code: 'batched', size: requested, resizeLimit, engine: engine.batch.why },
   };
 }
 
@@ -253,18 +253,12 @@ function pickStrategy(
     });
   }
   if (requested === 'original' && filler.fixedSize !== null) {
-    return {
-      strategy: 'resize',
-      reason: `the model takes a fixed ${filler.fixedSize}x${filler.fixedSize} input, so lama.sizing=original falls back to resize`,
-    };
+    return { strategy: 'resize', reason: { code: 'fixed-input', side: filler.fixedSize } };
   }
   if (!isModel && requested === 'resize') {
-    return {
-      strategy: 'original',
-      reason: 'the embedded fill takes any size, so it runs at full resolution',
-    };
+    return { strategy: 'original', reason: { code: 'embedded-any-size' } };
   }
-  return { strategy: requested, reason: `lama.sizing=${requested}` };
+  return { strategy: requested, reason: { code: 'asked', strategy: requested } };
 }
 
 /**
@@ -316,7 +310,7 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
     ));
   const requested = params.sizing;
   const choice = pickStrategy(requested, input.image, engine, getJobs);
-  const said = `${requested === 'auto' ? 'auto chose' : 'Sizing'} ${choice.strategy}: ${choice.reason}`;
+  const said = `${requested === 'auto' ? 'auto chose' : 'Sizing'} ${choice.strategy}: ${sizingReasonText(choice.reason)}`;
   ctx.log(said);
   ctx.progress({ step: 0, total: 1, message: said });
 
@@ -371,7 +365,8 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
       engine.batch = await engine.batch.verify(ctx.signal);
     }
     const batching = batchingFor(choice.strategy, params.batchSize, engine, resizeLimit);
-    if (choice.strategy === 'regions' && getJobs().length > 1) ctx.log(`Regions: ${batching.reason}`);
+    if (choice.strategy === 'regions' && getJobs().length > 1)
+      ctx.log(`Regions: ${batchingText(batching.reason)}`);
     const r = await fillRegions(input.image, hole, getJobs(), engine.filler, {
       strategy: choice.strategy,
       coarseScale: params.coarseScale,
@@ -406,7 +401,7 @@ async function run(input: StageInput, params: LamaParams, ctx: StageContext): Pr
     sizing: choice.strategy,
     strategy: choice.strategy,
     requestedSizing: requested,
-    reason: choice.reason,
+    sizingReason: choice.reason,
     ...details,
     ...(area.excluded > 0 ? { samplingExcluded: area.excluded } : {}),
   };

@@ -16,7 +16,7 @@ import { verifyBatching, type BatchCheckResult } from './batchCheck';
 import { createAdapter } from './detect';
 import { selfCheckModel } from './selfCheck';
 import type { LamaInfo } from '../../../common/stageInfo';
-import { describeReading, type ConventionId, type InpaintAdapter, type Reading } from './types';
+import type { ConventionId, InpaintAdapter, Reading } from './types';
 
 export interface ModelFacts {
   /** The reading to drive the model with (undefined: its convention's default). */
@@ -78,7 +78,7 @@ export async function modelFacts(
     batchReason: checks.batch?.reason,
     info: {
       ...(ran > 0 ? { selfCheck: 'ran-now', selfCheckRuns: ran } : { selfCheck: 'recorded' }),
-      reading: describeReading(sc.reading),
+      reading: sc.reading,
       ...(sc.orderDecided ? {} : { orderUndecided: true }),
     },
   };

@@ -4,6 +4,8 @@
  * own metadata at load; nothing is hard-coded to one file.
  */
 import type { ConventionId } from '../../../../native-models/conventionId';
+import { readingText } from '../../../common/lamaInfoText';
+import type { PixelReading } from '../../../common/stageInfo';
 import type { Mask, RgbImage } from '../../../image/types';
 
 export type { ConventionId };
@@ -13,13 +15,7 @@ export type { ConventionId };
  * the range of its output, and whether its mask means the opposite of the convention's. Each
  * convention has a default (defaultReading); the self-check (selfCheck.ts) may find another.
  */
-export interface Reading {
-  order: 'RGB' | 'BGR';
-  /** The output spans 0..outputScale (1 or 255). */
-  outputScale: 1 | 255;
-  /** The model takes holes where the convention says known pixels, and the other way round. */
-  maskInverted: boolean;
-}
+export type Reading = PixelReading;
 
 /** The reading each convention's documentation gives (see the ConventionId comments). */
 export function defaultReading(convention: ConventionId): Reading {
@@ -35,10 +31,8 @@ export function defaultReading(convention: ConventionId): Reading {
   }
 }
 
-/** `RGB, output 0..255, mask as documented` (for info and messages). */
-export function describeReading(r: Reading): string {
-  return `${r.order}, output 0..${r.outputScale}, mask ${r.maskInverted ? 'inverted' : 'as documented'}`;
-}
+/** `RGB, output 0..255, mask as documented` (for messages; the stage's info carries the Reading). */
+export const describeReading = readingText;
 
 export interface InpaintAdapter {
   readonly convention: ConventionId;

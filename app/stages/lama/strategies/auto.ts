@@ -15,6 +15,7 @@
  *   whole image shrunk to a fraction.
  */
 import type { Rect } from '../../../common/params';
+import type { SizingReason } from '../../../common/stageInfo';
 import type { SizingStrategy } from '../params';
 import { engineSide, fitScale, type FillerGeometry } from '../sizing';
 
@@ -23,7 +24,8 @@ export const AUTO_MAX_REGIONS = 16;
 
 export interface StrategyChoice {
   strategy: SizingStrategy;
-  reason: string;
+  /** Why, with the figures it was chosen on (words: app/common/lamaInfoText.ts sizingReasonText). */
+  reason: SizingReason;
 }
 
 export interface AutoInput {
@@ -35,41 +37,31 @@ export interface AutoInput {
   regions: readonly { box: Rect; crop: Rect }[];
 }
 
-const pct = (s: number) => `${Math.round(s * 100)}%`;
-
-/** @returns the strategy and a one-sentence reason naming the figures it was chosen on */
+/** @returns the strategy and the reason's code with the figures it was chosen on */
 export function chooseStrategy(input: AutoInput): StrategyChoice {
-  const { width: W, height: H, engine, regions } = input;
-  if (!engine) {
-    return {
-      strategy: 'original',
-      reason:
-        "the embedded fill runs at full resolution in each hole's neighbourhood, as far as it reads (it is multi-scale itself); lama.sizing=regions restricts it to smaller crops",
-    };
-  }
+  const { width, height, engine, regions } = input;
+  if (!engine) return { strategy: 'original', reason: { code: 'embedded-neighbourhoods' } };
   const side = engineSide(engine)!;
-  const whole = fitScale(W, H, engine);
+  const whole = fitScale(width, height, engine);
   const longest = (box: Rect) => Math.max(box.width, box.height);
   if (whole >= 0.5) {
     const hole = Math.max(0, ...regions.map((r) => longest(r.box))) * whole;
     if (hole > side / 2) {
-      return {
-        strategy: 'multiscale',
-        reason: `the largest hole is ${Math.round(hole)} px at the model's scale, more than half its ${side} px input: a coarse pass gets its structure, a fine pass its detail`,
-      };
+      return { strategy: 'multiscale', reason: { code: 'large-hole', holePx: Math.round(hole), side } };
     }
-    return {
-      strategy: 'resize',
-      reason:
-        whole === 1
-          ? `the ${W}x${H} image fits the model's ${side} px input at full resolution: one call sees all of it`
-          : `the ${W}x${H} image fits the model's ${side} px input at ${pct(whole)} (no less than half): one call sees all of it`,
-    };
+    return { strategy: 'resize', reason: { code: 'fits', width, height, side, scale: whole } };
   }
   if (regions.length > AUTO_MAX_REGIONS) {
     return {
       strategy: 'resize',
-      reason: `${regions.length} separate regions would take ${regions.length} model calls (auto allows ${AUTO_MAX_REGIONS}), so the ${W}x${H} image is scaled to ${pct(whole)} for one call; lama.sizing=regions fills each at full resolution anyway, a larger lama.mergeDistance groups them`,
+      reason: {
+        code: 'too-many-regions',
+        regions: regions.length,
+        maxRegions: AUTO_MAX_REGIONS,
+        width,
+        height,
+        scale: whole,
+      },
     };
   }
   let worst = 0;
@@ -82,12 +74,11 @@ export function chooseStrategy(input: AutoInput): StrategyChoice {
   if (worst > side / 2) {
     return {
       strategy: 'multiscale',
-      reason: `the largest hole is ${Math.round(worst)} px at the scale its crop fits the model, more than half the model's ${side} px input: a coarse pass gets its structure, a fine pass its detail`,
+      reason: { code: 'large-hole-in-crop', holePx: Math.round(worst), side },
     };
   }
-  const n = regions.length;
   return {
     strategy: 'regions',
-    reason: `the ${W}x${H} image would be scaled to ${pct(whole)} to fit the model's ${side} px input; ${n === 1 ? 'its hole is' : `its ${n} separate holes are`} filled in ${n === 1 ? 'a crop' : 'crops'} at ${minScale === 1 ? 'full resolution' : `${pct(minScale)} or more`} instead`,
+    reason: { code: 'regions', width, height, side, scale: whole, holes: regions.length, minScale },
   };
 }
